@@ -1,0 +1,59 @@
+"""The person record: everyone the LMS trains or reports on."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.db import Base, utcnow
+
+ROLES = ("admin", "manager", "employee", "candidate")
+STATUSES = ("active", "invited", "inactive", "erased")
+
+
+class Person(UserMixin, Base):
+    """A learner, manager or admin.
+
+    ``email`` is stored lower-cased, so the unique constraint makes it unique without
+    regard to case. In a host app, ``external_id`` links the record to the host's user.
+    """
+
+    __tablename__ = "lms_person"
+    __table_args__ = (
+        CheckConstraint(f"role IN {ROLES!r}", name="role"),
+        CheckConstraint(f"status IN {STATUSES!r}", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="employee")
+    manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_person.id", ondelete="SET NULL"), index=True
+    )
+    department: Mapped[str | None] = mapped_column(String(120), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    external_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    manager: Mapped[Person | None] = relationship(remote_side=[id])
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: inactive or erased people cannot sign in
+        return self.status in ("active", "invited")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in ("manager", "admin")
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.email} {self.role}>"

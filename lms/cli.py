@@ -1,0 +1,156 @@
+"""The ``flask lms`` command group."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+lms_cli = AppGroup("lms", help="Training and certification LMS.")
+
+
+# --- schema -------------------------------------------------------------------------
+
+@lms_cli.group("db")
+def db_group():
+    """The LMS schema (Alembic, own version table lms_alembic_version)."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision):
+    """Build or update the lms_* tables."""
+    from lms.migrate import upgrade
+
+    upgrade(revision)
+    click.echo(f"LMS schema at {revision}.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision):
+    """Step the lms_* tables back to REVISION (``base`` drops them)."""
+    from lms.migrate import downgrade
+
+    downgrade(revision)
+
+
+@db_group.command("current")
+def db_current():
+    """Print the schema revision of the database."""
+    from lms.migrate import current
+
+    click.echo(current() or "(empty)")
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message):
+    """Write a new migration from the difference between models and database."""
+    from lms.migrate import revision
+
+    revision(message)
+
+
+# --- people -------------------------------------------------------------------------
+
+@lms_cli.command("create-user")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.option("--role", type=click.Choice(["admin", "manager", "employee", "candidate"]), default="employee",
+              show_default=True)
+@click.option("--department", default=None)
+@click.option("--manager-email", default=None)
+@click.password_option(help="At least 10 characters.")
+def create_user(email, name, role, department, manager_email, password):
+    """Create a person who can sign in."""
+    from lms.accounts import services
+
+    manager = None
+    if manager_email:
+        manager = services.find_by_email(manager_email)
+        if manager is None:
+            raise click.ClickException(f"no person with e-mail {manager_email}")
+    try:
+        person = services.create_person(email=email, name=name, role=role, password=password,
+                                        department=department, manager=manager)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Created {person.role} {person.email}.")
+
+
+@lms_cli.command("import-people")
+@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+def import_people(csv_file):
+    """Create or update people from a CSV (email,name,role,manager_email,department).
+
+    Every row is checked first; if any row is wrong nothing is imported.
+    """
+    from lms.accounts import services
+
+    try:
+        result = services.import_people(csv_file.read())
+    except services.ImportError_ as exc:
+        for problem in exc.problems:
+            click.echo(f"{csv_file.name}: {problem}", err=True)
+        click.echo("Nothing was imported.", err=True)
+        sys.exit(1)
+    click.echo(f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged.")
+
+
+# --- courses ------------------------------------------------------------------------
+
+def _courses_dir(directory: str | None) -> Path:
+    return Path(directory or current_app.config["LMS_COURSES_DIR"])
+
+
+@lms_cli.command("check-courses")
+@click.argument("directory", required=False)
+def check_courses_cmd(directory):
+    """Check course folders; print each problem as path:line: message."""
+    from lms.courses.source import check_courses
+
+    courses, problems = check_courses(_courses_dir(directory))
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found.", err=True)
+        sys.exit(1)
+    for course in courses:
+        click.echo(f"{course.slug}: ok ({len(course.sections)} sections, {len(course.modules)} modules, "
+                   f"{sum(len(m.questions) for m in course.modules) + len(course.pool)} questions, "
+                   f"{len(course.scenarios)} scenarios)")
+
+
+@lms_cli.command("sync-courses")
+@click.argument("directory", required=False)
+def sync_courses_cmd(directory):
+    """Load course folders into the database; a changed course becomes a new version."""
+    from lms.courses.sync import sync_courses
+
+    outcomes, problems = sync_courses(_courses_dir(directory))
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo("Nothing was synced.", err=True)
+        sys.exit(1)
+    for o in outcomes:
+        click.echo(f"{o.slug}: {'new version' if o.created else 'unchanged at version'} {o.version}")
+
+
+# --- demo ---------------------------------------------------------------------------
+
+@lms_cli.command("demo")
+def demo_cmd():
+    """Load the demo organisation (idempotent) and print how to sign in."""
+    from lms.demo import load_demo
+
+    people = load_demo(current_app.config["LMS_DEMO_PASSWORD"])
+    base = current_app.config["LMS_BASE_URL"].rstrip("/") + (current_app.config["LMS_URL_PREFIX"] or "")
+    click.echo(f"Demo organisation ready at {base}/login")
+    click.echo(f"Password for every demo account: {current_app.config['LMS_DEMO_PASSWORD']}")
+    for person in people:
+        click.echo(f"  {person.role:<10} {person.email}")

@@ -1,0 +1,1 @@
+"""Courses as files: loading, checking, syncing into versions, and the learner path."""

@@ -1,0 +1,143 @@
+"""Courses and their immutable versions.
+
+A sync that changes a course's files adds a ``CourseVersion`` with its own copy of the
+policy sections, modules, questions and scenarios. Versions are never edited, because
+attempts and certificates point at the version they were earned on.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.db import Base, utcnow
+
+
+class Course(Base):
+    """A course, identified by the slug of its folder's ``course.yaml`` ``id``."""
+
+    __tablename__ = "lms_course"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    versions: Mapped[list[CourseVersion]] = relationship(
+        back_populates="course", order_by="CourseVersion.number", lazy="raise_on_sql"
+    )
+
+
+class CourseVersion(Base):
+    """One synced state of a course's files. ``settings`` holds assessment, scenario and
+    certification settings as validated from ``course.yaml``."""
+
+    __tablename__ = "lms_course_version"
+    __table_args__ = (UniqueConstraint("course_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("lms_course.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    policy_title: Mapped[str] = mapped_column(String(200))
+    policy_preamble_html: Mapped[str] = mapped_column(Text, default="")
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    course: Mapped[Course] = relationship(back_populates="versions", lazy="joined")
+    sections: Mapped[list[PolicySection]] = relationship(
+        order_by="PolicySection.position", lazy="raise_on_sql", cascade="all, delete-orphan"
+    )
+    modules: Mapped[list[Module]] = relationship(
+        order_by="Module.position", lazy="raise_on_sql", cascade="all, delete-orphan"
+    )
+
+    @property
+    def slug(self) -> str:
+        return self.course.slug
+
+    @property
+    def label(self) -> str:
+        return f"v{self.number}"
+
+
+class PolicySection(Base):
+    """A policy section of one version. ``key`` is the stable id from ``{#key}``."""
+
+    __tablename__ = "lms_policy_section"
+    __table_args__ = (UniqueConstraint("version_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_course_version.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    body_md: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+
+class Module(Base):
+    """A lesson of one version, teaching one or more policy sections."""
+
+    __tablename__ = "lms_module"
+    __table_args__ = (UniqueConstraint("version_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_course_version.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    body_html: Mapped[str] = mapped_column(Text)
+    section_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
+    pass_mark: Mapped[int] = mapped_column(Integer, default=80)
+    # Hash of the policy sections the module teaches: progress earned on an earlier
+    # version still counts while this is unchanged.
+    sections_hash: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+
+class Question(Base):
+    """A question of one version: a module's knowledge check (``module_key`` set) or the
+    final pool (``module_key`` NULL). ``data`` is the parsed question as JSON."""
+
+    __tablename__ = "lms_question"
+    __table_args__ = (UniqueConstraint("version_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_course_version.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(100))
+    module_key: Mapped[str | None] = mapped_column(String(100))
+    section_key: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Scenario(Base):
+    """A branching scenario of one version; ``data`` is the validated graph with every
+    Markdown text already rendered to sanitised HTML."""
+
+    __tablename__ = "lms_scenario"
+    __table_args__ = (UniqueConstraint("version_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_course_version.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    required: Mapped[bool] = mapped_column(default=True)
+    pass_mark: Mapped[int] = mapped_column(Integer, default=70)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -1,0 +1,131 @@
+"""Storing course sources as versions.
+
+A course is stored only when it checks clean. Its content hash decides whether a new
+version is needed, so syncing twice changes nothing. Markdown is rendered (and
+sanitised) here, once, never per request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from lms import signals
+from lms.courses.models import Course, CourseVersion, Module, PolicySection, Question, Scenario
+from lms.courses.render import inline_markdown_to_html, markdown_to_html
+from lms.courses.source import CourseProblem, CourseSource, check_courses
+from lms.courses.yamlfile import plain
+from lms.db import session
+from lms.domain.questions import parse_question, question_to_dict
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    slug: str
+    version: int
+    created: bool
+
+
+def _sha(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def _question_row(raw: dict, position: int, module_key: str | None) -> Question:
+    data = question_to_dict(parse_question(plain(raw)))
+    data["prompt_html"] = inline_markdown_to_html(data["prompt"])
+    data["feedback_html"] = markdown_to_html(data["feedback"])
+    return Question(key=data["id"], module_key=module_key, section_key=data["section"],
+                    position=position, data=data)
+
+
+def _rendered_scenario(raw: dict) -> dict[str, Any]:
+    data = plain(raw)
+    for node in data["nodes"]:
+        node["text_html"] = markdown_to_html(node.get("text", ""))
+        if node.get("debrief"):
+            node["debrief_html"] = markdown_to_html(node["debrief"])
+        for choice in node.get("choices", []):
+            choice["feedback_html"] = markdown_to_html(choice.get("feedback", ""))
+    return data
+
+
+def build_version(course: Course, number: int, src: CourseSource) -> CourseVersion:
+    """A new, unsaved version holding rendered copies of everything in ``src``."""
+    section_hash = {s.key: _sha(s.title, s.body_md) for s in src.sections}
+    version = CourseVersion(
+        course=course, number=number, content_hash=src.content_hash, title=src.title,
+        summary=src.summary, policy_title=src.policy_title,
+        policy_preamble_html=markdown_to_html(src.preamble_md), settings=src.settings,
+    )
+    version.sections = [
+        PolicySection(key=s.key, position=i, title=s.title, body_md=s.body_md,
+                      body_html=markdown_to_html(s.body_md), content_hash=section_hash[s.key])
+        for i, s in enumerate(src.sections)
+    ]
+    version.modules = [
+        Module(key=m.key, position=i, title=m.title, body_html=markdown_to_html(m.body_md),
+               section_keys=m.section_keys, pass_mark=m.pass_mark,
+               sections_hash=_sha(*(section_hash[k] for k in m.section_keys)),
+               content_hash=_sha(m.title, m.body_md, json.dumps(plain(m.questions), sort_keys=True)))
+        for i, m in enumerate(src.modules)
+    ]
+    questions = [_question_row(q, i, m.key) for m in src.modules for i, q in enumerate(m.questions)]
+    questions += [_question_row(q, i, None) for i, q in enumerate(src.pool)]
+    scenarios = [
+        Scenario(key=s.key, position=i, title=s.title, summary=s.summary, required=s.required,
+                 pass_mark=s.pass_mark, data=_rendered_scenario(s.data))
+        for i, s in enumerate(src.scenarios)
+    ]
+    session.add(version)
+    session.flush()
+    for row in (*questions, *scenarios):
+        row.version_id = version.id
+    session.add_all(questions + scenarios)
+    return version
+
+
+def latest_version(course_id: int) -> CourseVersion | None:
+    return session.scalar(
+        select(CourseVersion).where(CourseVersion.course_id == course_id)
+        .order_by(CourseVersion.number.desc()).limit(1)
+    )
+
+
+def sync_course(src: CourseSource) -> SyncOutcome:
+    """Store ``src`` as a new version unless its content hash matches the latest one."""
+    course = session.scalar(select(Course).where(Course.slug == src.slug))
+    if course is None:
+        course = Course(slug=src.slug)
+        session.add(course)
+        session.flush()
+    latest = latest_version(course.id)
+    if latest is not None and latest.content_hash == src.content_hash:
+        return SyncOutcome(src.slug, latest.number, created=False)
+    version = build_version(course, (latest.number if latest else 0) + 1, src)
+    try:
+        session.commit()
+    except IntegrityError:
+        # Another sync stored the same version number first: theirs stands.
+        session.rollback()
+        latest = latest_version(course.id)
+        return SyncOutcome(src.slug, latest.number if latest else 0, created=False)
+    signals.course_version_created.send(current_app._get_current_object(), version=version)
+    return SyncOutcome(src.slug, version.number, created=True)
+
+
+def sync_courses(root: Path) -> tuple[list[SyncOutcome], list[CourseProblem]]:
+    """Check every course under ``root``; store them only if all of them check clean."""
+    courses, problems = check_courses(root)
+    if problems:
+        return [], problems
+    return [sync_course(src) for src in courses], []

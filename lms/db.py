@@ -1,0 +1,43 @@
+"""The LMS's declarative base and access to the session of the app's Flask-SQLAlchemy.
+
+The models use their own ``DeclarativeBase`` with a constraint naming convention, not a
+particular ``db.Model``: the same classes then work with the host's Flask-SQLAlchemy
+instance or with the one the standalone app creates. Flask-SQLAlchemy routes tables
+without a bind key to the default engine, so the lms_* tables live in the app's database.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import current_app
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase, scoped_session
+from werkzeug.local import LocalProxy
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every lms_* table."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    """Timestamps are stored as naive UTC (portable between SQLite and PostgreSQL)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _session() -> scoped_session:
+    return current_app.extensions["sqlalchemy"].session
+
+
+#: The request's SQLAlchemy session (the app's Flask-SQLAlchemy session).
+session: scoped_session = LocalProxy(_session)  # type: ignore[assignment]

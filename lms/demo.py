@@ -1,0 +1,55 @@
+"""The demo organisation loaded by ``flask lms demo`` (idempotent).
+
+Customer Service: manager@example.com leads six people, one of whom (lead@example.com)
+manages two more. Finance has one employee outside that tree. One candidate is
+onboarding. Every account's password is ``LMS_DEMO_PASSWORD``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
+
+from lms.accounts.models import Person
+from lms.accounts.services import normalise_email, set_password
+from lms.db import session
+
+# (email, name, role, manager email, department)
+DEMO_PEOPLE: tuple[tuple[str, str, str, str | None, str], ...] = (
+    ("admin@example.com", "Ada Admin", "admin", None, "People Operations"),
+    ("manager@example.com", "Maria Manager", "manager", None, "Customer Service"),
+    ("employee@example.com", "Erik Employee", "employee", "manager@example.com", "Customer Service"),
+    ("alice@example.com", "Alice Andersen", "employee", "manager@example.com", "Customer Service"),
+    ("bruno@example.com", "Bruno Barros", "employee", "manager@example.com", "Customer Service"),
+    ("chidi@example.com", "Chidi Okafor", "employee", "manager@example.com", "Customer Service"),
+    ("dana@example.com", "Dana Dąbrowska", "employee", "manager@example.com", "Customer Service"),
+    ("lead@example.com", "Lena Lead", "manager", "manager@example.com", "Customer Service"),
+    ("sami@example.com", "Sami Virtanen", "employee", "lead@example.com", "Customer Service"),
+    ("tara@example.com", "Tara Singh", "employee", "lead@example.com", "Customer Service"),
+    ("finance@example.com", "Frank Finance", "employee", None, "Finance"),
+    ("candidate@example.com", "Cara Candidate", "candidate", None, "Customer Service"),
+)
+
+
+def load_demo(password: str) -> list[Person]:
+    """Create or refresh the demo people; running it twice changes nothing."""
+    emails = [normalise_email(row[0]) for row in DEMO_PEOPLE]
+    existing = {p.email: p for p in session.scalars(select(Person).where(Person.email.in_(emails)))}
+    people = []
+    for email, name, role, _manager, department in DEMO_PEOPLE:
+        person = existing.get(email)
+        if person is None:
+            person = Person(email=email, name=name, role=role, department=department, status="active")
+            session.add(person)
+            existing[email] = person
+        # Re-hash only when the password changed, so a re-run leaves rows untouched.
+        if not person.password_hash or not check_password_hash(person.password_hash, password):
+            set_password(person, password)
+        people.append(person)
+    session.flush()
+    for (_email, _name, _role, manager, _dept), person in zip(DEMO_PEOPLE, people, strict=True):
+        manager_id = existing[manager].id if manager else None
+        if person.manager_id != manager_id:
+            person.manager_id = manager_id
+    session.commit()
+    return people

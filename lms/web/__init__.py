@@ -1,0 +1,1 @@
+"""Pages every LMS user shares: the learner home, health check and error pages."""

@@ -1,0 +1,31 @@
+"""Friendly error pages (HTML), or JSON for API requests."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+
+def wants_json() -> bool:
+    """API routes and clients that ask for JSON get JSON errors, never an HTML page."""
+    if "/api/" in request.path:
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def error_page(error: Exception):
+    """Render ``lms/error.html`` (or JSON) for an HTTP error; anything else is a 500."""
+    if not isinstance(error, HTTPException):
+        error = InternalServerError(original_exception=error)
+    code = error.code or 500
+    if wants_json():
+        response = jsonify({"error": {"code": code, "message": error.description}})
+        return response, code
+    return render_template("lms/error.html", code=code, error=error), code
+
+
+def register_blueprint_errors(bp: Blueprint) -> None:
+    """Errors raised by LMS views render LMS pages, even inside a host app."""
+    for code in (400, 403, 404, 405, 429):
+        bp.register_error_handler(code, error_page)

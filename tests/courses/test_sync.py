@@ -1,0 +1,68 @@
+"""sync-courses stores versions; the same content twice makes one version."""
+
+from __future__ import annotations
+
+import shutil
+
+from sqlalchemy import func, select
+
+from lms.courses.models import CourseVersion, Module, Question, Scenario
+from lms.db import session
+from tests.conftest import FIXTURE_COURSES
+
+
+def _copy(tmp_path):
+    root = tmp_path / "courses"
+    shutil.copytree(FIXTURE_COURSES, root)
+    return root
+
+
+def versions(app):
+    with app.app_context():
+        return session.scalar(select(func.count()).select_from(CourseVersion))
+
+
+def test_sync_twice_creates_one_version(app, runner):
+    first = runner.invoke(args=["lms", "sync-courses", str(FIXTURE_COURSES)])
+    second = runner.invoke(args=["lms", "sync-courses", str(FIXTURE_COURSES)])
+    assert first.exit_code == 0 and "mini: new version 1" in first.output
+    assert second.exit_code == 0 and "mini: unchanged at version 1" in second.output
+    assert versions(app) == 1
+
+
+def test_changed_content_makes_a_new_version(app, runner, tmp_path):
+    root = _copy(tmp_path)
+    runner.invoke(args=["lms", "sync-courses", str(root)])
+    policy = root / "mini" / "policy.md"
+    policy.write_text(policy.read_text().replace("every public online platform", "every online platform"))
+    result = runner.invoke(args=["lms", "sync-courses", str(root)])
+    assert "mini: new version 2" in result.output
+    assert versions(app) == 2
+
+
+def test_broken_course_syncs_nothing(app, runner, tmp_path):
+    root = _copy(tmp_path)
+    (root / "mini" / "policy.md").write_text("no title, no sections")
+    result = runner.invoke(args=["lms", "sync-courses", str(root)])
+    assert result.exit_code == 1
+    assert "Nothing was synced." in result.output
+    assert versions(app) == 0
+
+
+def test_markdown_is_rendered_and_sanitised_at_sync(app, synced):
+    with app.app_context():
+        basics = session.scalar(select(Module).where(Module.key == "basics"))
+        assert "<strong>every</strong>" in basics.body_html
+        assert "<script" not in basics.body_html
+        voice = session.scalar(select(Module).where(Module.key == "voice"))
+        assert "<table>" in voice.body_html
+
+
+def test_questions_and_scenarios_are_stored(app, synced):
+    with app.app_context():
+        assert session.scalar(select(func.count()).select_from(Question)) == 10
+        pool = session.scalars(select(Question).where(Question.module_key.is_(None))).all()
+        assert len(pool) == 6
+        scenario = session.scalar(select(Scenario))
+        assert scenario.key == "complaint" and scenario.required
+        assert scenario.data["nodes"][0]["text_html"].startswith("<p>")

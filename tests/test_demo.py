@@ -1,0 +1,34 @@
+"""flask lms demo: the demo organisation, idempotent."""
+
+from sqlalchemy import func, select
+
+from lms.accounts.models import Person
+from lms.db import session
+from tests.conftest import login
+
+
+def test_demo_is_idempotent_and_shaped_as_promised(app, runner):
+    first = runner.invoke(args=["lms", "demo"])
+    second = runner.invoke(args=["lms", "demo"])
+    assert first.exit_code == 0 and second.exit_code == 0
+    assert "training-demo" in first.output and "/login" in first.output
+    with app.app_context():
+        assert session.scalar(select(func.count()).select_from(Person)) == 12
+        by_email = {p.email: p for p in session.scalars(select(Person))}
+        manager = by_email["manager@example.com"]
+        reports = [p for p in by_email.values() if p.manager_id == manager.id]
+        assert len(reports) == 6
+        subs = [p for p in reports if p.role == "manager"]
+        assert len(subs) == 1
+        assert len([p for p in by_email.values() if p.manager_id == subs[0].id]) == 2
+        assert by_email["finance@example.com"].department != manager.department
+        assert by_email["candidate@example.com"].role == "candidate"
+
+
+def test_every_demo_role_can_sign_in(app, runner):
+    runner.invoke(args=["lms", "demo"])
+    for email in ("admin@example.com", "manager@example.com", "lead@example.com",
+                  "employee@example.com", "candidate@example.com"):
+        client = app.test_client()
+        assert login(client, email, "training-demo").status_code == 302, email
+        assert client.get("/").status_code == 200
