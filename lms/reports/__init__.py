@@ -1,0 +1,1 @@
+"""Manager reports: server-side charts and CSV exports."""
