@@ -1,0 +1,1 @@
+"""Certification: certificates people earn by completing a course, and their PDFs."""
