@@ -138,7 +138,29 @@ def sync_courses_cmd(directory):
         click.echo("Nothing was synced.", err=True)
         sys.exit(1)
     for o in outcomes:
-        click.echo(f"{o.slug}: {'new version' if o.created else 'unchanged at version'} {o.version}")
+        line = f"{o.slug}: {'new version' if o.created else 'unchanged at version'} {o.version}"
+        if o.reviews:
+            line += f" ({o.reviews} certified people asked to review the changes)"
+        click.echo(line)
+
+
+# --- certification ------------------------------------------------------------------
+
+@lms_cli.command("send-reminders")
+@click.option("--today", "today_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Act as if today were this date (YYYY-MM-DD).")
+@click.option("--dry-run", is_flag=True, help="Print what would be sent; send and record nothing.")
+def send_reminders_cmd(today_, dry_run):
+    """Send due reminders (meant for a daily cron); each goes out once."""
+    from lms.certification.reminders import send_reminders
+    from lms.clock import today as clock_today
+
+    day = today_.date() if today_ else clock_today()
+    items = send_reminders(day, dry_run=dry_run)
+    verb = "would send" if dry_run else "sent"
+    for item in items:
+        click.echo(f"{verb} {item.kind:<15} to {item.person.email} ({item.course.slug}): {item.message.subject}")
+    click.echo(f"{len(items)} reminder(s) {verb} for {day.isoformat()}.")
 
 
 # --- demo ---------------------------------------------------------------------------

@@ -52,4 +52,53 @@ def load_demo(password: str) -> list[Person]:
         if person.manager_id != manager_id:
             person.manager_id = manager_id
     session.commit()
+    _demo_training(existing)
     return people
+
+
+# Demo history for the social media course, relative to today: (email, reason, due in
+# days, certified days ago). It gives the reports every status to show.
+DEMO_TRAINING = (
+    ("candidate@example.com", "onboarding", 14, None),
+    ("employee@example.com", "annual", 30, None),
+    ("alice@example.com", "annual", 30, 320),   # refresher window open: renewal due
+    ("bruno@example.com", "annual", 30, 400),   # certificate expired
+    ("chidi@example.com", "annual", 30, 30),    # certified
+    ("dana@example.com", "annual", -5, None),   # overdue
+    ("lead@example.com", "annual", 30, 100),
+    ("sami@example.com", "annual", 30, None),
+    ("tara@example.com", "annual", -10, None),
+    ("finance@example.com", "annual", 45, None),
+)
+
+
+def _demo_training(people: dict[str, Person]) -> None:
+    """Assignments and a few backdated certifications, added once; skipped until the
+    social media course has been synced."""
+    from datetime import timedelta
+
+    from lms.certification import services as certification
+    from lms.certification.models import Assignment, CertificationPeriod
+    from lms.clock import today as clock_today
+    from lms.courses.services import latest_version_by_slug
+
+    version = latest_version_by_slug("social-media-policy")
+    if version is None:
+        return
+    today = clock_today()
+    admin = people["admin@example.com"]
+    for email, reason, due_in, certified_ago in DEMO_TRAINING:
+        person = people[email]
+        has_assignment = session.scalar(select(Assignment.id).where(
+            Assignment.person_id == person.id, Assignment.course_id == version.course_id).limit(1))
+        if has_assignment is None:
+            certification.assign(version.course_id, [person.id], reason=reason, by=admin,
+                                 due_on=today + timedelta(days=due_in),
+                                 today=today - timedelta(days=certified_ago or 0) - timedelta(days=7))
+        has_period = session.scalar(select(CertificationPeriod.id).where(
+            CertificationPeriod.person_id == person.id,
+            CertificationPeriod.course_id == version.course_id).limit(1))
+        if certified_ago is not None and has_period is None:
+            day = today - timedelta(days=certified_ago)
+            cycle = certification.cycle_for(person.id, version, day)
+            certification.issue_period(person.id, version, cycle, today=day)

@@ -183,9 +183,17 @@ def _register_blueprints(app: Flask, state: LMSState) -> None:
 
 def _feature_blueprints() -> list[Blueprint]:
     """Blueprints of the feature areas, mounted under the parent blueprint."""
+    from lms.api.views import bp as api_bp
+    from lms.audit.views import bp as audit_bp
+    from lms.candidates.views import bp as candidates_bp
+    from lms.certification.views import bp as certification_bp
     from lms.courses.views import bp as courses_bp
+    from lms.quizzes.views import bp as quizzes_bp
+    from lms.reports.views import bp as reports_bp
+    from lms.scenarios.views import bp as scenarios_bp
 
-    return [courses_bp]
+    return [courses_bp, quizzes_bp, scenarios_bp, certification_bp, reports_bp,
+            candidates_bp, audit_bp, api_bp]
 
 
 def _register_cli(app: Flask) -> None:

@@ -1,7 +1,25 @@
 """Every LMS model, imported in one place for Alembic and for test set-up."""
 
-from lms.accounts.models import Person
-from lms.courses.models import Course, CourseVersion, Module, PolicySection, Question, Scenario
+from lms.accounts.models import Invite, Person
+from lms.api.models import ApiToken
+from lms.audit.models import AuditEvent
+from lms.certification.models import Assignment, CertificationPeriod, ReminderSent, ReviewTask
+from lms.courses.models import (
+    Course,
+    CourseVersion,
+    Module,
+    ModuleProgress,
+    PolicySection,
+    Question,
+    Scenario,
+)
 from lms.db import Base
+from lms.quizzes.models import Attempt
+from lms.scenarios.models import ScenarioRun
 
-__all__ = ["Base", "Course", "CourseVersion", "Module", "Person", "PolicySection", "Question", "Scenario"]
+__all__ = [
+    "ApiToken", "AuditEvent", "Invite",
+    "Assignment", "CertificationPeriod", "ReminderSent", "ReviewTask",
+    "Attempt", "Base", "Course", "CourseVersion", "Module", "ModuleProgress", "Person",
+    "PolicySection", "Question", "Scenario", "ScenarioRun",
+]

@@ -57,3 +57,21 @@ class Person(UserMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.email} {self.role}>"
+
+
+class Invite(Base):
+    """A single-use, expiring invitation for a candidate to set a password.
+
+    The link carries a signed token; only its SHA-256 is stored, and ``used_at`` makes it
+    single-use.
+    """
+
+    __tablename__ = "lms_invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("lms_person.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("lms_person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

@@ -11,6 +11,7 @@ from flask_login import login_user, logout_user
 from lms.accounts import services
 from lms.accounts.access import current_person
 from lms.accounts.forms import LoginForm
+from lms.web.csrf import csrf_valid
 
 bp = Blueprint("accounts", __name__)
 
@@ -46,12 +47,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    from flask_wtf.csrf import validate_csrf
-    from wtforms import ValidationError
-
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except ValidationError:
+    if not csrf_valid():
         flash(_("Your session had expired; please sign out again."), "warning")
         return redirect(url_for("lms.home.index"))
     logout_user()

@@ -141,3 +141,24 @@ class Scenario(Base):
     required: Mapped[bool] = mapped_column(default=True)
     pass_mark: Mapped[int] = mapped_column(Integer, default=70)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ModuleProgress(Base):
+    """A learner's progress on a module, kept across course versions by module key.
+
+    ``sections_hash`` records which policy text the progress was earned on: when a new
+    version changes the module's sections, the module must be read and passed again;
+    when it does not, the progress carries over.
+    """
+
+    __tablename__ = "lms_module_progress"
+    __table_args__ = (UniqueConstraint("person_id", "course_id", "module_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("lms_person.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("lms_course.id", ondelete="CASCADE"))
+    module_key: Mapped[str] = mapped_column(String(100))
+    sections_hash: Mapped[str] = mapped_column(String(64))
+    read_at: Mapped[datetime] = mapped_column(default=utcnow)
+    passed_at: Mapped[datetime | None]
+    best_score: Mapped[float | None]

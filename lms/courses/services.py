@@ -26,8 +26,23 @@ def latest_versions() -> list[CourseVersion]:
 
 
 def courses_for(person: Person) -> list[CourseVersion]:
-    """The courses a person's home lists."""
-    return latest_versions()
+    """The courses a person's home lists: candidates see only what they were assigned."""
+    versions = latest_versions()
+    if person.role != "candidate":
+        return versions
+    assigned = assigned_course_ids(person.id)
+    return [v for v in versions if v.course_id in assigned]
+
+
+def assigned_course_ids(person_id: int) -> set[int]:
+    from lms.certification.models import Assignment
+
+    return set(session.scalars(select(Assignment.course_id).where(Assignment.person_id == person_id)))
+
+
+def may_open(person: Person, version: CourseVersion) -> bool:
+    """Employees, managers and admins may open every course; candidates only theirs."""
+    return person.role != "candidate" or version.course_id in assigned_course_ids(person.id)
 
 
 def latest_version_by_slug(slug: str) -> CourseVersion | None:
@@ -38,3 +53,33 @@ def latest_version_by_slug(slug: str) -> CourseVersion | None:
         select(CourseVersion).join(Course).where(Course.slug == slug)
         .order_by(CourseVersion.number.desc()).limit(1)
     )
+
+
+def sections_of(version_id: int) -> list:
+    from lms.courses.models import PolicySection
+
+    return list(session.scalars(select(PolicySection).where(PolicySection.version_id == version_id)
+                                .order_by(PolicySection.position)))
+
+
+def policy_changes(old: CourseVersion | None, new: CourseVersion, keys: set[str] | None = None) -> list[dict]:
+    """Changed policy sections between two versions, each with a readable word diff.
+
+    ``keys`` narrows the list (a review task shows only its sections). The diff HTML is
+    built from escaped text only, so templates may mark it safe.
+    """
+    from lms.domain.textdiff import compare_sections, diff_html
+
+    before = [(s.key, s.title, s.body_md) for s in sections_of(old.id)] if old else []
+    after = [(s.key, s.title, s.body_md) for s in sections_of(new.id)]
+    out = []
+    for change in compare_sections(before, after):
+        if change.kind == "unchanged" or (keys is not None and change.key not in keys):
+            continue
+        out.append({
+            "key": change.key, "kind": change.kind,
+            "title": change.new_title or change.old_title,
+            "old_title": change.old_title,
+            "diff_html": diff_html(change.old_text or "", change.new_text or ""),
+        })
+    return out

@@ -31,6 +31,7 @@ class SyncOutcome:
     slug: str
     version: int
     created: bool
+    reviews: int = 0  # policy-change review tasks created for certified people
 
 
 def _sha(*parts: str) -> str:
@@ -120,7 +121,10 @@ def sync_course(src: CourseSource) -> SyncOutcome:
         latest = latest_version(course.id)
         return SyncOutcome(src.slug, latest.number if latest else 0, created=False)
     signals.course_version_created.send(current_app._get_current_object(), version=version)
-    return SyncOutcome(src.slug, version.number, created=True)
+    from lms.certification.services import create_review_tasks
+
+    reviews = create_review_tasks(version)
+    return SyncOutcome(src.slug, version.number, created=True, reviews=reviews)
 
 
 def sync_courses(root: Path) -> tuple[list[SyncOutcome], list[CourseProblem]]:

@@ -1,36 +1,124 @@
-"""Course pages."""
+"""The learner path: course page, module pages, the policy and what changed."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.accounts.access import current_person, login_required
+from lms.certification import services as certification
 from lms.courses import services
-from lms.courses.models import Module, PolicySection
+from lms.courses.models import CourseVersion, PolicySection
+from lms.courses.progress import modules_of
 from lms.db import session
+from lms.quizzes import services as quizzes
+from lms.quizzes.models import Attempt
+from lms.web.csrf import csrf_valid
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
+
+
+def _version_for(slug: str) -> CourseVersion:
+    """The latest version of a course the signed-in person may open, else 404."""
+    version = services.latest_version_by_slug(slug)
+    if version is None or not services.may_open(current_person(), version):
+        abort(404)
+    return version
 
 
 @bp.route("/<slug>/")
 @login_required
 def course(slug: str):
-    version = services.latest_version_by_slug(slug)
-    if version is None:
+    version = _version_for(slug)
+    person = current_person()
+    cycle, needs, progress = certification.progress_for(person.id, version)
+    periods = certification.periods_of(person.id, version.course_id)
+    return render_template("lms/courses/course.html", version=version, progress=progress,
+                           cycle=cycle, needs=needs, periods=periods, person=person)
+
+
+@bp.route("/<slug>/modules/<key>", methods=["GET"])
+@login_required
+def module(slug: str, key: str):
+    version = _version_for(slug)
+    person = current_person()
+    modules = modules_of(version)
+    index = next((i for i, m in enumerate(modules) if m.key == key), None)
+    if index is None:
         abort(404)
-    modules = session.scalars(select(Module).where(Module.version_id == version.id)
-                              .order_by(Module.position)).all()
-    return render_template("lms/courses/course.html", version=version, modules=modules,
-                           person=current_person())
+    current = modules[index]
+    sections = session.scalars(select(PolicySection).where(
+        PolicySection.version_id == version.id, PolicySection.key.in_(current.section_keys))
+        .order_by(PolicySection.position)).all()
+    quizzes.mark_read(person.id, current, version.course_id)
+
+    result = None
+    result_id = request.args.get("result", type=int)
+    if result_id:
+        result = session.get(Attempt, result_id)
+        if result is None or result.person_id != person.id or result.module_key != key or not result.submitted_at:
+            result = None
+    check = None if (result is not None and result.passed) else quizzes.check_for(person.id, version, current)
+    return render_template(
+        "lms/courses/module.html", version=version, module=current, sections=sections,
+        check=check, check_questions=quizzes.questions_for_page(check) if check else [],
+        result=result, position=index + 1, total=len(modules),
+        previous=modules[index - 1] if index else None,
+        next=modules[index + 1] if index + 1 < len(modules) else None,
+    )
+
+
+@bp.route("/<slug>/modules/<key>/check/<int:attempt_id>", methods=["POST"])
+@login_required
+def submit_check(slug: str, key: str, attempt_id: int):
+    _version_for(slug)
+    attempt = _own_attempt(attempt_id)
+    if attempt.kind != "check" or attempt.module_key != key:
+        abort(404)
+    if not csrf_valid():
+        flash(_("The page had expired, so your answers were not sent. Please answer again."), "warning")
+        return redirect(url_for(".module", slug=slug, key=key) + "#check")
+    quizzes.submit(attempt, request.form)
+    return redirect(url_for(".module", slug=slug, key=key, result=attempt.id) + "#check")
 
 
 @bp.route("/<slug>/policy")
 @login_required
 def policy(slug: str):
-    version = services.latest_version_by_slug(slug)
-    if version is None:
-        abort(404)
+    version = _version_for(slug)
     sections = session.scalars(select(PolicySection).where(PolicySection.version_id == version.id)
                                .order_by(PolicySection.position)).all()
     return render_template("lms/courses/policy.html", version=version, sections=sections)
+
+
+@bp.route("/<slug>/versions/")
+@login_required
+def versions(slug: str):
+    latest = _version_for(slug)
+    rows = session.scalars(select(CourseVersion).where(CourseVersion.course_id == latest.course_id)
+                           .order_by(CourseVersion.number.desc())).all()
+    return render_template("lms/courses/versions.html", version=latest, versions=rows)
+
+
+@bp.route("/<slug>/versions/<int:number>/changes")
+@login_required
+def changes(slug: str, number: int):
+    latest = _version_for(slug)
+    new = session.scalar(select(CourseVersion).where(CourseVersion.course_id == latest.course_id,
+                                                     CourseVersion.number == number))
+    if new is None:
+        abort(404)
+    old = session.scalar(select(CourseVersion).where(CourseVersion.course_id == latest.course_id,
+                                                     CourseVersion.number == number - 1))
+    diff = services.policy_changes(old, new)
+    return render_template("lms/courses/changes.html", version=latest, new=new, old=old, changes=diff)
+
+
+def _own_attempt(attempt_id: int) -> Attempt:
+    attempt = session.get(Attempt, attempt_id)
+    if attempt is None or attempt.person_id != current_person().id:
+        abort(404)  # someone else's attempt does not exist, as far as this person knows
+    return attempt
+
+

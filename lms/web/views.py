@@ -5,9 +5,10 @@ from __future__ import annotations
 from contextlib import suppress
 
 from flask import Blueprint, jsonify, render_template
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from lms.accounts.access import current_person, login_required
+from lms.courses.models import CourseVersion
 from lms.db import session
 
 bp = Blueprint("home", __name__)
@@ -16,10 +17,21 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 @login_required
 def index():
+    from lms.certification import services as certification
+    from lms.certification.models import ReviewTask
     from lms.courses import services as courses
 
     person = current_person()
-    return render_template("lms/home.html", person=person, courses=courses.courses_for(person))
+    cards = []
+    for version in courses.courses_for(person):
+        cycle, needs, progress = certification.progress_for(person.id, version)
+        cards.append({"version": version, "cycle": cycle, "needs": needs, "progress": progress})
+    reviews = session.execute(
+        select(ReviewTask, CourseVersion).join(CourseVersion, CourseVersion.id == ReviewTask.to_version_id)
+        .where(ReviewTask.person_id == person.id, ReviewTask.acknowledged_at.is_(None))
+        .order_by(ReviewTask.due_on)
+    ).all()
+    return render_template("lms/home.html", person=person, cards=cards, reviews=reviews)
 
 
 @bp.route("/healthz")

@@ -1,0 +1,1 @@
+"""The JSON API for HR systems, under ``{prefix}/api/v1``."""

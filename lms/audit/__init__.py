@@ -1,0 +1,1 @@
+"""The audit trail: who assigned, revoked, invited, hired, erased or created tokens."""

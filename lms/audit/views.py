@@ -1,0 +1,5 @@
+"""audit pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("audit", __name__)

@@ -1,0 +1,1 @@
+"""Candidates before hire: invitations, onboarding, hiring and erasure."""

@@ -1,0 +1,5 @@
+"""candidates pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("candidates", __name__)

@@ -1,0 +1,107 @@
+"""Assignments, certification periods, policy-change reviews and sent reminders.
+
+Nothing here stores a status: status is derived on a date from periods and assignments
+(``lms.domain.certification.status_on``), so it is never stale.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.db import Base, utcnow
+
+REASONS = ("onboarding", "annual", "manual")
+
+
+class Assignment(Base):
+    """A course assigned to a person, with a reason and a due date."""
+
+    __tablename__ = "lms_assignment"
+    __table_args__ = (
+        CheckConstraint(f"reason IN {REASONS!r}", name="reason"),
+        Index("ix_lms_assignment_person_course", "person_id", "course_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("lms_person.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("lms_course.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    assigned_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("lms_person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CertificationPeriod(Base):
+    """One certification cycle: earned on a version, valid through ``valid_until``.
+
+    ``sequence`` numbers a person's periods for a course; its unique constraint makes two
+    simultaneous completions create exactly one period. ``details`` freezes what the
+    certificate shows (name, course title, version) at issue.
+    """
+
+    __tablename__ = "lms_certification_period"
+    __table_args__ = (UniqueConstraint("person_id", "course_id", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("lms_person.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("lms_course.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("lms_course_version.id"))
+    sequence: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))  # initial | renewal
+    certified_on: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date, index=True)
+    window_opens_on: Mapped[date] = mapped_column(Date)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    revoked_on: Mapped[date | None] = mapped_column(Date)
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("lms_person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReviewTask(Base):
+    """Read what changed in the policy and acknowledge it (certificate stays valid)."""
+
+    __tablename__ = "lms_review_task"
+    __table_args__ = (UniqueConstraint("person_id", "to_version_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("lms_person.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("lms_course.id", ondelete="CASCADE"))
+    from_version_id: Mapped[int] = mapped_column(ForeignKey("lms_course_version.id"))
+    to_version_id: Mapped[int] = mapped_column(ForeignKey("lms_course_version.id"))
+    section_keys: Mapped[list[str]] = mapped_column(JSON)
+    created_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    acknowledged_at: Mapped[datetime | None]
+
+
+class ReminderSent(Base):
+    """A reminder claimed before it is sent: the unique key makes each one go out once,
+    even when two ``send-reminders`` runs overlap."""
+
+    __tablename__ = "lms_reminder_sent"
+    __table_args__ = (UniqueConstraint("person_id", "course_id", "kind", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("lms_person.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("lms_course.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(80))
+    sent_on: Mapped[date] = mapped_column(Date)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,145 @@
+"""Certificates (list, PDF download), public verification, policy-change reviews."""
+
+from __future__ import annotations
+
+import re
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lms.accounts.access import current_person, login_required
+from lms.accounts.models import Person
+from lms.certification import services
+from lms.certification.models import CertificationPeriod, ReviewTask
+from lms.certification.pdf import CertificateDetails, render_certificate_pdf
+from lms.courses import services as courses
+from lms.courses.models import Course, CourseVersion
+from lms.db import session
+from lms.web.csrf import csrf_valid
+
+bp = Blueprint("certification", __name__)
+
+CODE = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$")
+
+
+def verify_url(code: str) -> str:
+    base = current_app.config["LMS_BASE_URL"].rstrip("/")
+    return base + url_for("lms.certification.verify", code=code)
+
+
+@bp.route("/certificates/")
+@login_required
+def mine():
+    person = current_person()
+    rows = session.execute(
+        select(CertificationPeriod, Course.slug).join(Course, Course.id == CertificationPeriod.course_id)
+        .where(CertificationPeriod.person_id == person.id)
+        .order_by(CertificationPeriod.certified_on.desc(), CertificationPeriod.id.desc())
+    ).all()
+    items = [(p, slug, services.verification_status(p)) for p, slug in rows]
+    return render_template("lms/certification/mine.html", items=items)
+
+
+def _may_see(viewer: Person, owner_id: int) -> bool:
+    """The owner, an admin, or a manager of the owner's reporting tree."""
+    if viewer.id == owner_id or viewer.role == "admin":
+        return True
+    if viewer.role == "manager":
+        from lms.accounts.tree import in_tree
+
+        return in_tree(viewer.id, owner_id)
+    return False
+
+
+@bp.route("/certificates/<code>.pdf")
+@login_required
+def pdf(code: str):
+    period = session.scalar(select(CertificationPeriod).where(CertificationPeriod.code == code))
+    if period is None or not _may_see(current_person(), period.person_id):
+        abort(404)
+    details = period.details
+    data = render_certificate_pdf(CertificateDetails(
+        person_name=details["person_name"], course_title=details["course_title"],
+        version_label=details["version_label"], certified_on=period.certified_on,
+        valid_until=period.valid_until, code=period.code, verify_url=verify_url(period.code),
+        organisation=current_app.config["LMS_SITE_NAME"],
+    ))
+    filename = f"certificate-{period.code}.pdf"
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/verify", methods=["GET"])
+def verify_form():
+    """Anyone may check a certificate code (no sign-in)."""
+    code = (request.args.get("code") or "").strip().upper()
+    if code:
+        return redirect(url_for(".verify", code=code))
+    return render_template("lms/certification/verify_form.html")
+
+
+@bp.route("/verify/<code>")
+def verify(code: str):
+    """Valid / Renewal due / Expired / Revoked, the dates and the name: nothing more.
+
+    An unknown or malformed code is the same plain 404 either way, so the page does not
+    reveal anything about codes that exist.
+    """
+    code = code.strip().upper()
+    period = session.scalar(select(CertificationPeriod).where(CertificationPeriod.code == code)) \
+        if CODE.match(code) else None
+    if period is None:
+        return render_template("lms/certification/verify_unknown.html", code=code), 404
+    return render_template("lms/certification/verify.html", period=period,
+                           status=services.verification_status(period))
+
+
+@bp.route("/reviews/<int:task_id>", methods=["GET", "POST"])
+@login_required
+def review(task_id: int):
+    task = session.get(ReviewTask, task_id)
+    if task is None or task.person_id != current_person().id:
+        abort(404)
+    new = session.get(CourseVersion, task.to_version_id)
+    old = session.get(CourseVersion, task.from_version_id)
+    if request.method == "POST":
+        if not csrf_valid():
+            flash(_("The page had expired. Please confirm again."), "warning")
+            return redirect(url_for(".review", task_id=task.id))
+        services.acknowledge(task)
+        flash(_("Thank you: your review of the policy changes is recorded."), "success")
+        return redirect(url_for("lms.home.index"))
+    changes = courses.policy_changes(old, new, keys=set(task.section_keys))
+    return render_template("lms/certification/review.html", task=task, new=new, old=old, changes=changes,
+                           version=new)
+
+
+@bp.route("/certificates/<int:period_id>/revoke", methods=["POST"])
+@login_required
+def revoke(period_id: int):
+    person = current_person()
+    if person.role != "admin":
+        abort(403)
+    period = session.get(CertificationPeriod, period_id)
+    if period is None:
+        abort(404)
+    if not csrf_valid():
+        flash(_("The page had expired. Please try again."), "warning")
+    else:
+        try:
+            services.revoke(period, reason=request.form.get("reason", ""), by=person)
+            flash(_("The certificate was revoked."), "success")
+        except ValueError:
+            flash(_("Give a reason to revoke a certificate."), "error")
+    return redirect(request.referrer or url_for("lms.home.index"))

@@ -1,0 +1,168 @@
+"""A learner's progress through one course, from plain facts.
+
+The course page, the home page and certification all ask the same questions: which
+modules are done, may the final assessment be started now, what is left. The answers
+are computed here from values the services load in a few queries.
+
+``since`` starts the learner's current cycle: progress earned before it does not count
+(after a certificate expires the whole course is taken again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+# Module states, in the order a learner meets them.
+NOT_STARTED = "not_started"
+READ = "read"  # opened, knowledge check not passed yet
+CHANGED = "changed"  # done on an earlier version whose policy sections have since changed
+COMPLETE = "complete"
+
+
+@dataclass(frozen=True)
+class ModuleFacts:
+    key: str
+    title: str
+    sections_hash: str
+    read_at: datetime | None = None
+    passed_at: datetime | None = None
+    progress_hash: str | None = None  # sections_hash of the version the progress was earned on
+
+
+@dataclass(frozen=True)
+class AttemptFacts:
+    started_at: datetime
+    submitted_at: datetime | None
+    passed: bool | None
+
+
+@dataclass(frozen=True)
+class AssessmentRules:
+    pass_mark: int = 80
+    max_attempts: int | None = None
+    cooldown_minutes: int = 0
+
+
+@dataclass(frozen=True)
+class ScenarioFacts:
+    key: str
+    title: str
+    required: bool
+    passed: bool
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Whether the final assessment may be started now, and why not."""
+
+    passed: bool
+    can_start: bool
+    reason: str | None  # "modules" | "passed" | "attempts" | "cooldown" | None
+    attempts_used: int
+    attempts_left: int | None
+    next_start_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    modules: tuple[tuple[ModuleFacts, str], ...]  # (module, state)
+    modules_done: int
+    assessment: Gate
+    scenarios: tuple[ScenarioFacts, ...]
+    steps_done: int
+    steps_total: int
+    complete: bool
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.steps_done / self.steps_total) if self.steps_total else 0
+
+    @property
+    def all_modules_done(self) -> bool:
+        return self.modules_done == len(self.modules)
+
+    @property
+    def next_module(self) -> ModuleFacts | None:
+        return next((m for m, state in self.modules if state != COMPLETE), None)
+
+    @property
+    def scenarios_left(self) -> tuple[ScenarioFacts, ...]:
+        return tuple(s for s in self.scenarios if s.required and not s.passed)
+
+
+def _counts(moment: datetime | None, since: datetime | None) -> bool:
+    return moment is not None and (since is None or moment >= since)
+
+
+def module_state(module: ModuleFacts, since: datetime | None = None) -> str:
+    """Progress only counts on the module's current policy sections and in this cycle."""
+    if not _counts(module.read_at, since):
+        return NOT_STARTED
+    if module.progress_hash != module.sections_hash:
+        return CHANGED
+    return COMPLETE if _counts(module.passed_at, since) else READ
+
+
+def assessment_gate(
+    attempts: Sequence[AttemptFacts],
+    rules: AssessmentRules,
+    *,
+    modules_done: bool,
+    now: datetime,
+    since: datetime | None = None,
+) -> Gate:
+    """May the learner start a final assessment attempt at ``now``?
+
+    Attempts before ``since`` belong to an earlier cycle and are not counted. An open
+    (unsubmitted) attempt does not block: the learner resumes it.
+    """
+    current = [a for a in attempts if _counts(a.started_at, since)]
+    submitted = sorted((a for a in current if a.submitted_at), key=lambda a: a.submitted_at)
+    passed = any(a.passed for a in submitted)
+    used = len(submitted)
+    left = None if rules.max_attempts is None else max(0, rules.max_attempts - used)
+    next_at = None
+    if submitted and not passed and rules.cooldown_minutes:
+        next_at = submitted[-1].submitted_at + timedelta(minutes=rules.cooldown_minutes)
+    if passed:
+        return Gate(True, False, "passed", used, left, None)
+    if not modules_done:
+        return Gate(False, False, "modules", used, left, None)
+    if left == 0:
+        return Gate(False, False, "attempts", used, left, None)
+    if next_at is not None and now < next_at:
+        return Gate(False, False, "cooldown", used, left, next_at)
+    return Gate(False, True, None, used, left, None)
+
+
+def course_progress(
+    modules: Sequence[ModuleFacts],
+    attempts: Sequence[AttemptFacts],
+    scenarios: Sequence[ScenarioFacts],
+    rules: AssessmentRules,
+    *,
+    now: datetime,
+    since: datetime | None = None,
+) -> CourseProgress:
+    """Everything the course page shows: states, the gate, steps done out of total.
+
+    Steps are: each module, the final assessment, and each required scenario.
+    """
+    states = tuple((m, module_state(m, since)) for m in modules)
+    done = sum(1 for _, s in states if s == COMPLETE)
+    gate = assessment_gate(attempts, rules, modules_done=done == len(modules), now=now, since=since)
+    required = [s for s in scenarios if s.required]
+    scen_done = sum(1 for s in required if s.passed)
+    total = len(modules) + 1 + len(required)
+    steps = done + (1 if gate.passed else 0) + scen_done
+    return CourseProgress(
+        modules=states,
+        modules_done=done,
+        assessment=gate,
+        scenarios=tuple(scenarios),
+        steps_done=steps,
+        steps_total=total,
+        complete=steps == total,
+    )

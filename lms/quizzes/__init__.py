@@ -1,0 +1,1 @@
+"""Knowledge checks and final/refresher assessments: attempts kept as evidence."""

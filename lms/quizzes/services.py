@@ -1,0 +1,184 @@
+"""Drawing, presenting and grading attempts. The draw and the grading happen here, on
+the server; pages only ever see ``public_view`` of the questions."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from lms import signals
+from lms.courses.models import CourseVersion, Module, ModuleProgress, Question
+from lms.db import session, utcnow
+from lms.domain.draw import present_all
+from lms.domain.questions import grade, passed, question_from_dict, score_percent
+from lms.quizzes.models import Attempt
+from lms.quizzes.responses import FormData, responses_from_form
+
+
+class AttemptNotAllowed(Exception):
+    """The learner may not start this assessment now; ``reason`` says why."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _pool(version_id: int, module_key: str | None) -> list:
+    cond = Question.module_key == module_key if module_key else Question.module_key.is_(None)
+    rows = session.scalars(select(Question).where(Question.version_id == version_id, cond)
+                           .order_by(Question.position))
+    return [question_from_dict(q.data) for q in rows]
+
+
+def _html_by_id(version_id: int, keys: list[str]) -> dict[str, dict[str, str]]:
+    rows = session.execute(select(Question.key, Question.data).where(
+        Question.version_id == version_id, Question.key.in_(keys)))
+    return {k: {"prompt_html": d.get("prompt_html", ""), "feedback_html": d.get("feedback_html", "")}
+            for k, d in rows}
+
+
+def open_attempt(person_id: int, course_id: int, kind: str, module_key: str = "") -> Attempt | None:
+    return session.scalar(select(Attempt).where(
+        Attempt.person_id == person_id, Attempt.course_id == course_id, Attempt.kind == kind,
+        Attempt.module_key == module_key, Attempt.submitted_at.is_(None)))
+
+
+def _create(person_id: int, version: CourseVersion, kind: str, module_key: str, n: int | None,
+            pass_mark: int) -> Attempt:
+    """Draw and store a new attempt, or return the open one a concurrent request made."""
+    seed = secrets.token_hex(8)
+    shown = present_all(_pool(version.id, module_key or None), seed, n)
+    extras = _html_by_id(version.id, [q["id"] for q in shown])
+    for q in shown:
+        q.update(extras.get(q["id"], {}))
+    attempt = Attempt(person_id=person_id, course_id=version.course_id, version_id=version.id,
+                      kind=kind, module_key=module_key, seed=seed, pass_mark=pass_mark,
+                      questions=shown)
+    session.add(attempt)
+    try:
+        session.commit()
+    except IntegrityError:
+        # Double click or second tab: the unique open-attempt index kept one; resume it.
+        session.rollback()
+        existing = open_attempt(person_id, version.course_id, kind, module_key)
+        if existing is None:
+            raise
+        return existing
+    return attempt
+
+
+def check_for(person_id: int, version: CourseVersion, module: Module) -> Attempt:
+    """The open knowledge-check attempt for a module, drawn on first need."""
+    existing = open_attempt(person_id, version.course_id, "check", module.key)
+    if existing is not None:
+        return existing
+    return _create(person_id, version, "check", module.key, None, module.pass_mark)
+
+
+def start_assessment(person_id: int, version: CourseVersion, gate, *, kind: str = "final",
+                     draw: int | None = None) -> Attempt:
+    """Resume the open attempt, or draw a new one if the gate allows it."""
+    existing = open_attempt(person_id, version.course_id, kind)
+    if existing is not None:
+        return existing
+    if not gate.can_start:
+        raise AttemptNotAllowed(gate.reason or "not allowed")
+    settings = version.settings["assessment"]
+    return _create(person_id, version, kind, "", draw or settings["draw"], settings["pass_mark"])
+
+
+def mark_read(person_id: int, module: Module, course_id: int) -> None:
+    """Record that the learner opened the module (idempotent)."""
+    row = session.scalar(select(ModuleProgress).where(
+        ModuleProgress.person_id == person_id, ModuleProgress.course_id == course_id,
+        ModuleProgress.module_key == module.key))
+    if row is None:
+        session.add(ModuleProgress(person_id=person_id, course_id=course_id, module_key=module.key,
+                                   sections_hash=module.sections_hash))
+    elif row.sections_hash != module.sections_hash:
+        # The policy text under this module changed: earlier progress no longer counts.
+        row.sections_hash, row.read_at, row.passed_at, row.best_score = (
+            module.sections_hash, utcnow(), None, None)
+    else:
+        return
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()  # the same page loaded twice at once: one row is enough
+
+
+def grade_attempt(attempt: Attempt, responses: dict[str, Any]) -> tuple[list[dict], float, bool]:
+    """Grade against the attempt's own snapshot: the version it was started on."""
+    results, grades = [], []
+    for q in attempt.questions:
+        g = grade(q, responses.get(q["id"]))
+        grades.append(g)
+        results.append({"id": q["id"], "section": q["section"], "score": g.score,
+                        "correct": g.correct, "picked": list(g.picked)})
+    percent = score_percent(grades)
+    return results, percent, passed(percent, attempt.pass_mark)
+
+
+def submit(attempt: Attempt, form: FormData) -> Attempt:
+    """Grade and record an attempt once; submitting again returns the recorded result.
+
+    The conditional UPDATE (``WHERE submitted_at IS NULL``) makes a double click, the back
+    button or two tabs record exactly one result, even when the requests race.
+    """
+    if attempt.submitted_at is not None:
+        return attempt
+    responses = responses_from_form(attempt.questions, form)
+    results, percent, ok = grade_attempt(attempt, responses)
+    now = utcnow()
+    won = session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+        .values(submitted_at=now, answers=responses, results=results, score=percent, passed=ok)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if won and attempt.kind == "check" and ok:
+        _record_check_pass(attempt, percent, now)
+    session.commit()
+    session.refresh(attempt)
+    if won:
+        signals.attempt_submitted.send(current_app._get_current_object(), attempt=attempt)
+        if attempt.kind == "final" and ok:
+            from lms.certification.services import on_requirement_met
+
+            on_requirement_met(attempt.person_id, attempt.course_id)
+    return attempt
+
+
+def _record_check_pass(attempt: Attempt, percent: float, now) -> None:
+    module = session.scalar(select(Module).where(Module.version_id == attempt.version_id,
+                                                 Module.key == attempt.module_key))
+    row = session.scalar(select(ModuleProgress).where(
+        ModuleProgress.person_id == attempt.person_id, ModuleProgress.course_id == attempt.course_id,
+        ModuleProgress.module_key == attempt.module_key))
+    if row is None:
+        row = ModuleProgress(person_id=attempt.person_id, course_id=attempt.course_id,
+                             module_key=attempt.module_key, sections_hash=module.sections_hash, read_at=now)
+        session.add(row)
+    if row.sections_hash != module.sections_hash:
+        row.sections_hash, row.read_at = module.sections_hash, now
+    row.passed_at = now
+    row.best_score = max(row.best_score or 0, percent)
+    signals.module_completed.send(current_app._get_current_object(), person_id=attempt.person_id,
+                                  module=module)
+
+
+def attempts_of(person_id: int, course_id: int, kind: str) -> list[Attempt]:
+    return list(session.scalars(select(Attempt).where(
+        Attempt.person_id == person_id, Attempt.course_id == course_id, Attempt.kind == kind,
+        Attempt.submitted_at.is_not(None)).order_by(Attempt.submitted_at.desc())))
+
+
+def questions_for_page(attempt: Attempt) -> list[dict]:
+    """The attempt's questions without answers or feedback: all a page may hold."""
+    from lms.domain.questions import public_view
+
+    return [public_view(q) | {"prompt_html": q.get("prompt_html")} for q in attempt.questions]

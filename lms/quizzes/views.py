@@ -1,0 +1,92 @@
+"""Final and refresher assessments: start, answer, result."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lms.accounts.access import current_person, login_required
+from lms.certification import services as certification
+from lms.courses import services as courses
+from lms.courses.models import CourseVersion, PolicySection
+from lms.db import session
+from lms.quizzes import services
+from lms.quizzes.models import Attempt
+from lms.web.csrf import csrf_valid
+
+bp = Blueprint("quizzes", __name__)
+
+
+def _version(slug: str) -> CourseVersion:
+    version = courses.latest_version_by_slug(slug)
+    if version is None or not courses.may_open(current_person(), version):
+        abort(404)
+    return version
+
+
+@bp.route("/courses/<slug>/assessment", methods=["GET", "POST"])
+@login_required
+def assessment(slug: str):
+    version = _version(slug)
+    person = current_person()
+    cycle, needs, progress = certification.progress_for(person.id, version)
+    if request.method == "POST":
+        if not csrf_valid():
+            flash(_("The page had expired. Please press Start again."), "warning")
+            return redirect(url_for(".assessment", slug=slug))
+        try:
+            attempt = services.start_assessment(person.id, version, progress.assessment,
+                                                kind=needs.kind, draw=needs.draw)
+        except services.AttemptNotAllowed:
+            flash(_("The assessment cannot be started right now."), "warning")
+            return redirect(url_for(".assessment", slug=slug))
+        return redirect(url_for(".attempt", attempt_id=attempt.id))
+    history = services.attempts_of(person.id, version.course_id, needs.kind)
+    open_one = services.open_attempt(person.id, version.course_id, needs.kind)
+    return render_template("lms/quizzes/assessment.html", version=version, cycle=cycle, needs=needs,
+                           progress=progress, gate=progress.assessment, history=history,
+                           open_attempt=open_one)
+
+
+def _own(attempt_id: int) -> Attempt:
+    attempt = session.get(Attempt, attempt_id)
+    if attempt is None or attempt.person_id != current_person().id or attempt.kind == "check":
+        abort(404)
+    return attempt
+
+
+@bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@login_required
+def attempt(attempt_id: int):
+    attempt = _own(attempt_id)
+    version = session.get(CourseVersion, attempt.version_id)
+    if request.method == "POST":
+        if not csrf_valid():
+            flash(_("The page had expired, so your answers were not sent. Please answer again."), "warning")
+            return redirect(url_for(".attempt", attempt_id=attempt.id))
+        services.submit(attempt, request.form)
+        return redirect(url_for(".result", attempt_id=attempt.id))
+    if attempt.submitted_at is not None:
+        return redirect(url_for(".result", attempt_id=attempt.id))
+    questions = services.questions_for_page(attempt)
+    return render_template("lms/quizzes/attempt.html", attempt=attempt, version=version, questions=questions)
+
+
+@bp.route("/attempts/<int:attempt_id>/result")
+@login_required
+def result(attempt_id: int):
+    attempt = _own(attempt_id)
+    if attempt.submitted_at is None:
+        return redirect(url_for(".attempt", attempt_id=attempt.id))
+    version = session.get(CourseVersion, attempt.version_id)
+    titles = dict(session.execute(select(PolicySection.key, PolicySection.title)
+                                  .where(PolicySection.version_id == version.id)).all())
+    reveal = version.settings["assessment"].get("reveal_answers", False)
+    by_id = {q["id"]: q for q in attempt.questions}
+    wrong = [(by_id[r["id"]], r) for r in attempt.results if not r["correct"]]
+    reread = sorted({r["section"] for _q, r in wrong}, key=list(titles).index)
+    cycle, needs, progress = certification.progress_for(attempt.person_id, version)
+    return render_template("lms/quizzes/result.html", attempt=attempt, version=version, wrong=wrong,
+                           reread=reread, titles=titles, reveal=reveal, progress=progress, cycle=cycle)
+

@@ -1,0 +1,5 @@
+"""reports pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__)

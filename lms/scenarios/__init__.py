@@ -1,0 +1,1 @@
+"""Branching scenario exercises: runs kept per replay."""

@@ -1,0 +1,139 @@
+"""Branching scenario player: intro, one node per page, choices, debrief.
+
+Plain HTML forms; the server holds the run. Each node page posts the node id and the
+run's step count it was drawn at, so an out-of-date page (back button, second tab,
+double click) is recognised and the learner is shown where the run really is.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lms.accounts.access import current_person, login_required
+from lms.courses import services as courses
+from lms.courses.models import CourseVersion, PolicySection, Scenario
+from lms.db import session
+from lms.domain.scenarios import current_node
+from lms.scenarios import services
+from lms.scenarios.models import ScenarioRun
+from lms.web.csrf import csrf_valid
+
+bp = Blueprint("scenarios", __name__)
+
+def _version(slug: str) -> CourseVersion:
+    version = courses.latest_version_by_slug(slug)
+    if version is None or not courses.may_open(current_person(), version):
+        abort(404)
+    return version
+
+
+def _own(run_id: int) -> tuple[ScenarioRun, Scenario, CourseVersion]:
+    """The signed-in person's run with its scenario row and version, else 404."""
+    run = session.get(ScenarioRun, run_id)
+    person = current_person()
+    if run is None or run.person_id != person.id:
+        abort(404)  # someone else's run does not exist, as far as this person knows
+    version = session.get(CourseVersion, run.version_id)
+    row = services.row_of(run)
+    if version is None or row is None or not courses.may_open(person, version):
+        abort(404)
+    return run, row, version
+
+
+def _section_titles(version_id: int) -> dict[str, str]:
+    return dict(session.execute(select(PolicySection.key, PolicySection.title)
+                                .where(PolicySection.version_id == version_id)).all())
+
+
+@bp.route("/courses/<slug>/scenarios/<key>")
+@login_required
+def play(slug: str, key: str):
+    version = _version(slug)
+    row = services.scenario_for(version, key)
+    if row is None:
+        abort(404)
+    person = current_person()
+    scenario = services.parse(row)
+    open_run = services.current_run(person.id, version.course_id, key)
+    if open_run is not None and open_run.version_id != version.id:
+        open_run = None  # a run on an older version: Start begins on the current one
+    history = [r for r in services.runs_of(person.id, version.course_id, key)
+               if r.finished_at is not None]
+    return render_template("lms/scenarios/intro.html", version=version, row=row,
+                           scenario=scenario, open_run=open_run, history=history)
+
+
+@bp.route("/courses/<slug>/scenarios/<key>/start", methods=["POST"])
+@login_required
+def start(slug: str, key: str):
+    version = _version(slug)
+    row = services.scenario_for(version, key)
+    if row is None:
+        abort(404)
+    if not csrf_valid():
+        flash(_("The page had expired. Please press Start again."), "warning")
+        return redirect(url_for(".play", slug=slug, key=key))
+    run = services.start_run(current_person().id, version, row)
+    return redirect(url_for(".run", run_id=run.id))
+
+
+@bp.route("/scenario-runs/<int:run_id>")
+@login_required
+def run(run_id: int):
+    run, row, version = _own(run_id)
+    if run.finished_at is not None:
+        return redirect(url_for(".debrief", run_id=run.id))
+    scenario = services.parse(row)
+    path = services.path_of(run, scenario)
+    node = current_node(scenario, path)
+    if node.is_end:  # cannot happen with a consistent row; the debrief shows it anyway
+        return redirect(url_for(".debrief", run_id=run.id))
+    so_far = services.decisions(row, path)
+    last = so_far[-1] if so_far and scenario.feedback_mode == "immediate" else None
+    return render_template("lms/scenarios/node.html", version=version, row=row,
+                           scenario=scenario, run=run, node=node,
+                           node_html=services.node_data(row)[node.id], so_far=so_far,
+                           last=last, titles=_section_titles(version.id))
+
+
+@bp.route("/scenario-runs/<int:run_id>/choose", methods=["POST"])
+@login_required
+def choose(run_id: int):
+    run, row, _ver = _own(run_id)
+    here = url_for(".run", run_id=run.id)
+    if not csrf_valid():
+        flash(_("The page had expired, so your choice was not recorded. Please choose again."),
+              "warning")
+        return redirect(here)
+    try:
+        services.choose(run, row, request.form.get("node"), request.form.get("step", type=int),
+                        request.form.get("choice", type=int))
+    except services.StaleChoice:
+        flash(_("That choice was for an earlier step of this scenario; you are here now."),
+              "warning")
+    except services.InvalidChoice:
+        if request.form.get("choice", "") == "":
+            flash(_("Pick one of the choices, then press Choose."), "warning")
+        else:
+            flash(_("That choice is not one of the options here. Please pick one of the "
+                    "choices below."), "warning")
+    if run.finished_at is not None:
+        return redirect(url_for(".debrief", run_id=run.id))
+    return redirect(here)
+
+
+@bp.route("/scenario-runs/<int:run_id>/debrief")
+@login_required
+def debrief(run_id: int):
+    run, row, version = _own(run_id)
+    if run.finished_at is None:
+        return redirect(url_for(".run", run_id=run.id))
+    scenario = services.parse(row)
+    result = services.debrief(run, row)
+    end = services.node_data(row)[result.end_node_id]
+    return render_template("lms/scenarios/debrief.html", version=version, row=row,
+                           scenario=scenario, run=run, result=result, end=end,
+                           decisions=services.decisions(row, services.path_of(run, scenario)),
+                           titles=_section_titles(version.id))
