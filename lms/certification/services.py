@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms import signals
 from lms.accounts.models import Person
+from lms.audit.services import record
 from lms.certification.models import Assignment, CertificationPeriod, ReviewTask
 from lms.clock import today as clock_today
 from lms.courses.models import CourseVersion, Module, PolicySection
@@ -196,6 +197,8 @@ def revoke(period: CertificationPeriod, *, reason: str, by: Person, today: date 
         period.revoked_on = today or clock_today()
         period.revoked_reason = reason.strip()
         period.revoked_by_id = by.id
+        record("revoke_certificate", actor=by, target_type="certification_period", target_id=period.id,
+               person_id=period.person_id, reason=reason.strip())
         session.commit()
         signals.certificate_revoked.send(current_app._get_current_object(), period=period, reason=reason)
 
@@ -261,10 +264,13 @@ def acknowledge(task: ReviewTask) -> None:
 
 def assign(course_id: int, person_ids: list[int], *, reason: str, due_on: date | None,
            by: Person | None, today: date | None = None) -> int:
-    """Assign a course to people (one row each); returns how many were assigned."""
+    """Assign a course to people (one row each, audited); returns how many were assigned."""
     today = today or clock_today()
     rows = [Assignment(person_id=pid, course_id=course_id, reason=reason, assigned_on=today,
                        due_on=due_on, assigned_by_id=by.id if by else None) for pid in person_ids]
     session.add_all(rows)
+    record("assign", actor=by, target_type="course", target_id=course_id, reason=reason,
+           due_on=due_on.isoformat() if due_on else None, people=len(rows),
+           person_ids=list(person_ids)[:1000])
     session.commit()
     return len(rows)

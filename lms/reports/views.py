@@ -1,5 +1,219 @@
-"""reports pages."""
+"""Manager and admin reports, CSV exports, the person page and the assignment page."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("reports", __name__)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lms.accounts.access import current_person, roles_required
+from lms.accounts.models import Person
+from lms.accounts.tree import report_ids
+from lms.certification import services as certification
+from lms.certification.models import Assignment, CertificationPeriod, ReminderSent
+from lms.clock import today as clock_today
+from lms.courses.models import Course, CourseVersion
+from lms.db import session
+from lms.domain.certification import STATUS_COLOURS, STATUS_LABELS, STATUSES
+from lms.quizzes.models import Attempt
+from lms.reports import queries
+from lms.reports.access import may_view_person, org_scope, team_scope
+from lms.reports.csvexport import stream_csv
+from lms.reports.forms import AssignForm, ReportFilterForm
+from lms.reports.svg import percent, stacked_bar
+from lms.scenarios.models import ScenarioRun
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+def _filters(form: ReportFilterForm) -> queries.Filters:
+    """Form values to query filters; invalid values fall back to "no filter" (never a 500)."""
+    def valid(field):
+        return field.data if field.data in {c[0] for c in field.choices} else ""
+
+    return queries.Filters(
+        status=valid(form.status) or None, course=valid(form.course) or None,
+        department=valid(form.department) or None,
+        within_days=int(valid(form.within)) if valid(form.within) else None,
+        direct_only=bool(form.direct.data), search=(form.q.data or "").strip() or None,
+        sort=valid(form.sort) or "name", page=form.page.data if form.page.data and form.page.data > 0 else 1,
+    )
+
+
+def _form(courses) -> ReportFilterForm:
+    form = ReportFilterForm(request.args)
+    form.course.choices = [("", _("All courses"))] + [(slug, title) for _id, slug, title in courses]
+    form.department.choices = [("", _("All departments"))] + [(d, d) for d in queries.departments()]
+    form.validate()
+    return form
+
+
+def _report(scope: queries.Scope, *, kind: str):
+    queries.tune_session()
+    today = clock_today()
+    courses = queries.latest_courses()
+    form = _form(courses)
+    filters = _filters(form)
+    counts = queries.summary(scope, today, filters)
+    chart = stacked_bar(
+        [(title, counts.get(cid, dict.fromkeys(STATUSES, 0))) for cid, _slug, title in courses],
+        statuses=STATUSES, colours=STATUS_COLOURS, labels=STATUS_LABELS,
+        title=_("Status by course"), chart_id=f"chart-{kind}",
+    )
+    page = queries.matrix(scope, today, filters)
+    args = request.args.to_dict()
+    return dict(today=today, courses=courses, form=form, filters=filters, counts=counts, chart=chart,
+                page=page, kind=kind, args=args, statuses=STATUSES, labels=STATUS_LABELS,
+                colours=STATUS_COLOURS, percent=percent)
+
+
+@bp.route("/team")
+@roles_required("manager", "admin")
+def team():
+    return render_template("lms/reports/report.html", title=_("My team"), **_report(team_scope(), kind="team"))
+
+
+@bp.route("/org")
+@roles_required("admin")
+def org():
+    department = request.args.get("department") or None
+    context = _report(org_scope(department), kind="org")
+    courses = context["courses"]
+    focus = next((c for c in courses if c[1] == context["filters"].course), courses[0] if courses else None)
+    teams = queries.teams_side_by_side(context["today"], focus[0]) if focus else []
+    versions = queries.certified_per_version(context["today"], focus[0]) if focus else []
+    return render_template("lms/reports/report.html", title=_("Organisation"), teams=teams, versions=versions,
+                           focus=focus, **context)
+
+
+def _export(scope: queries.Scope, name: str) -> Response:
+    queries.tune_session()
+    today = clock_today()
+    form = _form(queries.latest_courses())
+    filters = _filters(form)
+    rows = queries.export_rows(scope, today, filters)
+    headers = {"Content-Disposition": f'attachment; filename="{name}-{today.isoformat()}.csv"'}
+    return Response(stream_with_context(stream_csv(queries.EXPORT_COLUMNS, rows)),
+                    mimetype="text/csv", headers=headers)
+
+
+@bp.route("/team.csv")
+@roles_required("manager", "admin")
+def team_csv():
+    return _export(team_scope(), "team-report")
+
+
+@bp.route("/org.csv")
+@roles_required("admin")
+def org_csv():
+    return _export(org_scope(request.args.get("department")), "organisation-report")
+
+
+@bp.route("/people/<int:person_id>")
+@roles_required("manager", "admin")
+def person(person_id: int):
+    viewer = current_person()
+    subject = session.get(Person, person_id)
+    # Someone outside your tree is "not found", exactly like an id that does not exist.
+    if subject is None or subject.status == "erased" or not may_view_person(viewer, person_id):
+        abort(404)
+    titles = dict(session.execute(select(Course.id, Course.slug)).all())
+    versions = dict(session.execute(select(CourseVersion.id, CourseVersion.number)).all())
+    assignments = session.scalars(select(Assignment).where(Assignment.person_id == person_id)
+                                  .order_by(Assignment.assigned_on.desc())).all()
+    attempts = session.scalars(select(Attempt).where(Attempt.person_id == person_id,
+                                                     Attempt.submitted_at.is_not(None))
+                               .order_by(Attempt.submitted_at.desc())).all()
+    runs = session.scalars(select(ScenarioRun).where(ScenarioRun.person_id == person_id)
+                           .order_by(ScenarioRun.started_at.desc())).all()
+    periods = session.scalars(select(CertificationPeriod).where(CertificationPeriod.person_id == person_id)
+                              .order_by(CertificationPeriod.certified_on.desc())).all()
+    reminders = session.scalars(select(ReminderSent).where(ReminderSent.person_id == person_id)
+                                .order_by(ReminderSent.sent_at.desc())).all()
+    return render_template("lms/reports/person.html", subject=subject, titles=titles, versions=versions,
+                           assignments=assignments, attempts=attempts, runs=runs, periods=periods,
+                           reminders=reminders, status_of=certification.verification_status,
+                           viewer=viewer)
+
+
+# --- assignments -------------------------------------------------------------------
+
+def _assign_choices(form: AssignForm, viewer: Person) -> None:
+    courses = queries.latest_courses()
+    form.course.choices = [(slug, title) for _id, slug, title in courses]
+    if viewer.role == "admin":
+        people = session.scalars(select(Person).where(Person.status.in_(("active", "invited")))
+                                 .order_by(Person.name)).all()
+    else:
+        people = session.scalars(select(Person).where(Person.id.in_(report_ids(viewer.id)),
+                                                      Person.status.in_(("active", "invited")))
+                                 .order_by(Person.name)).all()
+    form.person.choices = [("", _("Choose a person"))] + [(str(p.id), f"{p.name} <{p.email}>") for p in people]
+    departments = sorted({p.department for p in people if p.department})
+    form.department.choices = [("", _("Choose a department"))] + [(d, d) for d in departments]
+    managers = [p for p in people if p.role in ("manager", "admin")]
+    if viewer.role != "admin" or viewer not in managers:
+        managers = [viewer] + [m for m in managers if m.id != viewer.id]
+    form.manager.choices = [("", _("Choose a manager"))] + [(str(m.id), m.name) for m in managers]
+
+
+def _targets(form: AssignForm, viewer: Person) -> list[int] | None:
+    """The people an assignment reaches, limited to what the viewer may assign."""
+    allowed = None if viewer.role == "admin" else report_ids(viewer.id)
+    target = form.target.data
+    if target == "person":
+        if not form.person.data:
+            form.person.errors.append(_("Choose a person."))
+            return None
+        ids = [int(form.person.data)]
+    elif target == "department":
+        if not form.department.data:
+            form.department.errors.append(_("Choose a department."))
+            return None
+        ids = list(session.scalars(select(Person.id).where(Person.department == form.department.data,
+                                                           Person.status.in_(("active", "invited")))))
+    else:
+        if not form.manager.data:
+            form.manager.errors.append(_("Choose a manager."))
+            return None
+        manager_id = int(form.manager.data)
+        if allowed is not None and manager_id != viewer.id and manager_id not in allowed:
+            abort(404)
+        ids = sorted(report_ids(manager_id))
+    if allowed is not None:
+        ids = [i for i in ids if i in allowed]
+    return ids
+
+
+@bp.route("/assign", methods=["GET", "POST"])
+@roles_required("manager", "admin")
+def assign():
+    viewer = current_person()
+    form = AssignForm()
+    _assign_choices(form, viewer)
+    reach = None
+    if form.validate_on_submit():
+        ids = _targets(form, viewer)
+        if ids is not None:
+            if not ids:
+                flash(_("Nobody matches: nothing to assign."), "warning")
+            elif form.confirmed.data == str(len(ids)):
+                course = session.scalar(select(Course).where(Course.slug == form.course.data))
+                count = certification.assign(course.id, ids, reason=form.reason.data, due_on=form.due_on.data,
+                                             by=viewer)
+                flash(_("Assigned to %(n)s people.", n=count), "success")
+                return redirect(url_for(".team"))
+            else:
+                reach = len(ids)
+                form.confirmed.data = str(reach)
+    return render_template("lms/reports/assign.html", form=form, reach=reach)

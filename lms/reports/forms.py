@@ -1,0 +1,52 @@
+"""Report filters (GET forms: no CSRF needed, nothing changes) and the assignment form."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, NumberRange, Optional
+
+from lms.domain.certification import STATUS_LABELS, STATUSES
+
+
+class ReportFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form that only reads
+
+    status = SelectField(_l("Status"), choices=[("", _l("Any status"))] + [(s, STATUS_LABELS[s]) for s in STATUSES],
+                         validators=[Optional()], default="")
+    course = SelectField(_l("Course"), choices=[("", _l("All courses"))], validators=[Optional()], default="")
+    department = SelectField(_l("Department"), choices=[("", _l("All departments"))], validators=[Optional()],
+                             default="")
+    within = SelectField(_l("Due or expiring within"),
+                         choices=[("", _l("Any time")), ("30", _l("30 days")), ("60", _l("60 days")),
+                                  ("90", _l("90 days"))], validators=[Optional()], default="")
+    direct = BooleanField(_l("Direct reports only"))
+    q = StringField(_l("Name or e-mail contains"), validators=[Optional()])
+    sort = SelectField(_l("Sort by"), choices=[("name", _l("Name")), ("department", _l("Department")),
+                                               ("status", _l("Most urgent first")), ("due", _l("Due date"))],
+                       default="name", validators=[Optional()])
+    page = IntegerField(_l("Page"), default=1, validators=[Optional(), NumberRange(min=1)])
+
+
+class AssignForm(FlaskForm):
+    course = SelectField(_l("Course"), validators=[DataRequired()])
+    target = RadioField(_l("Assign to"), choices=[("person", _l("One person")), ("department", _l("A department")),
+                                                  ("tree", _l("A manager's whole team"))],
+                        default="person", validators=[DataRequired()])
+    person = SelectField(_l("Person"), validators=[Optional()], coerce=str)
+    department = SelectField(_l("Department"), validators=[Optional()], coerce=str)
+    manager = SelectField(_l("Manager"), validators=[Optional()], coerce=str)
+    reason = SelectField(_l("Reason"), choices=[("annual", _l("Annual")), ("onboarding", _l("Onboarding")),
+                                                ("manual", _l("Manual"))], default="annual")
+    due_on = DateField(_l("Due date"), validators=[DataRequired()])
+    confirmed = HiddenField(default="")

@@ -1,0 +1,316 @@
+"""Report queries: status of every (person, course) pair on a date, computed in SQL.
+
+The CASE below mirrors ``lms.domain.certification.status_on`` (a test checks they agree
+on every status). Scope is the whole organisation, a department, or a manager's whole
+reporting tree (recursive CTE); counts are aggregated by the database, and the matrix
+is paginated there too, so a report costs a handful of statements whatever the size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, exists, func, literal, or_, select, text
+from sqlalchemy.sql import Select
+
+from lms.accounts.models import Person
+from lms.accounts.tree import tree_cte
+from lms.certification.models import Assignment, CertificationPeriod
+from lms.courses.models import Course, CourseVersion, ModuleProgress
+from lms.db import session
+from lms.domain.certification import STATUS_COLOURS, STATUS_LABELS, STATUSES
+from lms.quizzes.models import Attempt
+
+SORTS = ("name", "department", "status", "due")
+
+
+def tune_session() -> None:
+    """Per-transaction planner settings for report queries.
+
+    PostgreSQL's row estimates for recursive CTEs and the people x courses cross join are
+    very high, which makes it JIT-compile these queries: on a 10,000-person organisation
+    compiling took ~0.9 s of a query that runs in 30 ms. ``SET LOCAL`` ends with the
+    transaction, so a host's other queries keep its own settings.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose rows a report may show: everyone (admin), or a manager's tree."""
+
+    manager_id: int | None = None  # None: the whole organisation
+    department: str | None = None
+
+    @property
+    def label(self) -> str:
+        return "organisation" if self.manager_id is None else "team"
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str | None = None
+    course: str | None = None  # course slug
+    department: str | None = None
+    within_days: int | None = None  # due or expiring within N days
+    direct_only: bool = False
+    search: str | None = None
+    sort: str = "name"
+    descending: bool = False
+    page: int = 1
+    per_page: int = 50
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def latest_courses() -> list[tuple[int, str, str]]:
+    """(course id, slug, title of the newest version) for every course."""
+    newest = (select(CourseVersion.course_id, func.max(CourseVersion.number).label("n"))
+              .group_by(CourseVersion.course_id).subquery())
+    return list(session.execute(
+        select(Course.id, Course.slug, CourseVersion.title)
+        .join(CourseVersion, CourseVersion.course_id == Course.id)
+        .join(newest, and_(newest.c.course_id == Course.id, newest.c.n == CourseVersion.number))
+        .order_by(CourseVersion.title)).all())
+
+
+def people_in_scope(scope: Scope, filters: Filters | None = None) -> Select:
+    """SELECT of the people a report covers (active and invited; never erased)."""
+    stmt = select(Person.id).where(Person.status.in_(("active", "invited")))
+    if scope.manager_id is not None:
+        tree = tree_cte(scope.manager_id)
+        stmt = stmt.where(Person.id.in_(select(tree.c.id)))
+        if filters and filters.direct_only:
+            stmt = stmt.where(Person.manager_id == scope.manager_id)
+    if scope.department:
+        stmt = stmt.where(Person.department == scope.department)
+    if filters and filters.department:
+        stmt = stmt.where(Person.department == filters.department)
+    if filters and filters.search:
+        term = f"%{filters.search.lower()}%"
+        stmt = stmt.where(or_(func.lower(Person.name).like(term), Person.email.like(term)))
+    return stmt
+
+
+def status_table(scope: Scope, today: date, filters: Filters | None = None,
+                 person_ids: list[int] | None = None):
+    """A subquery with one row per (person in scope, course): status and key dates.
+
+    ``person_ids`` narrows it to a page of people, so the latest-period and
+    latest-assignment aggregates only read those people's rows.
+    """
+    people_stmt = people_in_scope(scope, filters)
+    if person_ids is not None:
+        people_stmt = people_stmt.where(Person.id.in_(person_ids))
+    people = people_stmt.subquery("people")
+    if person_ids is not None:
+        def only(column):
+            return column.in_(person_ids)
+    elif scope.manager_id is not None or scope.department or (filters and (filters.department or filters.search)):
+        def only(column):  # a team: aggregate only its people's rows
+            return column.in_(select(people.c.id))
+    else:
+        def only(column):
+            return literal(True)
+    courses = select(Course.id.label("course_id"), Course.slug.label("slug")).subquery("courses")
+    if filters and filters.course:
+        courses = select(Course.id.label("course_id"), Course.slug.label("slug")).where(
+            Course.slug == filters.course).subquery("courses")
+
+    cp = CertificationPeriod
+    latest_seq = (select(cp.person_id, cp.course_id, func.max(cp.sequence).label("seq"))
+                  .where(cp.certified_on <= today, only(cp.person_id))
+                  .group_by(cp.person_id, cp.course_id).subquery("latest_seq"))
+    period = (select(cp.person_id, cp.course_id, cp.valid_until, cp.window_opens_on, cp.revoked_on,
+                     cp.certified_on, cp.version_id)
+              .join(latest_seq, and_(latest_seq.c.person_id == cp.person_id,
+                                     latest_seq.c.course_id == cp.course_id, latest_seq.c.seq == cp.sequence))
+              .subquery("period"))
+    latest_assignment = (select(Assignment.person_id, Assignment.course_id, func.max(Assignment.id).label("aid"))
+                         .where(only(Assignment.person_id))
+                         .group_by(Assignment.person_id, Assignment.course_id).subquery("latest_assignment"))
+    assignment = (select(Assignment.person_id, Assignment.course_id, Assignment.due_on, Assignment.reason)
+                  .join(latest_assignment, latest_assignment.c.aid == Assignment.id).subquery("assignment"))
+
+    started = or_(
+        exists().where(ModuleProgress.person_id == people.c.id, ModuleProgress.course_id == courses.c.course_id),
+        exists().where(Attempt.person_id == people.c.id, Attempt.course_id == courses.c.course_id),
+    )
+    status = case(
+        (and_(period.c.person_id.is_not(None), period.c.revoked_on.is_not(None), period.c.revoked_on <= today),
+         literal("revoked")),
+        (and_(period.c.person_id.is_not(None), period.c.valid_until < today), literal("expired")),
+        (and_(period.c.person_id.is_not(None), period.c.window_opens_on <= today), literal("renewal_due")),
+        (period.c.person_id.is_not(None), literal("certified")),
+        (assignment.c.person_id.is_(None), literal("not_assigned")),
+        (and_(assignment.c.due_on.is_not(None), assignment.c.due_on < today), literal("overdue")),
+        (started, literal("in_progress")),
+        else_=literal("assigned"),
+    )
+    return (
+        select(
+            people.c.id.label("person_id"), courses.c.course_id, courses.c.slug,
+            status.label("status"),
+            assignment.c.due_on, assignment.c.reason,
+            period.c.certified_on, period.c.valid_until, period.c.version_id,
+        )
+        .select_from(people)
+        .join(courses, literal(True))
+        .outerjoin(period, and_(period.c.person_id == people.c.id, period.c.course_id == courses.c.course_id))
+        .outerjoin(assignment, and_(assignment.c.person_id == people.c.id,
+                                    assignment.c.course_id == courses.c.course_id))
+    ).subquery("status_table")
+
+
+def _filtered(table, today: date, filters: Filters):
+    conds = []
+    if filters.status:
+        conds.append(table.c.status == filters.status)
+    if filters.within_days:
+        horizon = today + timedelta(days=filters.within_days)
+        conds.append(or_(
+            and_(table.c.status.in_(("assigned", "in_progress")), table.c.due_on.between(today, horizon)),
+            and_(table.c.status.in_(("certified", "renewal_due")), table.c.valid_until.between(today, horizon)),
+        ))
+    return conds
+
+
+def summary(scope: Scope, today: date, filters: Filters | None = None) -> dict[int, dict[str, int]]:
+    """Counts per course and status (GROUP BY in the database)."""
+    filters = filters or Filters()
+    table = status_table(scope, today, filters)
+    rows = session.execute(
+        select(table.c.course_id, table.c.status, func.count())
+        .where(*_filtered(table, today, filters))
+        .group_by(table.c.course_id, table.c.status)
+    ).all()
+    out: dict[int, dict[str, int]] = {}
+    for course_id, status, count in rows:
+        out.setdefault(course_id, dict.fromkeys(STATUSES, 0))[status] = count
+    return out
+
+
+@dataclass(frozen=True)
+class MatrixPage:
+    people: list[Person]
+    cells: dict[tuple[int, int], Any]  # (person id, course id) -> row
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _ordered_people(scope: Scope, today: date, filters: Filters):
+    """People matching the filters, in the requested order (a SELECT).
+
+    Sorting by name or department without a status or date filter needs no statuses at
+    all, so the common first view of a report only pages through people.
+    """
+    if not filters.status and not filters.within_days and filters.sort in ("name", "department"):
+        order = [Person.name] if filters.sort == "name" else [Person.department, Person.name]
+        if filters.descending:
+            order = [o.desc() for o in order]
+        return select(Person).where(Person.id.in_(people_in_scope(scope, filters))).order_by(*order, Person.id)
+    table = status_table(scope, today, filters)
+    conds = _filtered(table, today, filters)
+    rank = case({s: i for i, s in enumerate(("overdue", "expired", "revoked", "renewal_due", "in_progress",
+                                                 "assigned", "not_assigned", "certified"))},
+                value=table.c.status, else_=99)
+    matching = (select(table.c.person_id, func.min(rank).label("rank"), func.min(table.c.due_on).label("due"))
+                .where(*conds).group_by(table.c.person_id).subquery("matching"))
+    order = {
+        "name": [Person.name], "department": [Person.department, Person.name],
+        "status": [matching.c.rank, Person.name], "due": [matching.c.due, Person.name],
+    }[filters.sort if filters.sort in SORTS else "name"]
+    if filters.descending:
+        order = [o.desc() for o in order]
+    return select(Person).join(matching, matching.c.person_id == Person.id).order_by(*order, Person.id)
+
+
+def matrix(scope: Scope, today: date, filters: Filters) -> MatrixPage:
+    """One page of the people x courses matrix (people paginated in SQL)."""
+    ordered = _ordered_people(scope, today, filters)
+    total = session.scalar(select(func.count()).select_from(ordered.subquery())) or 0
+    page = max(1, filters.page)
+    people = list(session.scalars(ordered.limit(filters.per_page).offset((page - 1) * filters.per_page)))
+    cells: dict[tuple[int, int], Any] = {}
+    if people:
+        table = status_table(scope, today, filters, person_ids=[p.id for p in people])
+        for row in session.execute(select(table)):
+            cells[(row.person_id, row.course_id)] = row
+    return MatrixPage(people, cells, total, page, filters.per_page)
+
+
+EXPORT_COLUMNS = ("person_email", "person_name", "department", "manager_email", "course", "status",
+                  "due_on", "certified_on", "valid_until")
+
+
+def export_rows(scope: Scope, today: date, filters: Filters, *, chunk: int = 1000) -> Iterator[tuple]:
+    """Every (person, course) row of the report, streamed from the database in chunks."""
+    table = status_table(scope, today, filters)
+    manager = Person.__table__.alias("manager")
+    stmt = (
+        select(Person.email, Person.name, Person.department, manager.c.email, table.c.slug, table.c.status,
+               table.c.due_on, table.c.certified_on, table.c.valid_until)
+        .join(table, table.c.person_id == Person.id)
+        .outerjoin(manager, manager.c.id == Person.manager_id)
+        .where(*_filtered(table, today, filters))
+        .order_by(Person.name, Person.id, table.c.slug)
+        .execution_options(yield_per=chunk)
+    )
+    for row in session.execute(stmt):
+        yield tuple(row)
+
+
+def status_word(status: str) -> str:
+    return STATUS_LABELS[status]
+
+
+def status_colour(status: str) -> str:
+    return STATUS_COLOURS[status]
+
+
+def teams_side_by_side(today: date, course_id: int) -> list[tuple[Person, dict[str, int]]]:
+    """Per manager, status counts over their whole tree, in one recursive query."""
+    edges = select(Person.manager_id.label("ancestor"), Person.id.label("person_id")).where(
+        Person.manager_id.is_not(None)).cte("lms_closure", recursive=True)
+    edges = edges.union_all(
+        select(edges.c.ancestor, Person.id).where(Person.manager_id == edges.c.person_id))
+    slug = session.scalar(select(Course.slug).where(Course.id == course_id))
+    # Each person's status is computed once (materialised), then counted for every
+    # manager above them: without MATERIALIZED the planner re-evaluates it per edge.
+    statuses = select(status_table(Scope(), today, Filters(course=slug))).cte("statuses").prefix_with(
+        "MATERIALIZED", dialect="postgresql")
+    rows = session.execute(
+        select(edges.c.ancestor, statuses.c.status, func.count())
+        .join(statuses, statuses.c.person_id == edges.c.person_id)
+        .group_by(edges.c.ancestor, statuses.c.status)
+    ).all()
+    counts: dict[int, dict[str, int]] = {}
+    for ancestor, status, count in rows:
+        counts.setdefault(ancestor, dict.fromkeys(STATUSES, 0))[status] = count
+    managers = session.scalars(select(Person).where(Person.id.in_(counts)).order_by(Person.name)).all()
+    return [(m, counts[m.id]) for m in managers]
+
+
+def certified_per_version(today: date, course_id: int) -> list[tuple[int, int]]:
+    """(version number, people currently holding a valid certificate earned on it)."""
+    cp = CertificationPeriod
+    return list(session.execute(
+        select(CourseVersion.number, func.count(func.distinct(cp.person_id)))
+        .join(cp, cp.version_id == CourseVersion.id)
+        .where(cp.course_id == course_id, cp.certified_on <= today, cp.valid_until >= today,
+               or_(cp.revoked_on.is_(None), cp.revoked_on > today))
+        .group_by(CourseVersion.number).order_by(CourseVersion.number)
+    ).all())
+
+
+def departments() -> list[str]:
+    return list(session.scalars(select(Person.department).where(Person.department.is_not(None))
+                                .distinct().order_by(Person.department)))
