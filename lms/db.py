@@ -8,7 +8,7 @@ without a bind key to the default engine, so the lms_* tables live in the app's 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import MetaData
@@ -31,8 +31,13 @@ class Base(DeclarativeBase):
 
 
 def utcnow() -> datetime:
-    """Timestamps are stored as naive UTC (portable between SQLite and PostgreSQL)."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Timestamps are stored as naive UTC (portable between SQLite and PostgreSQL).
+
+    Goes through ``lms.clock.now`` so that a pinned ``LMS_TODAY`` moves timestamps too.
+    """
+    from lms.clock import now
+
+    return now()
 
 
 def _session() -> scoped_session:

@@ -146,7 +146,7 @@ def submit(attempt: Attempt, form: FormData) -> Attempt:
     session.refresh(attempt)
     if won:
         signals.attempt_submitted.send(current_app._get_current_object(), attempt=attempt)
-        if attempt.kind == "final" and ok:
+        if ok:  # any passed requirement may be the last one (a refresher can end on a module)
             from lms.certification.services import on_requirement_met
 
             on_requirement_met(attempt.person_id, attempt.course_id)
@@ -163,9 +163,8 @@ def _record_check_pass(attempt: Attempt, percent: float, now) -> None:
         row = ModuleProgress(person_id=attempt.person_id, course_id=attempt.course_id,
                              module_key=attempt.module_key, sections_hash=module.sections_hash, read_at=now)
         session.add(row)
-    if row.sections_hash != module.sections_hash:
-        row.sections_hash, row.read_at = module.sections_hash, now
-    row.passed_at = now
+    # Passing the check counts as reading the module in this cycle too.
+    row.sections_hash, row.read_at, row.passed_at = module.sections_hash, now, now
     row.best_score = max(row.best_score or 0, percent)
     signals.module_completed.send(current_app._get_current_object(), person_id=attempt.person_id,
                                   module=module)
