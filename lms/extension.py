@@ -177,7 +177,6 @@ def _register_blueprints(app: Flask, state: LMSState) -> None:
             "lms_person": current_person,
             "lms_site_name": app.config["LMS_SITE_NAME"],
             "lms_standalone": state.standalone,
-            "lms_endpoints": app.view_functions,
         }
 
 

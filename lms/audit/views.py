@@ -1,5 +1,89 @@
-"""audit pages."""
+"""The audit trail pages (admins only): the log, filtered and paginated, and its CSV export.
 
-from flask import Blueprint
+The log is append-only: these routes only read, and no route edits or deletes events.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from lms.accounts.access import roles_required
+from lms.audit import services
+from lms.clock import today
+from lms.reports.csvexport import stream_csv
 
 bp = Blueprint("audit", __name__)
+
+CSV_HEADER = ("at", "actor", "action", "target_type", "target_id", "details")
+
+
+class AuditFilterForm(FlaskForm):
+    """The filters, read from the query string (GET changes nothing, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    action = SelectField(_l("Action"), validators=[Optional()])
+    actor = StringField(_l("Actor e-mail contains"), validators=[Optional(), Length(max=254)])
+    since = DateField(_l("From (UTC date)"), validators=[Optional()])
+    until = DateField(_l("To (UTC date, included)"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(request.args, *args, **kwargs)
+        self.action.choices = [("", _l("Any action"))] + [(a, a) for a in services.ACTIONS]
+
+    def to_filter(self) -> services.AuditFilter:
+        """The filter from the valid fields (an invalid field is shown with its error and
+        ignored, so the page still lists something)."""
+        self.validate()
+
+        def ok(f):
+            return f.data if not f.errors else None
+
+        return services.AuditFilter(action=ok(self.action) or None, actor=ok(self.actor) or None,
+                                    since=ok(self.since), until=ok(self.until))
+
+
+def _filter_args(f: services.AuditFilter) -> dict[str, str]:
+    args = {"action": f.action, "actor": f.actor,
+            "since": f.since.isoformat() if f.since else None,
+            "until": f.until.isoformat() if f.until else None}
+    return {k: v for k, v in args.items() if v}
+
+
+@bp.route("/admin/audit")
+@roles_required("admin")
+def index():
+    form = AuditFilterForm()
+    f = form.to_filter()
+    page = services.events_page(f, request.args.get("page", 1, type=int) or 1)
+    args = _filter_args(f)
+    return render_template(
+        "lms/audit/index.html", form=form, page=page, args=args,
+        names=services.person_labels(page.events), utc_iso=services.utc_iso,
+        details_json=_details_json,
+        csv_url=url_for(".export", **args),
+    )
+
+
+def _details_json(details) -> str:
+    return json.dumps(details or {}, sort_keys=True, ensure_ascii=False, default=str)
+
+
+@bp.route("/admin/audit.csv")
+@roles_required("admin")
+def export():
+    """The filtered log as CSV, streamed row by row (constant memory), cells defused
+    against spreadsheet formula injection by ``stream_csv``."""
+    f = AuditFilterForm().to_filter()
+    rows = ((services.utc_iso(e.at), e.actor_label, e.action, e.target_type, e.target_id,
+             _details_json(e.details)) for e in services.iter_events(f))
+    filename = f"audit-{today().isoformat()}.csv"
+    return Response(stream_with_context(stream_csv(CSV_HEADER, rows)), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

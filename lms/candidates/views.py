@@ -1,5 +1,160 @@
-"""candidates pages."""
+"""Candidate pages: the invite list (admins and managers), hiring, erasure, and the
+public page where a candidate accepts an invitation.
 
-from flask import Blueprint
+Admins see every candidate; a manager sees only their own (invited by them or with them
+as manager) and gets a 404 for anyone else's. Employees and candidates get a 403.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import login_user
+from sqlalchemy import func, select
+
+from lms.accounts.access import current_person, roles_required
+from lms.accounts.models import Person
+from lms.candidates import services
+from lms.candidates.forms import AcceptForm, ConfirmForm, HireForm, InviteForm
+from lms.certification.models import Assignment, CertificationPeriod
+from lms.courses.services import latest_versions
+from lms.db import session, utcnow
 
 bp = Blueprint("candidates", __name__)
+
+STAFF = ("admin", "manager")
+
+
+def _candidate_or_404(candidate_id: int) -> Person:
+    candidate = services.find_candidate(current_person(), candidate_id)
+    if candidate is None:
+        abort(404)
+    return candidate
+
+
+@bp.route("/candidates/", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def index():
+    me = current_person()
+    form = InviteForm()
+    versions = latest_versions()
+    form.courses.choices = [(v.course_id, v.title) for v in versions]
+    if form.validate_on_submit():
+        try:
+            person, _url = services.invite(
+                form.email.data, form.name.data, form.courses.data, form.due_on.data, by=me,
+                department=(form.department.data or "").strip() or None)
+        except services.AlreadyExists:
+            form.email.errors.append(_("A person with this e-mail address already exists."))
+        except services.CandidateError as exc:
+            form.form_errors.append(str(exc))
+        except services.InviteNotSent as exc:
+            flash(_("The invitation was saved but the e-mail could not be sent. "
+                    "Send the candidate this link yourself: %(url)s", url=exc.url), "warning")
+            return redirect(url_for(".index"))
+        else:
+            flash(_("Invitation sent to %(email)s.", email=person.email), "success")
+            return redirect(url_for(".index"))
+    candidates = list(session.scalars(services.candidates_query(me)))
+    invites = {c.id: services.pending_invite(c.id) for c in candidates}
+    status = 400 if form.errors else 200
+    return render_template("lms/candidates/index.html", form=form, candidates=candidates,
+                           invites=invites, now=utcnow(),
+                           standalone=current_app.extensions["lms"].standalone), status
+
+
+@bp.route("/candidates/<int:candidate_id>/hire", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def hire(candidate_id: int):
+    me = current_person()
+    candidate = _candidate_or_404(candidate_id)
+    form = HireForm()
+    managers = services.eligible_managers(me)
+    form.manager.choices = [(m.id, f"{m.name} <{m.email}>") for m in managers]
+    if not form.is_submitted():
+        form.department.data = candidate.department
+        default = candidate.manager_id if candidate.manager_id in {m.id for m in managers} else me.id
+        form.manager.data = default
+    if form.validate_on_submit():
+        manager = session.get(Person, form.manager.data)
+        try:
+            services.hire(candidate, me, manager, form.department.data)
+        except services.CandidateError:
+            form.manager.errors.append(_("Choose a manager in your reporting tree."))
+        else:
+            flash(_("%(name)s is now an employee. Their training records are kept.",
+                    name=candidate.name), "success")
+            return redirect(url_for(".index"))
+    status = 400 if form.errors else 200
+    return render_template("lms/candidates/hire.html", form=form, candidate=candidate), status
+
+
+@bp.route("/candidates/<int:candidate_id>/erase", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def erase(candidate_id: int):
+    """GET shows what will be erased and what is kept; POST (with CSRF) erases."""
+    me = current_person()
+    candidate = _candidate_or_404(candidate_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.erase(candidate, me)
+        flash(_("The candidate's personal data was erased."), "success")
+        return redirect(url_for(".index"))
+    kept = {
+        "assignments": _count(Assignment, candidate.id),
+        "certificates": _count(CertificationPeriod, candidate.id),
+    }
+    status = 400 if form.errors else 200
+    return render_template("lms/candidates/erase.html", form=form, candidate=candidate,
+                           kept=kept), status
+
+
+def _count(model, person_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(model).where(model.person_id == person_id)) or 0
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept(token: str):
+    """The public page where a candidate accepts an invitation and sets a password.
+
+    Standalone mode only: in a host app people sign in with the host's own accounts, so
+    hosts invite candidates through those accounts and this page is a 404 there.
+
+    A link that was used or has expired answers 410 Gone, an unknown or tampered one 404,
+    each with a page that says so and how to get a new link.
+    """
+    if not current_app.extensions["lms"].standalone:
+        abort(404)
+    try:
+        invite = services.check(token)
+    except services.InviteError as exc:
+        return _invite_refused(exc.reason)
+    form = AcceptForm()
+    if not form.is_submitted():
+        form.name.data = session.get(Person, invite.person_id).name
+    if form.validate_on_submit():
+        try:
+            person = services.accept(token, form.name.data, form.password.data)
+        except services.InviteError as exc:
+            return _invite_refused(exc.reason)
+        except ValueError as exc:
+            form.password.errors.append(str(exc))
+        else:
+            login_user(person)
+            flash(_("Welcome! Your password is set and your onboarding training is below."), "success")
+            return redirect(url_for("lms.home.index"))
+    status = 400 if form.errors else 200
+    return render_template("lms/candidates/accept.html", form=form), status
+
+
+def _invite_refused(reason: str):
+    status = 404 if reason == "invalid" else 410
+    return render_template("lms/candidates/invite_refused.html", reason=reason), status

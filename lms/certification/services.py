@@ -263,7 +263,7 @@ def acknowledge(task: ReviewTask) -> None:
 # --- assignments ------------------------------------------------------------------------
 
 def assign(course_id: int, person_ids: list[int], *, reason: str, due_on: date | None,
-           by: Person | None, today: date | None = None) -> int:
+           by: Person | None, today: date | None = None, commit: bool = True) -> int:
     """Assign a course to people (one row each, audited); returns how many were assigned."""
     today = today or clock_today()
     rows = [Assignment(person_id=pid, course_id=course_id, reason=reason, assigned_on=today,
@@ -272,5 +272,6 @@ def assign(course_id: int, person_ids: list[int], *, reason: str, due_on: date |
     record("assign", actor=by, target_type="course", target_id=course_id, reason=reason,
            due_on=due_on.isoformat() if due_on else None, people=len(rows),
            person_ids=list(person_ids)[:1000])
-    session.commit()
+    if commit:
+        session.commit()
     return len(rows)

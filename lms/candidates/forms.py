@@ -1,0 +1,60 @@
+"""Forms of the candidate pages (Flask-WTF: every form carries a CSRF token)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from lms.accounts.forms import SetPasswordForm
+from lms.clock import today
+
+
+class CheckboxesField(SelectMultipleField):
+    """A list of checkboxes (one per choice) instead of a multiple select."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def at_least_one(form, field):
+    """Like DataRequired, without marking every checkbox ``required`` (a browser would
+    then ask for all of them)."""
+    if not field.data:
+        field.errors[:] = []
+        raise StopValidation(_l("Choose at least one course."))
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("Candidate's e-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField(_l("Candidate's name"), validators=[DataRequired(), Length(max=200)])
+    courses = CheckboxesField(_l("Onboarding courses"), coerce=int,
+                              validators=[at_least_one])
+    due_on = DateField(_l("Due date (for example the start date)"), validators=[DataRequired()])
+    department = StringField(_l("Department (optional)"), validators=[Optional(), Length(max=120)])
+
+    def validate_due_on(self, field):
+        if field.data and field.data < today():
+            raise ValidationError(_l("The due date cannot be in the past."))
+
+
+class AcceptForm(SetPasswordForm):
+    """The candidate chooses their name and password (the same rules as everyone's)."""
+
+
+class HireForm(FlaskForm):
+    manager = SelectField(_l("Manager"), coerce=int, validators=[DataRequired()])
+    department = StringField(_l("Department"), validators=[DataRequired(), Length(max=120)])
+
+
+class ConfirmForm(FlaskForm):
+    """A confirmation step with nothing to fill in but the CSRF token."""
