@@ -23,6 +23,9 @@ DEFAULTS: dict[str, object] = {
     # Absolute URL used for links in e-mails and certificate QR codes.
     "LMS_BASE_URL": "http://127.0.0.1:5000",
     "LMS_DEMO_PASSWORD": "training-demo",
+    "LMS_DEMO_COURSE": "social-media-policy",  # the course the demo history is about
+    # werkzeug hash method for passwords; tests use a cheap one to stay fast.
+    "LMS_PASSWORD_HASH_METHOD": "scrypt",
     # Sign-in throttling (Flask-Limiter syntax); storage is memory:// or redis://...
     "LMS_LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
     "LMS_RATELIMIT_STORAGE_URI": "memory://",

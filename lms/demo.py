@@ -74,15 +74,17 @@ DEMO_TRAINING = (
 
 def _demo_training(people: dict[str, Person]) -> None:
     """Assignments and a few backdated certifications, added once; skipped until the
-    social media course has been synced."""
+    demo course (``LMS_DEMO_COURSE``, the social media course by default) is synced."""
     from datetime import timedelta
+
+    from flask import current_app
 
     from lms.certification import services as certification
     from lms.certification.models import Assignment, CertificationPeriod
     from lms.clock import today as clock_today
     from lms.courses.services import latest_version_by_slug
 
-    version = latest_version_by_slug("social-media-policy")
+    version = latest_version_by_slug(current_app.config.get("LMS_DEMO_COURSE", "social-media-policy"))
     if version is None:
         return
     today = clock_today()

@@ -48,10 +48,10 @@ def authenticate(email: str, password: str) -> Person | None:
 
 
 def set_password(person: Person, password: str) -> None:
-    """Hash and store a password (werkzeug's scrypt by default)."""
+    """Hash and store a password (werkzeug; scrypt unless ``LMS_PASSWORD_HASH_METHOD`` says)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
-    person.password_hash = generate_password_hash(password)
+    person.password_hash = generate_password_hash(password, method=current_app.config["LMS_PASSWORD_HASH_METHOD"])
 
 
 def create_person(

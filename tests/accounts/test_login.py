@@ -11,7 +11,14 @@ from tests.conftest import PASSWORD, app_config, csrf_from, login
 def test_password_is_hashed(app, make_person):
     person = make_person("ann@example.com")
     assert person.password_hash and PASSWORD not in person.password_hash
-    assert person.password_hash.startswith(("scrypt:", "pbkdf2:"))
+    assert person.password_hash.startswith("pbkdf2:sha256:1000$")  # the configured method
+
+
+def test_default_hash_method_is_scrypt(app):
+    assert app.config["LMS_PASSWORD_HASH_METHOD"] != "scrypt"  # tests override it...
+    from lms.config import DEFAULTS
+
+    assert DEFAULTS["LMS_PASSWORD_HASH_METHOD"] == "scrypt"  # ...production does not
 
 
 def test_sign_in_and_reach_home(client, make_person):
