@@ -6,7 +6,7 @@ PORT ?= 5000
 STAMP := $(VENV)/.installed
 export FLASK_APP := app
 
-.PHONY: run test install lint bench clean
+.PHONY: run test install lint bench messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+## Refresh the translation template after changing UI strings.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --project flask-lms -o lms/translations/messages.pot lms
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

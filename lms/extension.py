@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask
@@ -92,6 +93,12 @@ class LMS:
             db = SQLAlchemy(model_class=Base)
             db.init_app(app)
 
+        # UI strings are marked for translation; the catalogue template lives in
+        # lms/translations (English only so far).
+        ours = str(Path(__file__).parent / "translations")
+        dirs = app.config.get("BABEL_TRANSLATION_DIRECTORIES", "translations")
+        if ours not in dirs.split(";"):
+            app.config["BABEL_TRANSLATION_DIRECTORIES"] = f"{dirs};{ours}"
         if "babel" not in app.extensions:
             Babel(app)
 
