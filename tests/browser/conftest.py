@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -93,6 +94,10 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+#: The app behind each running ``live_server``, by its base URL (see ``live_app``).
+LIVE_APPS: dict[str, Flask] = {}
+
+
 @pytest.fixture(scope="module")
 def live_server(database_url) -> Iterator[str]:
     """The standalone app, real courses and demo organisation, served on a free port."""
@@ -113,15 +118,28 @@ def live_server(database_url) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="lms-live-server", daemon=True)
     thread.start()
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    LIVE_APPS[base_url] = app
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield base_url
     finally:
+        LIVE_APPS.pop(base_url, None)
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
         with app.app_context():
             clear_tables(app)
             app.extensions["sqlalchemy"].engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_app(live_server) -> Flask:
+    """The Flask app ``live_server`` serves, for tests that read the server's database.
+
+    Use it only inside ``with live_app.app_context():`` and only to read what a page
+    cannot show (an attempt's answer key, say), never to change what is being tested.
+    """
+    return LIVE_APPS[live_server]
 
 
 @pytest.fixture(scope="session")
@@ -158,6 +176,30 @@ def page(browser, request, tmp_path) -> Iterator[Page]:
         except Exception as exc:  # the page may be gone; the failure itself matters more
             print(f"\nno failure screenshot: {exc}")
     page.context.close()
+
+
+def open_attempt_questions(app: Flask, email: str, kind: str, module_key: str = "") -> list[dict]:
+    """The questions (with their grading key) of a person's open attempt, from the database.
+
+    The page never holds the answers, so a test that must answer correctly (or wrongly on
+    purpose) reads the attempt's server-side snapshot: ``kind`` is ``check`` (with the
+    module's key), ``final`` or ``refresher``. Exactly one open attempt must exist.
+    """
+    import copy
+
+    from sqlalchemy import select
+
+    from lms.accounts.models import Person
+    from lms.db import session
+    from lms.quizzes.models import Attempt
+
+    with app.app_context():
+        attempt = session.scalars(
+            select(Attempt).join(Person, Person.id == Attempt.person_id).where(
+                Person.email == email, Attempt.kind == kind, Attempt.module_key == module_key,
+                Attempt.submitted_at.is_(None))
+        ).one()
+        return copy.deepcopy(attempt.questions)
 
 
 def sign_in(page: Page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
