@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 export FLASK_APP := app
+# Links printed by the demo and put in e-mails point at the port being served.
+export LMS_BASE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test install lint bench messages clean
 
