@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from lms.db import Base, utcnow
 
@@ -65,17 +65,25 @@ class CourseVersion(Base):
         return f"v{self.number}"
 
 
-class PolicySection(Base):
-    """A policy section of one version. ``key`` is the stable id from ``{#key}``."""
+class VersionPart:
+    """Columns every part of a version shares: its version and a key unique within it."""
 
-    __tablename__ = "lms_policy_section"
-    __table_args__ = (UniqueConstraint("version_id", "key"),)
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        # A function, so each table gets its own constraint object.
+        return (UniqueConstraint("version_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(
         ForeignKey("lms_course_version.id", ondelete="CASCADE"), index=True
     )
     key: Mapped[str] = mapped_column(String(100))
+
+
+class PolicySection(VersionPart, Base):
+    """A policy section of one version. ``key`` is the stable id from ``{#key}``."""
+
+    __tablename__ = "lms_policy_section"
     position: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200))
     body_md: Mapped[str] = mapped_column(Text)
@@ -83,17 +91,10 @@ class PolicySection(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
 
 
-class Module(Base):
+class Module(VersionPart, Base):
     """A lesson of one version, teaching one or more policy sections."""
 
     __tablename__ = "lms_module"
-    __table_args__ = (UniqueConstraint("version_id", "key"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(
-        ForeignKey("lms_course_version.id", ondelete="CASCADE"), index=True
-    )
-    key: Mapped[str] = mapped_column(String(100))
     position: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200))
     body_html: Mapped[str] = mapped_column(Text)
@@ -105,36 +106,22 @@ class Module(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
 
 
-class Question(Base):
+class Question(VersionPart, Base):
     """A question of one version: a module's knowledge check (``module_key`` set) or the
     final pool (``module_key`` NULL). ``data`` is the parsed question as JSON."""
 
     __tablename__ = "lms_question"
-    __table_args__ = (UniqueConstraint("version_id", "key"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(
-        ForeignKey("lms_course_version.id", ondelete="CASCADE"), index=True
-    )
-    key: Mapped[str] = mapped_column(String(100))
     module_key: Mapped[str | None] = mapped_column(String(100))
     section_key: Mapped[str] = mapped_column(String(100))
     position: Mapped[int] = mapped_column(Integer)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
-class Scenario(Base):
+class Scenario(VersionPart, Base):
     """A branching scenario of one version; ``data`` is the validated graph with every
     Markdown text already rendered to sanitised HTML."""
 
     __tablename__ = "lms_scenario"
-    __table_args__ = (UniqueConstraint("version_id", "key"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(
-        ForeignKey("lms_course_version.id", ondelete="CASCADE"), index=True
-    )
-    key: Mapped[str] = mapped_column(String(100))
     position: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")

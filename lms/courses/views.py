@@ -9,6 +9,7 @@ from sqlalchemy import select
 from lms.accounts.access import current_person, login_required
 from lms.certification import services as certification
 from lms.courses import services
+from lms.courses.access import course_or_404
 from lms.courses.models import CourseVersion, PolicySection
 from lms.courses.progress import modules_of
 from lms.db import session
@@ -19,18 +20,11 @@ from lms.web.csrf import csrf_valid
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
 
-def _version_for(slug: str) -> CourseVersion:
-    """The latest version of a course the signed-in person may open, else 404."""
-    version = services.latest_version_by_slug(slug)
-    if version is None or not services.may_open(current_person(), version):
-        abort(404)
-    return version
-
 
 @bp.route("/<slug>/")
 @login_required
 def course(slug: str):
-    version = _version_for(slug)
+    version = course_or_404(slug)
     person = current_person()
     cycle, needs, progress = certification.progress_for(person.id, version)
     periods = certification.periods_of(person.id, version.course_id)
@@ -41,7 +35,7 @@ def course(slug: str):
 @bp.route("/<slug>/modules/<key>", methods=["GET"])
 @login_required
 def module(slug: str, key: str):
-    version = _version_for(slug)
+    version = course_or_404(slug)
     person = current_person()
     modules = modules_of(version)
     index = next((i for i, m in enumerate(modules) if m.key == key), None)
@@ -72,7 +66,7 @@ def module(slug: str, key: str):
 @bp.route("/<slug>/modules/<key>/check/<int:attempt_id>", methods=["POST"])
 @login_required
 def submit_check(slug: str, key: str, attempt_id: int):
-    _version_for(slug)
+    course_or_404(slug)
     attempt = _own_attempt(attempt_id)
     if attempt.kind != "check" or attempt.module_key != key:
         abort(404)
@@ -86,7 +80,7 @@ def submit_check(slug: str, key: str, attempt_id: int):
 @bp.route("/<slug>/policy")
 @login_required
 def policy(slug: str):
-    version = _version_for(slug)
+    version = course_or_404(slug)
     sections = session.scalars(select(PolicySection).where(PolicySection.version_id == version.id)
                                .order_by(PolicySection.position)).all()
     return render_template("lms/courses/policy.html", version=version, sections=sections)
@@ -95,7 +89,7 @@ def policy(slug: str):
 @bp.route("/<slug>/versions/")
 @login_required
 def versions(slug: str):
-    latest = _version_for(slug)
+    latest = course_or_404(slug)
     rows = session.scalars(select(CourseVersion).where(CourseVersion.course_id == latest.course_id)
                            .order_by(CourseVersion.number.desc())).all()
     return render_template("lms/courses/versions.html", version=latest, versions=rows)
@@ -104,7 +98,7 @@ def versions(slug: str):
 @bp.route("/<slug>/versions/<int:number>/changes")
 @login_required
 def changes(slug: str, number: int):
-    latest = _version_for(slug)
+    latest = course_or_404(slug)
     new = session.scalar(select(CourseVersion).where(CourseVersion.course_id == latest.course_id,
                                                      CourseVersion.number == number))
     if new is None:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from lms.accounts.access import current_person, login_required
 from lms.certification import services as certification
-from lms.courses import services as courses
+from lms.courses.access import course_or_404
 from lms.courses.models import CourseVersion, PolicySection
 from lms.db import session
 from lms.quizzes import services
@@ -18,17 +18,11 @@ from lms.web.csrf import csrf_valid
 bp = Blueprint("quizzes", __name__)
 
 
-def _version(slug: str) -> CourseVersion:
-    version = courses.latest_version_by_slug(slug)
-    if version is None or not courses.may_open(current_person(), version):
-        abort(404)
-    return version
-
 
 @bp.route("/courses/<slug>/assessment", methods=["GET", "POST"])
 @login_required
 def assessment(slug: str):
-    version = _version(slug)
+    version = course_or_404(slug)
     person = current_person()
     cycle, needs, progress = certification.progress_for(person.id, version)
     if request.method == "POST":

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from lms.accounts.access import current_person, login_required
 from lms.courses import services as courses
+from lms.courses.access import course_or_404
 from lms.courses.models import CourseVersion, PolicySection, Scenario
 from lms.db import session
 from lms.domain.scenarios import current_node
@@ -21,12 +22,6 @@ from lms.scenarios.models import ScenarioRun
 from lms.web.csrf import csrf_valid
 
 bp = Blueprint("scenarios", __name__)
-
-def _version(slug: str) -> CourseVersion:
-    version = courses.latest_version_by_slug(slug)
-    if version is None or not courses.may_open(current_person(), version):
-        abort(404)
-    return version
 
 
 def _own(run_id: int) -> tuple[ScenarioRun, Scenario, CourseVersion]:
@@ -50,7 +45,7 @@ def _section_titles(version_id: int) -> dict[str, str]:
 @bp.route("/courses/<slug>/scenarios/<key>")
 @login_required
 def play(slug: str, key: str):
-    version = _version(slug)
+    version = course_or_404(slug)
     row = services.scenario_for(version, key)
     if row is None:
         abort(404)
@@ -68,7 +63,7 @@ def play(slug: str, key: str):
 @bp.route("/courses/<slug>/scenarios/<key>/start", methods=["POST"])
 @login_required
 def start(slug: str, key: str):
-    version = _version(slug)
+    version = course_or_404(slug)
     row = services.scenario_for(version, key)
     if row is None:
         abort(404)
