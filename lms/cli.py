@@ -9,7 +9,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from lms.api.cli import register as register_api_commands
+
 lms_cli = AppGroup("lms", help="Training and certification LMS.")
+register_api_commands(lms_cli)
 
 
 # --- schema -------------------------------------------------------------------------

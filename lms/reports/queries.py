@@ -165,7 +165,9 @@ def status_table(scope: Scope, today: date, filters: Filters | None = None,
     ).subquery("status_table")
 
 
-def _filtered(table, today: date, filters: Filters):
+def filter_conditions(table, today: date, filters: Filters) -> list:
+    """WHERE conditions for the status and due/expiring-within filters on a status table
+    (shared by report pages, exports and the API so they always agree)."""
     conds = []
     if filters.status:
         conds.append(table.c.status == filters.status)
@@ -184,7 +186,7 @@ def summary(scope: Scope, today: date, filters: Filters | None = None) -> dict[i
     table = status_table(scope, today, filters)
     rows = session.execute(
         select(table.c.course_id, table.c.status, func.count())
-        .where(*_filtered(table, today, filters))
+        .where(*filter_conditions(table, today, filters))
         .group_by(table.c.course_id, table.c.status)
     ).all()
     out: dict[int, dict[str, int]] = {}
@@ -218,7 +220,7 @@ def _ordered_people(scope: Scope, today: date, filters: Filters):
             order = [o.desc() for o in order]
         return select(Person).where(Person.id.in_(people_in_scope(scope, filters))).order_by(*order, Person.id)
     table = status_table(scope, today, filters)
-    conds = _filtered(table, today, filters)
+    conds = filter_conditions(table, today, filters)
     rank = case({s: i for i, s in enumerate(("overdue", "expired", "revoked", "renewal_due", "in_progress",
                                                  "assigned", "not_assigned", "certified"))},
                 value=table.c.status, else_=99)
@@ -260,7 +262,7 @@ def export_rows(scope: Scope, today: date, filters: Filters, *, chunk: int = 100
                table.c.due_on, table.c.certified_on, table.c.valid_until)
         .join(table, table.c.person_id == Person.id)
         .outerjoin(manager, manager.c.id == Person.manager_id)
-        .where(*_filtered(table, today, filters))
+        .where(*filter_conditions(table, today, filters))
         .order_by(Person.name, Person.id, table.c.slug)
         .execution_options(yield_per=chunk)
     )

@@ -19,10 +19,12 @@ def error_page(error: Exception):
     if not isinstance(error, HTTPException):
         error = InternalServerError(original_exception=error)
     code = error.code or 500
+    # Keep the error's own headers (Allow on 405, Retry-After on 429...).
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
     if wants_json():
         response = jsonify({"error": {"code": code, "message": error.description}})
-        return response, code
-    return render_template("lms/error.html", code=code, error=error), code
+        return response, code, headers
+    return render_template("lms/error.html", code=code, error=error), code, headers
 
 
 def register_blueprint_errors(bp: Blueprint) -> None:
