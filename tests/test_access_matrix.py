@@ -91,3 +91,32 @@ def test_csv_exports_never_include_people_outside_the_scope(app, org):
     text = client_as(app, "sub_manager").get("/reports/team.csv").get_data(as_text=True)
     assert "finance@example.com" not in text and "alice@example.com" not in text
     assert "sami@example.com" in text
+
+
+API_ROUTES = ["/api/v1/courses", "/api/v1/people", "/api/v1/completions", "/api/v1/certifications"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_ignores_browser_sessions_whatever_the_role(app, org, role):
+    """The API takes bearer tokens only: even an admin's signed-in session gets 401."""
+    client = client_as(app, role)
+    for route in API_ROUTES + [f"/api/v1/people/{org['finance@example.com']}"]:
+        response = client.get(route)
+        assert response.status_code == 401, (route, role)
+        assert response.is_json and response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert client.post("/api/v1/assignments", json={}).status_code == 401
+
+
+def test_api_with_a_token_reads_and_a_revoked_token_does_not(app, org):
+    from lms.api.auth import create_token, revoke_token
+
+    with app.app_context():
+        token, plaintext = create_token("hr-system", by=None)
+        token_id = token.id
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {plaintext}"}
+    for route in API_ROUTES:
+        assert client.get(route, headers=headers).status_code == 200, route
+    with app.app_context():
+        revoke_token(token_id)
+    assert client.get(API_ROUTES[0], headers=headers).status_code == 401
