@@ -264,14 +264,24 @@ def acknowledge(task: ReviewTask) -> None:
 
 def assign(course_id: int, person_ids: list[int], *, reason: str, due_on: date | None,
            by: Person | None, today: date | None = None, commit: bool = True) -> int:
-    """Assign a course to people (one row each, audited); returns how many were assigned."""
+    """Assign a course to people (one row each, audited); returns how many were assigned.
+
+    Idempotent for the day: people who already got the same assignment today (a double
+    click on Confirm, a resubmitted form) are skipped.
+    """
     today = today or clock_today()
+    done = set(session.scalars(select(Assignment.person_id).where(
+        Assignment.course_id == course_id, Assignment.reason == reason, Assignment.assigned_on == today,
+        Assignment.due_on == due_on if due_on else Assignment.due_on.is_(None),
+        Assignment.person_id.in_(person_ids))))
+    fresh = [pid for pid in dict.fromkeys(person_ids) if pid not in done]
     rows = [Assignment(person_id=pid, course_id=course_id, reason=reason, assigned_on=today,
-                       due_on=due_on, assigned_by_id=by.id if by else None) for pid in person_ids]
+                       due_on=due_on, assigned_by_id=by.id if by else None) for pid in fresh]
     session.add_all(rows)
-    record("assign", actor=by, target_type="course", target_id=course_id, reason=reason,
-           due_on=due_on.isoformat() if due_on else None, people=len(rows),
-           person_ids=list(person_ids)[:1000])
+    if rows:
+        record("assign", actor=by, target_type="course", target_id=course_id, reason=reason,
+               due_on=due_on.isoformat() if due_on else None, people=len(rows),
+               person_ids=fresh[:1000])
     if commit:
         session.commit()
     return len(rows)
