@@ -138,7 +138,7 @@ def progress_for(person_id: int, version: CourseVersion, today: date | None = No
 
 
 def new_code() -> str:
-    """An unguessable certificate code: 80 random bits as XXXX-XXXX-XXXX-XXXX."""
+    """An unguessable certificate code: 80 random bits in four dash-separated groups of four."""
     raw = base64.b32encode(secrets.token_bytes(10)).decode()
     return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import random
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -239,7 +240,7 @@ def _pick_one(shown: Mapping, response: object) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- types
 
 
-class QuestionType:
+class QuestionType(ABC):
     """One kind of question. Subclasses set ``id`` and ``keys`` and fill in the methods.
 
     ``keys`` are the top-level keys the type adds to :data:`COMMON_KEYS`; any other key
@@ -249,21 +250,21 @@ class QuestionType:
     id: str = ""
     keys: frozenset[str] = frozenset()
 
+    @abstractmethod
     def validate(self, raw: Mapping) -> list[Problem]:
         """Problems with the type-specific parts of ``raw`` (paths relative to it)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def parse(self, raw: Mapping) -> Question:
         """The :class:`Question` for a ``raw`` question that passed validation."""
-        raise NotImplementedError
 
+    @abstractmethod
     def present(self, question: Question, rng: random.Random) -> dict[str, Any]:
         """The question as shown in one attempt: snapshot and grading key in one dict."""
-        raise NotImplementedError
 
+    @abstractmethod
     def grade(self, shown: Mapping, response: object) -> Grade:
         """Grade ``response`` against ``shown``. Total: never raises on any response."""
-        raise NotImplementedError
 
     def public_view(self, shown: Mapping) -> dict[str, Any]:
         """``shown`` without anything that gives the answer away."""
@@ -278,8 +279,9 @@ class _ChoiceQuestionType(QuestionType):
 
     keys = frozenset({"choices"})
 
+    @abstractmethod
     def _validate_correct_count(self, choices: list, correct_at: list[int]) -> list[Problem]:
-        raise NotImplementedError
+        """Problems with how many choices are marked correct (single: one, multiple: >= 1)."""
 
     def validate(self, raw: Mapping) -> list[Problem]:
         choices = raw.get("choices")
