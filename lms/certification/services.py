@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lms import signals
@@ -42,6 +42,9 @@ class Cycle:
     since: datetime | None
     period: CertificationPeriod | None
     assignment: Assignment | None
+    # The sequence a new period would take, as seen when the cycle was read: two racing
+    # completions both claim it and the unique constraint lets only one through.
+    next_sequence: int = 1
 
     @property
     def learning(self) -> bool:
@@ -84,15 +87,17 @@ def cycle_from(periods: list[CertificationPeriod], assignment: Assignment | None
     a_facts = (rules.AssignmentFacts(assignment.assigned_on, assignment.due_on, started)
                if assignment else None)
     status = rules.status_on(today, facts, a_facts)
+    nxt = max((p.sequence for p in periods), default=0) + 1
     if latest is None:
-        return Cycle("initial", status, None, None, assignment)
+        return Cycle("initial", status, None, None, assignment, nxt)
     if latest.revoked_on and latest.revoked_on <= today:
-        return Cycle("retake", status, start_of_day(latest.revoked_on), latest, assignment)
+        return Cycle("retake", status, start_of_day(latest.revoked_on), latest, assignment, nxt)
     if today > latest.valid_until:
-        return Cycle("retake", status, start_of_day(latest.valid_until + timedelta(days=1)), latest, assignment)
+        return Cycle("retake", status, start_of_day(latest.valid_until + timedelta(days=1)), latest,
+                     assignment, nxt)
     if today >= latest.window_opens_on:
-        return Cycle("refresher", status, start_of_day(latest.window_opens_on), latest, assignment)
-    return Cycle("certified", status, start_of_day(latest.certified_on), latest, assignment)
+        return Cycle("refresher", status, start_of_day(latest.window_opens_on), latest, assignment, nxt)
+    return Cycle("certified", status, start_of_day(latest.certified_on), latest, assignment, nxt)
 
 
 def cycle_for(person_id: int, version: CourseVersion, today: date | None = None) -> Cycle:
@@ -164,9 +169,9 @@ def issue_period(person_id: int, version: CourseVersion, cycle: Cycle, today: da
         dates = rules.first_period(today, course_rules)
     else:
         dates = rules.renewed_period(previous.valid_until, today, course_rules)
-    sequence = (session.scalar(select(func.max(CertificationPeriod.sequence)).where(
-        CertificationPeriod.person_id == person_id,
-        CertificationPeriod.course_id == version.course_id)) or 0) + 1
+    # The sequence comes from the same read as the cycle, never from a fresh MAX(): a
+    # request that decided on a stale view must collide with the winner, not follow it.
+    sequence = cycle.next_sequence
     person = session.get(Person, person_id)
     period = CertificationPeriod(
         person_id=person_id, course_id=version.course_id, version_id=version.id, sequence=sequence,
