@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base, utcnow
@@ -16,7 +16,13 @@ class ScenarioRun(Base):
     record a choice on a node the run has already left."""
 
     __tablename__ = "lms_scenario_run"
-    __table_args__ = (Index("ix_lms_scenario_run_person", "person_id", "course_id", "scenario_key"),)
+    __table_args__ = (
+        Index("ix_lms_scenario_run_person", "person_id", "course_id", "scenario_key"),
+        # One unfinished run per learner, scenario and version: two Start clicks resume it.
+        Index("uq_lms_scenario_run_open", "person_id", "course_id", "scenario_key", "version_id",
+              unique=True, sqlite_where=text("finished_at IS NULL"),
+              postgresql_where=text("finished_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("lms_person.id", ondelete="CASCADE"))

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from lms import signals
 from lms.courses.models import CourseVersion, Scenario
@@ -129,7 +130,12 @@ def start_run(person_id: int, version: CourseVersion, row: Scenario) -> Scenario
     run = ScenarioRun(person_id=person_id, course_id=version.course_id, version_id=version.id,
                       scenario_key=row.key, path=[], steps=0)
     session.add(run)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        # A second Start at the same moment: the unique open-run index kept one; resume it.
+        session.rollback()
+        return current_run(person_id, version.course_id, row.key)
     return run
 
 

@@ -471,3 +471,19 @@ def test_real_scenarios_reach_every_end(path):
 
 def test_there_are_real_scenarios():
     assert len(list(REAL_SCENARIOS.glob("*.yaml"))) >= 1
+
+
+def test_only_one_open_run_per_scenario_and_version(app, client, learner):
+    """The database itself refuses a second unfinished run (two Start clicks at once)."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    run_id = start(client)
+    with app.app_context():
+        first = session.get(ScenarioRun, run_id)
+        session.add(ScenarioRun(person_id=first.person_id, course_id=first.course_id,
+                                version_id=first.version_id, scenario_key=first.scenario_key,
+                                path=[], steps=0))
+        with pytest.raises(IntegrityError):
+            session.commit()
+        session.rollback()
