@@ -238,9 +238,15 @@ def _ordered_people(scope: Scope, today: date, filters: Filters):
 def matrix(scope: Scope, today: date, filters: Filters) -> MatrixPage:
     """One page of the people x courses matrix (people paginated in SQL)."""
     ordered = _ordered_people(scope, today, filters)
-    total = session.scalar(select(func.count()).select_from(ordered.subquery())) or 0
     page = max(1, filters.page)
-    people = list(session.scalars(ordered.limit(filters.per_page).offset((page - 1) * filters.per_page)))
+    # The total rides along as a window count, so the statuses are computed once for both.
+    rows = session.execute(ordered.add_columns(func.count().over().label("total"))
+                           .limit(filters.per_page).offset((page - 1) * filters.per_page)).all()
+    people = [row[0] for row in rows]
+    if rows:
+        total = rows[0].total
+    else:  # past the last page: count separately
+        total = session.scalar(select(func.count()).select_from(ordered.subquery())) or 0
     cells: dict[tuple[int, int], Any] = {}
     if people:
         table = status_table(scope, today, filters, person_ids=[p.id for p in people])
