@@ -86,7 +86,7 @@ def create_user(email, name, role, department, manager_email, password):
 
 
 @lms_cli.command("import-people")
-@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+@click.argument("csv_file", type=click.File("rb"))
 def import_people(csv_file):
     """Create or update people from a CSV (email,name,role,manager_email,department).
 
@@ -94,8 +94,16 @@ def import_people(csv_file):
     """
     from lms.accounts import services
 
+    raw = csv_file.read()
     try:
-        result = services.import_people(csv_file.read())
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        click.echo(f"{csv_file.name}: line {line}: not valid UTF-8 (save the file as UTF-8 CSV)", err=True)
+        click.echo("Nothing was imported.", err=True)
+        sys.exit(1)
+    try:
+        result = services.import_people(text)
     except services.ImportError_ as exc:
         for problem in exc.problems:
             click.echo(f"{csv_file.name}: {problem}", err=True)

@@ -101,3 +101,11 @@ def test_create_user_command(app, runner):
     again = runner.invoke(args=["lms", "create-user", "--email", "root@example.com", "--name", "Root",
                                 "--password", "a-long-password"])
     assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_its_line(app, runner, tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("email,name,role,manager_email,department\na@example.com,Zoë,employee,,X\n".encode("latin-1"))
+    result = runner.invoke(args=["lms", "import-people", str(path)])
+    assert result.exit_code == 1
+    assert "line 2: not valid UTF-8" in result.output and "Nothing was imported." in result.output
