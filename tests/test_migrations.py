@@ -38,3 +38,22 @@ def test_constraint_names_follow_convention(app_ctx):
     insp = inspect(app.extensions["sqlalchemy"].engine)
     uniques = [u["name"] for u in insp.get_unique_constraints("lms_person")]
     assert "uq_lms_person_email" in uniques
+
+
+def test_flask_migrate_and_lms_db_build_the_same_schema_from_zero(tmp_path):
+    """`flask --app app db upgrade` (Flask-Migrate) and `flask lms db upgrade` both work."""
+    from app import create_app
+    from tests.conftest import app_config
+
+    for command, name in ((["db", "upgrade"], "a"), (["lms", "db", "upgrade"], "b")):
+        app = create_app(app_config(f"sqlite:///{tmp_path / name}.sqlite3"))
+        result = app.test_cli_runner().invoke(args=command)
+        assert result.exit_code == 0, result.output
+        with app.app_context():
+            from alembic.script import ScriptDirectory
+
+            from lms.migrate import alembic_config
+
+            assert current() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+            names = set(inspect(app.extensions["sqlalchemy"].engine).get_table_names())
+            assert {"lms_person", "lms_attempt", "lms_certification_period"} <= names
