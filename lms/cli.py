@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -13,6 +14,22 @@ from lms.api.cli import register as register_api_commands
 
 lms_cli = AppGroup("lms", help="Training and certification LMS.")
 register_api_commands(lms_cli)
+
+
+def needs_schema(command):
+    """Turn "no such table" into an instruction instead of a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from sqlalchemy import inspect
+
+        engine = current_app.extensions["sqlalchemy"].engine
+        if "lms_person" not in inspect(engine).get_table_names():
+            raise click.ClickException(
+                "the database has no LMS tables yet: run `flask --app app lms db upgrade` first")
+        return command(*args, **kwargs)
+
+    return wrapper
 
 
 # --- schema -------------------------------------------------------------------------
@@ -68,6 +85,7 @@ def db_revision(message):
 @click.option("--department", default=None)
 @click.option("--manager-email", default=None)
 @click.password_option(help="At least 10 characters.")
+@needs_schema
 def create_user(email, name, role, department, manager_email, password):
     """Create a person who can sign in."""
     from lms.accounts import services
@@ -87,6 +105,7 @@ def create_user(email, name, role, department, manager_email, password):
 
 @lms_cli.command("import-people")
 @click.argument("csv_file", type=click.File("rb"))
+@needs_schema
 def import_people(csv_file):
     """Create or update people from a CSV (email,name,role,manager_email,department).
 
@@ -138,6 +157,7 @@ def check_courses_cmd(directory):
 
 @lms_cli.command("sync-courses")
 @click.argument("directory", required=False)
+@needs_schema
 def sync_courses_cmd(directory):
     """Load course folders into the database; a changed course becomes a new version."""
     from lms.courses.sync import sync_courses
@@ -161,6 +181,7 @@ def sync_courses_cmd(directory):
 @click.option("--today", "today_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Act as if today were this date (YYYY-MM-DD).")
 @click.option("--dry-run", is_flag=True, help="Print what would be sent; send and record nothing.")
+@needs_schema
 def send_reminders_cmd(today_, dry_run):
     """Send due reminders (meant for a daily cron); each goes out once."""
     from lms.certification.reminders import send_reminders
@@ -177,6 +198,7 @@ def send_reminders_cmd(today_, dry_run):
 # --- demo ---------------------------------------------------------------------------
 
 @lms_cli.command("demo")
+@needs_schema
 def demo_cmd():
     """Load the demo organisation (idempotent) and print how to sign in."""
     from lms.demo import load_demo

@@ -66,3 +66,13 @@ def test_questions_and_scenarios_are_stored(app, synced):
         scenario = session.scalar(select(Scenario))
         assert scenario.key == "complaint" and scenario.required
         assert scenario.data["nodes"][0]["text_html"].startswith("<p>")
+
+
+def test_commands_on_an_empty_database_say_what_to_do(tmp_path):
+    from app import create_app
+    from tests.conftest import app_config
+
+    app = create_app(app_config(f"sqlite:///{tmp_path / 'empty.sqlite3'}"))
+    result = app.test_cli_runner().invoke(args=["lms", "sync-courses"])
+    assert result.exit_code == 1
+    assert "run `flask --app app lms db upgrade` first" in result.output
