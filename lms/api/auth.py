@@ -18,14 +18,12 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
-from flask import g, has_request_context, request
-from sqlalchemy import event, or_, select, update
-from sqlalchemy.orm import Session
+from flask import g, request
+from sqlalchemy import or_, select, update
 
 from lms.accounts.models import Person
 from lms.api.errors import Unauthorized
 from lms.api.models import ApiToken
-from lms.audit.models import AuditEvent
 from lms.audit.services import record
 from lms.db import session, utcnow
 
@@ -143,24 +141,3 @@ def token_from_request() -> ApiToken:
 
 def current_token() -> ApiToken | None:
     return g.get("lms_api_token")
-
-
-def _attribute_audit_events(db_session, flush_context, instances) -> None:
-    """Audit events recorded without a person during an API request name the token.
-
-    Services record ``actor=None`` ("system") when no person acts; inside an API request
-    the actor is the integration, so its token is written into the label and details.
-    """
-    if not has_request_context():
-        return
-    actor = g.get("lms_api_actor")
-    if actor is None:
-        return
-    for obj in db_session.new:
-        if isinstance(obj, AuditEvent) and obj.actor_id is None and obj.actor_label in (None, "system"):
-            obj.actor_label = actor["label"]
-            obj.details = {**(obj.details or {}), "via": "api", "token_id": actor["token_id"]}
-
-
-if not event.contains(Session, "before_flush", _attribute_audit_events):
-    event.listen(Session, "before_flush", _attribute_audit_events)

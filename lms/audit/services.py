@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from flask import g, has_app_context
 from sqlalchemy import Select, func, select
 
 from lms.accounts.models import Person
@@ -22,12 +23,20 @@ ACTIONS = (
 
 def record(action: str, *, actor: Person | None, target_type: str | None = None,
            target_id: int | None = None, **details: Any) -> AuditEvent:
-    """Add an audit event to the session (the caller commits with its change)."""
+    """Add an audit event to the session (the caller commits with its change).
+
+    With no person acting, the actor is the system, or inside an API request the
+    integration whose token made it (``lms.api.auth`` puts it on ``g``).
+    """
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
+    label = f"{actor.name} <{actor.email}>" if actor else "system"
+    api = g.get("lms_api_actor") if actor is None and has_app_context() else None
+    if api is not None:
+        label = api["label"]
+        details = {**details, "via": "api", "token_id": api["token_id"]}
     event = AuditEvent(
-        actor_id=actor.id if actor else None,
-        actor_label=f"{actor.name} <{actor.email}>" if actor else "system",
+        actor_id=actor.id if actor else None, actor_label=label,
         action=action, target_type=target_type, target_id=target_id, details=details,
     )
     session.add(event)
