@@ -24,6 +24,9 @@ from lms.domain.scenarios import validate_scenario
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SECTION_HEADING = re.compile(r"^##(?!#)\s*(?P<title>.*?)\s*(?:\{#(?P<key>[^}]*)\})?\s*$")
 POLICY_TITLE = re.compile(r"^#(?!#)\s*(?P<title>.+?)\s*$")
+# An unquoted prose value with " #" in it: YAML silently cuts the text at the "#".
+PROSE_WITH_COMMENT = re.compile(
+    r"^\s*(?:-\s+)?(?:text|prompt|feedback|debrief|summary|title|left|right):\s+[^\s\"'|>].*?\s#")
 
 COURSE_KEYS = {
     "id", "title", "summary", "policy", "review_on_change", "review_due_days",
@@ -135,6 +138,10 @@ class _Reader:
         text = self.read_text(rel, where)
         if text is None:
             return None
+        for number, line in enumerate(text.splitlines(), start=1):
+            if PROSE_WITH_COMMENT.match(line):
+                self.add(rel, number, "' #' starts a YAML comment, so the rest of this text is dropped: "
+                                      "put the text in quotes")
         try:
             return yamlfile.load(text)
         except yamlfile.YAMLError as exc:

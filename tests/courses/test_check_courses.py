@@ -71,6 +71,8 @@ BROKEN = [
     ("scenarios/complaint.yaml", "        score: 10\n        feedback: Right.\n        section: complaints",
      "        score: 11\n        feedback: Right.\n        section: complaints", "scenarios/complaint.yaml:19: 'score' must be a whole number from 0 to 10"),
     ("scenarios/complaint.yaml", "start: post", "start: nowhere", "scenarios/complaint.yaml:4: start 'nowhere' is not a node id"),
+    ("questions/basics.yaml", "  feedback: It covers every public platform.",
+     "  feedback: Report it in #social-escalations at once.", "questions/basics.yaml:10: ' #' starts a YAML comment"),
 ]
 
 
