@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms import signals
@@ -228,6 +228,3 @@ def import_people(text: str) -> ImportResult:
         signals.person_created.send(app, person=person)
     return ImportResult(len(new_people), updated, unchanged)
 
-
-def count_people() -> int:
-    return session.scalar(select(func.count()).select_from(Person)) or 0

@@ -32,8 +32,3 @@ def response_for(question: Mapping, form: FormData) -> Any:
 def responses_from_form(questions: list[Mapping], form: FormData) -> dict[str, Any]:
     return {q["id"]: response_for(q, form) for q in questions}
 
-
-def is_answered(response: Any) -> bool:
-    if isinstance(response, dict):
-        return all(response.values())
-    return bool(response)

@@ -21,7 +21,7 @@ from lms.accounts.tree import tree_cte
 from lms.certification.models import Assignment, CertificationPeriod
 from lms.courses.models import Course, CourseVersion, ModuleProgress
 from lms.db import session
-from lms.domain.certification import STATUS_COLOURS, STATUS_LABELS, STATUSES
+from lms.domain.certification import STATUSES
 from lms.quizzes.models import Attempt
 
 SORTS = ("name", "department", "status", "due")
@@ -276,12 +276,6 @@ def export_rows(scope: Scope, today: date, filters: Filters, *, chunk: int = 100
         yield tuple(row)
 
 
-def status_word(status: str) -> str:
-    return STATUS_LABELS[status]
-
-
-def status_colour(status: str) -> str:
-    return STATUS_COLOURS[status]
 
 
 def teams_side_by_side(today: date, course_id: int) -> list[tuple[Person, dict[str, int]]]:
