@@ -24,6 +24,11 @@ NAMING_CONVENTION = {
 }
 
 
+#: The largest id an INTEGER primary key holds on PostgreSQL; URLs and inputs above it
+#: are "not found", never a database error.
+MAX_ID = 2**31 - 1
+
+
 class Base(DeclarativeBase):
     """Declarative base of every lms_* table."""
 

@@ -25,10 +25,11 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import generate_csrf
+from werkzeug.routing import IntegerConverter
 
 from lms.accounts.models import Person
 from lms.config import apply_defaults
-from lms.db import Base
+from lms.db import MAX_ID, Base
 
 PersonForUser = Callable[[Any], "Person | None"]
 
@@ -147,11 +148,20 @@ def _load_person(person_id: str) -> Person | None:
         return None
 
 
+class IdConverter(IntegerConverter):
+    """``<lms_id:...>``: a positive id that fits the INTEGER columns (32-bit on
+    PostgreSQL). A larger number in a URL is a 404, never a database error."""
+
+    def __init__(self, url_map, **kwargs):
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
 def _register_blueprints(app: Flask, state: LMSState) -> None:
     from lms.accounts.views import bp as accounts_bp
     from lms.web.errors import register_blueprint_errors
     from lms.web.views import bp as home_bp
 
+    app.url_map.converters.setdefault("lms_id", IdConverter)
     parent = Blueprint(
         "lms",
         __name__,

@@ -16,8 +16,8 @@ from typing import Any
 from flask import request
 
 from lms.api.errors import ApiError, Invalid
+from lms.db import MAX_ID  # ids are INTEGER columns (32-bit on PostgreSQL)
 
-MAX_ID = 2**31 - 1  # ids are INTEGER columns (32-bit on PostgreSQL)
 MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 200
 DEFAULT_PER_PAGE = 50

@@ -71,7 +71,7 @@ def index():
                            standalone=current_app.extensions["lms"].standalone), status
 
 
-@bp.route("/candidates/<int:candidate_id>/hire", methods=["GET", "POST"])
+@bp.route("/candidates/<lms_id:candidate_id>/hire", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def hire(candidate_id: int):
     me = current_person()
@@ -97,7 +97,7 @@ def hire(candidate_id: int):
     return render_template("lms/candidates/hire.html", form=form, candidate=candidate), status
 
 
-@bp.route("/candidates/<int:candidate_id>/erase", methods=["GET", "POST"])
+@bp.route("/candidates/<lms_id:candidate_id>/erase", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def erase(candidate_id: int):
     """GET shows what will be erased and what is kept; POST (with CSRF) erases."""

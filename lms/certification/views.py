@@ -105,7 +105,7 @@ def verify(code: str):
                            status=services.verification_status(period))
 
 
-@bp.route("/reviews/<int:task_id>", methods=["GET", "POST"])
+@bp.route("/reviews/<lms_id:task_id>", methods=["GET", "POST"])
 @login_required
 def review(task_id: int):
     task = session.get(ReviewTask, task_id)
@@ -125,7 +125,7 @@ def review(task_id: int):
                            version=new)
 
 
-@bp.route("/certificates/<int:period_id>/revoke", methods=["POST"])
+@bp.route("/certificates/<lms_id:period_id>/revoke", methods=["POST"])
 @login_required
 def revoke(period_id: int):
     person = current_person()

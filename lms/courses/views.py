@@ -12,7 +12,7 @@ from lms.courses import services
 from lms.courses.access import course_or_404
 from lms.courses.models import CourseVersion, PolicySection
 from lms.courses.progress import modules_of
-from lms.db import session
+from lms.db import MAX_ID, session
 from lms.quizzes import services as quizzes
 from lms.quizzes.models import Attempt
 from lms.web.csrf import csrf_valid
@@ -49,7 +49,7 @@ def module(slug: str, key: str):
 
     result = None
     result_id = request.args.get("result", type=int)
-    if result_id:
+    if result_id and 0 < result_id <= MAX_ID:
         result = session.get(Attempt, result_id)
         if result is None or result.person_id != person.id or result.module_key != key or not result.submitted_at:
             result = None
@@ -63,7 +63,7 @@ def module(slug: str, key: str):
     )
 
 
-@bp.route("/<slug>/modules/<key>/check/<int:attempt_id>", methods=["POST"])
+@bp.route("/<slug>/modules/<key>/check/<lms_id:attempt_id>", methods=["POST"])
 @login_required
 def submit_check(slug: str, key: str, attempt_id: int):
     course_or_404(slug)
@@ -95,7 +95,7 @@ def versions(slug: str):
     return render_template("lms/courses/versions.html", version=latest, versions=rows)
 
 
-@bp.route("/<slug>/versions/<int:number>/changes")
+@bp.route("/<slug>/versions/<lms_id:number>/changes")
 @login_required
 def changes(slug: str, number: int):
     latest = course_or_404(slug)

@@ -50,7 +50,7 @@ def _own(attempt_id: int) -> Attempt:
     return attempt
 
 
-@bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@bp.route("/attempts/<lms_id:attempt_id>", methods=["GET", "POST"])
 @login_required
 def attempt(attempt_id: int):
     attempt = _own(attempt_id)
@@ -67,7 +67,7 @@ def attempt(attempt_id: int):
     return render_template("lms/quizzes/attempt.html", attempt=attempt, version=version, questions=questions)
 
 
-@bp.route("/attempts/<int:attempt_id>/result")
+@bp.route("/attempts/<lms_id:attempt_id>/result")
 @login_required
 def result(attempt_id: int):
     attempt = _own(attempt_id)

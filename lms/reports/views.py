@@ -128,7 +128,7 @@ def org_csv():
     return _export(org_scope(request.args.get("department")), "organisation-report")
 
 
-@bp.route("/people/<int:person_id>")
+@bp.route("/people/<lms_id:person_id>")
 @roles_required("manager", "admin")
 def person(person_id: int):
     viewer = current_person()

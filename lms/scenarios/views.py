@@ -74,7 +74,7 @@ def start(slug: str, key: str):
     return redirect(url_for(".run", run_id=run.id))
 
 
-@bp.route("/scenario-runs/<int:run_id>")
+@bp.route("/scenario-runs/<lms_id:run_id>")
 @login_required
 def run(run_id: int):
     run, row, version = _own(run_id)
@@ -93,7 +93,7 @@ def run(run_id: int):
                            last=last, titles=_section_titles(version.id))
 
 
-@bp.route("/scenario-runs/<int:run_id>/choose", methods=["POST"])
+@bp.route("/scenario-runs/<lms_id:run_id>/choose", methods=["POST"])
 @login_required
 def choose(run_id: int):
     run, row, _ver = _own(run_id)
@@ -119,7 +119,7 @@ def choose(run_id: int):
     return redirect(here)
 
 
-@bp.route("/scenario-runs/<int:run_id>/debrief")
+@bp.route("/scenario-runs/<lms_id:run_id>/debrief")
 @login_required
 def debrief(run_id: int):
     run, row, version = _own(run_id)
