@@ -27,9 +27,8 @@ def course(slug: str):
     version = course_or_404(slug)
     person = current_person()
     cycle, needs, progress = certification.progress_for(person.id, version)
-    periods = certification.periods_of(person.id, version.course_id)
     return render_template("lms/courses/course.html", version=version, progress=progress,
-                           cycle=cycle, needs=needs, periods=periods, person=person)
+                           cycle=cycle, needs=needs, person=person)
 
 
 @bp.route("/<slug>/modules/<key>", methods=["GET"])

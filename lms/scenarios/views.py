@@ -42,13 +42,19 @@ def _section_titles(version_id: int) -> dict[str, str]:
                                 .where(PolicySection.version_id == version_id)).all())
 
 
-@bp.route("/courses/<slug>/scenarios/<key>")
-@login_required
-def play(slug: str, key: str):
+def _scenario_or_404(slug: str, key: str) -> tuple[CourseVersion, Scenario]:
+    """The course version and scenario row behind a scenario URL, or a 404."""
     version = course_or_404(slug)
     row = services.scenario_for(version, key)
     if row is None:
         abort(404)
+    return version, row
+
+
+@bp.route("/courses/<slug>/scenarios/<key>")
+@login_required
+def play(slug: str, key: str):
+    version, row = _scenario_or_404(slug, key)
     person = current_person()
     scenario = services.parse(row)
     open_run = services.current_run(person.id, version.course_id, key)
@@ -63,10 +69,7 @@ def play(slug: str, key: str):
 @bp.route("/courses/<slug>/scenarios/<key>/start", methods=["POST"])
 @login_required
 def start(slug: str, key: str):
-    version = course_or_404(slug)
-    row = services.scenario_for(version, key)
-    if row is None:
-        abort(404)
+    version, row = _scenario_or_404(slug, key)
     if not csrf_valid():
         flash(_("The page had expired. Please press Start again."), "warning")
         return redirect(url_for(".play", slug=slug, key=key))
