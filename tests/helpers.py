@@ -37,3 +37,25 @@ def count_queries(engine):
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", before)
+
+
+def edited_courses(tmp_path, edits: dict[str, list[tuple[str, str]]]):
+    """A copy of the fixture courses with text replaced, for re-sync tests.
+
+    ``edits`` maps a path under the courses folder (``"mini/policy.md"``) to
+    ``(old, new)`` replacements; each ``old`` must be there, so a stale edit fails loudly.
+    """
+    import shutil
+
+    from tests.conftest import FIXTURE_COURSES
+
+    root = tmp_path / "courses"
+    shutil.copytree(FIXTURE_COURSES, root)
+    for rel, replacements in edits.items():
+        path = root / rel
+        text = path.read_text()
+        for old, new in replacements:
+            assert old in text, f"{old!r} not in {rel}"
+            text = text.replace(old, new)
+        path.write_text(text)
+    return root

@@ -4,7 +4,6 @@ verification and reminders. Dates are pinned with LMS_TODAY."""
 from __future__ import annotations
 
 import io
-import shutil
 import threading
 from datetime import date
 
@@ -20,8 +19,8 @@ from lms.courses.services import latest_version_by_slug
 from lms.db import session
 from lms.quizzes import services as quizzes
 from lms.scenarios import services as scenarios
-from tests.conftest import FIXTURE_COURSES, csrf_from, login
-from tests.helpers import answers
+from tests.conftest import csrf_from, login
+from tests.helpers import answers, edited_courses
 
 
 def _form(questions, right=True) -> MultiDict:
@@ -101,10 +100,7 @@ def test_after_expiry_the_full_course_is_required_again(app, client, learner):
 
 def test_policy_change_asks_certified_people_to_review(app, client, learner, runner, tmp_path):
     complete_course(app, learner.id, date(2026, 3, 1))
-    root = tmp_path / "courses"
-    shutil.copytree(FIXTURE_COURSES, root)
-    policy = root / "mini" / "policy.md"
-    policy.write_text(policy.read_text().replace("Do not argue in public", "Never argue in public"))
+    root = edited_courses(tmp_path, {"mini/policy.md": [("Do not argue in public", "Never argue in public")]})
     result = runner.invoke(args=["lms", "sync-courses", str(root)])
     assert "1 certified people asked to review the changes" in result.output
     with app.app_context():

@@ -4,7 +4,6 @@ evidence, double submits, versions."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from sqlalchemy import func, select
@@ -13,8 +12,8 @@ from lms.certification.models import CertificationPeriod
 from lms.courses.models import ModuleProgress
 from lms.db import session
 from lms.quizzes.models import Attempt
-from tests.conftest import FIXTURE_COURSES, csrf_from, login
-from tests.helpers import answers
+from tests.conftest import csrf_from, login
+from tests.helpers import answers, edited_courses
 
 
 @pytest.fixture
@@ -171,10 +170,7 @@ def test_attempt_started_on_old_version_is_graded_on_it(app, learner, client, tm
     start = client.post("/courses/mini/assessment", data={"csrf_token": csrf_from(page)})
     attempt_id, questions = open_attempt(app, learner.id, "final")
     # The course changes under the learner: every question's wording and answers change.
-    root = tmp_path / "courses"
-    shutil.copytree(FIXTURE_COURSES, root)
-    final = root / "mini" / "questions" / "final.yaml"
-    final.write_text(final.read_text().replace("answer: false", "answer: true"))
+    root = edited_courses(tmp_path, {"mini/questions/final.yaml": [("answer: false", "answer: true")]})
     from lms.courses.sync import sync_courses
 
     with app.app_context():
@@ -187,12 +183,12 @@ def test_attempt_started_on_old_version_is_graded_on_it(app, learner, client, tm
         assert a.passed and a.score == 100  # graded on version 1's key, not version 2's
 
 
+RENAMED_TEAM = ("Only the social team answers", "Only the social media team answers")
+
+
 def test_progress_on_unchanged_sections_survives_a_new_version(app, learner, client, tmp_path):
     complete_modules(app, client, learner)
-    root = tmp_path / "courses"
-    shutil.copytree(FIXTURE_COURSES, root)
-    policy = root / "mini" / "policy.md"
-    policy.write_text(policy.read_text().replace("Only the social team answers", "Only the social media team answers"))
+    root = edited_courses(tmp_path, {"mini/policy.md": [RENAMED_TEAM]})
     from lms.courses.sync import sync_courses
 
     with app.app_context():
@@ -205,10 +201,7 @@ def test_progress_on_unchanged_sections_survives_a_new_version(app, learner, cli
 
 
 def test_what_changed_page_shows_a_readable_diff(app, learner, client, tmp_path):
-    root = tmp_path / "courses"
-    shutil.copytree(FIXTURE_COURSES, root)
-    policy = root / "mini" / "policy.md"
-    policy.write_text(policy.read_text().replace("Only the social team answers", "Only the social media team answers"))
+    root = edited_courses(tmp_path, {"mini/policy.md": [RENAMED_TEAM]})
     from lms.courses.sync import sync_courses
 
     with app.app_context():

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-
 from sqlalchemy import func, select
 
 from lms.courses.models import CourseVersion, Module, Question, Scenario
 from lms.db import session
 from tests.conftest import FIXTURE_COURSES
-
-
-def _copy(tmp_path):
-    root = tmp_path / "courses"
-    shutil.copytree(FIXTURE_COURSES, root)
-    return root
+from tests.helpers import edited_courses
 
 
 def versions(app):
@@ -31,17 +24,15 @@ def test_sync_twice_creates_one_version(app, runner):
 
 
 def test_changed_content_makes_a_new_version(app, runner, tmp_path):
-    root = _copy(tmp_path)
-    runner.invoke(args=["lms", "sync-courses", str(root)])
-    policy = root / "mini" / "policy.md"
-    policy.write_text(policy.read_text().replace("every public online platform", "every online platform"))
+    runner.invoke(args=["lms", "sync-courses", str(FIXTURE_COURSES)])
+    root = edited_courses(tmp_path, {"mini/policy.md": [("every public online platform", "every online platform")]})
     result = runner.invoke(args=["lms", "sync-courses", str(root)])
     assert "mini: new version 2" in result.output
     assert versions(app) == 2
 
 
 def test_broken_course_syncs_nothing(app, runner, tmp_path):
-    root = _copy(tmp_path)
+    root = edited_courses(tmp_path, {})
     (root / "mini" / "policy.md").write_text("no title, no sections")
     result = runner.invoke(args=["lms", "sync-courses", str(root)])
     assert result.exit_code == 1
