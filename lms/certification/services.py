@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -22,7 +23,7 @@ from lms.audit.services import record
 from lms.certification.models import Assignment, CertificationPeriod, ReviewTask
 from lms.clock import today as clock_today
 from lms.courses.models import CourseVersion, Module, PolicySection
-from lms.courses.progress import load_progress, modules_of
+from lms.courses.progress import LearnerRecords, modules_of
 from lms.db import session
 from lms.domain import certification as rules
 from lms.domain.progress import CourseProgress
@@ -115,7 +116,10 @@ class Requirements:
     scenario_keys: set[str] | None  # None: every required scenario of the course
 
 
-def requirements(version: CourseVersion, cycle: Cycle, modules: list[Module] | None = None) -> Requirements:
+def requirements(version: CourseVersion, cycle: Cycle, modules: list[Module] | None = None,
+                 earned: dict[str, str] | None = None) -> Requirements:
+    """What ``cycle`` asks of the learner on ``version``; ``earned`` maps module keys to
+    section hashes of the version the current certificate was earned on (refresher)."""
     modules = modules if modules is not None else modules_of(version)
     settings = version.settings
     if cycle.mode != "refresher":
@@ -124,22 +128,61 @@ def requirements(version: CourseVersion, cycle: Cycle, modules: list[Module] | N
     if refresher.get("all_modules"):
         changed = modules
     else:
-        earned = dict(session.execute(select(Module.key, Module.sections_hash)
-                                      .where(Module.version_id == cycle.period.version_id)).all())
+        if earned is None:
+            earned = _earned_hashes([cycle.period.version_id])[cycle.period.version_id]
         changed = [m for m in modules if earned.get(m.key) != m.sections_hash]
     draw = refresher.get("draw") or max(1, settings["assessment"]["draw"] // 2)
     scenario = refresher.get("scenario")
     return Requirements(changed, "refresher", draw, {scenario} if scenario else set())
 
 
+def _earned_hashes(version_ids: list[int]) -> dict[int, dict[str, str]]:
+    """Module key -> sections hash, per version (one query)."""
+    out: dict[int, dict[str, str]] = defaultdict(dict)
+    if version_ids:
+        for version_id, key, sections_hash in session.execute(
+                select(Module.version_id, Module.key, Module.sections_hash)
+                .where(Module.version_id.in_(version_ids))):
+            out[version_id][key] = sections_hash
+    return out
+
+
+def progress_for_many(person_id: int, versions: list[CourseVersion], today: date | None = None
+                      ) -> dict[int, tuple[Cycle, Requirements, CourseProgress]]:
+    """Cycle, requirements and progress for several courses in a fixed number of queries
+    (the home page lists every course): course id -> (cycle, requirements, progress)."""
+    today = today or clock_today()
+    course_ids = [v.course_id for v in versions]
+    periods: dict[int, list[CertificationPeriod]] = defaultdict(list)
+    assignments: dict[int, Assignment] = {}
+    if course_ids:
+        for p in session.scalars(select(CertificationPeriod).where(
+                CertificationPeriod.person_id == person_id, CertificationPeriod.course_id.in_(course_ids))
+                .order_by(CertificationPeriod.sequence)):
+            periods[p.course_id].append(p)
+        for a in session.scalars(select(Assignment).where(
+                Assignment.person_id == person_id, Assignment.course_id.in_(course_ids))
+                .order_by(Assignment.assigned_on, Assignment.id)):
+            assignments[a.course_id] = a  # the latest wins
+    cycles = {v.course_id: cycle_from(periods[v.course_id], assignments.get(v.course_id), today)
+              for v in versions}
+    earned = _earned_hashes([c.period.version_id for c in cycles.values() if c.mode == "refresher"])
+    records = LearnerRecords.load(person_id, versions)
+    out = {}
+    for version in versions:
+        cycle = cycles[version.course_id]
+        needs = requirements(version, cycle, records.modules[version.id],
+                             earned.get(cycle.period.version_id) if cycle.period else None)
+        out[version.course_id] = (cycle, needs, records.progress_on(
+            version, since=cycle.since, modules=needs.modules, kind=needs.kind,
+            scenario_keys=needs.scenario_keys))
+    return out
+
+
 def progress_for(person_id: int, version: CourseVersion, today: date | None = None
                  ) -> tuple[Cycle, Requirements, CourseProgress]:
     """The learner's cycle, what it requires, and their progress on it."""
-    cycle = cycle_for(person_id, version, today)
-    needs = requirements(version, cycle)
-    progress = load_progress(person_id, version, since=cycle.since, modules=needs.modules,
-                             kind=needs.kind, scenario_keys=needs.scenario_keys)
-    return cycle, needs, progress
+    return progress_for_many(person_id, [version], today)[version.course_id]
 
 
 def new_code() -> str:

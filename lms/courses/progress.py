@@ -1,7 +1,9 @@
-"""Loading a learner's progress facts for a course version (a fixed number of queries)."""
+"""Loading a learner's progress facts for course versions (a fixed number of queries)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -24,10 +26,6 @@ def modules_of(version: CourseVersion) -> list[Module]:
     return list(session.scalars(select(Module).where(Module.version_id == version.id).order_by(Module.position)))
 
 
-def scenarios_of(version: CourseVersion) -> list[Scenario]:
-    return list(session.scalars(select(Scenario).where(Scenario.version_id == version.id)
-                                .order_by(Scenario.position)))
-
 
 def assessment_rules(version: CourseVersion, kind: str = "final") -> AssessmentRules:
     settings = version.settings["assessment"]
@@ -38,56 +36,81 @@ def assessment_rules(version: CourseVersion, kind: str = "final") -> AssessmentR
     )
 
 
-def load_progress(
-    person_id: int,
-    version: CourseVersion,
-    *,
-    since: datetime | None = None,
-    modules: list[Module] | None = None,
-    kind: str = "final",
-    scenario_keys: set[str] | None = None,
-) -> CourseProgress:
-    """The learner's progress on ``version``, counting only what was earned since ``since``.
+@dataclass
+class LearnerRecords:
+    """One learner's rows for several course versions, loaded in five queries.
 
-    ``modules`` and ``scenario_keys`` narrow the requirements (a refresher needs only the
-    changed modules and at most one scenario); by default the whole course is required.
+    Pages that show many courses (the home page) ask for all of them at once instead of
+    running the same queries per course.
     """
-    modules = modules if modules is not None else modules_of(version)
-    rows = {
-        p.module_key: p
-        for p in session.scalars(select(ModuleProgress).where(
-            ModuleProgress.person_id == person_id, ModuleProgress.course_id == version.course_id))
-    }
-    module_facts = [
-        ModuleFacts(
-            key=m.key, title=m.title, sections_hash=m.sections_hash,
-            read_at=rows[m.key].read_at if m.key in rows else None,
-            passed_at=rows[m.key].passed_at if m.key in rows else None,
-            progress_hash=rows[m.key].sections_hash if m.key in rows else None,
-        )
-        for m in modules
-    ]
-    attempts = [
-        AttemptFacts(started_at=a.started_at, submitted_at=a.submitted_at, passed=a.passed)
-        for a in session.execute(
-            select(Attempt.started_at, Attempt.submitted_at, Attempt.passed).where(
-                Attempt.person_id == person_id, Attempt.course_id == version.course_id,
-                Attempt.kind == kind)
-        )
-    ]
-    passed_keys = set(session.scalars(
-        select(ScenarioRun.scenario_key).where(
-            ScenarioRun.person_id == person_id, ScenarioRun.course_id == version.course_id,
-            ScenarioRun.passed.is_(True),
-            *((ScenarioRun.finished_at >= since,) if since else ()),
-        ).distinct()
-    ))
-    scenarios = [
-        ScenarioFacts(key=s.key, title=s.title,
-                      required=s.required if scenario_keys is None else s.key in scenario_keys,
-                      passed=s.key in passed_keys)
-        for s in scenarios_of(version)
-        if scenario_keys is None or s.key in scenario_keys
-    ]
-    return course_progress(module_facts, attempts, scenarios, assessment_rules(version, kind),
-                           now=utcnow(), since=since)
+
+    modules: dict[int, list[Module]]  # version id -> modules in order
+    scenarios: dict[int, list[Scenario]]  # version id -> scenarios in order
+    progress: dict[int, dict[str, ModuleProgress]]  # course id -> module key -> row
+    attempts: dict[tuple[int, str], list[AttemptFacts]]  # (course id, kind) -> attempts
+    passed_runs: dict[int, list[tuple[str, datetime]]]  # course id -> (scenario key, finished at)
+
+    @classmethod
+    def load(cls, person_id: int, versions: list[CourseVersion]) -> LearnerRecords:
+        version_ids = [v.id for v in versions]
+        course_ids = [v.course_id for v in versions]
+        records = cls(defaultdict(list), defaultdict(list), defaultdict(dict), defaultdict(list),
+                      defaultdict(list))
+        for m in session.scalars(select(Module).where(Module.version_id.in_(version_ids))
+                                 .order_by(Module.position)):
+            records.modules[m.version_id].append(m)
+        for sc in session.scalars(select(Scenario).where(Scenario.version_id.in_(version_ids))
+                                  .order_by(Scenario.position)):
+            records.scenarios[sc.version_id].append(sc)
+        for row in session.scalars(select(ModuleProgress).where(
+                ModuleProgress.person_id == person_id, ModuleProgress.course_id.in_(course_ids))):
+            records.progress[row.course_id][row.module_key] = row
+        for course_id, kind, started, submitted, passed in session.execute(
+                select(Attempt.course_id, Attempt.kind, Attempt.started_at, Attempt.submitted_at,
+                       Attempt.passed)
+                .where(Attempt.person_id == person_id, Attempt.course_id.in_(course_ids),
+                       Attempt.kind != "check")):
+            records.attempts[(course_id, kind)].append(AttemptFacts(started, submitted, passed))
+        for course_id, key, finished in session.execute(
+                select(ScenarioRun.course_id, ScenarioRun.scenario_key, ScenarioRun.finished_at)
+                .where(ScenarioRun.person_id == person_id, ScenarioRun.course_id.in_(course_ids),
+                       ScenarioRun.passed.is_(True))):
+            records.passed_runs[course_id].append((key, finished))
+        return records
+
+    def progress_on(
+        self,
+        version: CourseVersion,
+        *,
+        since: datetime | None = None,
+        modules: list[Module] | None = None,
+        kind: str = "final",
+        scenario_keys: set[str] | None = None,
+    ) -> CourseProgress:
+        """The learner's progress on ``version``, counting only what was earned since ``since``.
+
+        ``modules`` and ``scenario_keys`` narrow the requirements (a refresher needs only
+        the changed modules and at most one scenario); by default the whole course counts.
+        """
+        modules = modules if modules is not None else self.modules[version.id]
+        rows = self.progress[version.course_id]
+        module_facts = [
+            ModuleFacts(
+                key=m.key, title=m.title, sections_hash=m.sections_hash,
+                read_at=rows[m.key].read_at if m.key in rows else None,
+                passed_at=rows[m.key].passed_at if m.key in rows else None,
+                progress_hash=rows[m.key].sections_hash if m.key in rows else None,
+            )
+            for m in modules
+        ]
+        passed_keys = {key for key, finished in self.passed_runs[version.course_id]
+                       if since is None or (finished is not None and finished >= since)}
+        scenarios = [
+            ScenarioFacts(key=sc.key, title=sc.title,
+                          required=sc.required if scenario_keys is None else sc.key in scenario_keys,
+                          passed=sc.key in passed_keys)
+            for sc in self.scenarios[version.id]
+            if scenario_keys is None or sc.key in scenario_keys
+        ]
+        return course_progress(module_facts, self.attempts[(version.course_id, kind)], scenarios,
+                               assessment_rules(version, kind), now=utcnow(), since=since)

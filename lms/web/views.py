@@ -22,10 +22,10 @@ def index():
     from lms.courses import services as courses
 
     person = current_person()
-    cards = []
-    for version in courses.courses_for(person):
-        cycle, needs, progress = certification.progress_for(person.id, version)
-        cards.append({"version": version, "cycle": cycle, "needs": needs, "progress": progress})
+    versions = courses.courses_for(person)
+    progress = certification.progress_for_many(person.id, versions)
+    cards = [{"version": v, "cycle": progress[v.course_id][0], "needs": progress[v.course_id][1],
+              "progress": progress[v.course_id][2]} for v in versions]
     reviews = session.execute(
         select(ReviewTask, CourseVersion).join(CourseVersion, CourseVersion.id == ReviewTask.to_version_id)
         .where(ReviewTask.person_id == person.id, ReviewTask.acknowledged_at.is_(None))

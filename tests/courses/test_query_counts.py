@@ -95,3 +95,19 @@ def test_pages_do_not_grow_with_attempts(two_courses, client):
     assert page_queries(two_courses, client, "/courses/gen2/") == course_before
     assert page_queries(two_courses, client, "/courses/gen2/modules/m0") == module_before
     assert page_queries(two_courses, client, "/courses/gen2/assessment") == assessment_before
+
+
+def test_home_page_queries_do_not_grow_with_courses(app, tmp_path, make_person, client):
+    """The home page loads every course's progress in one batch, not per course."""
+    make_person("q@example.com")
+    login(client, "q@example.com")
+    root = tmp_path / "courses"
+    make_course(root, 2)
+    with app.app_context():
+        sync_courses(root)
+    one_course = page_queries(app, client, "/")
+    for n in (3, 4, 5):
+        make_course(root, n)
+    with app.app_context():
+        sync_courses(root)
+    assert page_queries(app, client, "/") == one_course
