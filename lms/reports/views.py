@@ -35,6 +35,8 @@ from lms.scenarios.models import ScenarioRun
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
+MAX_PAGE = 1_000_000
+
 # The chart keeps the report's colour families (grey, red, amber, green) but gives each
 # status its own shade, so neighbouring segments stay tellable apart; the legend, the
 # table and the text alternative always name the status as well.
@@ -55,7 +57,9 @@ def _filters(form: ReportFilterForm) -> queries.Filters:
         department=valid(form.department) or None,
         within_days=int(valid(form.within)) if valid(form.within) else None,
         direct_only=bool(form.direct.data), search=(form.q.data or "").strip() or None,
-        sort=valid(form.sort) or "name", page=form.page.data if form.page.data and form.page.data > 0 else 1,
+        sort=valid(form.sort) or "name",
+        # Past the last page is an empty page; beyond this, OFFSET would overflow the database.
+        page=min(form.page.data, MAX_PAGE) if form.page.data and form.page.data > 0 else 1,
     )
 
 
