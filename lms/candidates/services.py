@@ -21,7 +21,7 @@ import secrets
 from datetime import date, datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, exists, false, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +34,7 @@ from lms.audit.services import record
 from lms.certification import services as certification
 from lms.certification.models import Assignment, CertificationPeriod
 from lms.db import session, utcnow
+from lms.web.urls import absolute_url
 
 log = logging.getLogger(__name__)
 
@@ -144,15 +145,6 @@ def token_hash(token: str) -> str:
 
 def max_age() -> timedelta:
     return timedelta(days=float(current_app.config["LMS_INVITE_MAX_AGE_DAYS"]))
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    """``LMS_BASE_URL`` + the endpoint's path, inside a request or outside one (CLI)."""
-    base = current_app.config["LMS_BASE_URL"].rstrip("/")
-    if has_request_context():
-        return base + url_for(endpoint, **values)
-    with current_app.test_request_context(base_url=base + "/"):
-        return url_for(endpoint, _external=True, **values)
 
 
 # --- inviting ---------------------------------------------------------------------------

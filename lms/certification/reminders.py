@@ -12,7 +12,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app, url_for
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -24,6 +23,7 @@ from lms.courses.models import Course, CourseVersion
 from lms.db import session
 from lms.domain import certification as rules
 from lms.domain.reminders import reminders_due
+from lms.web.urls import absolute_url
 
 SUBJECTS = {
     "window_open": "Your {course} refresher is open",
@@ -53,12 +53,6 @@ class Planned:
     kind: str
     key: str
     message: mail.Message
-
-
-def _link(endpoint: str, **values) -> str:
-    base = current_app.config["LMS_BASE_URL"].rstrip("/")
-    with current_app.test_request_context("/", base_url=base):
-        return url_for(endpoint, _external=True, **values)
 
 
 def _latest_versions() -> list[tuple[Course, CourseVersion]]:
@@ -103,7 +97,7 @@ def plan(today: date) -> list[Planned]:
                 values = {"course": version.title,
                           "valid_until": latest.valid_until.isoformat() if latest else "",
                           "due_on": assignment.due_on.isoformat() if assignment and assignment.due_on else ""}
-                link = _link("lms.courses.course", slug=course.slug)
+                link = absolute_url("lms.courses.course", slug=course.slug)
                 text = (f"Hello {person.name},\n\n{BODIES[reminder.kind].format(**values)}\n\n"
                         f"Open the course: {link}\n")
                 planned.append(Planned(person, course, version, reminder.kind, reminder.key, mail.Message(
@@ -128,7 +122,7 @@ def plan_manager_digests(today: date) -> list[Planned]:
             if not late:
                 continue
             lines = "\n".join(f"- {p.name} <{p.email}>: {s}" for p, s in late)
-            link = _link("lms.reports.team")
+            link = absolute_url("lms.reports.team")
             planned.append(Planned(manager, course, version, "manager_digest", week, mail.Message(
                 to=(manager.email,), subject=f"{version.title}: {len(late)} people in your team need attention",
                 text=f"Hello {manager.name},\n\nIn your team, these people are overdue or expired on "

@@ -27,15 +27,11 @@ from lms.courses import services as courses
 from lms.courses.models import Course, CourseVersion
 from lms.db import session
 from lms.web.csrf import csrf_valid
+from lms.web.urls import absolute_url
 
 bp = Blueprint("certification", __name__)
 
 CODE = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$")
-
-
-def verify_url(code: str) -> str:
-    base = current_app.config["LMS_BASE_URL"].rstrip("/")
-    return base + url_for("lms.certification.verify", code=code)
 
 
 @bp.route("/certificates/")
@@ -72,7 +68,8 @@ def pdf(code: str):
     data = render_certificate_pdf(CertificateDetails(
         person_name=details["person_name"], course_title=details["course_title"],
         version_label=details["version_label"], certified_on=period.certified_on,
-        valid_until=period.valid_until, code=period.code, verify_url=verify_url(period.code),
+        valid_until=period.valid_until, code=period.code,
+        verify_url=absolute_url("lms.certification.verify", code=period.code),
         organisation=current_app.config["LMS_SITE_NAME"],
     ))
     filename = f"certificate-{period.code}.pdf"
