@@ -106,8 +106,11 @@ def plan(today: date) -> list[Planned]:
 
 
 def plan_manager_digests(today: date) -> list[Planned]:
-    """One digest a week per manager and course listing overdue or expired people."""
+    """One digest a week per manager and course listing overdue or expired people in
+    their tree. Statuses come from the reports' SQL, so the digest and the team report
+    always agree."""
     from lms.accounts.tree import report_ids
+    from lms.reports.queries import Filters, Scope, status_table
 
     planned = []
     year, week_number, _ = today.isocalendar()
@@ -115,39 +118,24 @@ def plan_manager_digests(today: date) -> list[Planned]:
     managers = session.scalars(select(Person).where(Person.role.in_(("manager", "admin")),
                                                     Person.status == "active")).all()
     for course, version in _latest_versions():
-        statuses = _statuses(course.id, today)
+        table = status_table(Scope(), today, Filters(course=course.slug))
+        late = {person.id: (person, status) for person, status in session.execute(
+            select(Person, table.c.status).join(table, table.c.person_id == Person.id)
+            .where(Person.status == "active", table.c.status.in_(("overdue", "expired"))))}
+        if not late:
+            continue
         for manager in managers:
             tree = report_ids(manager.id)
-            late = sorted((p, s) for pid, (p, s) in statuses.items() if pid in tree and s in ("overdue", "expired"))
-            if not late:
+            mine = sorted((late[pid] for pid in tree if pid in late), key=lambda ps: (ps[0].name, ps[0].id))
+            if not mine:
                 continue
-            lines = "\n".join(f"- {p.name} <{p.email}>: {s}" for p, s in late)
+            lines = "\n".join(f"- {p.name} <{p.email}>: {s}" for p, s in mine)
             link = absolute_url("lms.reports.team")
             planned.append(Planned(manager, course, version, "manager_digest", week, mail.Message(
-                to=(manager.email,), subject=f"{version.title}: {len(late)} people in your team need attention",
+                to=(manager.email,), subject=f"{version.title}: {len(mine)} people in your team need attention",
                 text=f"Hello {manager.name},\n\nIn your team, these people are overdue or expired on "
                      f"{version.title}:\n\n{lines}\n\nSee the team report: {link}\n")))
     return planned
-
-
-def _statuses(course_id: int, today: date) -> dict[int, tuple[Person, str]]:
-    periods: dict[int, list] = defaultdict(list)
-    for p in session.scalars(select(CertificationPeriod).where(CertificationPeriod.course_id == course_id)):
-        periods[p.person_id].append(period_facts(p))
-    assignments: dict[int, Assignment] = {}
-    for a in session.scalars(select(Assignment).where(Assignment.course_id == course_id)
-                             .order_by(Assignment.assigned_on, Assignment.id)):
-        assignments[a.person_id] = a
-    ids = set(periods) | set(assignments)
-    if not ids:
-        return {}
-    people = session.scalars(select(Person).where(Person.id.in_(ids), Person.status == "active"))
-    out = {}
-    for person in people:
-        a = assignments.get(person.id)
-        facts = rules.AssignmentFacts(a.assigned_on, a.due_on) if a else None
-        out[person.id] = (person, rules.status_on(today, periods.get(person.id, []), facts))
-    return out
 
 
 def already_sent(item: Planned) -> bool:

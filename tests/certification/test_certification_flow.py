@@ -216,16 +216,19 @@ def test_manager_digest_lists_overdue_people_in_the_tree(app, runner, synced, ma
     boss = make_person("boss@example.com", role="manager")
     mid = make_person("mid@example.com", role="manager", manager_id=boss.id)
     late = make_person("late@example.com", manager_id=mid.id)
+    later = make_person("later@example.com", manager_id=mid.id)
     make_person("elsewhere@example.com")
     with app.app_context():
         version = latest_version_by_slug("mini")
-        certification.assign(version.course_id, [late.id], reason="annual", due_on=date(2027, 1, 10), by=None,
-                             today=date(2026, 12, 1))
+        certification.assign(version.course_id, [late.id, later.id], reason="annual", due_on=date(2027, 1, 10),
+                             by=None, today=date(2026, 12, 1))
     runner.invoke(args=["lms", "send-reminders", "--today", "2027-01-20"])
     with app.app_context():
         digests = [m for m in mail.outbox() if "need attention" in m.subject]
         assert {m.to[0] for m in digests} == {"boss@example.com", "mid@example.com"}
-        assert all("late@example.com" in m.text and "/reports/team" in m.text for m in digests)
+        assert all("late@example.com" in m.text and "later@example.com" in m.text and "/reports/team" in m.text
+                   for m in digests)
+        assert all("2 people in your team" in m.subject for m in digests)
 
 
 # --- concurrency (PostgreSQL: real parallel transactions) ---------------------------
