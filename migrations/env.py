@@ -9,13 +9,13 @@ from flask import current_app
 
 import lms.models  # noqa: F401 - registers every table on the metadata
 from lms.db import Base
-from lms.migrate import VERSION_TABLE
+from lms.migrate import VERSION_TABLE, is_lms_table
 
 
 def include_object(obj, name, type_, reflected, compare_to):
     """Never compare, create or drop a host's tables: the LMS owns lms_* only."""
     if type_ == "table":
-        return name.startswith("lms_")
+        return is_lms_table(name)
     return True
 
 
