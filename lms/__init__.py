@@ -1,13 +1,13 @@
 """A training and certification LMS for company policies, as a Flask extension.
 
     from lms import LMS
-    LMS().init_app(app)                       # standalone accounts, or
-    LMS().init_app(app, person_for_user=fn)   # inside a host with its own login
+    LMS(app, mode="standalone")                   # the LMS's own accounts, or
+    LMS(app, mode="host", identity=user_to_id)    # inside a portal with its own login
 
 See README.md for configuration and embedding.
 """
 
-__all__ = ["LMS"]
+__all__ = ["LMS", "Identity"]
 __version__ = "0.1.0"
 
 
@@ -17,4 +17,8 @@ def __getattr__(name: str):
         from lms.extension import LMS
 
         return LMS
+    if name == "Identity":
+        from lms.accounts.provisioning import Identity
+
+        return Identity
     raise AttributeError(name)

@@ -1,32 +1,49 @@
 """Configuration keys of the LMS and their defaults.
 
-Every key starts with ``LMS_`` and is applied with ``setdefault``, so whatever the host
-(or ``app.py``) set first wins.
+Every key the LMS reads starts with ``LMS_`` and is applied with ``setdefault``, so
+whatever the host (or ``app.py``) set in the config first wins. ``init_app`` options are
+the same keys without the prefix (``url_prefix="/training"`` for ``LMS_URL_PREFIX``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from flask import Flask
 
 DEFAULTS: dict[str, object] = {
+    # "host" or "standalone"; usually passed as LMS(app, mode=...).
+    "LMS_MODE": None,
     # Where the LMS is mounted. app.py sets "" to serve it at the root.
     "LMS_URL_PREFIX": "/training",
-    # Course sources (one folder per course) and the Alembic history of the lms_* tables.
-    "LMS_COURSES_DIR": str(ROOT / "courses"),
-    "LMS_MIGRATIONS_DIR": str(ROOT / "migrations"),
+    # Folder of course folders; None means `courses/` in the app's root folder.
+    "LMS_COURSES_DIR": None,
+    # Alembic history of the lms_* tables; None means the one shipped with the package.
+    "LMS_MIGRATIONS_DIR": None,
     # Calendar: certification dates are dates in this zone; LMS_TODAY pins "today".
     "LMS_TIMEZONE": "UTC",
     "LMS_TODAY": None,
     "LMS_SITE_NAME": "Policy training",
-    # Absolute URL used for links in e-mails and certificate QR codes.
-    "LMS_BASE_URL": "http://127.0.0.1:5000",
+    "LMS_DEFAULT_LOCALE": "en",
+    # Public URL of the app's root (scheme://host[/script-root]) for links in e-mails and
+    # certificate QR codes. None: inside a request the request's own URL is used.
+    "LMS_BASE_URL": None,
+    # Layout every LMS page extends (see README "Host layout"); it must define the blocks
+    # `title`, `head` and `content`.
+    "LMS_BASE_TEMPLATE": "lms/layout.html",
+    # Host mode, LMS's own layout: where "Portal home" and "Sign out" point (an endpoint
+    # or a URL); no sign-out link when LMS_PORTAL_LOGOUT is None.
+    "LMS_PORTAL_HOME": "/",
+    "LMS_PORTAL_LOGOUT": None,
+    "LMS_PORTAL_LOGOUT_METHOD": "get",
+    # Host mode: refresh a person's name, e-mail, role, department and manager from the
+    # host's identity on each visit when they changed.
+    "LMS_SYNC_PROFILE": True,
     "LMS_DEMO_PASSWORD": "training-demo",
     "LMS_DEMO_COURSE": "social-media-policy",  # the course the demo history is about
     # werkzeug hash method for passwords; tests use a cheap one to stay fast.
     "LMS_PASSWORD_HASH_METHOD": "scrypt",
-    # Sign-in throttling (Flask-Limiter syntax); storage is memory:// or redis://...
+    # Sign-in throttling (standalone; Flask-Limiter syntax); memory:// or redis://...
     "LMS_LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
     "LMS_RATELIMIT_STORAGE_URI": "memory://",
     # E-mail: console (print), file (one .eml per message in LMS_MAIL_FILE_DIR), smtp, memory.
@@ -43,10 +60,17 @@ DEFAULTS: dict[str, object] = {
 }
 
 
-def apply_defaults(config: dict, options: dict) -> None:
-    """Copy ``init_app`` options (``url_prefix=`` -> ``LMS_URL_PREFIX``) then defaults."""
+def apply_defaults(app: Flask, options: dict) -> None:
+    """Fill in ``init_app`` options (``url_prefix=`` -> ``LMS_URL_PREFIX``), then defaults.
+
+    A key already in the app's config wins over both, so a deployment can override what
+    the host's code passes to ``init_app``.
+    """
+    config = app.config
     for key, value in options.items():
         name = key if key.startswith("LMS_") else f"LMS_{key.upper()}"
-        config[name] = value
+        config.setdefault(name, value)
     for key, value in DEFAULTS.items():
         config.setdefault(key, value)
+    if not config["LMS_COURSES_DIR"]:
+        config["LMS_COURSES_DIR"] = str(Path(app.root_path) / "courses")

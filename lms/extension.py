@@ -1,80 +1,93 @@
-"""The Flask extension: ``LMS().init_app(app, **options)``.
+"""The Flask extension: ``LMS(app, mode=...)`` or ``LMS().init_app(app, mode=...)``.
 
 Follows Flask's extension guide: configuration ``LMS_*`` set with ``setdefault``, all
 per-app state in ``app.extensions["lms"]`` (never ``self.app``), one parent blueprint
-mounted at ``LMS_URL_PREFIX``, templates namespaced under ``lms/`` so a host can
-override any page, and a ``flask lms`` command group.
+mounted at ``LMS_URL_PREFIX``, templates namespaced under ``lms/`` and rendered in the
+LMS's own overlay of the app's Jinja environment, and a ``flask lms`` command group.
 
-Singletons are reused, never duplicated: if the app already has Flask-SQLAlchemy,
-Flask-Login or Flask-Babel, the LMS uses those. Without a host LoginManager the LMS runs
-in *standalone* mode with its own accounts and sign-in page; with one, the host signs
-people in and ``person_for_user`` maps the host's user to an LMS person.
+Two modes, always said explicitly, so the order of ``init_app`` calls never changes them:
+
+``standalone``
+    The LMS is the whole app (``app.py``): it creates the Flask-SQLAlchemy, Flask-Login,
+    Flask-Babel and Flask-Limiter instances it needs (reusing any that exist), owns the
+    sign-in page and renders every error page.
+``host``
+    The LMS is a guest in a portal. It creates nothing app-wide: the host's
+    Flask-SQLAlchemy and Flask-Login are looked up when first needed (so they may be
+    initialised before or after the LMS), people are signed in by the host and mapped to
+    LMS people by the ``identity`` hook, and the only things added to the app are the
+    ``lms`` blueprint, the ``flask lms`` commands, the ``lms_id`` URL converter, and two
+    adjustments the host's own extensions need (see ``lms.hosting``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask
-from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
-from flask_sqlalchemy import SQLAlchemy
-from flask_wtf.csrf import generate_csrf
 from werkzeug.routing import IntegerConverter
 
 from lms.accounts.models import Person
+from lms.accounts.provisioning import Identity, default_identity
 from lms.config import apply_defaults
 from lms.db import MAX_ID, Base
 
-PersonForUser = Callable[[Any], "Person | None"]
+MODES = ("standalone", "host")
+
+IdentityHook = Callable[[Any], "Identity | None"]
 
 
-def default_person_for_user(user: Any) -> Person | None:
-    """Map a host's user to an LMS person by e-mail, creating the person on first visit.
-
-    A host with other needs (roles from its own groups, departments from its directory)
-    passes its own ``person_for_user``: a function of the host's ``current_user`` that
-    returns an LMS ``Person`` (or None to deny access). ``lms.accounts.services`` has the
-    helpers to find and create people.
-    """
-    from lms.accounts import services
-
-    email = getattr(user, "email", None)
-    if not email:
-        return None
-    person = services.find_by_email(email)
-    if person is None:
-        name = getattr(user, "name", None) or getattr(user, "username", None) or email
-        person = services.create_person(
-            email=email, name=str(name), external_id=str(user.get_id()), role="employee"
-        )
-    return person
+class LMSConfigError(RuntimeError):
+    """The LMS was set up in a way it cannot work with; the message says what to change."""
 
 
 @dataclass
 class LMSState:
     """Everything the LMS keeps per app, stored in ``app.extensions["lms"]``."""
 
-    db: SQLAlchemy
-    login_manager: LoginManager
-    limiter: Limiter
-    standalone: bool
-    person_for_user: PersonForUser
+    app: Flask
+    mode: str
+    identity: IdentityHook
     url_prefix: str
+    limiter: Any = None  # standalone only: throttles the sign-in form
+    api_blueprint: Blueprint | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def standalone(self) -> bool:
+        return self.mode == "standalone"
+
+    @property
+    def db(self):
+        """The app's Flask-SQLAlchemy instance (the host's in host mode)."""
+        db = self.app.extensions.get("sqlalchemy")
+        if db is None:
+            raise LMSConfigError(
+                "the LMS needs Flask-SQLAlchemy on this app: call db.init_app(app) "
+                "(before or after LMS(app, mode='host'))")
+        return db
+
+    @property
+    def login_manager(self):
+        """The app's Flask-Login manager (the host's in host mode)."""
+        manager = getattr(self.app, "login_manager", None)
+        if manager is None:
+            raise LMSConfigError(
+                "the LMS in host mode signs people in through the host's Flask-Login: "
+                "call login_manager.init_app(app) (before or after LMS(app, mode='host'))")
+        return manager
 
 
 class LMS:
     """The training and certification LMS as a Flask extension.
 
-    ``LMS(app)`` or ``LMS().init_app(app, **options)``. Options are config keys without
-    the prefix (``url_prefix="/training"`` sets ``LMS_URL_PREFIX``) plus
-    ``person_for_user``, the one hook a host provides to map its user to a person.
+    ``LMS(app, mode="host", identity=fn)`` or ``LMS().init_app(app, mode="standalone")``.
+    Other options are config keys without the prefix (``url_prefix="/training"`` sets
+    ``LMS_URL_PREFIX``). ``identity`` (host mode) is a function of the host's
+    ``current_user`` returning an :class:`lms.Identity`, or None to deny access; without
+    it the user's ``get_id()``, ``email`` and ``name`` are used.
     """
 
     def __init__(self, app: Flask | None = None, **options: Any) -> None:
@@ -84,68 +97,36 @@ class LMS:
 
     def init_app(self, app: Flask, **options: Any) -> None:
         opts = {**self._options, **options}
-        person_for_user = opts.pop("person_for_user", None)
-        apply_defaults(app.config, opts)
+        identity = opts.pop("identity", None)
+        mode = opts.pop("mode", None) or app.config.get("LMS_MODE")
+        if mode not in MODES:
+            raise LMSConfigError(
+                "say which mode the LMS runs in: LMS(app, mode='host') inside a portal that "
+                "signs people in with its own Flask-Login, or mode='standalone' for the "
+                f"LMS's own accounts (got {mode!r})")
+        if "lms" in app.extensions:
+            raise LMSConfigError("the LMS is already initialised on this app")
+        apply_defaults(app, opts)
+        app.config["LMS_MODE"] = mode
 
-        db = app.extensions.get("sqlalchemy")
-        if db is None:
-            app.config.setdefault("SQLALCHEMY_DATABASE_URI", "sqlite:///lms.sqlite3")
-            app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
-            db = SQLAlchemy(model_class=Base)
-            db.init_app(app)
-
-        # UI strings are marked for translation; the catalogue template lives in
-        # lms/translations (English only so far).
-        ours = str(Path(__file__).parent / "translations")
-        dirs = app.config.get("BABEL_TRANSLATION_DIRECTORIES", "translations")
-        if ours not in dirs.split(";"):
-            app.config["BABEL_TRANSLATION_DIRECTORIES"] = f"{dirs};{ours}"
-        if "babel" not in app.extensions:
-            Babel(app)
-
-        login_manager = getattr(app, "login_manager", None)
-        standalone = login_manager is None
-        if standalone:
-            login_manager = LoginManager(app)
-            login_manager.login_view = "lms.accounts.login"
-            login_manager.login_message_category = "info"
-            login_manager.user_loader(_load_person)
-
-        limiter = Limiter(
-            key_func=get_remote_address,
-            app=app,
-            storage_uri=app.config["LMS_RATELIMIT_STORAGE_URI"],
-            default_limits=[],
-            key_prefix="lms",
-        )
-
-        state = LMSState(
-            db=db,
-            login_manager=login_manager,
-            limiter=limiter,
-            standalone=standalone,
-            person_for_user=person_for_user or default_person_for_user,
-            url_prefix=app.config["LMS_URL_PREFIX"] or "",
-        )
+        state = LMSState(app=app, mode=mode, identity=identity or default_identity,
+                         url_prefix=app.config["LMS_URL_PREFIX"] or "")
         app.extensions["lms"] = state
 
+        if mode == "standalone":
+            from lms.standalone import init_standalone
+
+            init_standalone(app, state)
         _register_blueprints(app, state)
         _register_cli(app)
-        if standalone:
-            _register_app_error_pages(app)
+        if mode == "host":
+            from lms.hosting import init_host
+
+            init_host(app, state)
 
         from lms.registry import check_registries
 
         check_registries()
-
-
-def _load_person(person_id: str) -> Person | None:
-    from lms.db import session
-
-    try:
-        return session.get(Person, int(person_id))
-    except (TypeError, ValueError):
-        return None
 
 
 class IdConverter(IntegerConverter):
@@ -175,26 +156,14 @@ def _register_blueprints(app: Flask, state: LMSState) -> None:
         parent.register_blueprint(accounts_bp)
     for bp in _feature_blueprints():
         parent.register_blueprint(bp)
+        if bp.name == "api":
+            state.api_blueprint = bp
     app.register_blueprint(parent, url_prefix=state.url_prefix or None)
 
-    if state.standalone:
-        login = app.view_functions["lms.accounts.login"]
-        app.view_functions["lms.accounts.login"] = state.limiter.limit(
-            lambda: app.config["LMS_LOGIN_RATE_LIMIT"], methods=["POST"]
-        )(login)
+    if state.limiter is not None:
+        from lms.standalone import limit_sign_in
 
-    # Forms built by hand (sign-out, one-click actions) need the token outside FlaskForm.
-    app.jinja_env.globals.setdefault("csrf_token", generate_csrf)
-
-    @app.context_processor
-    def lms_template_globals():
-        from lms.accounts.access import current_person
-
-        return {
-            "lms_person": current_person,
-            "lms_site_name": app.config["LMS_SITE_NAME"],
-            "lms_standalone": state.standalone,
-        }
+        limit_sign_in(app, state)
 
 
 def _feature_blueprints() -> list[Blueprint]:
@@ -218,15 +187,4 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(lms_cli)
 
 
-def _register_app_error_pages(app: Flask) -> None:
-    """In standalone mode the LMS owns the whole site, so it renders every error page."""
-    from lms.web.errors import error_page
-
-    for code in (400, 403, 404, 405, 429, 500):
-        app.register_error_handler(code, error_page)
-
-    @app.shell_context_processor
-    def _shell():  # pragma: no cover - convenience for `flask shell`
-        from lms.db import session
-
-        return {"session": session, "Person": Person}
+__all__ = ["LMS", "LMSConfigError", "LMSState", "Identity", "Person", "Base"]

@@ -1,15 +1,26 @@
 """Sign-in forms (Flask-WTF: every form carries a CSRF token)."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from lms.accounts.emails import check_email
 from lms.accounts.services import MIN_PASSWORD_LENGTH
+from lms.i18n import lazy_gettext as _l
+
+
+class EmailAddress:
+    """WTForms validator with the LMS's one e-mail rule (``lms.accounts.emails``)."""
+
+    def __call__(self, form, field):
+        try:
+            check_email(field.data or "")
+        except ValueError:
+            raise ValidationError(_l("Enter a valid e-mail address.")) from None
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email()],
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), EmailAddress()],
                        render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Password"), validators=[DataRequired()],
                              render_kw={"autocomplete": "current-password"})

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_login import login_user, logout_user
 
 from lms.accounts import services
 from lms.accounts.access import current_person
 from lms.accounts.forms import LoginForm
+from lms.i18n import gettext as _
 from lms.web.csrf import csrf_valid
+from lms.web.templating import render
 
 bp = Blueprint("accounts", __name__)
 
@@ -42,7 +43,7 @@ def login():
         # One message for every failure: no hint whether the address has an account.
         form.form_errors.append(_("The e-mail address or password is not right."))
     status = 200 if request.method == "GET" or not form.form_errors else 401
-    return render_template("lms/accounts/login.html", form=form), status
+    return render("lms/accounts/login.html", form=form), status
 
 
 @bp.route("/logout", methods=["POST"])

@@ -114,12 +114,12 @@ def get_person(person_id: int):
 
 
 def _email_problem(address: str) -> str | None:
-    from email_validator import EmailNotValidError, validate_email
+    from lms.accounts.emails import check_email
 
     try:
-        validate_email(address, check_deliverability=False)
-    except EmailNotValidError as exc:
-        return f"not a valid e-mail address: {exc}"
+        check_email(address)
+    except ValueError as exc:
+        return f"not a valid e-mail address: {str(exc).split(': ', 1)[-1]}"
     return None
 
 

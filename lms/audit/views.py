@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
-from flask_babel import lazy_gettext as _l
+from flask import Blueprint, Response, request, stream_with_context, url_for
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
@@ -16,7 +15,9 @@ from wtforms.validators import Length, Optional
 from lms.accounts.access import roles_required
 from lms.audit import services
 from lms.clock import today
+from lms.i18n import lazy_gettext as _l
 from lms.reports.csvexport import stream_csv
+from lms.web.templating import render
 
 bp = Blueprint("audit", __name__)
 
@@ -64,7 +65,7 @@ def index():
     f = form.to_filter()
     page = services.events_page(f, request.args.get("page", 1, type=int) or 1)
     args = _filter_args(f)
-    return render_template(
+    return render(
         "lms/audit/index.html", form=form, page=page, args=args,
         names=services.person_labels(page.events), utc_iso=services.utc_iso,
         details_json=_details_json,

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import (
     DataRequired,
-    Email,
     Length,
     Optional,
     StopValidation,
@@ -15,8 +13,9 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from lms.accounts.forms import SetPasswordForm
+from lms.accounts.forms import EmailAddress, SetPasswordForm
 from lms.clock import today
+from lms.i18n import lazy_gettext as _l
 
 
 class CheckboxesField(SelectMultipleField):
@@ -35,7 +34,7 @@ def at_least_one(form, field):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField(_l("Candidate's e-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Candidate's e-mail address"), validators=[DataRequired(), EmailAddress(), Length(max=254)])
     name = StringField(_l("Candidate's name"), validators=[DataRequired(), Length(max=200)])
     courses = CheckboxesField(_l("Onboarding courses"), coerce=int,
                               validators=[at_least_one])

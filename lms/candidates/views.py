@@ -13,10 +13,8 @@ from flask import (
     current_app,
     flash,
     redirect,
-    render_template,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import login_user
 from sqlalchemy import func, select
 
@@ -27,6 +25,8 @@ from lms.candidates.forms import AcceptForm, ConfirmForm, HireForm, InviteForm
 from lms.certification.models import Assignment, CertificationPeriod
 from lms.courses.services import latest_versions
 from lms.db import session, utcnow
+from lms.i18n import gettext as _
+from lms.web.templating import render
 
 bp = Blueprint("candidates", __name__)
 
@@ -66,7 +66,7 @@ def index():
     candidates = list(session.scalars(services.candidates_query(me)))
     invites = {c.id: services.pending_invite(c.id) for c in candidates}
     status = 400 if form.errors else 200
-    return render_template("lms/candidates/index.html", form=form, candidates=candidates,
+    return render("lms/candidates/index.html", form=form, candidates=candidates,
                            invites=invites, now=utcnow(),
                            standalone=current_app.extensions["lms"].standalone), status
 
@@ -94,7 +94,7 @@ def hire(candidate_id: int):
                     name=candidate.name), "success")
             return redirect(url_for(".index"))
     status = 400 if form.errors else 200
-    return render_template("lms/candidates/hire.html", form=form, candidate=candidate), status
+    return render("lms/candidates/hire.html", form=form, candidate=candidate), status
 
 
 @bp.route("/candidates/<lms_id:candidate_id>/erase", methods=["GET", "POST"])
@@ -113,7 +113,7 @@ def erase(candidate_id: int):
         "certificates": _count(CertificationPeriod, candidate.id),
     }
     status = 400 if form.errors else 200
-    return render_template("lms/candidates/erase.html", form=form, candidate=candidate,
+    return render("lms/candidates/erase.html", form=form, candidate=candidate,
                            kept=kept), status
 
 
@@ -152,9 +152,9 @@ def accept(token: str):
             flash(_("Welcome! Your password is set and your onboarding training is below."), "success")
             return redirect(url_for("lms.home.index"))
     status = 400 if form.errors else 200
-    return render_template("lms/candidates/accept.html", form=form), status
+    return render("lms/candidates/accept.html", form=form), status
 
 
 def _invite_refused(reason: str):
     status = 404 if reason == "invalid" else 410
-    return render_template("lms/candidates/invite_refused.html", reason=reason), status
+    return render("lms/candidates/invite_refused.html", reason=reason), status

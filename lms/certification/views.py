@@ -11,11 +11,9 @@ from flask import (
     current_app,
     flash,
     redirect,
-    render_template,
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.accounts.access import current_person, login_required
@@ -26,7 +24,9 @@ from lms.certification.pdf import CertificateDetails, render_certificate_pdf
 from lms.courses import services as courses
 from lms.courses.models import Course, CourseVersion
 from lms.db import session
+from lms.i18n import gettext as _
 from lms.web.csrf import csrf_valid
+from lms.web.templating import render
 from lms.web.urls import absolute_url
 
 bp = Blueprint("certification", __name__)
@@ -44,7 +44,7 @@ def mine():
         .order_by(CertificationPeriod.certified_on.desc(), CertificationPeriod.id.desc())
     ).all()
     items = [(p, slug, services.verification_status(p)) for p, slug in rows]
-    return render_template("lms/certification/mine.html", items=items)
+    return render("lms/certification/mine.html", items=items)
 
 
 def _may_see(viewer: Person, owner_id: int) -> bool:
@@ -83,7 +83,7 @@ def verify_form():
     code = (request.args.get("code") or "").strip().upper()
     if code:
         return redirect(url_for(".verify", code=code))
-    return render_template("lms/certification/verify_form.html")
+    return render("lms/certification/verify_form.html")
 
 
 @bp.route("/verify/<code>")
@@ -97,8 +97,8 @@ def verify(code: str):
     period = session.scalar(select(CertificationPeriod).where(CertificationPeriod.code == code)) \
         if CODE.match(code) else None
     if period is None:
-        return render_template("lms/certification/verify_unknown.html", code=code), 404
-    return render_template("lms/certification/verify.html", period=period,
+        return render("lms/certification/verify_unknown.html", code=code), 404
+    return render("lms/certification/verify.html", period=period,
                            status=services.verification_status(period))
 
 
@@ -118,7 +118,7 @@ def review(task_id: int):
         flash(_("Thank you: your review of the policy changes is recorded."), "success")
         return redirect(url_for("lms.home.index"))
     changes = courses.policy_changes(old, new, keys=set(task.section_keys))
-    return render_template("lms/certification/review.html", task=task, new=new, old=old, changes=changes,
+    return render("lms/certification/review.html", task=task, new=new, old=old, changes=changes,
                            version=new)
 
 

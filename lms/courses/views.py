@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from sqlalchemy import select
 
 from lms.accounts.access import current_person, login_required
@@ -13,9 +12,11 @@ from lms.courses.access import course_or_404
 from lms.courses.models import CourseVersion, PolicySection
 from lms.courses.progress import modules_of
 from lms.db import MAX_ID, session
+from lms.i18n import gettext as _
 from lms.quizzes import services as quizzes
 from lms.quizzes.models import Attempt
 from lms.web.csrf import csrf_valid
+from lms.web.templating import render
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
@@ -27,7 +28,7 @@ def course(slug: str):
     version = course_or_404(slug)
     person = current_person()
     cycle, needs, progress = certification.progress_for(person.id, version)
-    return render_template("lms/courses/course.html", version=version, progress=progress,
+    return render("lms/courses/course.html", version=version, progress=progress,
                            cycle=cycle, needs=needs, person=person)
 
 
@@ -53,7 +54,7 @@ def module(slug: str, key: str):
         if result is None or result.person_id != person.id or result.module_key != key or not result.submitted_at:
             result = None
     check = None if (result is not None and result.passed) else quizzes.check_for(person.id, version, current)
-    return render_template(
+    return render(
         "lms/courses/module.html", version=version, module=current, sections=sections,
         check=check, check_questions=quizzes.questions_for_page(check) if check else [],
         result=result, position=index + 1, total=len(modules),
@@ -82,7 +83,7 @@ def policy(slug: str):
     version = course_or_404(slug)
     sections = session.scalars(select(PolicySection).where(PolicySection.version_id == version.id)
                                .order_by(PolicySection.position)).all()
-    return render_template("lms/courses/policy.html", version=version, sections=sections)
+    return render("lms/courses/policy.html", version=version, sections=sections)
 
 
 @bp.route("/<slug>/versions/")
@@ -91,7 +92,7 @@ def versions(slug: str):
     latest = course_or_404(slug)
     rows = session.scalars(select(CourseVersion).where(CourseVersion.course_id == latest.course_id)
                            .order_by(CourseVersion.number.desc())).all()
-    return render_template("lms/courses/versions.html", version=latest, versions=rows)
+    return render("lms/courses/versions.html", version=latest, versions=rows)
 
 
 @bp.route("/<slug>/versions/<lms_id:number>/changes")
@@ -105,7 +106,7 @@ def changes(slug: str, number: int):
     old = session.scalar(select(CourseVersion).where(CourseVersion.course_id == latest.course_id,
                                                      CourseVersion.number == number - 1))
     diff = services.policy_changes(old, new)
-    return render_template("lms/courses/changes.html", version=latest, new=new, old=old, changes=diff)
+    return render("lms/courses/changes.html", version=latest, new=new, old=old, changes=diff)
 
 
 def _own_attempt(attempt_id: int) -> Attempt:

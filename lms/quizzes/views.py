@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from sqlalchemy import select
 
 from lms.accounts.access import current_person, login_required
@@ -11,9 +10,11 @@ from lms.certification import services as certification
 from lms.courses.access import course_or_404
 from lms.courses.models import CourseVersion, PolicySection
 from lms.db import session
+from lms.i18n import gettext as _
 from lms.quizzes import services
 from lms.quizzes.models import Attempt
 from lms.web.csrf import csrf_valid
+from lms.web.templating import render
 
 bp = Blueprint("quizzes", __name__)
 
@@ -38,7 +39,7 @@ def assessment(slug: str):
         return redirect(url_for(".attempt", attempt_id=attempt.id))
     history = services.attempts_of(person.id, version.course_id, needs.kind)
     open_one = services.open_attempt(person.id, version.course_id, needs.kind)
-    return render_template("lms/quizzes/assessment.html", version=version, cycle=cycle, needs=needs,
+    return render("lms/quizzes/assessment.html", version=version, cycle=cycle, needs=needs,
                            progress=progress, gate=progress.assessment, history=history,
                            open_attempt=open_one)
 
@@ -64,7 +65,7 @@ def attempt(attempt_id: int):
     if attempt.submitted_at is not None:
         return redirect(url_for(".result", attempt_id=attempt.id))
     questions = services.questions_for_page(attempt)
-    return render_template("lms/quizzes/attempt.html", attempt=attempt, version=version, questions=questions)
+    return render("lms/quizzes/attempt.html", attempt=attempt, version=version, questions=questions)
 
 
 @bp.route("/attempts/<lms_id:attempt_id>/result")
@@ -81,6 +82,6 @@ def result(attempt_id: int):
     wrong = [(by_id[r["id"]], r) for r in attempt.results if not r["correct"]]
     reread = sorted({r["section"] for _q, r in wrong}, key=list(titles).index)
     cycle, needs, progress = certification.progress_for(attempt.person_id, version)
-    return render_template("lms/quizzes/result.html", attempt=attempt, version=version, wrong=wrong,
+    return render("lms/quizzes/result.html", attempt=attempt, version=version, wrong=wrong,
                            reread=reread, titles=titles, reveal=reveal, progress=progress, cycle=cycle)
 

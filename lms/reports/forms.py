@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -16,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from lms.domain.certification import STATUS_LABELS, STATUSES
+from lms.i18n import lazy_gettext as _l
 
 
 class ReportFilterForm(FlaskForm):

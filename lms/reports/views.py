@@ -8,12 +8,10 @@ from flask import (
     abort,
     flash,
     redirect,
-    render_template,
     request,
     stream_with_context,
     url_for,
 )
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.accounts.access import current_person, roles_required
@@ -25,6 +23,7 @@ from lms.clock import today as clock_today
 from lms.courses.models import Course, CourseVersion
 from lms.db import session
 from lms.domain.certification import STATUS_COLOURS, STATUS_LABELS, STATUSES
+from lms.i18n import gettext as _
 from lms.quizzes.models import Attempt
 from lms.reports import queries
 from lms.reports.access import may_view_person, org_scope, team_scope
@@ -32,6 +31,7 @@ from lms.reports.csvexport import stream_csv
 from lms.reports.forms import AssignForm, ReportFilterForm
 from lms.reports.svg import percent, stacked_bar
 from lms.scenarios.models import ScenarioRun
+from lms.web.templating import render
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -93,7 +93,7 @@ def _report(scope: queries.Scope, *, kind: str):
 @bp.route("/team")
 @roles_required("manager", "admin")
 def team():
-    return render_template("lms/reports/report.html", title=_("My team"), **_report(team_scope(), kind="team"))
+    return render("lms/reports/report.html", title=_("My team"), **_report(team_scope(), kind="team"))
 
 
 @bp.route("/org")
@@ -105,7 +105,7 @@ def org():
     focus = next((c for c in courses if c[1] == context["filters"].course), courses[0] if courses else None)
     teams = queries.teams_side_by_side(context["today"], focus[0]) if focus else []
     versions = queries.certified_per_version(context["today"], focus[0]) if focus else []
-    return render_template("lms/reports/report.html", title=_("Organisation"), teams=teams, versions=versions,
+    return render("lms/reports/report.html", title=_("Organisation"), teams=teams, versions=versions,
                            focus=focus, **context)
 
 
@@ -153,7 +153,7 @@ def person(person_id: int):
                               .order_by(CertificationPeriod.certified_on.desc())).all()
     reminders = session.scalars(select(ReminderSent).where(ReminderSent.person_id == person_id)
                                 .order_by(ReminderSent.sent_at.desc())).all()
-    return render_template("lms/reports/person.html", subject=subject, titles=titles, versions=versions,
+    return render("lms/reports/person.html", subject=subject, titles=titles, versions=versions,
                            assignments=assignments, attempts=attempts, runs=runs, periods=periods,
                            reminders=reminders, status_of=certification.verification_status,
                            viewer=viewer)
@@ -229,4 +229,4 @@ def assign():
             else:
                 reach = len(ids)
                 form.confirmed.data = str(reach)
-    return render_template("lms/reports/assign.html", form=form, reach=reach)
+    return render("lms/reports/assign.html", form=form, reach=reach)

@@ -7,8 +7,7 @@ double click) is recognised and the learner is shown where the run really is.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from sqlalchemy import select
 
 from lms.accounts.access import current_person, login_required
@@ -17,9 +16,11 @@ from lms.courses.access import course_or_404
 from lms.courses.models import CourseVersion, PolicySection, Scenario
 from lms.db import session
 from lms.domain.scenarios import current_node
+from lms.i18n import gettext as _
 from lms.scenarios import services
 from lms.scenarios.models import ScenarioRun
 from lms.web.csrf import csrf_valid
+from lms.web.templating import render
 
 bp = Blueprint("scenarios", __name__)
 
@@ -62,7 +63,7 @@ def play(slug: str, key: str):
         open_run = None  # a run on an older version: Start begins on the current one
     history = [r for r in services.runs_of(person.id, version.course_id, key)
                if r.finished_at is not None]
-    return render_template("lms/scenarios/intro.html", version=version, row=row,
+    return render("lms/scenarios/intro.html", version=version, row=row,
                            scenario=scenario, open_run=open_run, history=history)
 
 
@@ -90,7 +91,7 @@ def run(run_id: int):
         return redirect(url_for(".debrief", run_id=run.id))
     so_far = services.decisions(row, path)
     last = so_far[-1] if so_far and scenario.feedback_mode == "immediate" else None
-    return render_template("lms/scenarios/node.html", version=version, row=row,
+    return render("lms/scenarios/node.html", version=version, row=row,
                            scenario=scenario, run=run, node=node,
                            node_html=services.node_data(row)[node.id], so_far=so_far,
                            last=last, titles=_section_titles(version.id))
@@ -131,7 +132,7 @@ def debrief(run_id: int):
     scenario = services.parse(row)
     result = services.debrief(run, row)
     end = services.node_data(row)[result.end_node_id]
-    return render_template("lms/scenarios/debrief.html", version=version, row=row,
+    return render("lms/scenarios/debrief.html", version=version, row=row,
                            scenario=scenario, run=run, result=result, end=end,
                            decisions=services.decisions(row, services.path_of(run, scenario)),
                            titles=_section_titles(version.id))

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from lms.web.templating import render
 
 
 def wants_json() -> bool:
     """API routes and clients that ask for JSON get JSON errors, never an HTML page."""
-    if "/api/" in request.path:
+    if (request.blueprint or "").startswith("lms.api"):
         return True
+    state = current_app.extensions["lms"]
+    if state.standalone and request.path.startswith(f"{state.url_prefix}/api/"):
+        return True  # an unknown API path (no blueprint matched) in the LMS's own app
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
@@ -24,7 +29,7 @@ def error_page(error: Exception):
     if wants_json():
         response = jsonify({"error": {"code": code, "message": error.description}})
         return response, code, headers
-    return render_template("lms/error.html", code=code, error=error), code, headers
+    return render("lms/error.html", code=code, error=error), code, headers
 
 
 def register_blueprint_errors(bp: Blueprint) -> None:

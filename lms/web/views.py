@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify
 from sqlalchemy import select, text
 
 from lms.accounts.access import current_person, login_required
 from lms.courses.models import CourseVersion
 from lms.db import session
+from lms.web.templating import render
 
 bp = Blueprint("home", __name__)
 
@@ -31,7 +32,7 @@ def index():
         .where(ReviewTask.person_id == person.id, ReviewTask.acknowledged_at.is_(None))
         .order_by(ReviewTask.due_on)
     ).all()
-    return render_template("lms/home.html", person=person, cards=cards, reviews=reviews)
+    return render("lms/home.html", person=person, cards=cards, reviews=reviews)
 
 
 @bp.route("/healthz")

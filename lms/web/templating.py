@@ -1,0 +1,77 @@
+"""Rendering LMS templates in the LMS's own overlay of the app's Jinja environment.
+
+The overlay shares the app's loader (so a host's ``templates/lms/...`` overrides any LMS
+page, and LMS pages can extend the host's base template) and sees the app's globals, but
+what the LMS adds — ``_``, ``lms_person``, ``lms_base_template``... — lives only in the
+overlay: nothing is added to the host's ``app.jinja_env`` or its context processors.
+Views, error pages and e-mails all render through :func:`render`.
+"""
+
+from __future__ import annotations
+
+from collections import ChainMap
+from typing import Any
+
+from flask import Flask, before_render_template, current_app, template_rendered
+from flask_wtf.csrf import generate_csrf
+from jinja2 import Environment, Template
+
+from lms import i18n
+
+
+def _environment(app: Flask) -> Environment:
+    state = app.extensions["lms"]
+    env = state.extra.get("jinja_env")
+    if env is None:
+        env = app.jinja_env.overlay()
+        # A live view: globals the host adds later (after the LMS) are still seen.
+        env.globals = ChainMap(_lms_globals(app), app.jinja_env.globals)
+        state.extra["jinja_env"] = env
+    return env
+
+
+def _lms_globals(app: Flask) -> dict[str, Any]:
+    from lms.accounts.access import current_person
+    from lms.web.layout import portal_links
+
+    return {
+        "_": i18n.gettext,
+        "gettext": i18n.gettext,
+        "ngettext": i18n.ngettext,
+        "lms_locale": i18n.get_locale,
+        "lms_person": current_person,
+        "lms_portal_links": portal_links,
+        "csrf_token": generate_csrf,
+    }
+
+
+def _lms_context(app: Flask) -> dict[str, Any]:
+    config = app.config
+    return {
+        "lms_site_name": config["LMS_SITE_NAME"],
+        "lms_standalone": app.extensions["lms"].standalone,
+        "lms_base_template": config["LMS_BASE_TEMPLATE"],
+    }
+
+
+def get_template(name: str | Template) -> Template:
+    """An LMS template (or the host's override of it), compiled in the LMS environment."""
+    if isinstance(name, Template):
+        return name
+    return _environment(current_app._get_current_object()).get_or_select_template(name)
+
+
+def render(template_name: str, **context: Any) -> str:
+    """Render an LMS template with the app's context processors and the LMS's names.
+
+    Works inside a request and outside one (e-mails from the CLI).
+    """
+    app = current_app._get_current_object()
+    template = get_template(template_name)
+    app.update_template_context(context)
+    for key, value in _lms_context(app).items():
+        context.setdefault(key, value)
+    before_render_template.send(app, template=template, context=context)
+    rendered = template.render(context)
+    template_rendered.send(app, template=template, context=context)
+    return rendered
