@@ -16,9 +16,13 @@ from pathlib import Path
 from flask import Flask
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms import LMS
 from lms.db import Base
+from lms.migrate import migrations_directory
+
+HERE = Path(__file__).resolve().parent
 
 
 def _env_value(raw: str):
@@ -50,6 +54,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL")
         or f"sqlite:///{instance / 'lms.sqlite3'}",
         LMS_URL_PREFIX="",
+        LMS_COURSES_DIR=str(HERE / "courses"),
+        LMS_BASE_URL="http://127.0.0.1:5000",
         LMS_MAIL_FILE_DIR=str(instance / "outbox"),
     )
     app.config.update({k: _env_value(v) for k, v in os.environ.items() if k.startswith("LMS_")})
@@ -60,7 +66,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db = SQLAlchemy(model_class=Base)
     db.init_app(app)
-    LMS().init_app(app)
+    LMS(app, mode="standalone")
     # `flask --app app db upgrade` for the standalone app; hosts use `flask lms db upgrade`.
-    Migrate(app, db, directory=app.config["LMS_MIGRATIONS_DIR"])
+    with app.app_context():
+        Migrate(app, db, directory=str(migrations_directory()))
+    if app.config.get("LMS_PROXY_FIX"):
+        # Behind a reverse proxy: client address, scheme, host and prefix from X-Forwarded-*.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
     return app

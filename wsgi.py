@@ -7,8 +7,6 @@ rate limit) come from X-Forwarded-* headers.
 
 import os
 
-from werkzeug.middleware.proxy_fix import ProxyFix
-
 from app import create_app
 
 if not os.environ.get("SECRET_KEY"):
@@ -18,5 +16,3 @@ if not os.environ.get("SECRET_KEY"):
     )
 
 app = create_app()
-if os.environ.get("LMS_PROXY_FIX"):
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)

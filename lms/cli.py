@@ -26,7 +26,7 @@ def needs_schema(command):
         engine = current_app.extensions["sqlalchemy"].engine
         if "lms_person" not in inspect(engine).get_table_names():
             raise click.ClickException(
-                "the database has no LMS tables yet: run `flask --app app lms db upgrade` first")
+                "the database has no LMS tables yet: run `flask lms db upgrade` first")
         return command(*args, **kwargs)
 
     return wrapper
@@ -39,18 +39,35 @@ def db_group():
     """The LMS schema (Alembic, own version table lms_alembic_version)."""
 
 
+def _migrations(command):
+    """A missing migrations folder is one clear line, not an Alembic traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from lms.migrate import MigrationsNotFound
+
+        try:
+            return command(*args, **kwargs)
+        except MigrationsNotFound as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
 @db_group.command("upgrade")
 @click.argument("revision", default="head")
+@_migrations
 def db_upgrade(revision):
     """Build or update the lms_* tables."""
-    from lms.migrate import upgrade
+    from lms.migrate import current, upgrade
 
     upgrade(revision)
-    click.echo(f"LMS schema at {revision}.")
+    click.echo(f"LMS schema at {current() or revision}.")
 
 
 @db_group.command("downgrade")
 @click.argument("revision")
+@_migrations
 def db_downgrade(revision):
     """Step the lms_* tables back to REVISION (``base`` drops them)."""
     from lms.migrate import downgrade
@@ -68,6 +85,7 @@ def db_current():
 
 @db_group.command("revision")
 @click.option("-m", "--message", required=True)
+@_migrations
 def db_revision(message):
     """Write a new migration from the difference between models and database."""
     from lms.migrate import revision
@@ -134,7 +152,32 @@ def import_people(csv_file):
 # --- courses ------------------------------------------------------------------------
 
 def _courses_dir(directory: str | None) -> Path:
-    return Path(directory or current_app.config["LMS_COURSES_DIR"])
+    """The folder of course folders; a missing one is one clear line naming the setting."""
+    path = Path(directory or current_app.config["LMS_COURSES_DIR"])
+    if not path.is_dir():
+        how = "check the path" if directory else "set LMS_COURSES_DIR"
+        raise click.ClickException(
+            f"no course folder at {path}: {how}, or copy the example course there with "
+            "`flask lms example-course`")
+    return path
+
+
+@lms_cli.command("example-course")
+@click.argument("destination", required=False)
+def example_course_cmd(destination):
+    """Copy the example social media policy course into the courses folder (or DESTINATION)."""
+    import shutil
+
+    from lms.paths import EXAMPLE_COURSE, example_courses_dir
+
+    source = (example_courses_dir() or Path("/nonexistent")) / EXAMPLE_COURSE
+    if not source.is_dir():
+        raise click.ClickException("this installation of the LMS carries no example course")
+    target = Path(destination or current_app.config["LMS_COURSES_DIR"]) / EXAMPLE_COURSE
+    if target.exists():
+        raise click.ClickException(f"{target} already exists; nothing was copied")
+    shutil.copytree(source, target)
+    click.echo(f"Copied the example course to {target}. Next: `flask lms sync-courses`.")
 
 
 @lms_cli.command("check-courses")
@@ -204,8 +247,14 @@ def demo_cmd():
     from lms.demo import load_demo
 
     people = load_demo(current_app.config["LMS_DEMO_PASSWORD"])
-    base = current_app.config["LMS_BASE_URL"].rstrip("/") + (current_app.config["LMS_URL_PREFIX"] or "")
-    click.echo(f"Demo organisation ready at {base}/login")
+    from lms.web.urls import BaseURLMissing, absolute_url
+
+    try:
+        where = absolute_url("lms.accounts.login" if current_app.extensions["lms"].standalone
+                             else "lms.home.index")
+    except BaseURLMissing:
+        where = "the LMS (set LMS_BASE_URL to print its address)"
+    click.echo(f"Demo organisation ready at {where}")
     click.echo(f"Password for every demo account: {current_app.config['LMS_DEMO_PASSWORD']}")
     for person in people:
         click.echo(f"  {person.role:<10} {person.email}")

@@ -1,19 +1,37 @@
 """Who is signed in, and what they may open.
 
 In standalone mode the signed-in Flask-Login user *is* the LMS person. In a host app the
-signed-in user is the host's; the extension's ``person_for_user`` hook maps it to an LMS
-person (see ``lms.extension.default_person_for_user``). Every view asks here, never
+signed-in user is the host's; the extension's ``identity`` hook says who they are and
+``lms.accounts.provisioning`` maps that to an LMS person. Every view asks here, never
 ``current_user`` directly, so both modes behave the same.
 """
 
 from __future__ import annotations
 
+import logging
 from functools import wraps
 
 from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
 from lms.accounts.models import Person
+
+log = logging.getLogger(__name__)
+
+
+def _host_person() -> Person | None:
+    from lms.accounts.provisioning import ProvisioningRefused, person_for_identity
+    from lms.db import session
+
+    state = current_app.extensions["lms"]
+    identity = state.identity(current_user)
+    if identity is None:
+        return None
+    try:
+        return person_for_identity(identity, session)
+    except (ProvisioningRefused, ValueError) as exc:
+        log.warning("host user %r has no LMS access: %s", identity.external_id, exc)
+        return None
 
 
 def current_person() -> Person | None:
@@ -22,8 +40,7 @@ def current_person() -> Person | None:
         return g.lms_person
     person = None
     if current_user and current_user.is_authenticated:
-        state = current_app.extensions["lms"]
-        person = current_user if state.standalone else state.person_for_user(current_user)
+        person = current_user if current_app.extensions["lms"].standalone else _host_person()
         if person is not None and not person.is_active:
             person = None
     g.lms_person = person
@@ -32,11 +49,17 @@ def current_person() -> Person | None:
 
 def _login_url() -> str:
     state = current_app.extensions["lms"]
-    manager = current_app.login_manager
-    view = manager.login_view if not state.standalone else "lms.accounts.login"
+    view = "lms.accounts.login" if state.standalone else state.login_manager.login_view
     if not view:
         abort(401)
     return url_for(view, next=request.full_path if request.query_string else request.path)
+
+
+def _refuse_anonymous():
+    """Nobody usable signed in: sign-in page, or 403 for a host user the LMS refuses."""
+    if current_user and current_user.is_authenticated:
+        abort(403)  # signed in to the host, but the identity hook or the data said no
+    return redirect(_login_url())
 
 
 def login_required(view):
@@ -45,7 +68,7 @@ def login_required(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         if current_person() is None:
-            return redirect(_login_url())
+            return _refuse_anonymous()
         return view(*args, **kwargs)
 
     return wrapper
@@ -59,7 +82,7 @@ def roles_required(*roles: str):
         def wrapper(*args, **kwargs):
             person = current_person()
             if person is None:
-                return redirect(_login_url())
+                return _refuse_anonymous()
             if person.role not in roles:
                 abort(403)
             return view(*args, **kwargs)

@@ -10,12 +10,12 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms import signals
+from lms.accounts.emails import check_email, normalise_email
 from lms.accounts.models import ROLES, Person
 from lms.db import session
 
@@ -26,9 +26,6 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password")
 MIN_PASSWORD_LENGTH = 10
 
 
-def normalise_email(email: str) -> str:
-    """The form e-mails are stored and compared in: trimmed and lower-cased."""
-    return (email or "").strip().lower()
 
 
 def find_by_email(email: str) -> Person | None:
@@ -69,11 +66,7 @@ def create_person(
     """Create a person; raises ValueError on an invalid role or e-mail, or a duplicate."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r} (expected one of {', '.join(ROLES)})")
-    address = normalise_email(email)
-    try:
-        validate_email(address, check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise ValueError(f"invalid e-mail address {email!r}: {exc}") from None
+    address = check_email(email)
     if find_by_email(address) is not None:
         raise ValueError(f"a person with e-mail {address} already exists")
     person = Person(
@@ -148,8 +141,8 @@ def parse_people_csv(text: str) -> list[ImportRow]:
             problems.append(f"line {line}: email is empty")
         else:
             try:
-                validate_email(email, check_deliverability=False)
-            except EmailNotValidError:
+                check_email(email)
+            except ValueError:
                 problems.append(f"line {line}: invalid email {values['email']!r}")
         if email in seen:
             problems.append(f"line {line}: {email} already appears on line {seen[email]}")

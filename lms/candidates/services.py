@@ -20,7 +20,6 @@ import logging
 import secrets
 from datetime import date, datetime, timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, exists, false, or_, select, update
@@ -28,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms import mail, signals
 from lms.accounts import services as accounts
+from lms.accounts.emails import check_email
 from lms.accounts.models import Invite, Person
 from lms.accounts.tree import in_tree, report_ids
 from lms.audit.services import record
@@ -168,11 +168,10 @@ def invite(email: str, name: str, course_ids: list[int], due_on: date | None, by
         manager = manager or by
         if not may_hire_into(by, manager):
             raise CandidateError("a manager invites candidates into their own team only")
-    address = accounts.normalise_email(email)
     try:
-        validate_email(address, check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise CandidateError(f"invalid e-mail address {email!r}: {exc}") from None
+        address = check_email(email)
+    except ValueError as exc:
+        raise CandidateError(str(exc)) from None
     course_ids = sorted(set(course_ids))
     if not course_ids:
         raise CandidateError("choose at least one onboarding course")
