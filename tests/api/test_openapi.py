@@ -14,7 +14,6 @@ from schemathesis.checks import positive_data_acceptance
 from lms.accounts.models import ROLES
 from lms.certification.models import REASONS
 from lms.domain.certification import STATUSES
-from tests.conftest import app_config, clear_tables
 
 
 def test_document_describes_every_operation(client):
@@ -46,33 +45,6 @@ def test_document_describes_every_operation(client):
             if method != "parameters":
                 codes |= set(op["responses"])
     assert codes == {"200", "201", "400", "401", "404", "409", "415", "422"}
-
-
-def test_document_follows_the_prefix_in_a_host(database_url):
-    from tests.host.hostapp import create_host_app, db
-
-    host = create_host_app(app_config(database_url))
-    try:
-        with host.app_context():
-            from lms.api.auth import create_token
-
-            _, plaintext = create_token("Portal HR")
-        client = host.test_client()
-        doc = client.get("/training/api/v1/openapi.json").get_json()
-        assert doc["servers"][0]["url"] == "/training/api/v1"
-        auth = {"Authorization": f"Bearer {plaintext}"}
-        response = client.get("/training/api/v1/people", headers=auth)
-        assert response.status_code == 200 and response.get_json()["total"] == 0
-        assert client.get("/training/api/v1/people").status_code == 401
-        missing = client.get("/training/api/v1/nowhere", headers=auth)
-        assert missing.status_code == 404 and missing.is_json  # JSON, not the host's page
-        assert client.delete("/training/api/v1/people").status_code == 405
-        assert client.get("/api/v1/openapi.json").status_code == 404
-    finally:
-        with host.app_context():
-            db.session.remove()
-            clear_tables(host)
-            db.engine.dispose()
 
 
 # --- schemathesis ---------------------------------------------------------------------------

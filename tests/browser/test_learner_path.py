@@ -290,8 +290,8 @@ def test_a_learner_passes_everything_and_gets_a_verifiable_certificate(
     expect(progress_bar(page)).to_have_count(0)
 
     # My certificates, from the home page.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My training").click()
-    page.get_by_role("main").get_by_role("link", name="My certificates").click()
+    page.get_by_role("navigation", name="Training").get_by_role("link", name="My training").click()
+    page.get_by_role("main").get_by_role("paragraph").get_by_role("link", name="My certificates").click()
     expect(page.get_by_role("heading", name="My certificates", level=1)).to_be_visible()
     row = page.get_by_role("row").filter(has_text=COURSE_TITLE)
     expect(row).to_have_count(1)

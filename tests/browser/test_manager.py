@@ -41,7 +41,7 @@ def person_rows(page: Page):
 def open_team_report(page: Page, base_url: str, email: str) -> None:
     sign_in(page, base_url, email)
     expect(page.get_by_role("heading", name="My training", level=1)).to_be_visible()
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Team reports").click()
+    page.get_by_role("navigation", name="Training").get_by_role("link", name="Team reports").click()
     expect(page).to_have_url(f"{base_url}/reports/team")
     expect(page.get_by_role("heading", name="My team: training report", level=1)).to_be_visible()
 

@@ -141,10 +141,10 @@ def test_refresher_renews_from_the_old_expiry(page, live_server, live_app):
     ]
 
     # My certificates: the new one, and the old one kept as history.
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="My training").click()
+    page.get_by_role("navigation", name="Training").get_by_role("link", name="My training").click()
     expect(course_card(page).get_by_text(f"Certified until {new_valid_until.isoformat()}", exact=True)) \
         .to_be_visible()
-    page.get_by_role("main").get_by_role("link", name="My certificates").click()
+    page.get_by_role("main").get_by_role("paragraph").get_by_role("link", name="My certificates").click()
     expect(page.get_by_role("heading", name="My certificates", level=1)).to_be_visible()
     rows = page.get_by_role("row").filter(has_text=COURSE_TITLE)
     expect(rows).to_have_count(2)

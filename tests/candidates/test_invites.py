@@ -286,8 +286,9 @@ def test_host_apps_invite_without_links_and_have_no_accept_page(database_url):
     from lms.accounts import services as accounts
     from lms.candidates import services
     from lms.courses.sync import sync_courses
-    from tests.conftest import app_config, clear_tables
-    from tests.host.hostapp import create_host_app, db
+    from tests.conftest import app_config
+    from tests.host.conftest import drop_portal
+    from tests.host.hostapp import create_host_app
 
     host = create_host_app(app_config(database_url))
     try:
@@ -302,10 +303,7 @@ def test_host_apps_invite_without_links_and_have_no_accept_page(database_url):
             assert session.scalar(select(func.count()).select_from(Invite)) == 0
             assert session.scalar(select(func.count()).select_from(Assignment)) == 1
     finally:
-        with host.app_context():
-            db.session.remove()
-            clear_tables(host)
-            db.engine.dispose()
+        drop_portal(host)
 
 
 # --- hiring -------------------------------------------------------------------------------

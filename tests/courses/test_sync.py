@@ -66,4 +66,4 @@ def test_commands_on_an_empty_database_say_what_to_do(tmp_path):
     app = create_app(app_config(f"sqlite:///{tmp_path / 'empty.sqlite3'}"))
     result = app.test_cli_runner().invoke(args=["lms", "sync-courses"])
     assert result.exit_code == 1
-    assert "run `flask --app app lms db upgrade` first" in result.output
+    assert "run `flask lms db upgrade` first" in result.output
