@@ -140,6 +140,7 @@ class IdConverter(IntegerConverter):
 def _register_blueprints(app: Flask, state: LMSState) -> None:
     from lms.accounts.views import bp as accounts_bp
     from lms.web.errors import register_blueprint_errors
+    from lms.web.inputs import refuse_control_characters
     from lms.web.views import bp as home_bp
 
     app.url_map.converters.setdefault("lms_id", IdConverter)
@@ -151,6 +152,7 @@ def _register_blueprints(app: Flask, state: LMSState) -> None:
         static_url_path="/lms-static",
     )
     register_blueprint_errors(parent)
+    parent.before_request(refuse_control_characters)
     parent.register_blueprint(home_bp)
     if state.standalone:
         parent.register_blueprint(accounts_bp)

@@ -19,7 +19,8 @@ bp = Blueprint("accounts", __name__)
 
 def _safe_next(target: str | None) -> str:
     """Only same-site relative paths: an open redirect would help phishing."""
-    if target and target.startswith("/") and not target.startswith("//"):
+    if (target and target.startswith("/") and not target.startswith(("//", "/\\"))
+            and "\\" not in target and target.isprintable()):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target

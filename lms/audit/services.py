@@ -72,7 +72,7 @@ def events_query(f: AuditFilter) -> Select:
                                                                       autoescape=True))
     if f.since:
         stmt = stmt.where(AuditEvent.at >= datetime.combine(f.since, time.min))
-    if f.until:
+    if f.until and f.until < date.max:  # the last day representable means "no end"
         stmt = stmt.where(AuditEvent.at < datetime.combine(f.until + timedelta(days=1), time.min))
     return stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
 
