@@ -21,6 +21,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.accounts.emails import check_email
+from lms.accounts.hierarchy import ManagerLoop, check_managers
 from lms.accounts.models import ROLES, Person
 from lms.db import utcnow
 
@@ -140,8 +141,12 @@ def _refresh(conn, person_id: int, identity: Identity, email: str) -> None:
     wanted = _wanted(conn, identity, email)
     current = conn.execute(select(*(getattr(Person, f) for f in PROFILE_FIELDS))
                            .where(Person.id == person_id)).one()._asdict()
-    if wanted.get("manager_id") == person_id:
-        wanted.pop("manager_id")
+    if "manager_id" in wanted and wanted["manager_id"] != current["manager_id"]:
+        try:
+            check_managers({person_id: wanted["manager_id"]}, db=conn)
+        except ManagerLoop as exc:
+            log.warning("host user %s: manager not changed, %s", identity.external_id, exc)
+            wanted.pop("manager_id")
     if "email" in wanted and wanted["email"] != current["email"]:
         taken = conn.scalar(select(Person.id).where(Person.email == wanted["email"], Person.id != person_id))
         if taken is not None:

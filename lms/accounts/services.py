@@ -16,6 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms import signals
 from lms.accounts.emails import check_email, normalise_email
+from lms.accounts.hierarchy import ManagerLoop, check_managers
 from lms.accounts.models import ROLES, Person
 from lms.db import session
 
@@ -51,6 +52,10 @@ def set_password(person: Person, password: str) -> None:
     person.password_hash = generate_password_hash(password, method=current_app.config["LMS_PASSWORD_HASH_METHOD"])
 
 
+class DuplicateEmail(ValueError):
+    """Another person already has this e-mail address."""
+
+
 def create_person(
     *,
     email: str,
@@ -68,7 +73,7 @@ def create_person(
         raise ValueError(f"unknown role {role!r} (expected one of {', '.join(ROLES)})")
     address = check_email(email)
     if find_by_email(address) is not None:
-        raise ValueError(f"a person with e-mail {address} already exists")
+        raise DuplicateEmail(f"a person with e-mail {address} already exists")
     person = Person(
         email=address,
         name=name.strip() or address,
@@ -189,6 +194,18 @@ def _manager_cycles(rows: Iterable[ImportRow]) -> list[str]:
     return problems
 
 
+def _refuse_manager_loops(rows: list[ImportRow], by_email: dict[str, Person]) -> None:
+    """The file's manager changes, checked with the chains already in the database."""
+    changes = {by_email[r.email].id: (by_email[r.manager_email].id if r.manager_email else None)
+               for r in rows}
+    try:
+        check_managers(changes)
+    except ManagerLoop as exc:
+        session.rollback()
+        line = next((r.line for r in rows if r.email in exc.chain), 2)
+        raise ImportError_([f"line {line}: {exc}"]) from None
+
+
 def import_people(text: str) -> ImportResult:
     """Validate the whole CSV, then create or update every row in one transaction.
 
@@ -206,6 +223,7 @@ def import_people(text: str) -> ImportResult:
             by_email[r.email] = person
             new_people.append(person)
     session.flush()
+    _refuse_manager_loops(rows, by_email)
     updated = 0
     for r in rows:
         person = by_email[r.email]

@@ -16,9 +16,9 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from lms import signals
+from lms.accounts.hierarchy import ManagerLoop, set_manager
 from lms.accounts.models import Person
 from lms.accounts.services import find_by_email, normalise_email
-from lms.accounts.tree import in_tree
 from lms.audit.services import record
 from lms.certification import services as certification
 from lms.certification.models import CertificationPeriod
@@ -140,7 +140,7 @@ def create_person(*, email: str, name: str, role: str, department: str | None,
         _audit("create_person", target_type="person", target_id=person.id, email=person.email,
                role=person.role)
         session.commit()
-    except IntegrityError:  # created concurrently between the check and the insert
+    except (IntegrityError, accounts.DuplicateEmail):  # created concurrently since the check
         session.rollback()
         raise PersonProblem({"email": "a person with this e-mail address already exists"},
                             conflict=True) from None
@@ -164,10 +164,11 @@ def update_person(person: Person, changes: dict[str, Any]) -> Person:
             manager = _manager(changes["manager_email"])
             if manager.id == person.id:
                 raise PersonProblem({"manager_email": "a person cannot be their own manager"})
-            if in_tree(person.id, manager.id):
-                raise PersonProblem({"manager_email": f"{manager.email} reports to this person: "
-                                                      "the manager chain would loop"})
-            person.manager_id = manager.id
+            try:
+                set_manager(person, manager)
+            except ManagerLoop as exc:
+                session.rollback()
+                raise PersonProblem({"manager_email": str(exc)}) from None
     for key in ("name", "role", "department", "status"):
         if key in changes:
             setattr(person, key, changes[key])

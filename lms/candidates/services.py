@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from lms import mail, signals
 from lms.accounts import services as accounts
 from lms.accounts.emails import check_email
+from lms.accounts.hierarchy import ManagerLoop, set_manager
 from lms.accounts.models import Invite, Person
 from lms.accounts.tree import in_tree, report_ids
 from lms.audit.services import record
@@ -328,8 +329,12 @@ def hire(candidate: Person, by: Person, manager: Person, department: str | None)
         raise CandidateError("not a candidate you manage")
     if not may_hire_into(by, manager):
         raise CandidateError("that manager is not in your reporting tree")
+    try:
+        set_manager(candidate, manager)
+    except ManagerLoop as exc:
+        session.rollback()
+        raise CandidateError(str(exc)) from None
     candidate.role = "employee"
-    candidate.manager_id = manager.id
     candidate.department = (department or "").strip() or None
     _expire_unused_invites(candidate.id)
     record("hire_candidate", actor=by, target_type="person", target_id=candidate.id,
