@@ -209,6 +209,29 @@ def test_send_reminders_dry_run_then_once(app, runner, learner, make_person):
     assert deliver_mail(app) == sent  # delivered once
 
 
+def test_a_reminder_is_claimed_only_with_its_email(app, learner, monkeypatch):
+    """The claim and the queued e-mail commit together: a failure while queuing leaves
+    no claim behind, so the next run queues the reminder instead of losing it."""
+    from lms.certification import reminders
+
+    complete_course(app, learner.id, date(2026, 1, 31))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(reminders, "queue_rendered", broken)
+    with app.app_context(), pytest.raises(RuntimeError):
+        reminders.send_reminders(date(2026, 12, 2))
+    with app.app_context():
+        assert session.scalar(select(func.count()).select_from(ReminderSent)) == 0
+    assert jobs(app) == []
+    monkeypatch.undo()
+    with app.app_context():
+        assert [i.kind for i in reminders.send_reminders(date(2026, 12, 2))] == ["window_open"]
+        assert session.scalar(select(func.count()).select_from(ReminderSent)) == 1
+    assert [m.subject for m in deliver_mail(app)] == ["Your Mini policy course refresher is open"]
+
+
 def test_expiry_reminders_and_overdue_assignment(app, runner, learner, make_person):
     complete_course(app, learner.id, date(2026, 1, 31))
     late = make_person("late@example.com")
