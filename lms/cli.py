@@ -223,19 +223,49 @@ def sync_courses_cmd(directory):
 @lms_cli.command("send-reminders")
 @click.option("--today", "today_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Act as if today were this date (YYYY-MM-DD).")
-@click.option("--dry-run", is_flag=True, help="Print what would be sent; send and record nothing.")
+@click.option("--dry-run", is_flag=True, help="Print what would be queued; queue and record nothing.")
 @needs_schema
 def send_reminders_cmd(today_, dry_run):
-    """Send due reminders (meant for a daily cron); each goes out once."""
+    """Queue due reminders (meant for a daily cron); each is queued once.
+
+    The e-mails go into the outbox with the record that they are due; `flask lms
+    send-mail` (cron or a long-running worker) delivers them.
+    """
     from lms.certification.reminders import send_reminders
     from lms.clock import today as clock_today
 
     day = today_.date() if today_ else clock_today()
     items = send_reminders(day, dry_run=dry_run)
-    verb = "would send" if dry_run else "sent"
+    verb = "would queue" if dry_run else "queued"
     for item in items:
         click.echo(f"{verb} {item.kind:<15} to {item.person.email} ({item.course.slug}): {item.message.subject}")
-    click.echo(f"{len(items)} reminder(s) {verb} for {day.isoformat()}.")
+    click.echo(f"{len(items)} reminder(s) {'would be queued' if dry_run else 'queued'} for {day.isoformat()}.")
+    if items and not dry_run:
+        click.echo("`flask lms send-mail` delivers them.")
+
+
+@lms_cli.command("send-mail")
+@click.option("--batch", "batch", type=click.IntRange(1, 1000), default=50, show_default=True,
+              help="Jobs claimed at a time.")
+@click.option("--loop", is_flag=True, help="Keep running (a worker); stop with SIGTERM or Ctrl-C.")
+@click.option("--interval", type=click.FloatRange(0.1, 3600), default=5.0, show_default=True,
+              help="With --loop: seconds to wait when nothing is due.")
+@click.option("--kind", "kinds", multiple=True, help="Deliver only this kind (repeatable).")
+@click.option("--retry-dead", is_flag=True, help="Put dead jobs back in the queue first.")
+@click.option("--status", "status_only", is_flag=True,
+              help="Only print the queue's state; exit 1 if there are dead jobs.")
+@needs_schema
+def send_mail_cmd(batch, loop, interval, kinds, retry_dead, status_only):
+    """Deliver the outbox: e-mails (and every other queued job kind).
+
+    By default one run for cron: deliver everything due now, print what happened, exit
+    (1 if a job died in this run). Several runs or workers, on several machines, share
+    the queue safely. Failed jobs are retried with backoff; dead ones are listed.
+    """
+    from lms.outbox import cli as outbox_cli
+
+    sys.exit(outbox_cli.main(batch=batch, loop=loop, interval=interval, kinds=list(kinds),
+                             retry_dead=retry_dead, status_only=status_only))
 
 
 # --- demo ---------------------------------------------------------------------------

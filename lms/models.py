@@ -14,12 +14,13 @@ from lms.courses.models import (
     Scenario,
 )
 from lms.db import Base
+from lms.outbox.models import OutboxJob
 from lms.quizzes.models import Attempt
 from lms.scenarios.models import ScenarioRun
 
 __all__ = [
     "ApiToken", "AuditEvent", "Invite",
     "Assignment", "CertificationPeriod", "ReminderSent", "ReviewTask",
-    "Attempt", "Base", "Course", "CourseVersion", "Module", "ModuleProgress", "Person",
+    "Attempt", "Base", "OutboxJob", "Course", "CourseVersion", "Module", "ModuleProgress", "Person",
     "PolicySection", "Question", "Scenario", "ScenarioRun",
 ]

@@ -1,4 +1,5 @@
-"""lms.mail: the four backends, the default sender, multipart mails and bad configuration.
+"""lms.mail: the four backends, the default sender, multipart mails, stable identity of
+keyed messages, idempotent file writes and bad configuration.
 
 The SMTP tests talk to a minimal SMTP server started here on 127.0.0.1 (a free port),
 speaking just enough of the protocol for smtplib: EHLO/HELO, AUTH PLAIN, MAIL, RCPT,
@@ -10,11 +11,13 @@ from __future__ import annotations
 import base64
 import socketserver
 import threading
+from datetime import datetime
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from lms import mail
 from lms.mail import Message
@@ -58,7 +61,11 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
                 envelope = {"mail_from": command.split(":", 1)[1].split()[0], "rcpt_to": []}
                 self.reply("250 OK")
             elif verb == "RCPT":
-                envelope["rcpt_to"].append(command.split(":", 1)[1].strip())
+                address = command.split(":", 1)[1].strip()
+                if address.strip("<>") in server.refuse:
+                    self.reply("550 5.1.1 No such user")
+                    continue
+                envelope["rcpt_to"].append(address)
                 self.reply("250 OK")
             elif verb == "DATA":
                 self.reply("354 End data with <CR><LF>.<CR><LF>")
@@ -89,6 +96,7 @@ class TinySMTPServer(socketserver.ThreadingTCPServer):
         self.connections = 0
         self.logins: list[tuple[str, str, str]] = []
         self.received: list[dict] = []
+        self.refuse: set[str] = set()  # addresses answered with 550
 
     @property
     def port(self) -> int:
@@ -312,3 +320,86 @@ def test_smtp_backend_never_falls_back_to_plain_text_when_starttls_is_on(smtp_ap
 def test_smtp_backend_opens_no_connection_for_nothing(smtp_app, smtp_server):
     assert mail.send([]) == 0
     assert smtp_server.connections == 0
+
+
+def test_connect_sends_several_messages_over_one_connection(smtp_app, smtp_server):
+    with mail.connect() as deliver:
+        for i in range(3):
+            deliver(Message(to=(f"p{i}@example.com",), subject=str(i), text="x"))
+    assert smtp_server.connections == 1
+    assert [r["rcpt_to"] for r in smtp_server.received] == [[f"<p{i}@example.com>"] for i in range(3)]
+
+
+# --------------------------------------------------------------- keyed messages
+
+
+QUEUED_AT = datetime(2026, 3, 2, 9, 15, 30, 123456)
+
+
+def test_a_keyed_message_has_a_stable_message_id_and_date(app_ctx):
+    keyed = Message(to="a@example.com", subject="s", text="t", key="reminder:1:2:expired:period:3",
+                    date=QUEUED_AT)
+    first, again = mail.as_email(keyed), mail.as_email(keyed)
+    assert first["Message-ID"] == again["Message-ID"] == (
+        f"<lms.{mail.key_digest(keyed.key)}@example.com>")
+    assert first["Date"] == "Mon, 02 Mar 2026 09:15:30 +0000"
+    other = mail.as_email(Message(to="a@example.com", subject="s", text="t", key="reminder:1:2:expired:period:4"))
+    assert other["Message-ID"] != first["Message-ID"]
+    unkeyed = Message(to="a@example.com", subject="s", text="t")
+    assert mail.as_email(unkeyed)["Message-ID"] != mail.as_email(unkeyed)["Message-ID"]
+
+
+def test_file_backend_writes_a_keyed_message_once(app_ctx, tmp_path):
+    app_ctx.config.update(LMS_MAIL_BACKEND="file", LMS_MAIL_FILE_DIR=str(tmp_path))
+    message = Message(to="a@example.com", subject="s", text="t", key="invite:9", date=QUEUED_AT)
+    mail.send(message)
+    (path,) = tmp_path.iterdir()
+    written = path.read_bytes()
+    assert path.name == f"20260302T091530123456Z-{mail.key_digest('invite:9')}.eml"
+
+    mail.send(message)  # delivered again, as after a crash before it was marked sent
+    assert list(tmp_path.iterdir()) == [path]
+    assert path.read_bytes() == written
+
+
+def test_file_backend_replaces_what_a_killed_writer_left(app_ctx, tmp_path):
+    app_ctx.config.update(LMS_MAIL_BACKEND="file", LMS_MAIL_FILE_DIR=str(tmp_path))
+    message = Message(to="a@example.com", subject="s", text="whole body", key="k", date=QUEUED_AT)
+    name = mail.file_name(message)
+    (tmp_path / f".{name}.tmp").write_bytes(b"From: half a mess")  # killed mid-write
+    mail.send(message)
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+    assert parse((tmp_path / name).read_bytes()).get_content() == "whole body\n"
+
+
+def test_smtp_refusal_of_a_recipient_raises(smtp_app, smtp_server):
+    import smtplib
+
+    smtp_server.refuse.add("gone@example.com")
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        mail.send(Message(to=("gone@example.com",), subject="s", text="t"))
+
+
+def test_the_outbox_worker_sends_a_batch_over_one_connection(smtp_app, smtp_server):
+    """Queued mail goes out through one SMTP connection per batch; an address the server
+    refuses for good (5xx) is a dead job, not a retry, and does not stop the others."""
+    from lms import outbox
+    from lms.db import session
+    from lms.outbox.mail import queue_mail
+    from lms.outbox.models import OutboxJob
+
+    smtp_server.refuse.add("gone@example.com")
+    context = {"url": "http://lms.test/", "due_on": None, "standalone": False, "max_age_days": 14}
+    for address in ("a@example.com", "gone@example.com", "b@example.com"):
+        queue_mail(to=address, template="candidate_invite", context=context, key=f"invite:{address}")
+    session.commit()
+
+    outcome = outbox.run()
+    assert smtp_server.connections == 1
+    assert [r["rcpt_to"] for r in smtp_server.received] == [["<a@example.com>"], ["<b@example.com>"]]
+    assert outcome.delivered == {"mail": 2} and [job.key for job, _ in outcome.dead] == ["invite:gone@example.com"]
+    statuses = dict(session.execute(select(OutboxJob.key, OutboxJob.status)).all())
+    assert statuses == {"invite:a@example.com": "done", "invite:gone@example.com": "dead",
+                        "invite:b@example.com": "done"}
+    received = parse(smtp_server.received[0]["data"])
+    assert received["Message-ID"] == f"<lms.{mail.key_digest('invite:a@example.com')}@example.com>"

@@ -11,12 +11,15 @@ An invitation link carries a token signed with the app's secret key (itsdangerou
 ``lms-invite``); the database keeps only its SHA-256, so a leaked database does not leak
 usable links. ``used_at`` makes a link single-use, and ``expires_at`` (and the signature's
 own age) make it expire after ``LMS_INVITE_MAX_AGE_DAYS`` days.
+
+The invitation e-mail (templates ``lms/email/candidate_invite.*``) is queued in the outbox
+in the same transaction as the invitation, and delivered by ``flask lms send-mail``. Until
+then its link is in the outbox row; the delivered row keeps no payload.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import secrets
 from datetime import date, datetime, timedelta
 
@@ -25,7 +28,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, exists, false, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from lms import mail, signals
+from lms import signals
 from lms.accounts import services as accounts
 from lms.accounts.emails import check_email
 from lms.accounts.hierarchy import ManagerLoop, set_manager
@@ -35,9 +38,9 @@ from lms.audit.services import record
 from lms.certification import services as certification
 from lms.certification.models import Assignment, CertificationPeriod
 from lms.db import session, utcnow
+from lms.outbox import forget_person
+from lms.outbox.mail import queue_mail
 from lms.web.urls import absolute_url
-
-log = logging.getLogger(__name__)
 
 INVITE_SALT = "lms-invite"
 ERASED_NAME = "Erased candidate"
@@ -60,16 +63,6 @@ class CandidateError(ValueError):
 
 class AlreadyExists(CandidateError):
     """The e-mail address belongs to someone who cannot be (re-)invited by this person."""
-
-
-class InviteNotSent(Exception):
-    """The invitation was stored but its e-mail could not be sent; ``url`` can be passed
-    on by hand (or the candidate re-invited later)."""
-
-    def __init__(self, person: Person, url: str):
-        super().__init__("the invitation e-mail could not be sent")
-        self.person = person
-        self.url = url
 
 
 # --- who may ----------------------------------------------------------------------------
@@ -153,12 +146,12 @@ def max_age() -> timedelta:
 def invite(email: str, name: str, course_ids: list[int], due_on: date | None, by: Person,
            manager: Person | None = None, department: str | None = None) -> tuple[Person, str]:
     """Invite a candidate (or re-invite one who has not accepted yet); return the person
-    and the absolute link that was e-mailed to them.
+    and the absolute link their e-mail carries.
 
     A re-invitation makes every earlier unused link of that candidate expire now, so
     only the newest link works. A manager's candidates are theirs: ``manager`` defaults
-    to the inviting manager. Raises ``CandidateError`` when the rules refuse, and
-    ``InviteNotSent`` (after the commit) when the e-mail could not be sent.
+    to the inviting manager. Raises ``CandidateError`` when the rules refuse. The e-mail
+    is queued in the outbox with the invitation (one commit) and sent by the worker.
 
     In a host app (not standalone) there is no invitation link: the host's own accounts
     sign people in, so the e-mail points at the LMS home and no ``Invite`` row is made.
@@ -205,21 +198,17 @@ def invite(email: str, name: str, course_ids: list[int], due_on: date | None, by
         url = _new_invite_link(person, by, now)
 
     already = set(session.scalars(select(Assignment.course_id).where(Assignment.person_id == person.id)))
-    record("invite_candidate", actor=by, target_type="person", target_id=person.id,
-           course_ids=course_ids, due_on=due_on.isoformat() if due_on else None,
-           manager_id=person.manager_id, reinvite=reinvited)
+    event = record("invite_candidate", actor=by, target_type="person", target_id=person.id,
+                   course_ids=course_ids, due_on=due_on.isoformat() if due_on else None,
+                   manager_id=person.manager_id, reinvite=reinvited)
     new_courses = [c for c in course_ids if c not in already]
     for course_id in new_courses:
         certification.assign(course_id, [person.id], reason="onboarding", due_on=due_on, by=by, commit=False)
-    session.commit()  # person, invite, audit events and assignments: one transaction
+    session.flush()  # the audit event's id names this invitation's e-mail
+    _queue_invitation(person, url, due_on, standalone=state.standalone, event_id=event.id)
+    session.commit()  # person, invite, audit events, assignments and the e-mail: one transaction
     if not reinvited:
         signals.person_created.send(current_app._get_current_object(), person=person)
-
-    try:
-        _send_invitation(person, url, due_on, standalone=state.standalone)
-    except Exception as exc:  # the invite is stored; the inviter can pass the link on
-        log.exception("invitation e-mail to candidate %s failed", person.id)
-        raise InviteNotSent(person, url) from exc
     return person, url
 
 
@@ -251,18 +240,11 @@ def _new_invite_link(person: Person, by: Person, now: datetime) -> str:
     return absolute_url("lms.candidates.accept", token=token)
 
 
-def _send_invitation(person: Person, url: str, due_on: date | None, *, standalone: bool) -> None:
-    site = current_app.config["LMS_SITE_NAME"]
-    due = f"Please complete it by {due_on.isoformat()}.\n\n" if due_on else ""
-    if standalone:
-        days = current_app.config["LMS_INVITE_MAX_AGE_DAYS"]
-        how = (f"Open this link to choose your password (it works once and expires in {days} days):\n\n"
-               f"{url}\n\nIf it has expired, ask the person who invited you for a new one.")
-    else:
-        how = f"Sign in to the portal, then open your training here:\n\n{url}"
-    text = (f"Hello {person.name},\n\nYou are invited to complete your onboarding training on "
-            f"{site} before you start.\n{due}{how}\n")
-    mail.send(mail.Message(to=(person.email,), subject=f"Your onboarding training on {site}", text=text))
+def _queue_invitation(person: Person, url: str, due_on: date | None, *, standalone: bool,
+                      event_id: int) -> None:
+    queue_mail(to=person, template="candidate_invite", key=f"candidate-invite:{person.id}:{event_id}",
+               context={"url": url, "due_on": due_on, "standalone": standalone,
+                        "max_age_days": current_app.config["LMS_INVITE_MAX_AGE_DAYS"]})
 
 
 # --- accepting --------------------------------------------------------------------------
@@ -348,7 +330,8 @@ def erase(candidate: Person, by: Person) -> None:
     records stay (anonymous), so completion and assignment counts stay right.
 
     Name, e-mail, password, external id and the name frozen on any certificate are
-    replaced; invitations are deleted. The audit event holds only the id.
+    replaced; invitations and the e-mails still queued for them are deleted. The audit
+    event holds only the id.
     """
     if not may_manage(by, candidate):
         raise CandidateError("not a candidate you manage")
@@ -363,6 +346,7 @@ def erase(candidate: Person, by: Person) -> None:
         period.details = {**period.details, "person_name": ERASED_NAME}
     session.execute(delete(Invite).where(Invite.person_id == candidate_id)
                     .execution_options(synchronize_session=False))
+    forget_person(candidate_id)  # e-mails still queued for them hold their name and address
     record("erase_person", actor=by, target_type="person", target_id=candidate_id,
            person_id=candidate_id)
     session.commit()

@@ -56,10 +56,6 @@ def index():
             form.email.errors.append(_("A person with this e-mail address already exists."))
         except services.CandidateError as exc:
             form.form_errors.append(str(exc))
-        except services.InviteNotSent as exc:
-            flash(_("The invitation was saved but the e-mail could not be sent. "
-                    "Send the candidate this link yourself: %(url)s", url=exc.url), "warning")
-            return redirect(url_for(".index"))
         else:
             flash(_("Invitation sent to %(email)s.", email=person.email), "success")
             return redirect(url_for(".index"))

@@ -1,21 +1,24 @@
 """``flask lms send-reminders``: the daily reminder run.
 
 Which reminders are due is decided by ``lms.domain.reminders`` (pure). This module loads
-the facts for every learner of every course in a few queries, claims each reminder by
-inserting a ``ReminderSent`` row (its unique key makes a reminder go out once, even when
-two runs overlap), and only then sends it.
+the facts for every learner of every course in a few queries, then for each reminder not
+yet claimed writes, in one transaction, its ``ReminderSent`` row (insert-on-conflict on
+its unique key, so two overlapping runs claim it once) and its e-mail in the outbox. The
+outbox worker (``flask lms send-mail``) delivers it: a crash can no longer lose a
+reminder between claiming and sending, and none is queued twice.
+
+The wording is in the templates ``lms/email/reminder.*`` and ``lms/email/manager_digest.*``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
-from lms import mail
 from lms.accounts.models import Person
 from lms.certification.models import Assignment, CertificationPeriod, ReminderSent
 from lms.certification.services import period_facts
@@ -23,36 +26,35 @@ from lms.courses.models import Course, CourseVersion
 from lms.db import session
 from lms.domain import certification as rules
 from lms.domain.reminders import reminders_due
+from lms.outbox.mail import RenderedMail, queue_rendered, recipient_of, render_mail
+from lms.outbox.queue import insert_ignoring_conflict
 from lms.web.urls import absolute_url
 
-SUBJECTS = {
-    "window_open": "Your {course} refresher is open",
-    "expiry_30": "Your {course} certificate expires in 30 days",
-    "expiry_7": "Your {course} certificate expires in 7 days",
-    "expired": "Your {course} certificate has expired",
-    "due_7": "{course} is due in 7 days",
-    "overdue": "{course} is overdue",
-}
-
-BODIES = {
-    "window_open": "Your certificate is valid until {valid_until}. The short refresher is open now: "
-                   "review what changed and take the refresher assessment to renew it.",
-    "expiry_30": "Your certificate is valid until {valid_until}. Renew it with the refresher before then.",
-    "expiry_7": "Your certificate expires on {valid_until}, in a week. Renew it with the refresher now.",
-    "expired": "Your certificate expired on {valid_until}. Take the course again to be certified.",
-    "due_7": "This training is due on {due_on}. Complete it before then.",
-    "overdue": "This training was due on {due_on} and is not complete yet. Please complete it now.",
-}
+DIGEST = "manager_digest"
 
 
 @dataclass(frozen=True)
 class Planned:
+    """One reminder (or digest) due: who, about what, and the mail's template context.
+    ``message`` is filled in once the reminder is known not to be claimed yet."""
+
     person: Person
     course: Course
     version: CourseVersion
     kind: str
     key: str
-    message: mail.Message
+    template: str
+    context: dict[str, Any] = field(hash=False)
+    message: RenderedMail | None = None
+
+    @property
+    def outbox_key(self) -> str:
+        """The mail's key in the outbox: one e-mail per claimed reminder."""
+        return f"reminder:{self.person.id}:{self.course.id}:{self.kind}:{self.key}"
+
+    def rendered(self) -> Planned:
+        return replace(self, message=render_mail(self.template, recipient_of(self.person),
+                                                 self.context))
 
 
 def _latest_versions() -> list[tuple[Course, CourseVersion]]:
@@ -68,6 +70,7 @@ def plan(today: date) -> list[Planned]:
     """Every learner reminder due today, whether or not it was already sent."""
     planned: list[Planned] = []
     for course, version in _latest_versions():
+        link = absolute_url("lms.courses.course", slug=course.slug)
         periods: dict[int, list[CertificationPeriod]] = defaultdict(list)
         for p in session.scalars(select(CertificationPeriod).where(CertificationPeriod.course_id == course.id)
                                  .order_by(CertificationPeriod.sequence)):
@@ -94,14 +97,11 @@ def plan(today: date) -> list[Planned]:
                 completed=completed,
             )
             for reminder in due:
-                values = {"course": version.title,
-                          "valid_until": latest.valid_until.isoformat() if latest else "",
-                          "due_on": assignment.due_on.isoformat() if assignment and assignment.due_on else ""}
-                link = absolute_url("lms.courses.course", slug=course.slug)
-                text = (f"Hello {person.name},\n\n{BODIES[reminder.kind].format(**values)}\n\n"
-                        f"Open the course: {link}\n")
-                planned.append(Planned(person, course, version, reminder.kind, reminder.key, mail.Message(
-                    to=(person.email,), subject=SUBJECTS[reminder.kind].format(**values), text=text)))
+                context = {"kind": reminder.kind, "course_title": version.title, "course_url": link,
+                           "valid_until": latest.valid_until if latest else None,
+                           "due_on": assignment.due_on if assignment else None}
+                planned.append(Planned(person, course, version, reminder.kind, reminder.key,
+                                       "reminder", context))
     return planned
 
 
@@ -117,6 +117,7 @@ def plan_manager_digests(today: date) -> list[Planned]:
     week = f"week:{year}-W{week_number:02d}"
     managers = session.scalars(select(Person).where(Person.role.in_(("manager", "admin")),
                                                     Person.status == "active")).all()
+    link = absolute_url("lms.reports.team")
     for course, version in _latest_versions():
         table = status_table(Scope(), today, Filters(course=course.slug))
         late = {person.id: (person, status) for person, status in session.execute(
@@ -129,51 +130,46 @@ def plan_manager_digests(today: date) -> list[Planned]:
             mine = sorted((late[pid] for pid in tree if pid in late), key=lambda ps: (ps[0].name, ps[0].id))
             if not mine:
                 continue
-            lines = "\n".join(f"- {p.name} <{p.email}>: {s}" for p, s in mine)
-            link = absolute_url("lms.reports.team")
-            planned.append(Planned(manager, course, version, "manager_digest", week, mail.Message(
-                to=(manager.email,), subject=f"{version.title}: {len(mine)} people in your team need attention",
-                text=f"Hello {manager.name},\n\nIn your team, these people are overdue or expired on "
-                     f"{version.title}:\n\n{lines}\n\nSee the team report: {link}\n")))
+            people = [{"name": p.name, "email": p.email, "status": s} for p, s in mine]
+            planned.append(Planned(manager, course, version, DIGEST, week, "manager_digest",
+                                   {"course_title": version.title, "people": people,
+                                    "report_url": link}))
     return planned
 
 
-def already_sent(item: Planned) -> bool:
-    return session.scalar(select(ReminderSent.id).where(
-        ReminderSent.person_id == item.person.id, ReminderSent.course_id == item.course.id,
-        ReminderSent.kind == item.kind, ReminderSent.key == item.key)) is not None
+def _claimed(course_ids: set[int]) -> set[tuple[int, int, str, str]]:
+    """The reminders of these courses already claimed, as (person, course, kind, key)."""
+    if not course_ids:
+        return set()
+    return {tuple(row) for row in session.execute(
+        select(ReminderSent.person_id, ReminderSent.course_id, ReminderSent.kind, ReminderSent.key)
+        .where(ReminderSent.course_id.in_(course_ids)))}
 
 
-def claim(item: Planned, today: date) -> bool:
-    """Insert the send record; False when another run (or an earlier one) already has it."""
-    session.add(ReminderSent(person_id=item.person.id, course_id=item.course.id, kind=item.kind,
-                             key=item.key, sent_on=today))
+def claim_and_queue(item: Planned, today: date) -> bool:
+    """In one transaction: claim the reminder and queue its e-mail. False (and nothing
+    queued) when another run, or an earlier one, already claimed it."""
     try:
+        claimed = insert_ignoring_conflict(ReminderSent, {
+            "person_id": item.person.id, "course_id": item.course.id, "kind": item.kind,
+            "key": item.key, "sent_on": today,
+        }, ["person_id", "course_id", "kind", "key"])
+        if claimed:
+            queue_rendered(item.message, key=item.outbox_key, person_id=item.person.id)
         session.commit()
-    except IntegrityError:
+    except Exception:
         session.rollback()
-        return False
-    return True
+        raise
+    return claimed
 
 
 def send_reminders(today: date, *, dry_run: bool = False) -> list[Planned]:
-    """Send every reminder due today that was not sent before; returns what was (or, in a
-    dry run, would be) sent."""
-    items = [i for i in plan(today) + plan_manager_digests(today) if not already_sent(i)]
+    """Queue every reminder due today that was not claimed before; returns what was (or,
+    in a dry run, would be) queued, each with its rendered ``message``."""
+    planned = plan(today) + plan_manager_digests(today)
+    claimed = _claimed({item.course.id for item in planned})
+    items = [item.rendered() for item in planned
+             if (item.person.id, item.course.id, item.kind, item.key) not in claimed]
     if dry_run:
         return items
-    sent = []
-    for item in items:
-        if not claim(item, today):
-            continue
-        try:
-            mail.send(item.message)
-        except Exception:
-            # Release the claim so tomorrow's run tries again, then report the failure.
-            session.execute(ReminderSent.__table__.delete().where(
-                (ReminderSent.person_id == item.person.id) & (ReminderSent.course_id == item.course.id)
-                & (ReminderSent.kind == item.kind) & (ReminderSent.key == item.key)))
-            session.commit()
-            raise
-        sent.append(item)
-    return sent
+    return [item for item in items if claim_and_queue(item, today)]

@@ -8,7 +8,7 @@ import hashlib
 import re
 import shutil
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
@@ -22,6 +22,7 @@ from lms.courses.models import Course, CourseVersion
 from lms.db import session, utcnow
 from lms.quizzes.models import Attempt
 from tests.conftest import FIXTURE_COURSES, PASSWORD, csrf_from, login, post_form
+from tests.outbox.helpers import deliver_mail, jobs
 
 NEW_PASSWORD = "a-long-new-password"
 LINK = re.compile(r"http://lms\.test(/invite/[A-Za-z0-9_.\-]+)")
@@ -59,8 +60,8 @@ def invite_form(client, courses, email="cara@example.com", name="Cara Candidate"
 
 
 def outbox(app) -> list[mail.Message]:
-    with app.app_context():
-        return list(mail.outbox())
+    """Every invitation e-mail so far, after the outbox worker has delivered them."""
+    return deliver_mail(app)
 
 
 def link_in(message: mail.Message) -> str:
@@ -276,13 +277,14 @@ def test_invite_outside_a_request_builds_the_link_from_the_base_url(app, courses
         by = session.get(Person, admin.id)
         person, url = services.invite("zoe@example.com", "Zoe", [courses["mini"]], date.today(), by=by)
         assert url.startswith("http://lms.test/invite/")
-        assert url in mail.outbox()[-1].text
         assert person.role == "candidate"
+    assert url in outbox(app)[-1].text
 
 
 def test_host_apps_invite_without_links_and_have_no_accept_page(database_url):
     """In a host app people sign in with the host's accounts: the e-mail points at the
     LMS, no invitation link is made, and the accept page does not exist."""
+    from lms import outbox as outbox_mod
     from lms.accounts import services as accounts
     from lms.candidates import services
     from lms.courses.sync import sync_courses
@@ -299,6 +301,7 @@ def test_host_apps_invite_without_links_and_have_no_accept_page(database_url):
             course_id = session.scalar(select(Course.id))
             person, url = services.invite("new@portal.example", "New", [course_id], None, by=hr)
             assert url == "http://lms.test/training/"
+            outbox_mod.run()
             assert "Sign in to the portal" in mail.outbox()[-1].text and url in mail.outbox()[-1].text
             assert session.scalar(select(func.count()).select_from(Invite)) == 0
             assert session.scalar(select(func.count()).select_from(Assignment)) == 1
@@ -495,17 +498,67 @@ def test_password_of_the_inviter_is_untouched(app, invited, admin):
     assert login(app.test_client(), admin.email, PASSWORD).status_code == 302
 
 
-def test_failed_email_keeps_the_invite_and_shows_the_link(app, client, courses, admin, monkeypatch):
-    from lms.candidates import services
+def test_the_invitation_email_is_queued_with_the_invitation_and_retried(app, client, courses, admin,
+                                                                        monkeypatch):
+    """The e-mail is written with the invitation; a delivery failure leaves it queued
+    (the link stays valid) and the worker's retry delivers it."""
+    from datetime import datetime
 
-    def broken(_message):
+    from lms import outbox as outbox_mod
+
+    def refused():
         raise OSError("SMTP refused")
 
-    monkeypatch.setattr(services.mail, "send", broken)
+    monkeypatch.setitem(mail.BACKENDS, "memory", refused)
     login(client, admin.email)
-    response = invite_form(client, courses)
-    assert response.status_code == 302
-    html = client.get("/candidates/").get_data(as_text=True)
-    assert "could not be sent" in html and "http://lms.test/invite/" in html
-    path = LINK.search(html).group(1)
-    assert app.test_client().get(path).status_code == 200
+    assert invite_form(client, courses).status_code == 302
+    [job] = jobs(app)
+    cara = candidate_id(app)
+    assert (job.kind, job.status, job.person_id) == ("mail", "pending", cara)
+    assert job.key.startswith(f"candidate-invite:{cara}:")
+    assert LINK.search(job.payload["text"])  # the link waits in the outbox until delivered
+
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with app.app_context():
+        outbox_mod.run(now=now)
+    [job] = jobs(app)
+    assert (job.status, job.attempts, job.last_error) == ("pending", 1, "OSError: SMTP refused")
+    assert job.next_attempt_at > now
+    path = LINK.search(job.payload["text"]).group(1)
+    assert app.test_client().get(path).status_code == 200  # the invitation itself is fine
+
+    monkeypatch.undo()
+    with app.app_context():
+        outbox_mod.run(now=now + timedelta(minutes=1))
+        [message] = mail.outbox()
+    assert link_in(message) == path
+    [job] = jobs(app)
+    assert (job.status, job.attempts, job.payload) == ("done", 2, {})  # the link is not kept
+
+
+def test_a_refused_invitation_queues_no_email(app, client, courses, admin, make_person, monkeypatch):
+    from lms.candidates import services
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away mid-invite")
+
+    monkeypatch.setattr(services.certification, "assign", broken)
+    with app.app_context(), pytest.raises(RuntimeError):
+        services.invite("zoe@example.com", "Zoe", [courses["mini"]], None,
+                        by=session.get(Person, admin.id))
+    with app.app_context():
+        session.rollback()
+    assert jobs(app) == [] and candidate_id(app, "zoe@example.com") is None
+
+
+def test_erasing_a_candidate_drops_the_email_still_queued_for_them(app, client, courses, admin):
+    login(client, admin.email)
+    invite_form(client, courses)
+    invite_form(client, courses, email="other@example.com", name="Other Candidate")
+    cara = candidate_id(app)
+    assert len(jobs(app)) == 2
+    page = client.get(f"/candidates/{cara}/erase").get_data(as_text=True)
+    assert client.post(f"/candidates/{cara}/erase", data={"csrf_token": csrf_from(page)}).status_code == 302
+    [left] = jobs(app)
+    assert left.person_id == candidate_id(app, "other@example.com")
+    assert [m.to for m in outbox(app)] == [("other@example.com",)]

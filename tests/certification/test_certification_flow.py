@@ -21,6 +21,7 @@ from lms.quizzes import services as quizzes
 from lms.scenarios import services as scenarios
 from tests.conftest import csrf_from, login
 from tests.helpers import answers, edited_courses
+from tests.outbox.helpers import deliver_mail, jobs
 
 
 def _form(questions, right=True) -> MultiDict:
@@ -182,18 +183,53 @@ def test_admin_revokes_with_a_reason(app, learner, make_person):
 def test_send_reminders_dry_run_then_once(app, runner, learner, make_person):
     complete_course(app, learner.id, date(2026, 1, 31))
     dry = runner.invoke(args=["lms", "send-reminders", "--today", "2026-12-02", "--dry-run"])
-    assert dry.exit_code == 0 and "would send window_open" in dry.output and "cert@example.com" in dry.output
+    assert dry.exit_code == 0 and "would queue window_open" in dry.output and "cert@example.com" in dry.output
+    assert "1 reminder(s) would be queued" in dry.output
     with app.app_context():
         assert session.scalar(select(func.count()).select_from(ReminderSent)) == 0
+    assert jobs(app) == []
     first = runner.invoke(args=["lms", "send-reminders", "--today", "2026-12-02"])
-    assert "sent window_open" in first.output and "1 reminder(s) sent" in first.output
+    assert "queued window_open" in first.output and "1 reminder(s) queued" in first.output
+    assert "send-mail" in first.output  # says who delivers
     again = runner.invoke(args=["lms", "send-reminders", "--today", "2026-12-02"])
-    assert "0 reminder(s) sent" in again.output
+    assert "0 reminder(s) queued" in again.output
     with app.app_context():
-        sent = mail.outbox()
-        assert len(sent) == 1
-        assert sent[0].to == ("cert@example.com",) and "refresher is open" in sent[0].subject
-        assert "http://lms.test/courses/mini/" in sent[0].text
+        assert mail.outbox() == []  # queued, not sent: the worker sends
+    with app.app_context():
+        period_id = session.scalar(select(CertificationPeriod.id))
+        course_id = latest_version_by_slug("mini").course_id
+    [job] = jobs(app)
+    assert (job.kind, job.key) == ("mail", f"reminder:{learner.id}:{course_id}:window_open:period:{period_id}")
+    sent = deliver_mail(app)
+    assert len(sent) == 1
+    assert sent[0].to == ("cert@example.com",) and "refresher is open" in sent[0].subject
+    assert "Hello Zoë Dąbrowska," in sent[0].text
+    assert "http://lms.test/courses/mini/" in sent[0].text
+    assert 'href="http://lms.test/courses/mini/"' in sent[0].html
+    assert deliver_mail(app) == sent  # delivered once
+
+
+def test_a_reminder_is_claimed_only_with_its_email(app, learner, monkeypatch):
+    """The claim and the queued e-mail commit together: a failure while queuing leaves
+    no claim behind, so the next run queues the reminder instead of losing it."""
+    from lms.certification import reminders
+
+    complete_course(app, learner.id, date(2026, 1, 31))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(reminders, "queue_rendered", broken)
+    with app.app_context(), pytest.raises(RuntimeError):
+        reminders.send_reminders(date(2026, 12, 2))
+    with app.app_context():
+        assert session.scalar(select(func.count()).select_from(ReminderSent)) == 0
+    assert jobs(app) == []
+    monkeypatch.undo()
+    with app.app_context():
+        assert [i.kind for i in reminders.send_reminders(date(2026, 12, 2))] == ["window_open"]
+        assert session.scalar(select(func.count()).select_from(ReminderSent)) == 1
+    assert [m.subject for m in deliver_mail(app)] == ["Your Mini policy course refresher is open"]
 
 
 def test_expiry_reminders_and_overdue_assignment(app, runner, learner, make_person):
@@ -209,7 +245,15 @@ def test_expiry_reminders_and_overdue_assignment(app, runner, learner, make_pers
     out = runner.invoke(args=["lms", "send-reminders", "--today", "2027-01-26"]).output
     assert "expiry_7" in out and "expired" not in out and "overdue" not in out
     out = runner.invoke(args=["lms", "send-reminders", "--today", "2027-02-01"]).output
-    assert "sent expired" in out and "expiry_7" not in out
+    assert "queued expired" in out and "expiry_7" not in out
+    subjects = sorted(m.subject for m in deliver_mail(app))
+    assert subjects == sorted([
+        "Your Mini policy course refresher is open",
+        "Your Mini policy course certificate expires in 30 days",
+        "Mini policy course is overdue",
+        "Your Mini policy course certificate expires in 7 days",
+        "Your Mini policy course certificate has expired",
+    ])
 
 
 def test_manager_digest_lists_overdue_people_in_the_tree(app, runner, synced, make_person):
@@ -223,12 +267,13 @@ def test_manager_digest_lists_overdue_people_in_the_tree(app, runner, synced, ma
         certification.assign(version.course_id, [late.id, later.id], reason="annual", due_on=date(2027, 1, 10),
                              by=None, today=date(2026, 12, 1))
     runner.invoke(args=["lms", "send-reminders", "--today", "2027-01-20"])
-    with app.app_context():
-        digests = [m for m in mail.outbox() if "need attention" in m.subject]
-        assert {m.to[0] for m in digests} == {"boss@example.com", "mid@example.com"}
-        assert all("late@example.com" in m.text and "later@example.com" in m.text and "/reports/team" in m.text
-                   for m in digests)
-        assert all("2 people in your team" in m.subject for m in digests)
+    digests = [m for m in deliver_mail(app) if "need attention" in m.subject]
+    assert {m.to[0] for m in digests} == {"boss@example.com", "mid@example.com"}
+    for m in digests:
+        assert "- Late <late@example.com>: overdue\n- Later <later@example.com>: overdue\n" in m.text
+        assert "See the team report: http://lms.test/reports/team" in m.text
+        assert "<li>Late &lt;late@example.com&gt;: <strong>overdue</strong></li>" in m.html
+        assert m.subject == "Mini policy course: 2 people in your team need attention"
 
 
 # --- concurrency (PostgreSQL: real parallel transactions) ---------------------------
@@ -284,4 +329,5 @@ def test_concurrent_reminder_runs_send_each_reminder_once(app, learner, database
     assert len(sent) == 1
     with app.app_context():
         assert session.scalar(select(func.count()).select_from(ReminderSent)) == 1
-        assert len(mail.outbox()) == 1
+    assert len(jobs(app)) == 1
+    assert len(deliver_mail(app)) == 1
