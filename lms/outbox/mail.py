@@ -31,6 +31,7 @@ from jinja2 import TemplateNotFound
 from lms import mail as delivery
 from lms.outbox.queue import enqueue
 from lms.outbox.registry import Job, Permanent, handler
+from lms.web.templating import get_template
 
 KIND = "mail"
 TEMPLATES = "lms/email"
@@ -85,17 +86,17 @@ def render_mail(template: str, recipient: Recipient, context: Mapping[str, Any] 
 
     This is the one place messages are rendered, so the recipient's language can be
     switched here (a ``force_locale`` around the three renders) once people have one.
-    The templates are rendered with the app's Jinja environment but without request
-    context processors, so the same call works in a request, the CLI or a worker.
+    The templates are rendered in the LMS's Jinja environment (``lms.web.templating``:
+    the app's loader, so a host can override them, plus the LMS's ``_``) but without
+    request context processors, so the same call works in a request, the CLI or a worker.
     """
-    env = current_app.jinja_env
     values = {"site_name": current_app.config["LMS_SITE_NAME"], **(context or {}),
               "recipient": recipient}
-    subject = " ".join(env.get_template(f"{TEMPLATES}/{template}.subject.txt").render(values).split())
+    subject = " ".join(get_template(f"{TEMPLATES}/{template}.subject.txt").render(values).split())
     values["subject"] = subject  # the HTML layout's <title>
-    text = env.get_template(f"{TEMPLATES}/{template}.txt").render(values)
+    text = get_template(f"{TEMPLATES}/{template}.txt").render(values)
     try:
-        html = env.get_template(f"{TEMPLATES}/{template}.html").render(values)
+        html = get_template(f"{TEMPLATES}/{template}.html").render(values)
     except TemplateNotFound:
         html = None
     return RenderedMail(to=(recipient.email,), subject=subject, text=_tidy(text),

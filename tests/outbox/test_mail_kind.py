@@ -56,7 +56,7 @@ def test_a_host_rewords_an_email_with_its_own_template(tmp_path, database_url):
     (own / "candidate_invite.subject.txt").write_text("Welcome to {{ site_name }}, {{ recipient.name }}!")
     host = Flask("portal", template_folder=str(tmp_path))
     host.config.update(SQLALCHEMY_DATABASE_URI=database_url, SECRET_KEY="x", LMS_SITE_NAME="Acme")
-    LMS(host)
+    LMS(host, mode="host")
     with host.app_context():
         message = render_mail("candidate_invite", Recipient("c@example.com", "Cara"),
                               {"url": "http://portal/training/", "due_on": None, "standalone": False,
