@@ -55,6 +55,8 @@ DEFAULTS: dict[str, object] = {
     "LMS_SMTP_USERNAME": None,
     "LMS_SMTP_PASSWORD": None,
     "LMS_SMTP_STARTTLS": True,
+    # Report and export queries on PostgreSQL are cancelled after this long (a 503 page).
+    "LMS_REPORT_TIMEOUT_MS": 20000,
     # Candidate invitations.
     "LMS_INVITE_MAX_AGE_DAYS": 14,
 }

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import and_, case, exists, func, literal, or_, select, text
 from sqlalchemy.sql import Select
 
@@ -37,6 +38,9 @@ def tune_session() -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL jit = off"))
+        # One runaway report must not hold a worker: PostgreSQL cancels it (a 503 page).
+        timeout = int(current_app.config["LMS_REPORT_TIMEOUT_MS"])
+        session.execute(text(f"SET LOCAL statement_timeout = {timeout}"))
 
 
 @dataclass(frozen=True)

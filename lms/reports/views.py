@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from lms.accounts.access import current_person, roles_required
 from lms.accounts.models import Person
@@ -31,9 +32,11 @@ from lms.reports.csvexport import stream_csv
 from lms.reports.forms import AssignForm, ReportFilterForm
 from lms.reports.svg import percent, stacked_bar
 from lms.scenarios.models import ScenarioRun
+from lms.web.errors import slow_query_page
 from lms.web.templating import render
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+bp.register_error_handler(OperationalError, slow_query_page)
 
 MAX_PAGE = 1_000_000
 

@@ -36,3 +36,19 @@ def register_blueprint_errors(bp: Blueprint) -> None:
     """Errors raised by LMS views render LMS pages, even inside a host app."""
     for code in (400, 403, 404, 405, 429):
         bp.register_error_handler(code, error_page)
+
+
+QUERY_CANCELED = "57014"  # PostgreSQL: the statement_timeout cancelled the query
+
+
+def slow_query_page(error: Exception):
+    """A report cancelled by ``LMS_REPORT_TIMEOUT_MS`` is a 503 that says so, not a 500."""
+    from werkzeug.exceptions import ServiceUnavailable
+
+    from lms.db import session
+
+    if getattr(getattr(error, "orig", None), "sqlstate", None) != QUERY_CANCELED:
+        raise error
+    session.rollback()
+    return error_page(ServiceUnavailable(
+        "This report took too long and was stopped. Narrow it with the filters, or try again later."))
