@@ -3,7 +3,8 @@
     flask --app app lms db upgrade && flask --app app run
 
 Configuration comes from the environment: ``SECRET_KEY``, ``DATABASE_URL`` (default: a
-SQLite file in ``instance/``) and any ``LMS_*`` key (see lms/config.py and README.md).
+SQLite file in ``instance/``), any ``LMS_*`` key (see lms/config.py and README.md) and
+Flask's cookie and session settings (``ENV_PREFIXES``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ from lms.db import Base
 from lms.migrate import migrations_directory
 
 HERE = Path(__file__).resolve().parent
+
+#: Settings read from the environment: the LMS's own, and Flask's and Flask-Login's cookie
+#: and session settings (SESSION_COOKIE_SECURE=true, REMEMBER_COOKIE_DURATION=86400, ...).
+ENV_PREFIXES = ("LMS_", "SESSION_COOKIE_", "REMEMBER_COOKIE_", "PERMANENT_SESSION_LIFETIME",
+                "PREFERRED_URL_SCHEME", "RATELIMIT_")
 
 
 def _env_value(raw: str):
@@ -58,7 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         LMS_BASE_URL="http://127.0.0.1:5000",
         LMS_MAIL_FILE_DIR=str(instance / "outbox"),
     )
-    app.config.update({k: _env_value(v) for k, v in os.environ.items() if k.startswith("LMS_")})
+    app.config.update({k: _env_value(v) for k, v in os.environ.items() if k.startswith(ENV_PREFIXES)})
     if test_config:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):

@@ -1,8 +1,8 @@
 """Production entry point: ``gunicorn --workers 4 wsgi:app``.
 
-Set SECRET_KEY and DATABASE_URL (postgresql+psycopg://...) in the environment. Behind a
-reverse proxy, set LMS_PROXY_FIX=1 so URLs and client addresses (used by the sign-in
-rate limit) come from X-Forwarded-* headers.
+Set SECRET_KEY, DATABASE_URL (postgresql+psycopg://...) and LMS_RATELIMIT_STORAGE_URI
+(redis://...) in the environment. Behind a reverse proxy, set LMS_PROXY_FIX=1 so URLs and
+client addresses (used by the sign-in rate limit) come from X-Forwarded-* headers.
 """
 
 import os
@@ -16,3 +16,11 @@ if not os.environ.get("SECRET_KEY"):
     )
 
 app = create_app()
+
+# Several workers (or servers) each keep their own memory:// counters, so the sign-in limit
+# would be multiplied by their number: production needs shared storage.
+if app.config["LMS_RATELIMIT_STORAGE_URI"].startswith("memory://") and not app.config.get("LMS_SINGLE_PROCESS"):
+    raise RuntimeError(
+        "LMS_RATELIMIT_STORAGE_URI is memory://, which every gunicorn worker keeps on its own: "
+        "set it to shared storage (redis://host:6379), or set LMS_SINGLE_PROCESS=1 if this "
+        "really is one process on one server.")

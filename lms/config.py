@@ -46,6 +46,12 @@ DEFAULTS: dict[str, object] = {
     # Sign-in throttling (standalone; Flask-Limiter syntax); memory:// or redis://...
     "LMS_LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
     "LMS_RATELIMIT_STORAGE_URI": "memory://",
+    "LMS_RATELIMIT_KEY_PREFIX": "lms",
+    # Per account (the e-mail typed), next to the per-address limit above.
+    "LMS_LOGIN_ACCOUNT_RATE_LIMIT": "5 per minute;20 per hour",
+    # Password-reset requests per client address, and how long a reset link works.
+    "LMS_PASSWORD_RESET_RATE_LIMIT": "5 per hour",
+    "LMS_PASSWORD_RESET_MAX_AGE_MINUTES": 60,
     # E-mail: console (print), file (one .eml per message in LMS_MAIL_FILE_DIR), smtp, memory.
     "LMS_MAIL_BACKEND": "console",
     "LMS_MAIL_FROM": "Policy training <training@example.com>",
@@ -57,6 +63,11 @@ DEFAULTS: dict[str, object] = {
     "LMS_SMTP_STARTTLS": True,
     # Report and export queries on PostgreSQL are cancelled after this long (a 503 page).
     "LMS_REPORT_TIMEOUT_MS": 20000,
+    # Security headers (lms/web/headers.py): None = the LMS's strict policy, "" = none.
+    "LMS_CONTENT_SECURITY_POLICY": None,
+    "LMS_FRAME_ANCESTORS": "'self'",
+    # The largest course file (policy, lesson, question or scenario file) check-courses reads.
+    "LMS_COURSE_FILE_MAX_BYTES": 1_000_000,
     # Candidate invitations.
     "LMS_INVITE_MAX_AGE_DAYS": 14,
 }

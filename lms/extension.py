@@ -140,6 +140,7 @@ class IdConverter(IntegerConverter):
 def _register_blueprints(app: Flask, state: LMSState) -> None:
     from lms.accounts.views import bp as accounts_bp
     from lms.web.errors import register_blueprint_errors
+    from lms.web.headers import add_security_headers
     from lms.web.inputs import refuse_control_characters
     from lms.web.views import bp as home_bp
 
@@ -153,6 +154,10 @@ def _register_blueprints(app: Flask, state: LMSState) -> None:
     )
     register_blueprint_errors(parent)
     parent.before_request(refuse_control_characters)
+    if state.standalone:
+        app.after_request(add_security_headers)  # the LMS is the site: every response
+    else:
+        parent.after_request(add_security_headers)  # a guest: its own routes only
     parent.register_blueprint(home_bp)
     if state.standalone:
         parent.register_blueprint(accounts_bp)

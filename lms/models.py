@@ -1,6 +1,6 @@
 """Every LMS model, imported in one place for Alembic and for test set-up."""
 
-from lms.accounts.models import Invite, Person
+from lms.accounts.models import Invite, LoginSession, PasswordReset, Person
 from lms.api.models import ApiToken
 from lms.audit.models import AuditEvent
 from lms.certification.models import Assignment, CertificationPeriod, ReminderSent, ReviewTask
@@ -19,7 +19,7 @@ from lms.quizzes.models import Attempt
 from lms.scenarios.models import ScenarioRun
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Invite",
+    "ApiToken", "AuditEvent", "Invite", "LoginSession", "PasswordReset",
     "Assignment", "CertificationPeriod", "ReminderSent", "ReviewTask",
     "Attempt", "Base", "OutboxJob", "Course", "CourseVersion", "Module", "ModuleProgress", "Person",
     "PolicySection", "Question", "Scenario", "ScenarioRun",

@@ -43,6 +43,12 @@ class Person(UserMixin, Base):
 
     manager: Mapped[Person | None] = relationship(remote_side=[id])
 
+    #: The sign-in this object was loaded for (standalone mode; see lms.accounts.sessions).
+    login_token = None  # not a column: set per request
+
+    def get_id(self) -> str:  # Flask-Login: the session and remember cookie carry the sign-in
+        return f"{self.id}.{self.login_token}" if self.login_token else str(self.id)
+
     @property
     def is_active(self) -> bool:  # Flask-Login: inactive or erased people cannot sign in
         return self.status in ("active", "invited")
@@ -72,6 +78,38 @@ class Invite(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("lms_person.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("lms_person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class LoginSession(Base):
+    """One sign-in (standalone mode): what a session or remember cookie must name to count.
+
+    The cookie carries a random token; only its SHA-256 is stored. Signing out deletes the
+    row, and a password change or reset deletes all of a person's rows, so a copied cookie
+    stops working at once, on the server.
+    """
+
+    __tablename__ = "lms_login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("lms_person.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+
+class PasswordReset(Base):
+    """A single-use, expiring password-reset link (standalone mode); only its SHA-256 is
+    stored, and ``used_at`` makes it single-use."""
+
+    __tablename__ = "lms_password_reset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("lms_person.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]

@@ -5,11 +5,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
-from flask_login import login_user, logout_user
 
-from lms.accounts import services
+from lms.accounts import passwords, services, sessions
 from lms.accounts.access import current_person
-from lms.accounts.forms import LoginForm
+from lms.accounts.forms import LoginForm, NewPasswordForm, ResetRequestForm
 from lms.i18n import gettext as _
 from lms.web.csrf import csrf_valid
 from lms.web.templating import render
@@ -39,7 +38,7 @@ def login():
     if form.validate_on_submit():
         person = services.authenticate(form.email.data, form.password.data)
         if person is not None:
-            login_user(person, remember=form.remember.data)
+            sessions.sign_in(person, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         # One message for every failure: no hint whether the address has an account.
         form.form_errors.append(_("The e-mail address or password is not right."))
@@ -52,6 +51,42 @@ def logout():
     if not csrf_valid():
         flash(_("Your session had expired; please sign out again."), "warning")
         return redirect(url_for("lms.home.index"))
-    logout_user()
+    sessions.sign_out(current_person())
     flash(_("You are signed out."), "info")
     return redirect(url_for("lms.accounts.login"))
+
+
+@bp.route("/password-reset", methods=["GET", "POST"])
+def request_reset():
+    """Ask for a reset link; the answer never says whether the address has an account."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        passwords.request_reset(form.email.data)
+        flash(_("If that address has an account here, we have sent it a link to choose a new "
+                "password. The link works once, for %(minutes)s minutes.",
+                minutes=current_app.config["LMS_PASSWORD_RESET_MAX_AGE_MINUTES"]), "info")
+        return redirect(url_for(".login"))
+    return render("lms/accounts/reset_request.html", form=form)
+
+
+@bp.route("/password-reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password through an e-mailed link (once; every sign-in then ends)."""
+    try:
+        passwords.check(token)
+    except passwords.ResetRefused:
+        return render("lms/accounts/reset_refused.html"), 404
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            passwords.reset(token, form.password.data)
+        except passwords.ResetRefused:
+            return render("lms/accounts/reset_refused.html"), 404
+        except ValueError as exc:
+            form.password.errors.append(str(exc))
+        else:
+            if current_person() is not None:
+                sessions.sign_out(None)  # the sign-in in this browser ended with the others
+            flash(_("Your password is changed. Sign in with the new one."), "success")
+            return redirect(url_for(".login"))
+    return render("lms/accounts/reset.html", form=form), 200 if request.method == "GET" else 400

@@ -15,9 +15,9 @@ from flask import (
     redirect,
     url_for,
 )
-from flask_login import login_user
 from sqlalchemy import func, select
 
+from lms.accounts import sessions
 from lms.accounts.access import current_person, roles_required
 from lms.accounts.models import Person
 from lms.candidates import services
@@ -144,7 +144,7 @@ def accept(token: str):
         except ValueError as exc:
             form.password.errors.append(str(exc))
         else:
-            login_user(person)
+            sessions.sign_in(person)
             flash(_("Welcome! Your password is set and your onboarding training is below."), "success")
             return redirect(url_for("lms.home.index"))
     status = 400 if form.errors else 200

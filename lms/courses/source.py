@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flask import current_app, has_app_context
+
 from lms.courses import yamlfile
 from lms.domain.certification import validate_rules
-from lms.domain.problems import Problem
+from lms.domain.problems import MAX_MESSAGE, Problem
 from lms.domain.questions import validate_question_list
 from lms.domain.scenarios import validate_scenario
 
@@ -35,6 +37,10 @@ COURSE_KEYS = {
 MODULE_KEYS = {"id", "title", "file", "sections", "questions", "pass_mark"}
 ASSESSMENT_KEYS = {"questions", "draw", "pass_mark", "max_attempts", "cooldown_minutes", "reveal_answers"}
 SCENARIO_REF_KEYS = {"file", "required", "pass_mark"}
+
+
+#: The file-size cap outside an app (``LMS_COURSE_FILE_MAX_BYTES`` inside one).
+MAX_FILE_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,8 @@ class _Reader:
             return str(path)
 
     def add(self, rel: str, line: int, message: str) -> None:
+        if len(message) > MAX_MESSAGE:  # never echo a whole (huge) value
+            message = message[: MAX_MESSAGE - 1] + "…"
         self.problems.append(CourseProblem(self.display(rel), line, message))
 
     def add_problems(self, rel: str, data: Any, problems: Iterable[Problem]) -> None:
@@ -125,6 +133,12 @@ class _Reader:
             return None
         if not path.is_file():
             self.add(where[0], where[1], f"file not found: {rel}")
+            return None
+        limit = int(current_app.config["LMS_COURSE_FILE_MAX_BYTES"]) if has_app_context() else MAX_FILE_BYTES
+        size = path.stat().st_size
+        if size > limit:
+            self.add(rel, 1, f"the file is {size:,} bytes; course files may have at most {limit:,} "
+                             "(LMS_COURSE_FILE_MAX_BYTES): split it")
             return None
         raw = path.read_bytes()
         self.files[rel] = raw

@@ -71,8 +71,46 @@ class YAMLError(ValueError):
         self.line = line
 
 
+#: Limits no real course file comes near, against hostile ones: nesting depth (PyYAML's
+#: composer recurses, so 20,000 levels would be a RecursionError) and the size the
+#: document would have with every alias expanded (a "billion laughs" anchor bomb is tiny
+#: on disk and astronomically large expanded).
+MAX_DEPTH = 64
+MAX_EXPANDED_NODES = 200_000
+
+
+def _check_shape(text: str) -> None:
+    """Walk the event stream (iterative, no recursion) and refuse hostile shapes early."""
+    sizes: dict[str, int] = {}
+    stack: list[list] = [[0, None]]  # per open container: [nodes so far, anchor]
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            line = event.start_mark.line + 1
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                stack.append([1, event.anchor])
+                if len(stack) - 1 > MAX_DEPTH:
+                    raise YAMLError(f"nested more than {MAX_DEPTH} levels deep", line)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                size, anchor = stack.pop()
+                if anchor:
+                    sizes[anchor] = size
+                stack[-1][0] += size
+            elif isinstance(event, yaml.ScalarEvent):
+                stack[-1][0] += 1
+                if event.anchor:
+                    sizes[event.anchor] = 1
+            elif isinstance(event, yaml.AliasEvent):
+                stack[-1][0] += sizes.get(event.anchor, 1)
+            if stack[-1][0] > MAX_EXPANDED_NODES:
+                raise YAMLError(f"with its aliases expanded this file would hold more than "
+                                f"{MAX_EXPANDED_NODES:,} values: too many aliases (*name)", line)
+    except yaml.YAMLError:
+        return  # a syntax error: load() reports it with its line
+
+
 def load(text: str):
-    """Parse YAML text safely; raise YAMLError with a line on bad syntax."""
+    """Parse YAML text safely; raise YAMLError with a line on bad syntax or a hostile shape."""
+    _check_shape(text)
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
@@ -82,6 +120,10 @@ def load(text: str):
         raise YAMLError(message, line) from None
     except yaml.YAMLError as exc:
         raise YAMLError(str(exc), 1) from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise YAMLError(f"a value cannot be read: {str(exc)[:120]}", 1) from None
+    except RecursionError:  # not reached with MAX_DEPTH, kept as the last line of defence
+        raise YAMLError("nested too deeply", 1) from None
 
 
 def line_of(data, path: Sequence) -> int:

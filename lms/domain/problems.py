@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 PathPart = str | int
+MAX_MESSAGE = 300
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,11 @@ class Problem:
 
     path: tuple[PathPart, ...]
     message: str
+
+    def __post_init__(self) -> None:
+        # A message quoting a huge value (a 5 MB string) stays readable and small.
+        if len(self.message) > MAX_MESSAGE:
+            object.__setattr__(self, "message", self.message[: MAX_MESSAGE - 1] + "…")
 
     def under(self, *prefix: PathPart) -> Problem:
         """The same problem, located under ``prefix`` in an enclosing document."""

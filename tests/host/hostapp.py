@@ -94,7 +94,9 @@ def create_host_app(config: dict, *, lms_first: bool = False, with_lms: bool = T
     app.config.update(RATELIMIT_STORAGE_URI="memory://")
     app.config.update(config)
     lms = LMS(mode="host", url_prefix="/training", identity=identity,
-              base_template="portal/base.html", portal_logout="auth.sign_out")
+              base_template="portal/base.html", portal_logout="auth.sign_out",
+              # The portal's base template has an inline <style>: its own policy for LMS pages.
+              content_security_policy="default-src 'self'; style-src 'self' 'unsafe-inline'")
     if lms_first and with_lms:
         lms.init_app(app)
     db.init_app(app)
