@@ -111,7 +111,7 @@ class GiftQuestion:
         if self.name:
             return self.name
         words = " ".join(self.text.text.split())
-        return words if len(words) <= 40 else words[:39].rstrip() + "…"
+        return words if len(words) <= 60 else words[:59].rstrip() + "…"
 
 
 @dataclass(frozen=True)
@@ -169,17 +169,23 @@ def _strip(cells: list[Cell]) -> list[Cell]:
     return cells[start:end]
 
 
+def _is_at(cells: list[Cell], i: int, token: str) -> bool:
+    return all(cells[i + k].raw and cells[i + k].ch == token[k] for k in range(len(token)))
+
+
 def _find(cells: list[Cell], token: str, start: int = 0) -> int:
     """Index of the first unescaped ``token`` at or after ``start``, or -1."""
+    first = token[0]
     for i in range(start, len(cells) - len(token) + 1):
-        if all(cells[i + k].raw and cells[i + k].ch == token[k] for k in range(len(token))):
+        if cells[i].ch == first and _is_at(cells, i, token):
             return i
     return -1
 
 
 def _rfind(cells: list[Cell], token: str) -> int:
+    first = token[0]
     for i in range(len(cells) - len(token), -1, -1):
-        if all(cells[i + k].raw and cells[i + k].ch == token[k] for k in range(len(token))):
+        if cells[i].ch == first and _is_at(cells, i, token):
             return i
     return -1
 

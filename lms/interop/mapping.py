@@ -89,7 +89,7 @@ def gift_to_course(q: GiftQuestion, *, qid: str, section: str) -> Mapped:
         question["feedback"] = _md(q.general_feedback)
     question = {k: question[k] for k in _ORDER if k in question}
     if not question["feedback"]:
-        mapped.notes.append("has no general feedback (####): write feedback: (why the right "
+        mapped.notes.append("has no general feedback: write feedback: (why the right "
                             "answer is right) before check-courses accepts it")
     for problem in validate_question(question, {section}):
         if problem.path[:1] in (("feedback",), ("section",)):

@@ -135,42 +135,42 @@ class ExportResult:
     findings: list[Finding] = field(default_factory=list)
 
 
-def _pools(folder: Path, course, pool: str | None) -> list[tuple[str, str, list[dict]]]:
-    """(pool id, question file, questions) for ``pool`` (None: every module, then final)."""
-    data = yamlfile.load((folder / "course.yaml").read_text(encoding="utf-8"))
+def question_files(folder: Path) -> dict[str, str]:
+    """Pool id (module id or ``final``) -> its question file, from a valid course.yaml."""
+    data = yamlfile.load((Path(folder) / "course.yaml").read_text(encoding="utf-8"))
     files = {m["id"]: m["questions"] for m in data["modules"]}
-    pools = [(m.key, files[m.key], m.questions) for m in course.modules]
-    pools.append(("final", data["assessment"]["questions"], course.pool))
-    if pool is None:
-        return pools
-    chosen = [p for p in pools if p[0] == pool]
-    if not chosen:
-        names = ", ".join(p[0] for p in pools)
-        raise LookupError(f"no question pool {pool!r} in course {course.slug!r} (pools: {names})")
-    return chosen
+    files["final"] = data["assessment"]["questions"]
+    return files
 
 
 def export_questions(folder: Path, pool: str | None = None) -> ExportResult:
     """This course's questions (one pool, or all) as GIFT that Moodle imports."""
     course, problems = load_course(Path(folder))
-    result = ExportResult()
     if course is None:
-        result.findings = [Finding(p.path, p.line, p.message) for p in problems]
-        return result
-    try:
-        pools = _pools(Path(folder), course, pool)
-    except LookupError as exc:
-        result.findings.append(Finding(str(Path(folder) / "course.yaml"), 1, str(exc)))
-        return result
+        return ExportResult(findings=[Finding(p.path, p.line, p.message) for p in problems])
+    return export_course(course, question_files(folder), pool)
+
+
+def export_course(course, files: dict[str, str], pool: str | None = None) -> ExportResult:
+    """GIFT for a loaded course (``files``: see :func:`question_files`)."""
+    result = ExportResult()
+    pools = [(m.key, m.questions) for m in course.modules] + [("final", course.pool)]
+    if pool is not None:
+        pools = [p for p in pools if p[0] == pool]
+        if not pools:
+            names = ", ".join(files)
+            result.findings.append(Finding(str(course.folder / "course.yaml"), 1, (
+                f"no question pool {pool!r} in course {course.slug!r} (pools: {names})")))
+            return result
     chunks = [_export_header(course, pool)]
     category = None
-    for pool_id, rel, questions in pools:
+    for pool_id, questions in pools:
         for raw in questions:
             path = f"{course.slug}/{pool_id}/{raw['section']}"
             if path != category:
                 chunks.append(gift_writer.write_category(f"$course$/{path}"))
                 category = path
-            chunks.append(_export_one(raw, folder, rel, pool_id, result))
+            chunks.append(_export_one(raw, course.folder, files[pool_id], pool_id, result))
     result.text = "\n".join(c for c in chunks if c)
     return result
 

@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import re
 
-from markdownify import ATX, MarkdownConverter
+from markdownify import ATX, BACKSLASH, MarkdownConverter
 
 FORMATS = ("moodle", "html", "plain", "markdown")
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 # A "<" that Markdown would read as the start of raw HTML (which the sanitiser drops).
 _HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
-_MD_INLINE = re.compile(r"([\\`*_\[\]])")
+_MD_INLINE = re.compile(r"([\\`*\[\]])")
+# An underscore that could open or close emphasis: not one inside a word (snake_case).
+_MD_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 # Line starts that Markdown reads as structure: headings, quotes, list items, rules.
-_MD_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+(?=[.)]\s))", re.MULTILINE)
+_MD_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+[.)](?=\s|$))", re.MULTILINE)
 
 #: mammoth style-map class that marks the document's title (see policy_import).
 TITLE_CLASS = "lms-document-title"
@@ -40,12 +42,14 @@ class _Converter(MarkdownConverter):
 
     def __init__(self, **options):
         super().__init__(heading_style=ATX, bullets="-", table_infer_header=True,
-                         escape_misc=False, strong_em_symbol="*", **options)
+                         escape_misc=False, escape_underscores=False, strong_em_symbol="*",
+                         newline_style=BACKSLASH, **options)
         self.title: str | None = None
         self.images = 0
 
     def escape(self, text, parent_tags):
-        return _HTML_START.sub("&lt;", super().escape(text, parent_tags))
+        text = _MD_UNDERSCORE.sub(r"\\_", super().escape(text, parent_tags))
+        return _HTML_START.sub("&lt;", text)
 
     def convert_hN(self, n, el, text, parent_tags):  # noqa: N802 - markdownify's hook name
         if TITLE_CLASS in (el.get("class") or []):
@@ -80,9 +84,15 @@ def html_to_markdown(html: str) -> str:
 
 def plain_to_markdown(text: str) -> str:
     """Markdown that renders as exactly ``text``: special characters escaped."""
-    text = _MD_INLINE.sub(r"\\\1", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    text = _MD_UNDERSCORE.sub(r"\\_", _MD_INLINE.sub(r"\\\1", text))
     text = _HTML_START.sub("&lt;", text)
-    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return _MD_LINE_START.sub(_escape_line_start, text)
+
+
+def _escape_line_start(match: re.Match) -> str:
+    mark = match.group(2)  # "2." is escaped as "2\." (a backslash before a digit is text)
+    return match.group(1) + (mark[:-1] + "\\" + mark[-1] if mark[0].isdigit() else "\\" + mark)
 
 
 def to_markdown(text: str, fmt: str) -> str:
