@@ -28,7 +28,8 @@ SUFFIXES = {".docx": "docx", ".md": "markdown", ".markdown": "markdown", ".txt":
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*#*[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _EXPLICIT_ID = re.compile(r"\s*\{#([^}]*)\}\s*$")
-_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.)\s+")
+# "3." "3.1" "3.1." "IV." -- never a bare number such as "2019 in review".
+_NUMBERING = re.compile(r"^(?:\d+\.(?:\d+\.?)*|[IVXLC]+\.)\s+")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(.+?)\1")
 _HEAD = re.compile(r"<head\b.*?</head>", re.IGNORECASE | re.DOTALL)
 _HTML_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -74,25 +75,35 @@ def clean_title(text: str) -> str:
     return _NUMBERING.sub("", text).strip()
 
 
-def document_markdown(path: Path) -> tuple[str, str | None, list[str]]:
-    """(Markdown, title if the document marks one, notes) for a DOCX, Markdown or HTML file."""
+@dataclass
+class Converted:
+    """A document as Markdown; ``title`` when it marks one, ``fallback_title`` to use else."""
+
+    markdown: str
+    title: str | None = None
+    fallback_title: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def document_markdown(path: Path) -> Converted:
+    """A DOCX, Markdown or HTML file as Markdown (see the module doc)."""
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         known = ", ".join(sorted(SUFFIXES))
         raise DocumentError(f"{path.name}: cannot read {path.suffix or 'files without a suffix'}"
                             f" (known: {known})")
     if kind == "markdown":
-        return path.read_text(encoding="utf-8-sig"), None, []
+        return Converted(path.read_text(encoding="utf-8-sig"))
     if kind == "html":
         html = path.read_text(encoding="utf-8-sig")
         found = _HTML_TITLE.search(html)
         markdown, title, images = convert_html(_HEAD.sub("", html))
         notes = [f"{images} image(s) left out: add them to the lessons by hand"] if images else []
-        return markdown, title or (clean_title(found.group(1)) if found else None), notes
+        return Converted(markdown, title, clean_title(found.group(1)) if found else None, notes)
     return _docx_markdown(path)
 
 
-def _docx_markdown(path: Path) -> tuple[str, str | None, list[str]]:
+def _docx_markdown(path: Path) -> Converted:
     import mammoth
 
     try:
@@ -107,7 +118,7 @@ def _docx_markdown(path: Path) -> tuple[str, str | None, list[str]]:
              if "style" in m.message.lower() else f"Word: {m.message}" for m in result.messages]
     if images:
         notes.append(f"{images} image(s) left out: add them to the lessons by hand")
-    return markdown, title, notes
+    return Converted(markdown, title, None, notes)
 
 
 def _headings(lines: list[str]) -> dict[int, Heading]:
@@ -190,8 +201,9 @@ def _tidy(lines: list[str]) -> str:
 
 def read_policy(path: Path) -> PolicyDocument:
     """The policy document at ``path`` split into title, preamble and sections."""
-    markdown, title, notes = document_markdown(path)
-    fallback = path.stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Policy"
-    document = split_markdown(markdown, title, fallback)
-    document.notes = notes + document.notes
+    converted = document_markdown(path)
+    fallback = (converted.fallback_title
+                or path.stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Policy")
+    document = split_markdown(converted.markdown, converted.title, fallback)
+    document.notes = converted.notes + document.notes
     return document

@@ -80,8 +80,8 @@ def test_all_or_nothing_questions_are_flagged_where_moodle_scores_them_different
     assert "// note: Moodle scores it differently (all_or_nothing here)" in exported.text
 
 
-def test_unknown_pool_is_an_error():
-    result = export_questions(SHIPPED, "nope")
+def test_unknown_pool_is_an_error(shipped):
+    result = export_course(shipped[0], question_files(SHIPPED), "nope")
     assert [f.level for f in result.findings] == ["error"]
     assert "no question pool 'nope'" in result.findings[0].message
 
@@ -138,7 +138,7 @@ def test_command_by_folder_to_standard_output(cli):
     assert "$CATEGORY: $course$/social-media-policy/why-a-policy/purpose-scope" in result.stdout
 
 
-def test_command_unknown_course_or_pool(cli):
+def test_command_unknown_course_or_pool(cli, mini_course):
     assert "no course 'nope'" in cli("export-questions", "nope", "--format", "gift").output
-    result = cli("export-questions", str(SHIPPED), "--pool", "nope", "--format", "gift")
+    result = cli("export-questions", "mini", "--pool", "nope", "--format", "gift")
     assert result.exit_code == 1 and "Nothing was exported." in result.stderr
