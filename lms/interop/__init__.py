@@ -1,7 +1,7 @@
 """Interoperability: other systems' files in and out of this course format.
 
-* ``gift_parser`` reads Moodle's GIFT question format, ``aiken_parser`` Moodle's Aiken
-  format, ``gift_writer`` writes GIFT.
+* ``gift_model`` holds the values of a question; ``gift_parser`` reads Moodle's GIFT
+  question format, ``aiken_parser`` Moodle's Aiken format, ``gift_writer`` writes GIFT.
 * ``mapping`` turns parsed GIFT/Aiken questions into questions of this course format and
   back; ``scoring`` maps Moodle's answer weights onto this product's scoring (the one place
   to adjust when the product's scoring changes).

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lms.interop.gift_parser import GiftAnswer, GiftQuestion, GiftText
+from lms.interop.gift_model import GiftAnswer, GiftQuestion, GiftText
 
 _CHOICE = re.compile(r"^([A-Z])[).][ \t]?(.*)$")
 _ANSWER = re.compile(r"^ANSWER:(.*)$")

@@ -32,9 +32,13 @@ Unlike Moodle, which silently reads some mistakes as text, it reports them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from lms.interop.gift_model import GiftAnswer, GiftPair, GiftQuestion, GiftText
 from lms.interop.textformat import FORMATS
+
+__all__ = ["GiftAnswer", "GiftError", "GiftFile", "GiftPair", "GiftQuestion", "GiftText",
+           "parse_gift"]
 
 ESCAPABLE = {"\\": "\\", ":": ":", "#": "#", "=": "=", "{": "{", "}": "}", "~": "~", "n": "\n"}
 _WEIGHT = re.compile(r"%(-?\d{1,3}(?:\.\d+)?)%")
@@ -53,65 +57,6 @@ class Cell:
     raw: bool
     line: int
     col: int
-
-
-@dataclass
-class GiftText:
-    """A text with its Moodle format (one of textformat.FORMATS), escapes resolved."""
-
-    text: str
-    format: str
-
-
-@dataclass
-class GiftAnswer:
-    """A choice of a multiple-choice question; ``weight`` is a percentage."""
-
-    text: GiftText
-    weight: float
-    feedback: GiftText | None
-    line: int
-    col: int
-
-
-@dataclass
-class GiftPair:
-    """A matching pair; an empty ``left`` makes ``right`` a distractor."""
-
-    left: GiftText
-    right: str
-    line: int
-    col: int
-
-
-@dataclass
-class GiftQuestion:
-    """One question as GIFT wrote it. ``kind`` is Moodle's question type."""
-
-    kind: str  # multichoice, truefalse, matching, shortanswer, numerical, essay, description, embedded
-    line: int
-    col: int
-    name: str | None
-    text: GiftText
-    general_feedback: GiftText | None = None
-    answers: list[GiftAnswer] = field(default_factory=list)
-    single: bool = True  # multichoice: an "=" answer makes it single-answer, as in Moodle
-    pairs: list[GiftPair] = field(default_factory=list)
-    truth: bool | None = None
-    wrong_feedback: GiftText | None = None
-    right_feedback: GiftText | None = None
-    category: str | None = None
-    idnumber: str | None = None
-    tags: list[str] = field(default_factory=list)
-    hint: str = ""  # why the kind was chosen, when that may surprise the author
-
-    @property
-    def title(self) -> str:
-        """The name, or the start of the text as Moodle names unnamed questions."""
-        if self.name:
-            return self.name
-        words = " ".join(self.text.text.split())
-        return words if len(words) <= 60 else words[:59].rstrip() + "…"
 
 
 @dataclass(frozen=True)

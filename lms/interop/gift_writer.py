@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lms.interop.gift_parser import GiftQuestion, GiftText
+from lms.interop.gift_model import GiftQuestion, GiftText
 from lms.interop.scoring import format_weight
 from lms.interop.textformat import FORMATS
 

@@ -22,7 +22,7 @@ from lms.domain.questions import (
     validate_question,
 )
 from lms.interop import scoring
-from lms.interop.gift_parser import GiftAnswer, GiftPair, GiftQuestion, GiftText
+from lms.interop.gift_model import GiftAnswer, GiftPair, GiftQuestion, GiftText
 from lms.interop.textformat import to_markdown
 
 #: The key of a matching question's distractors (right-hand options that match no left

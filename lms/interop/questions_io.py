@@ -21,7 +21,8 @@ from lms.courses import yamlfile
 from lms.courses.source import SLUG, load_course
 from lms.interop import gift_writer, yamlout
 from lms.interop.aiken_parser import parse_aiken
-from lms.interop.gift_parser import GiftQuestion, parse_gift
+from lms.interop.gift_model import GiftQuestion
+from lms.interop.gift_parser import parse_gift
 from lms.interop.mapping import course_to_gift, gift_to_course
 
 FORMATS = ("gift", "aiken")
