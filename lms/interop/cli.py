@@ -94,8 +94,12 @@ def import_questions_cmd(file, fmt, section, out, strict, force):
     types this product does not grade are reported and skipped (--strict: an error).
     Nothing is written while there is an error.
     """
+    from lms.courses.source import SLUG
     from lms.interop.questions_io import import_questions
 
+    if section is not None and not SLUG.match(section):
+        raise click.ClickException(f"--section {section!r} is not a policy section id "
+                                   "(lower-case letters, digits and dashes)")
     _refuse_overwrite(out, force)
     result = import_questions(_read_utf8(file), fmt, display=str(file), section=section,
                               strict=strict)

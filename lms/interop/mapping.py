@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lms.domain.questions import (
+    COMMON_KEYS,
     MAX_CHOICES,
     MIN_CHOICES,
     QUESTION_TYPES,
@@ -43,6 +44,9 @@ UNSUPPORTED = {
 
 #: The tag this product's export puts on multiple-choice questions to name their scoring.
 SCORING_TAG = "scoring-"
+#: Tags ``fact-<id>`` carry the course facts a question tests, where questions have them.
+FACT_TAG = "fact-"
+FACTS_KEY: str | None = "facts" if "facts" in COMMON_KEYS else None
 
 
 @dataclass
@@ -85,6 +89,9 @@ def gift_to_course(q: GiftQuestion, *, qid: str, section: str) -> Mapped:
     if mapped.skipped:
         return mapped
     question = {**base, **body}
+    facts = [t[len(FACT_TAG):] for t in q.tags if t.startswith(FACT_TAG)]
+    if facts and FACTS_KEY:
+        question[FACTS_KEY] = facts
     if "feedback" not in question:
         question["feedback"] = _md(q.general_feedback)
     question = {k: question[k] for k in _ORDER if k in question}
@@ -100,7 +107,8 @@ def gift_to_course(q: GiftQuestion, *, qid: str, section: str) -> Mapped:
     return mapped
 
 
-_ORDER = ("id", "type", "scoring", "section", "prompt", "choices", "answer", "pairs",
+_ORDER = ("id", "type", "scoring", "section", *((FACTS_KEY,) if FACTS_KEY else ()), "prompt",
+          "choices", "answer", "pairs",
           *((MATCHING_DISTRACTORS_KEY,) if MATCHING_DISTRACTORS_KEY else ()), "feedback")
 
 
@@ -190,6 +198,7 @@ def course_to_gift(raw: dict[str, Any]) -> tuple[GiftQuestion, list[str]]:
     q = GiftQuestion(kind="", line=0, col=0, name=raw["id"], text=text, idnumber=raw["id"],
                      general_feedback=GiftText(raw["feedback"].strip(), "markdown"))
     notes: list[str] = []
+    q.tags = [FACT_TAG + str(f) for f in raw.get("facts") or []]
     kind = raw["type"]
     if kind in ("single", "multiple"):
         q.kind = "multichoice"
@@ -199,7 +208,8 @@ def course_to_gift(raw: dict[str, Any]) -> tuple[GiftQuestion, list[str]]:
         else:
             mode = raw.get("scoring", scoring.ALL_OR_NOTHING)
             weights, found = scoring.weights_for(correct, mode)
-            q.single, q.tags = False, [SCORING_TAG + mode]
+            q.single = False
+            q.tags.insert(0, SCORING_TAG + mode)
             if found:
                 texts = [c["text"] for c in raw["choices"]]
                 notes.append(f"Moodle scores it differently ({mode} here): "

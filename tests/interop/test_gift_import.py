@@ -251,3 +251,10 @@ def test_command_to_standard_output(cli):
     assert result.exit_code == 0
     assert [q["id"] for q in yamlfile.load(result.stdout)][:2] == ["who-answers-the-press",
                                                                    "voice-escalate"]
+
+
+def test_command_checks_the_section_id(cli, tmp_path):
+    bank = tmp_path / "bank.gift"
+    bank.write_text("Q{T####f}\n")
+    result = cli("import-questions", str(bank), "--format", "gift", "--section", "Not An Id")
+    assert result.exit_code == 1 and "is not a policy section id" in result.output

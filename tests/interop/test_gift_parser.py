@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lms.interop.gift_parser import parse_gift
+from lms.interop.questions_io import import_questions
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -236,3 +239,19 @@ def test_every_broken_question_is_reported_and_the_good_ones_kept():
 def test_windows_line_endings_and_a_byte_order_mark():
     parsed = parse_gift("\ufeff::A::Q{\r\n=a\r\n~b}\r\n\r\nR{T}")
     assert [q.name for q in parsed.questions] == ["A", None] and parsed.errors == []
+
+
+# --------------------------------------------------------------------------- any input
+
+_GIFT_CHARS = "~=#{}:\\%->[]TF \n\t/$aZ01.*_<"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=_GIFT_CHARS, max_size=80))
+def test_any_text_is_read_or_reported_never_raises(text):
+    parsed = parse_gift(text)
+    assert all(e.line >= 1 and e.col >= 1 for e in parsed.errors)
+    result = import_questions(text, "gift", display="any.gift", section="scope")
+    assert all(f.line >= 1 for f in result.findings)
+    if not result.errors:
+        result.to_yaml("any.gift")
