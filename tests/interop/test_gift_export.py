@@ -8,7 +8,7 @@ from lms.courses import yamlfile
 from lms.courses.source import load_course
 from lms.interop.gift_parser import parse_gift
 from lms.interop.gift_writer import GiftWriteError, write_question
-from lms.interop.mapping import course_to_gift
+from lms.interop.mapping import FACTS_KEY, course_to_gift
 from lms.interop.questions_io import (
     export_course,
     export_questions,
@@ -142,3 +142,14 @@ def test_command_unknown_course_or_pool(cli, mini_course):
     assert "no course 'nope'" in cli("export-questions", "nope", "--format", "gift").output
     result = cli("export-questions", "mini", "--pool", "nope", "--format", "gift")
     assert result.exit_code == 1 and "Nothing was exported." in result.stderr
+
+
+def test_facts_travel_as_tags():
+    raw = {"id": "f", "type": "true_false", "section": "s", "prompt": "P", "answer": True,
+           "feedback": "F", "facts": ["scope-definition"]}
+    question, _ = course_to_gift(raw)
+    assert question.tags == ["fact-scope-definition"]
+    text = write_question(question)
+    assert "// [id:f] [tag:fact-scope-definition]" in text
+    back = import_questions(text, "gift", display="x.gift", section="s").questions[0][0]
+    assert back.get("facts") == (["scope-definition"] if FACTS_KEY else None)
