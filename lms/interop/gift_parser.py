@@ -230,25 +230,11 @@ def _question(cells: list[Cell]) -> GiftQuestion:
             raise _Fail(start, "the question title opened with '::' is never closed with '::'")
         name = _text(_strip(cells[2:end])) or None
         cells = _strip(cells[end + 2 :])
-    open_at, close_at = _find(cells, "{"), _find(cells, "}")
-    if open_at < 0 and close_at < 0:
+    braces = _answer_block(cells)
+    if braces is None:
         return GiftQuestion("description", start.line, start.col, name, _formatted(cells, "moodle"))
-    if close_at >= 0 and (open_at < 0 or close_at < open_at):
-        raise _Fail(cells[close_at], "'}' without an opening '{' (write \\} for a literal brace)")
-    if close_at < 0:
-        raise _Fail(cells[open_at], "the answer block opened here is not closed with '}' before "
-                                    "the question ends (a blank line ends a question: write \\n "
-                                    "for a line break)")
-    nested = _find(cells[:close_at], "{", open_at + 1)
-    if nested >= 0:
-        raise _Fail(cells[nested], "'{' inside an answer block (write \\{ for a literal brace)")
-    after = cells[close_at + 1 :]
-    before = cells[:open_at]
-    kind_hint = None
-    if _find(after, "{") >= 0:
-        kind_hint = "embedded"
-    elif _find(after, "}") >= 0:
-        raise _Fail(after[_find(after, "}")], "'}' without an opening '{' (write \\} for a literal brace)")
+    open_at, close_at, embedded = braces
+    before, after = cells[:open_at], cells[close_at + 1 :]
     blank = [Cell("_____", False, 0, 0)] if _strip(after) else []
     text = _formatted(before + blank + after, "moodle")
     question = GiftQuestion("", start.line, start.col, name, text)
@@ -257,9 +243,30 @@ def _question(cells: list[Cell]) -> GiftQuestion:
     if general >= 0:
         question.general_feedback = _formatted(answers[general + 4 :], text.format)
         answers = _strip(answers[:general])
-    question.kind = kind_hint or _kind(answers, question)
+    question.kind = "embedded" if embedded else _kind(answers, question)
     _PARSERS.get(question.kind, lambda q, a, o: None)(question, answers, cells[open_at])
     return question
+
+
+def _answer_block(cells: list[Cell]) -> tuple[int, int, bool] | None:
+    """(index of "{", index of "}", whether another block follows), or None if there is none."""
+    open_at, close_at = _find(cells, "{"), _find(cells, "}")
+    if open_at < 0 and close_at < 0:
+        return None
+    unopened = "'}' without an opening '{' (write \\} for a literal brace)"
+    if close_at >= 0 and (open_at < 0 or close_at < open_at):
+        raise _Fail(cells[close_at], unopened)
+    if close_at < 0:
+        raise _Fail(cells[open_at], "the answer block opened here is not closed with '}' before "
+                                    "the question ends (a blank line ends a question: write \\n "
+                                    "for a line break)")
+    nested = _find(cells[:close_at], "{", open_at + 1)
+    if nested >= 0:
+        raise _Fail(cells[nested], "'{' inside an answer block (write \\{ for a literal brace)")
+    next_open, next_close = _find(cells, "{", close_at + 1), _find(cells, "}", close_at + 1)
+    if next_open < 0 and next_close >= 0:
+        raise _Fail(cells[next_close], unopened)
+    return open_at, close_at, next_open >= 0
 
 
 def _kind(answers: list[Cell], question: GiftQuestion) -> str:
