@@ -72,12 +72,32 @@ def test_each_question_carries_its_id_number_and_its_section_as_category(exporte
     assert q.text.format == "markdown" and q.name == "final-scope-01"
 
 
-def test_all_or_nothing_questions_are_flagged_where_moodle_scores_them_differently(exported):
-    notes = [str(f) for f in exported.findings if f.level == "note"]
-    assert any(n.endswith("scores 50% in Moodle and 0% here") or "in Moodle and 0% here" in n
-               for n in notes)
-    assert all("all_or_nothing here" in n for n in notes)
-    assert "// note: Moodle scores it differently (all_or_nothing here)" in exported.text
+ALL_OR_NOTHING_QUESTION = """\
+- id: voice-aon
+  type: multiple
+  scoring: all_or_nothing
+  section: voice
+  prompt: Who may speak for the Company?
+  choices:
+    - {text: Communications, correct: true}
+    - {text: The spokesperson on duty, correct: true}
+    - {text: Anyone who knows the facts}
+  feedback: Only the people the Company names speak for it.
+"""
+
+
+def test_all_or_nothing_questions_are_flagged_where_moodle_scores_them_differently(mini_course):
+    (mini_course / "questions" / "voice.yaml").write_text(ALL_OR_NOTHING_QUESTION)
+    result = export_questions(mini_course, "voice")
+    (note,) = [str(f) for f in result.findings]
+    assert note.endswith("questions/voice.yaml:1: question 'voice-aon': Moodle scores it "
+                         "differently (all_or_nothing here): picking only 'Communications' scores "
+                         "50% in Moodle and 0% here; picking only 'The spokesperson on duty' "
+                         "scores 50% in Moodle and 0% here")
+    assert "// note: Moodle scores it differently (all_or_nothing here)" in result.text
+    assert "~%50%Communications" in result.text and "~%-100%Anyone who knows" in result.text
+    back = import_questions(result.text, "gift", display="x.gift").questions[0][0]
+    assert back["scoring"] == "all_or_nothing"  # the tag brings it back
 
 
 def test_unknown_pool_is_an_error(shipped):

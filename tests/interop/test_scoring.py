@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from lms.domain.questions import ALL_OR_NOTHING, PARTIAL
+from lms.domain.questions import ALL_OR_NOTHING, PARTIAL, SCORING_MODES
 from lms.interop.scoring import (
     MOODLE_FRACTIONS,
+    differences,
     format_weight,
     moodle_multi_score,
     our_multi_scores,
@@ -66,9 +67,21 @@ def test_import_prefers_an_exact_mode_then_the_tag_then_the_nearest():
     assert scoring_for_weights([100, -100, -100]) == (ALL_OR_NOTHING, [])
     # The export's tag decides when the weights alone cannot.
     assert scoring_for_weights([100, -100, -100], "partial")[0] == PARTIAL
-    # Moodle's "tricky" example: nearest is all-or-nothing; the differences are listed.
-    mode, found = scoring_for_weights([100, -50, -50])
-    assert mode == ALL_OR_NOTHING and {d.picked for d in found} == {(0, 1), (0, 2)}
+    # No exact mode: the nearest, with the responses it scores differently.
+    mode, found = scoring_for_weights([50, 50, -100, -100, -100])
+    assert mode == ALL_OR_NOTHING and {d.picked for d in found} == {(0,), (1,)}
+
+
+def test_the_nearest_mode_is_the_one_with_the_smallest_total_difference():
+    weights, correct = [100, -50, -50], [True, False, False]  # Moodle's "tricky" example
+    mode, found = scoring_for_weights(weights)
+    other = next(m for m in SCORING_MODES if m != mode)
+    assert found == differences(weights, correct, mode)
+    assert total(found) <= total(differences(weights, correct, other))
+
+
+def total(found) -> float:
+    return sum(abs(d.moodle - d.ours) for d in found)
 
 
 def test_our_scores_come_from_the_domain_grader():
