@@ -11,9 +11,11 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from lms.api.cli import register as register_api_commands
+from lms.interop.cli import register as register_interop_commands
 
 lms_cli = AppGroup("lms", help="Training and certification LMS.")
 register_api_commands(lms_cli)
+register_interop_commands(lms_cli)
 
 
 def needs_schema(command):

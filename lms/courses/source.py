@@ -245,6 +245,35 @@ def _unknown_keys(r: _Reader, rel: str, data: dict, allowed: set[str], what: str
                   f"unknown key {key!r} in {what} (expected one of: {', '.join(sorted(allowed))})")
 
 
+# A value a scaffold (``flask lms new-course``) leaves for the author to decide.
+PLACEHOLDER = "TODO"
+_PLACEHOLDER_HINTS = {
+    "summary": "still to write: one or two sentences shown on the course list",
+    "pass_mark": "still to decide: the percent needed to pass",
+    "scenarios": "still to write: add scenario files (see docs/course-format.md), or write "
+                 "scenarios: [] if the course has none",
+}
+
+
+def _report_placeholders(r: _Reader, rel: str, data: Any, path: tuple = ()) -> None:
+    """Report each TODO value in course.yaml as still to write, then drop it.
+
+    Dropping it lets the rest of the check treat the key as absent, so each open
+    decision is reported once, in words, instead of as a wrong value.
+    """
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in list(items):
+        if value == PLACEHOLDER and isinstance(data, dict):
+            owner = {"modules": f" of module {data.get('id')!r} (its knowledge check)",
+                     "assessment": " of the final assessment"}.get(path[0] if path else "", "")
+            hint = _PLACEHOLDER_HINTS.get(key, "still to write")
+            line = data.lines.get(key, data.line) if isinstance(data, yamlfile.LineDict) else 1
+            r.add(rel, line, f"{key}{owner}: {hint}")
+            del data[key]
+        elif isinstance(value, dict | list):
+            _report_placeholders(r, rel, value, (*path, key))
+
+
 def load_course(folder: Path) -> tuple[CourseSource | None, list[CourseProblem]]:
     """Read and check one course folder; the course is None when anything is wrong."""
     r = _Reader(Path(folder))
@@ -256,6 +285,7 @@ def load_course(folder: Path) -> tuple[CourseSource | None, list[CourseProblem]]
         r.add(cy, 1, "course.yaml must be a mapping (key: value)")
         return None, r.problems
     _unknown_keys(r, cy, data, COURSE_KEYS, "course.yaml")
+    _report_placeholders(r, cy, data)
 
     def where(*path) -> tuple[str, int]:
         return cy, yamlfile.line_of(data, path)
