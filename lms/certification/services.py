@@ -221,6 +221,11 @@ def certify_if_complete(person_id: int, course_id: int, today: date | None = Non
     due, or a concurrent transaction issued it first. With ``backdate`` (the repair
     run) the period is dated on the day the last requirement was met, not today.
     """
+    # One learner's completions are decided one at a time: without the lock, a final
+    # assessment and the last scenario finished at the same moment would each miss the
+    # other's uncommitted write and neither would certify. The second waits here, then
+    # reads the first's committed rows (PostgreSQL; SQLite serialises writers anyway).
+    session.execute(select(Person.id).where(Person.id == person_id).with_for_update())
     version = latest_version(course_id)
     cycle, _needs, progress = progress_for(person_id, version, today)
     if cycle.mode == "certified" or not progress.complete:
