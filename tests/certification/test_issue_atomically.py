@@ -209,49 +209,52 @@ def test_concurrent_submissions_of_the_last_attempt_certify_once(app, learner, d
             Attempt.kind == "final", Attempt.submitted_at.is_not(None))) == 1
 
 
+def _race_final_against_last_scenario_choice(app, person_id: int) -> list[Exception]:
+    """Everything done but the final and the scenario's last choice; then both at once."""
+    app.config["LMS_TODAY"] = DAY.isoformat()
+    with app.app_context():
+        version = latest_version_by_slug("mini")
+        for module in certification.progress_for(person_id, version)[1].modules:
+            quizzes.mark_read(person_id, module, version.course_id)
+            quizzes.submit(attempt := quizzes.check_for(person_id, version, module), _form(attempt.questions))
+        row = scenarios.scenario_for(version, "complaint")
+        run_id = scenarios.start_run(person_id, version, row).id
+        scenarios.choose(session.get(ScenarioRun, run_id), row, "post", 0, 1)
+    attempt_id = open_final(app, person_id)
+    barrier, errors = threading.Barrier(2), []
+
+    def final():
+        attempt = session.get(Attempt, attempt_id)
+        barrier.wait()
+        quizzes.submit(attempt, _form(attempt.questions))
+
+    def scenario():
+        row = scenarios.scenario_for(latest_version_by_slug("mini"), "complaint")
+        run = session.get(ScenarioRun, run_id)
+        barrier.wait()
+        scenarios.choose(run, row, "reported", 1, 1)
+
+    def guarded(work):
+        try:
+            with app.app_context():
+                work()
+        except Exception as exc:  # pragma: no cover - reported by the caller
+            errors.append(exc)
+
+    threads = [threading.Thread(target=guarded, args=(w,)) for w in (final, scenario)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
 def test_the_final_and_the_last_scenario_finished_together_certify_once(app, synced, make_person, database_url):
     """Each transaction sees only its own uncommitted write; the per-learner lock makes the
     second one read the first's, so one of them certifies (never neither, never both)."""
     if not database_url.startswith("postgresql"):
         pytest.skip("parallel transactions need PostgreSQL (set LMS_TEST_DATABASE_URL)")
-    for i in range(5):
+    for i in range(5):  # the race is won by either side; five rounds meet both orders
         person = make_person(f"race{i}@example.com")
-        app.config["LMS_TODAY"] = DAY.isoformat()
-        with app.app_context():
-            version = latest_version_by_slug("mini")
-            for module in certification.progress_for(person.id, version)[1].modules:
-                quizzes.mark_read(person.id, module, version.course_id)
-                quizzes.submit(attempt := quizzes.check_for(person.id, version, module), _form(attempt.questions))
-            row = scenarios.scenario_for(version, "complaint")
-            run_id = scenarios.start_run(person.id, version, row).id
-            scenarios.choose(session.get(ScenarioRun, run_id), row, "post", 0, 1)
-        attempt_id = open_final(app, person.id)
-        barrier, errors = threading.Barrier(2), []
-
-        def final():
-            with app.app_context():
-                attempt = session.get(Attempt, attempt_id)
-                barrier.wait()
-                quizzes.submit(attempt, _form(attempt.questions))
-
-        def scenario():
-            with app.app_context():
-                version = latest_version_by_slug("mini")
-                row = scenarios.scenario_for(version, "complaint")
-                run = session.get(ScenarioRun, run_id)
-                barrier.wait()
-                scenarios.choose(run, row, "reported", 1, 1)
-
-        def guarded(work):
-            try:
-                work()
-            except Exception as exc:  # pragma: no cover - reported below
-                errors.append(exc)
-
-        threads = [threading.Thread(target=guarded, args=(w,)) for w in (final, scenario)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert errors == []
+        assert _race_final_against_last_scenario_choice(app, person.id) == []
         assert len(periods(app, person.id)) == 1, i
