@@ -174,7 +174,7 @@ def _schemas() -> dict[str, Any]:
                 "manager_email": {"type": "string", "nullable": True},
                 "course": {"type": "string", "description": "Course slug."},
                 "status": {"type": "string", "enum": list(STATUSES)},
-                "due_on": _date(nullable=True, description="Due date of the latest assignment."),
+                "due_on": _date(nullable=True, description="Due date of the open assignment (none once certified)."),
                 "certified_on": _date(nullable=True, description="Start of the current certification."),
                 "valid_until": _date(nullable=True, description="Last day the certification is valid."),
             },

@@ -24,6 +24,7 @@ from lms.certification import services as certification
 from lms.certification.models import Assignment, CertificationPeriod, ReminderSent
 from lms.clock import today as clock_today
 from lms.courses.models import Course, CourseVersion
+from lms.courses.services import latest_version_by_slug
 from lms.db import session
 from lms.domain.assigning import OUTCOME_LABELS, OUTCOMES
 from lms.domain.certification import STATUS_COLOURS, STATUS_LABELS, STATUSES
@@ -194,8 +195,8 @@ def _plan(form: AssignForm, viewer: Person) -> assignments.Plan | None:
         return None
     except reach.OutsideTree:
         abort(404)
-    course_id = session.scalar(select(Course.id).where(Course.slug == form.course.data))
-    return assignments.plan(course_id, ids, reason=form.reason.data, due_on=form.due_on.data,
+    version = latest_version_by_slug(form.course.data)  # a valid choice: the course exists
+    return assignments.plan(version.course_id, ids, reason=form.reason.data, due_on=form.due_on.data,
                             reassign=bool(form.reassign.data))
 
 
