@@ -237,6 +237,7 @@ def send_reminders_cmd(today_, dry_run):
     from lms.clock import today as clock_today
 
     day = today_.date() if today_ else clock_today()
+    recheck_certifications(day, dry_run=dry_run)
     items = send_reminders(day, dry_run=dry_run)
     verb = "would queue" if dry_run else "queued"
     for item in items:
@@ -268,6 +269,31 @@ def send_mail_cmd(batch, loop, interval, kinds, retry_dead, status_only):
 
     sys.exit(outbox_cli.main(batch=batch, loop=loop, interval=interval, kinds=list(kinds),
                              retry_dead=retry_dead, status_only=status_only))
+
+
+def recheck_certifications(day, *, dry_run: bool) -> None:
+    """Certify anyone complete but uncertified, printing each (``send-reminders`` runs it
+    first, so nobody is reminded of training they finished)."""
+    from lms.certification.recheck import recheck_certifications as recheck
+
+    repairs = recheck(day, dry_run=dry_run)
+    verb = "would certify" if dry_run else "certified"
+    for r in repairs:
+        code = f", certificate {r.period.code}" if r.period else ""
+        click.echo(f"{verb} {r.person.email} ({r.course.slug}): complete on {r.completed_on.isoformat()}{code}")
+    click.echo(f"{len(repairs)} missing certificate(s) {'would be issued' if dry_run else 'issued'}.")
+
+
+@lms_cli.command("recheck-certifications")
+@click.option("--today", "today_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Act as if today were this date (YYYY-MM-DD).")
+@click.option("--dry-run", is_flag=True, help="Print who would be certified; change nothing.")
+@needs_schema
+def recheck_certifications_cmd(today_, dry_run):
+    """Certify anyone who completed every requirement but holds no certificate for it."""
+    from lms.clock import today as clock_today
+
+    recheck_certifications(today_.date() if today_ else clock_today(), dry_run=dry_run)
 
 
 # --- demo ---------------------------------------------------------------------------

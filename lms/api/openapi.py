@@ -13,6 +13,7 @@ from lms.accounts.models import ROLES
 from lms.accounts.models import STATUSES as PERSON_STATUSES
 from lms.api.validation import DEFAULT_PER_PAGE, MAX_ID, MAX_PAGE, MAX_PER_PAGE
 from lms.certification.models import REASONS
+from lms.domain.assigning import OUTCOMES as ASSIGN_OUTCOMES
 from lms.domain.certification import STATUSES
 
 WITHIN_DAYS = (30, 60, 90)
@@ -173,7 +174,7 @@ def _schemas() -> dict[str, Any]:
                 "manager_email": {"type": "string", "nullable": True},
                 "course": {"type": "string", "description": "Course slug."},
                 "status": {"type": "string", "enum": list(STATUSES)},
-                "due_on": _date(nullable=True, description="Due date of the latest assignment."),
+                "due_on": _date(nullable=True, description="Due date of the open assignment (none once certified)."),
                 "certified_on": _date(nullable=True, description="Start of the current certification."),
                 "valid_until": _date(nullable=True, description="Last day the certification is valid."),
             },
@@ -216,18 +217,34 @@ def _schemas() -> dict[str, Any]:
                     ]},
                 },
                 "reason": {"type": "string", "enum": list(REASONS), "default": "manual"},
-                "due_on": _date(nullable=True),
+                "due_on": _date(nullable=True, description="Today or later (a past date is refused)."),
+                "reassign": {"type": "boolean", "default": False,
+                             "description": "Also give people holding a valid certificate a new assignment."},
             },
         },
         "AssignmentResult": {
             "type": "object",
-            "required": ["count", "course", "person_ids", "reason", "due_on"],
+            "required": ["count", "course", "person_ids", "reason", "due_on", "reassign", "summary", "results"],
             "properties": {
-                "count": {"type": "integer", "minimum": 0},
+                "count": {"type": "integer", "minimum": 0, "description": "New assignments made."},
                 "course": {"type": "string"},
                 "person_ids": {"type": "array", "items": {"type": "integer"}},
                 "reason": {"type": "string", "enum": list(REASONS)},
                 "due_on": _date(nullable=True),
+                "reassign": {"type": "boolean"},
+                "summary": {"type": "object", "description": "How many people got each outcome.",
+                            "properties": {o: {"type": "integer", "minimum": 0} for o in ASSIGN_OUTCOMES}},
+                "results": {"type": "array", "items": {
+                    "type": "object", "required": ["person_id", "outcome", "due_on"],
+                    "properties": {
+                        "person_id": {"type": "integer"},
+                        "outcome": {"type": "string", "enum": list(ASSIGN_OUTCOMES), "description": (
+                            "assigned: a new assignment; reassigned: certified, given a new one on "
+                            "request; already_assigned / overdue_kept: their open assignment and its "
+                            "due date stay; already_certified: holds a valid certificate, skipped.")},
+                        "due_on": _date(nullable=True, description="The due date now in force for them."),
+                    },
+                }},
             },
         },
     }
@@ -373,10 +390,11 @@ def _paths() -> dict[str, Any]:
         }},
         "/assignments": {"post": {
             "operationId": "createAssignments",
-            "summary": "Assign a course to people (one assignment each).",
+            "summary": "Assign a course to people; existing assignments and due dates are never changed.",
             "requestBody": _body("AssignmentCreate"),
             "responses": {
-                "201": _ok("AssignmentResult", "Assigned."),
+                "201": _ok("AssignmentResult", "At least one person got a new assignment."),
+                "200": _ok("AssignmentResult", "Nobody needed one (all already assigned or certified)."),
                 "400": _response("BadRequest"),
                 "401": _response("Unauthorized"),
                 "415": _response("UnsupportedMediaType"),

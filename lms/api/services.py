@@ -256,6 +256,20 @@ def resolve_people(refs: list[int | str]) -> tuple[list[int], list[str]]:
     return found, unknown
 
 
-def assign(course: Course, person_ids: list[int], *, reason: str, due_on: date | None) -> int:
-    """Assign through the certification service (which records the ``assign`` event)."""
-    return certification.assign(course.id, person_ids, reason=reason, due_on=due_on, by=None)
+def assign(course: Course, person_ids: list[int], *, reason: str, due_on: date | None,
+           reassign: bool = False) -> dict[str, Any]:
+    """Assign with the same rules as the assign page; what happened, person by person.
+
+    People with an open assignment keep it and its due date, certified people are
+    skipped unless ``reassign``; the certification service records the ``assign`` event.
+    """
+    from lms.certification import assignments
+
+    plan = assignments.plan(course.id, person_ids, reason=reason, due_on=due_on, reassign=reassign)
+    result = assignments.carry_out(plan, by=None)
+    return {
+        "count": result.assigned,
+        "summary": result.counts,
+        "results": [{"person_id": pid, "outcome": result.outcomes[pid],
+                     "due_on": _iso(result.due_dates.get(pid))} for pid in person_ids if pid in result.outcomes],
+    }

@@ -208,6 +208,16 @@ class Body:
             return _MISSING
         return value
 
+    def boolean(self, name: str, *, default: bool = False) -> bool:
+        """A JSON true/false (not a string or a number); ``default`` when absent."""
+        if name not in self.data:
+            return default
+        value = self.data[name]
+        if not isinstance(value, bool):
+            self.errors[name] = "must be true or false"
+            return default
+        return value
+
     def date(self, name: str, *, nullable: bool = True) -> Any:
         if name not in self.data:
             return _MISSING

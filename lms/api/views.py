@@ -29,6 +29,7 @@ from lms.api.validation import MAX_ID, MISSING, Body, Query, is_id, json_body, t
 from lms.certification.models import REASONS
 from lms.clock import today
 from lms.db import session
+from lms.domain.assigning import due_date_problem
 from lms.domain.certification import STATUSES
 from lms.reports.queries import Filters, Scope
 
@@ -230,10 +231,12 @@ def list_certifications():
 
 @bp.post("/assignments")
 def create_assignments():
-    body = Body(json_body(), ("course", "people", "reason", "due_on"))
+    """Assign a course; 201 when anyone got a new assignment, 200 when nobody needed one."""
+    body = Body(json_body(), ("course", "people", "reason", "due_on", "reassign"))
     slug = body.string("course", required=True, max_length=SLUG_MAX)
     reason = body.choice("reason", REASONS)
     due_on = body.date("due_on")
+    reassign = body.boolean("reassign", default=False)
     refs = body.data.get("people", MISSING)
     if refs is MISSING:
         body.errors["people"] = "is required"
@@ -241,6 +244,8 @@ def create_assignments():
         body.errors["people"] = "must be a list of 1 to 1000 person ids or e-mail addresses"
     elif bad := [i for i, r in enumerate(refs) if not (is_id(r) or _is_email_ref(r))]:
         body.errors["people"] = f"item {bad[0]} is neither a person id nor an e-mail address"
+    if due_on not in (MISSING, None) and (problem := due_date_problem(due_on, today())):
+        body.errors["due_on"] = problem
     course = services.course_by_slug(slug) if slug is not MISSING else None
     if slug is not MISSING and course is None:
         body.errors["course"] = f"no course with slug {slug!r}"
@@ -250,10 +255,11 @@ def create_assignments():
         raise Invalid({"people": f"no such person: {', '.join(unknown[:20])}"})
     reason = "manual" if reason is MISSING else reason
     due_on = None if due_on is MISSING else due_on
-    count = services.assign(course, person_ids, reason=reason, due_on=due_on)
-    response = jsonify({"count": count, "course": slug, "person_ids": person_ids, "reason": reason,
-                        "due_on": due_on.isoformat() if due_on else None})
-    response.status_code = 201
+    outcome = services.assign(course, person_ids, reason=reason, due_on=due_on, reassign=reassign)
+    response = jsonify({"count": outcome["count"], "course": slug, "person_ids": person_ids, "reason": reason,
+                        "due_on": due_on.isoformat() if due_on else None, "reassign": reassign,
+                        "summary": outcome["summary"], "results": outcome["results"]})
+    response.status_code = 201 if outcome["count"] else 200
     return response
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -28,12 +29,21 @@ REASONS = ("onboarding", "annual", "manual")
 
 
 class Assignment(Base):
-    """A course assigned to a person, with a reason and a due date."""
+    """A course assigned to a person, with a reason and a due date.
+
+    An assignment is *open* until the certificate it asked for is issued (``closed_on``
+    and ``period_id`` are then set, in the same transaction as the period). A person has
+    at most one open assignment per course: the partial unique index
+    ``uq_lms_assignment_open`` makes that a fact of the database, so concurrent identical
+    assignments (a double click, two API calls) leave one row. Closed rows are history.
+    """
 
     __tablename__ = "lms_assignment"
     __table_args__ = (
         CheckConstraint(f"reason IN {REASONS!r}", name="reason"),
         Index("ix_lms_assignment_person_course", "person_id", "course_id"),
+        Index("uq_lms_assignment_open", "person_id", "course_id", unique=True,
+              sqlite_where=text("closed_on IS NULL"), postgresql_where=text("closed_on IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,6 +54,11 @@ class Assignment(Base):
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("lms_person.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    # The period that fulfilled it; NULL on a closed row means it was superseded (by the
+    # 0007 clean-up of duplicates made before the unique index existed).
+    period_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_certification_period.id", ondelete="SET NULL"))
 
 
 class CertificationPeriod(Base):

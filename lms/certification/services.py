@@ -14,19 +14,18 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
 
 from lms import signals
 from lms.accounts.models import Person
-from lms.audit.services import record
 from lms.certification.models import Assignment, CertificationPeriod, ReviewTask
 from lms.clock import today as clock_today
 from lms.courses.models import CourseVersion, Module, PolicySection
 from lms.courses.progress import LearnerRecords, modules_of
-from lms.db import session
+from lms.db import session, utcnow
 from lms.domain import certification as rules
 from lms.domain.progress import CourseProgress
+from lms.once import insert_ignoring_duplicates
 
 
 @dataclass(frozen=True)
@@ -52,6 +51,12 @@ class Cycle:
         return self.mode != "certified"
 
 
+def local_date(moment: datetime) -> date:
+    """The organisation's calendar date of a naive-UTC timestamp."""
+    zone = ZoneInfo(current_app.config["LMS_TIMEZONE"])
+    return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).date()
+
+
 def start_of_day(day: date) -> datetime:
     """The first moment of ``day`` in the organisation's zone, as naive UTC."""
     zone = ZoneInfo(current_app.config["LMS_TIMEZONE"])
@@ -74,14 +79,20 @@ def periods_of(person_id: int, course_id: int) -> list[CertificationPeriod]:
 
 
 def current_assignment(person_id: int, course_id: int) -> Assignment | None:
+    """The person's open assignment of the course (at most one: a unique index), or None."""
     return session.scalar(select(Assignment).where(
-        Assignment.person_id == person_id, Assignment.course_id == course_id)
-        .order_by(Assignment.assigned_on.desc(), Assignment.id.desc()).limit(1))
+        Assignment.person_id == person_id, Assignment.course_id == course_id,
+        Assignment.closed_on.is_(None)))
 
 
 def cycle_from(periods: list[CertificationPeriod], assignment: Assignment | None, today: date,
                started: bool = False) -> Cycle:
-    """The cycle from already-loaded rows (pure apart from the day boundary)."""
+    """The cycle from already-loaded rows (pure apart from the day boundary).
+
+    ``assignment`` is the open assignment; ``started`` whether the learner has any
+    recorded activity on the course (``LearnerRecords.started``), as the reports' SQL
+    counts it, so that every page derives the same status from ``rules.status_on``.
+    """
     facts = [period_facts(p) for p in periods]
     latest_fact = rules.latest_period(today, facts)
     latest = periods[facts.index(latest_fact)] if latest_fact else None
@@ -102,6 +113,8 @@ def cycle_from(periods: list[CertificationPeriod], assignment: Assignment | None
 
 
 def cycle_for(person_id: int, version: CourseVersion, today: date | None = None) -> Cycle:
+    """The cycle alone (its mode and period); pages use ``progress_for``, whose status
+    also knows whether the learner has started."""
     return cycle_from(periods_of(person_id, version.course_id),
                       current_assignment(person_id, version.course_id), today or clock_today())
 
@@ -161,13 +174,14 @@ def progress_for_many(person_id: int, versions: list[CourseVersion], today: date
                 .order_by(CertificationPeriod.sequence)):
             periods[p.course_id].append(p)
         for a in session.scalars(select(Assignment).where(
-                Assignment.person_id == person_id, Assignment.course_id.in_(course_ids))
-                .order_by(Assignment.assigned_on, Assignment.id)):
-            assignments[a.course_id] = a  # the latest wins
-    cycles = {v.course_id: cycle_from(periods[v.course_id], assignments.get(v.course_id), today)
+                Assignment.person_id == person_id, Assignment.course_id.in_(course_ids),
+                Assignment.closed_on.is_(None))):
+            assignments[a.course_id] = a
+    records = LearnerRecords.load(person_id, versions)
+    cycles = {v.course_id: cycle_from(periods[v.course_id], assignments.get(v.course_id), today,
+                                      started=v.course_id in records.started)
               for v in versions}
     earned = _earned_hashes([c.period.version_id for c in cycles.values() if c.mode == "refresher"])
-    records = LearnerRecords.load(person_id, versions)
     out = {}
     for version in versions:
         cycle = cycles[version.course_id]
@@ -191,64 +205,107 @@ def new_code() -> str:
     return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
 
 
-def on_requirement_met(person_id: int, course_id: int) -> CertificationPeriod | None:
-    """Called after a passed assessment, check or scenario: certify if all is done."""
-    version = session.scalar(select(CourseVersion).where(CourseVersion.course_id == course_id)
-                             .order_by(CourseVersion.number.desc()).limit(1))
-    cycle, _needs, progress = progress_for(person_id, version)
+def latest_version(course_id: int) -> CourseVersion | None:
+    return session.scalar(select(CourseVersion).where(CourseVersion.course_id == course_id)
+                          .order_by(CourseVersion.number.desc()).limit(1))
+
+
+def certify_if_complete(person_id: int, course_id: int, today: date | None = None, *,
+                        backdate: bool = False) -> CertificationPeriod | None:
+    """Issue the next period if every requirement of the learner's cycle is met.
+
+    Runs in the caller's transaction and does not commit: the write that completes the
+    last requirement (a graded attempt, a finished scenario run) and the period it earns
+    are committed together, or neither is. Returns the period this call inserted (the
+    caller announces it with ``announce_issued`` after committing), or None: nothing
+    due, or a concurrent transaction issued it first. With ``backdate`` (the repair
+    run) the period is dated on the day the last requirement was met, not today.
+    """
+    # One learner's completions are decided one at a time: without the lock, a final
+    # assessment and the last scenario finished at the same moment would each miss the
+    # other's uncommitted write and neither would certify. The second waits here, then
+    # reads the first's committed rows (PostgreSQL; SQLite serialises writers anyway).
+    session.execute(select(Person.id).where(Person.id == person_id).with_for_update())
+    version = latest_version(course_id)
+    cycle, _needs, progress = progress_for(person_id, version, today)
     if cycle.mode == "certified" or not progress.complete:
         return None
-    return issue_period(person_id, version, cycle)
+    completed_on = local_date(progress.completed_at) if backdate and progress.completed_at else None
+    period, created = insert_period(person_id, version, cycle, today, completed_on=completed_on)
+    return period if created else None
+
+
+def on_requirement_met(person_id: int, course_id: int) -> CertificationPeriod | None:
+    """Certify if all is done, in a transaction of its own (committed, then announced)."""
+    period = certify_if_complete(person_id, course_id)
+    session.commit()
+    if period is not None:
+        announce_issued(period)
+    return period
+
+
+def announce_issued(period: CertificationPeriod) -> None:
+    """Send ``certificate_issued`` for a committed period."""
+    signals.certificate_issued.send(current_app._get_current_object(), period=period)
 
 
 def issue_period(person_id: int, version: CourseVersion, cycle: Cycle, today: date | None = None
                  ) -> CertificationPeriod:
-    """Create the next certification period; a concurrent duplicate is refused by the
-    (person, course, sequence) unique constraint and the winner's period returned."""
+    """Create the next period in a transaction of its own, committed and announced; a
+    concurrent duplicate is skipped and the winner's period returned."""
+    period, created = insert_period(person_id, version, cycle, today)
+    session.commit()
+    if created:
+        announce_issued(period)
+    return period
+
+
+def insert_period(person_id: int, version: CourseVersion, cycle: Cycle, today: date | None = None,
+                  *, completed_on: date | None = None) -> tuple[CertificationPeriod, bool]:
+    """Insert the next certification period and close the open assignment it fulfils,
+    in the caller's transaction (no commit). The period is earned on ``completed_on``
+    (default: today).
+
+    Returns ``(period, created)``. The insert skips a row whose (person, course,
+    sequence) already exists, so of two simultaneous completions exactly one creates the
+    period; the other gets the winner's period and ``created`` False.
+    """
     today = today or clock_today()
+    completed_on = min(completed_on or today, today)
     course_rules = rules_for(version)
     previous = cycle.period
     if previous is None or (previous.revoked_on and previous.revoked_on <= today):
-        dates = rules.first_period(today, course_rules)
+        dates = rules.first_period(completed_on, course_rules)
     else:
-        dates = rules.renewed_period(previous.valid_until, today, course_rules)
+        dates = rules.renewed_period(previous.valid_until, completed_on, course_rules)
     # The sequence comes from the same read as the cycle, never from a fresh MAX(): a
     # request that decided on a stale view must collide with the winner, not follow it.
     sequence = cycle.next_sequence
     person = session.get(Person, person_id)
-    period = CertificationPeriod(
+    table = CertificationPeriod.__table__
+    stmt = insert_ignoring_duplicates(table, ["person_id", "course_id", "sequence"]).values(
         person_id=person_id, course_id=version.course_id, version_id=version.id, sequence=sequence,
         kind="initial" if previous is None else "renewal",
         certified_on=dates.certified_on, valid_until=dates.valid_until,
-        window_opens_on=dates.window_opens_on, code=new_code(),
+        window_opens_on=dates.window_opens_on, code=new_code(), created_at=utcnow(),
         details={"person_name": person.name, "course_title": version.title,
                  "version_label": version.label, "version_number": version.number},
-    )
-    session.add(period)
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        return session.scalar(select(CertificationPeriod).where(
+    ).returning(table.c.id)
+    period_id = session.execute(stmt).scalar()
+    created = period_id is not None
+    if created:
+        session.execute(update(Assignment).where(
+            Assignment.person_id == person_id, Assignment.course_id == version.course_id,
+            Assignment.closed_on.is_(None), Assignment.assigned_on <= dates.certified_on,
+        ).values(closed_on=dates.certified_on, period_id=period_id)
+            .execution_options(synchronize_session=False))
+        period = session.get(CertificationPeriod, period_id)
+    else:
+        period = session.scalar(select(CertificationPeriod).where(
             CertificationPeriod.person_id == person_id,
             CertificationPeriod.course_id == version.course_id,
             CertificationPeriod.sequence == sequence))
-    signals.certificate_issued.send(current_app._get_current_object(), period=period)
-    return period
-
-
-def revoke(period: CertificationPeriod, *, reason: str, by: Person, today: date | None = None) -> None:
-    """Revoke a period (history is kept: the row is marked, never deleted)."""
-    if not reason.strip():
-        raise ValueError("a reason is required to revoke a certificate")
-    if period.revoked_on is None:
-        period.revoked_on = today or clock_today()
-        period.revoked_reason = reason.strip()
-        period.revoked_by_id = by.id
-        record("revoke_certificate", actor=by, target_type="certification_period", target_id=period.id,
-               person_id=period.person_id, reason=reason.strip())
-        session.commit()
-        signals.certificate_revoked.send(current_app._get_current_object(), period=period, reason=reason)
+    return period, created
 
 
 def verification_status(period: CertificationPeriod, today: date | None = None) -> str:
@@ -291,45 +348,44 @@ def create_review_tasks(new: CourseVersion, today: date | None = None) -> int:
         ).distinct()
     ).all()
     due = today + timedelta(days=new.settings.get("review_due_days") or 30)
-    existing = set(session.scalars(select(ReviewTask.person_id).where(ReviewTask.to_version_id == new.id)))
-    tasks = [ReviewTask(person_id=pid, course_id=new.course_id, from_version_id=old.id,
-                        to_version_id=new.id, section_keys=keys, created_on=today, due_on=due)
-             for pid in certified if pid not in existing]
-    session.add_all(tasks)
+    if not certified:
+        return 0
+    # One task per person and version (unique key): a second sync of the same version,
+    # even a concurrent one, adds nothing.
+    table = ReviewTask.__table__
+    rows = [{"person_id": pid, "course_id": new.course_id, "from_version_id": old.id,
+             "to_version_id": new.id, "section_keys": keys, "created_on": today, "due_on": due}
+            for pid in certified]
+    created = session.execute(
+        insert_ignoring_duplicates(table, ["person_id", "to_version_id"]).returning(table.c.id), rows
+    ).all()
     session.commit()
-    return len(tasks)
+    return len(created)
 
 
-def acknowledge(task: ReviewTask) -> None:
-    from lms.db import utcnow
-
-    if task.acknowledged_at is None:
-        task.acknowledged_at = utcnow()
-        session.commit()
+def acknowledge(task: ReviewTask) -> bool:
+    """Record that the learner reviewed the changes; True the first time only (a double
+    click or a second tab changes nothing)."""
+    won = session.execute(
+        update(ReviewTask).where(ReviewTask.id == task.id, ReviewTask.acknowledged_at.is_(None))
+        .values(acknowledged_at=utcnow()).execution_options(synchronize_session=False)
+    ).rowcount
+    session.commit()
+    session.refresh(task)
+    return bool(won)
 
 
 # --- assignments ------------------------------------------------------------------------
 
 def assign(course_id: int, person_ids: list[int], *, reason: str, due_on: date | None,
            by: Person | None, today: date | None = None, commit: bool = True) -> int:
-    """Assign a course to people (one row each, audited); returns how many were assigned.
+    """Assign a course to people; returns how many got a new assignment.
 
-    Idempotent for the day: people who already got the same assignment today (a double
-    click on Confirm, a resubmitted form) are skipped.
+    People with an open assignment keep it (and its due date), people holding a valid
+    certificate are skipped (see ``lms.certification.assignments`` for the plan, the
+    per-person outcomes and re-assigning); concurrent identical calls assign once.
     """
-    today = today or clock_today()
-    done = set(session.scalars(select(Assignment.person_id).where(
-        Assignment.course_id == course_id, Assignment.reason == reason, Assignment.assigned_on == today,
-        Assignment.due_on == due_on if due_on else Assignment.due_on.is_(None),
-        Assignment.person_id.in_(person_ids))))
-    fresh = [pid for pid in dict.fromkeys(person_ids) if pid not in done]
-    rows = [Assignment(person_id=pid, course_id=course_id, reason=reason, assigned_on=today,
-                       due_on=due_on, assigned_by_id=by.id if by else None) for pid in fresh]
-    session.add_all(rows)
-    if rows:
-        record("assign", actor=by, target_type="course", target_id=course_id, reason=reason,
-               due_on=due_on.isoformat() if due_on else None, people=len(rows),
-               person_ids=fresh[:1000])
-    if commit:
-        session.commit()
-    return len(rows)
+    from lms.certification import assignments
+
+    plan = assignments.plan(course_id, person_ids, reason=reason, due_on=due_on, today=today)
+    return assignments.carry_out(plan, by=by, commit=commit).assigned

@@ -1,4 +1,4 @@
-"""Certificates (list, PDF download), public verification, policy-change reviews."""
+"""Certificates (list, PDF download, revocation), public verification, policy-change reviews."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from sqlalchemy import select
 
 from lms.accounts.access import current_person, login_required
 from lms.accounts.models import Person
-from lms.certification import services
+from lms.certification import revocation, services
+from lms.certification.forms import RevokeForm
 from lms.certification.models import CertificationPeriod, ReviewTask
 from lms.certification.pdf import CertificateDetails, render_certificate_pdf
 from lms.courses import services as courses
@@ -61,9 +62,18 @@ def _may_see(viewer: Person, owner_id: int) -> bool:
 @bp.route("/certificates/<code>.pdf")
 @login_required
 def pdf(code: str):
+    """The certificate as a PDF, for its owner and the people who may see their records.
+
+    A revoked certificate is not served at all (410 Gone, with a page saying when and
+    why): any file that looks like a certificate can be printed or cropped without a
+    stamp, so after revocation no download exists that could pass for a valid one. The
+    verification page and My certificates keep the history.
+    """
     period = session.scalar(select(CertificationPeriod).where(CertificationPeriod.code == code))
     if period is None or not _may_see(current_person(), period.person_id):
         abort(404)
+    if period.revoked_on is not None:
+        return render("lms/certification/revoked_pdf.html", period=period), 410
     details = period.details
     data = render_certificate_pdf(CertificateDetails(
         person_name=details["person_name"], course_title=details["course_title"],
@@ -122,21 +132,28 @@ def review(task_id: int):
                            version=new)
 
 
-@bp.route("/certificates/<lms_id:period_id>/revoke", methods=["POST"])
+@bp.route("/certificates/<lms_id:period_id>/revoke", methods=["GET", "POST"])
 @login_required
 def revoke(period_id: int):
+    """Admins only: a confirmation page naming the certificate, with a required reason."""
     person = current_person()
     if person.role != "admin":
         abort(403)
     period = session.get(CertificationPeriod, period_id)
     if period is None:
         abort(404)
-    if not csrf_valid():
-        flash(_("The page had expired. Please try again."), "warning")
-    else:
-        try:
-            services.revoke(period, reason=request.form.get("reason", ""), by=person)
-            flash(_("The certificate was revoked."), "success")
-        except ValueError:
-            flash(_("Give a reason to revoke a certificate."), "error")
-    return redirect(request.referrer or url_for("lms.home.index"))
+    owner = session.get(Person, period.person_id)
+    back = url_for("lms.reports.person", person_id=period.person_id)
+    if period.revoked_on is not None:
+        flash(_("This certificate was already revoked on %(d)s.", d=period.revoked_on.isoformat()), "info")
+        return redirect(back)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        if revocation.revoke(period, reason=form.reason.data, by=person):
+            flash(_("The certificate %(code)s was revoked. %(name)s gets an e-mail and sees the reason "
+                    "on their certificates page.", code=period.code, name=owner.name), "success")
+        else:  # another admin revoked it a moment earlier
+            flash(_("This certificate was already revoked."), "info")
+        return redirect(back)
+    return render("lms/certification/revoke.html", form=form, period=period, owner=owner,
+                           status=services.verification_status(period), back=back)

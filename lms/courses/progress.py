@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -49,6 +49,9 @@ class LearnerRecords:
     progress: dict[int, dict[str, ModuleProgress]]  # course id -> module key -> row
     attempts: dict[tuple[int, str], list[AttemptFacts]]  # (course id, kind) -> attempts
     passed_runs: dict[int, list[tuple[str, datetime]]]  # course id -> (scenario key, finished at)
+    # Courses with any recorded activity (a module opened, any attempt, any scenario
+    # run): what "started" means for the status, exactly as the reports' SQL counts it.
+    started: set[int] = field(default_factory=set)
 
     @classmethod
     def load(cls, person_id: int, versions: list[CourseVersion]) -> LearnerRecords:
@@ -65,17 +68,24 @@ class LearnerRecords:
         for row in session.scalars(select(ModuleProgress).where(
                 ModuleProgress.person_id == person_id, ModuleProgress.course_id.in_(course_ids))):
             records.progress[row.course_id][row.module_key] = row
+            records.started.add(row.course_id)
         for course_id, kind, started, submitted, passed in session.execute(
                 select(Attempt.course_id, Attempt.kind, Attempt.started_at, Attempt.submitted_at,
                        Attempt.passed)
                 .where(Attempt.person_id == person_id, Attempt.course_id.in_(course_ids),
                        Attempt.kind != "check")):
             records.attempts[(course_id, kind)].append(AttemptFacts(started, submitted, passed))
-        for course_id, key, finished in session.execute(
-                select(ScenarioRun.course_id, ScenarioRun.scenario_key, ScenarioRun.finished_at)
-                .where(ScenarioRun.person_id == person_id, ScenarioRun.course_id.in_(course_ids),
-                       ScenarioRun.passed.is_(True))):
-            records.passed_runs[course_id].append((key, finished))
+            records.started.add(course_id)
+        records.started.update(session.scalars(
+            select(Attempt.course_id).where(Attempt.person_id == person_id, Attempt.kind == "check",
+                                            Attempt.course_id.in_(course_ids)).distinct()))
+        for course_id, key, finished, passed in session.execute(
+                select(ScenarioRun.course_id, ScenarioRun.scenario_key, ScenarioRun.finished_at,
+                       ScenarioRun.passed)
+                .where(ScenarioRun.person_id == person_id, ScenarioRun.course_id.in_(course_ids))):
+            records.started.add(course_id)
+            if passed:
+                records.passed_runs[course_id].append((key, finished))
         return records
 
     def progress_on(
@@ -103,12 +113,14 @@ class LearnerRecords:
             )
             for m in modules
         ]
-        passed_keys = {key for key, finished in self.passed_runs[version.course_id]
-                       if since is None or (finished is not None and finished >= since)}
+        passed_at: dict[str, datetime] = {}
+        for key, finished in self.passed_runs[version.course_id]:
+            if finished is not None and (since is None or finished >= since):
+                passed_at[key] = min(finished, passed_at.get(key, finished))
         scenarios = [
             ScenarioFacts(key=sc.key, title=sc.title,
                           required=sc.required if scenario_keys is None else sc.key in scenario_keys,
-                          passed=sc.key in passed_keys)
+                          passed=sc.key in passed_at, passed_at=passed_at.get(sc.key))
             for sc in self.scenarios[version.id]
             if scenario_keys is None or sc.key in scenario_keys
         ]

@@ -51,6 +51,7 @@ class ScenarioFacts:
     title: str
     required: bool
     passed: bool
+    passed_at: datetime | None = None  # when the first counted passing run finished
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,9 @@ class CourseProgress:
     steps_done: int
     steps_total: int
     complete: bool
+    # When the last requirement was met (the latest of each step's first counted
+    # completion); None until complete. The repair run dates a late certificate by it.
+    completed_at: datetime | None = None
 
     @property
     def percent(self) -> int:
@@ -157,6 +161,7 @@ def course_progress(
     scen_done = sum(1 for s in required if s.passed)
     total = len(modules) + 1 + len(required)
     steps = done + (1 if gate.passed else 0) + scen_done
+    complete = steps == total
     return CourseProgress(
         modules=states,
         modules_done=done,
@@ -164,5 +169,17 @@ def course_progress(
         scenarios=tuple(scenarios),
         steps_done=steps,
         steps_total=total,
-        complete=steps == total,
+        complete=complete,
+        completed_at=_completed_at(modules, attempts, required, since) if complete else None,
     )
+
+
+def _completed_at(modules: Sequence[ModuleFacts], attempts: Sequence[AttemptFacts],
+                  required: Sequence[ScenarioFacts], since: datetime | None) -> datetime | None:
+    """The moment the last step was met: each step counts from its first counted pass."""
+    moments = [m.passed_at for m in modules]
+    moments.append(min((a.submitted_at for a in attempts
+                        if a.passed and a.submitted_at and _counts(a.started_at, since)), default=None))
+    moments += [s.passed_at for s in required]
+    known = [m for m in moments if m is not None]
+    return max(known) if known else None

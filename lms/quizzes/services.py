@@ -127,33 +127,48 @@ def submit(attempt: Attempt, form: FormData) -> Attempt:
     """Grade and record an attempt once; submitting again returns the recorded result.
 
     The conditional UPDATE (``WHERE submitted_at IS NULL``) makes a double click, the back
-    button or two tabs record exactly one result, even when the requests race.
+    button or two tabs record exactly one result, even when the requests race. When the
+    attempt passes and was the last requirement, the certificate is issued in the same
+    transaction: the result and the certificate are committed together, or neither is
+    (the attempt then stays open and can be submitted again).
     """
+    from lms.certification import services as certification
+
     if attempt.submitted_at is not None:
         return attempt
     responses = responses_from_form(attempt.questions, form)
     results, percent, ok = grade_attempt(attempt, responses)
     now = utcnow()
-    won = session.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-        .values(submitted_at=now, answers=responses, results=results, score=percent, passed=ok)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if won and attempt.kind == "check" and ok:
-        _record_check_pass(attempt, percent, now)
-    session.commit()
+    module = None
+    period = None
+    try:
+        won = session.execute(
+            update(Attempt)
+            .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+            .values(submitted_at=now, answers=responses, results=results, score=percent, passed=ok)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if won and attempt.kind == "check" and ok:
+            module = _record_check_pass(attempt, percent, now)
+        if won and ok:  # any passed requirement may be the last one (a refresher can end on a module)
+            period = certification.certify_if_complete(attempt.person_id, attempt.course_id)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
     session.refresh(attempt)
     if won:
-        signals.attempt_submitted.send(current_app._get_current_object(), attempt=attempt)
-        if ok:  # any passed requirement may be the last one (a refresher can end on a module)
-            from lms.certification.services import on_requirement_met
-
-            on_requirement_met(attempt.person_id, attempt.course_id)
+        app = current_app._get_current_object()
+        if module is not None:
+            signals.module_completed.send(app, person_id=attempt.person_id, module=module)
+        signals.attempt_submitted.send(app, attempt=attempt)
+        if period is not None:
+            certification.announce_issued(period)
     return attempt
 
 
-def _record_check_pass(attempt: Attempt, percent: float, now) -> None:
+def _record_check_pass(attempt: Attempt, percent: float, now) -> Module:
+    """Mark the module complete in this cycle (in the caller's transaction)."""
     module = session.scalar(select(Module).where(Module.version_id == attempt.version_id,
                                                  Module.key == attempt.module_key))
     row = session.scalar(select(ModuleProgress).where(
@@ -166,8 +181,7 @@ def _record_check_pass(attempt: Attempt, percent: float, now) -> None:
     # Passing the check counts as reading the module in this cycle too.
     row.sections_hash, row.read_at, row.passed_at = module.sections_hash, now, now
     row.best_score = max(row.best_score or 0, percent)
-    signals.module_completed.send(current_app._get_current_object(), person_id=attempt.person_id,
-                                  module=module)
+    return module
 
 
 def attempts_of(person_id: int, course_id: int, kind: str) -> list[Attempt]:

@@ -12,8 +12,10 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
+from lms.clock import today
+from lms.domain.assigning import due_date_problem
 from lms.domain.certification import STATUS_LABELS, STATUSES
 from lms.i18n import lazy_gettext as _l
 
@@ -49,4 +51,12 @@ class AssignForm(FlaskForm):
     reason = SelectField(_l("Reason"), choices=[("annual", _l("Annual")), ("onboarding", _l("Onboarding")),
                                                 ("manual", _l("Manual"))], default="annual")
     due_on = DateField(_l("Due date"), validators=[DataRequired()])
+    reassign = BooleanField(_l("Also assign to people who are already certified (a new assignment for "
+                               "their next cycle; their certificate stays valid)"))
+    # The fingerprint of the breakdown the page showed: Confirm assigns only if a fresh
+    # check gives the same one (same people, same outcomes, same settings).
     confirmed = HiddenField(default="")
+
+    def validate_due_on(self, field):
+        if field.data and due_date_problem(field.data, today()):
+            raise ValidationError(_l("The due date is in the past: choose today or a later day."))

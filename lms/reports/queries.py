@@ -24,6 +24,7 @@ from lms.courses.models import Course, CourseVersion, ModuleProgress
 from lms.db import session
 from lms.domain.certification import STATUSES
 from lms.quizzes.models import Attempt
+from lms.scenarios.models import ScenarioRun
 
 SORTS = ("name", "department", "status", "due")
 
@@ -81,9 +82,13 @@ def latest_courses() -> list[tuple[int, str, str]]:
         .order_by(CourseVersion.title)).all())
 
 
-def people_in_scope(scope: Scope, filters: Filters | None = None) -> Select:
-    """SELECT of the people a report covers (active and invited; never erased)."""
-    stmt = select(Person.id).where(Person.status.in_(("active", "invited")))
+REPORTED = ("active", "invited")
+
+
+def people_in_scope(scope: Scope, filters: Filters | None = None,
+                    person_statuses: tuple[str, ...] = REPORTED) -> Select:
+    """SELECT of the people a report covers (active and invited by default; never erased)."""
+    stmt = select(Person.id).where(Person.status.in_(person_statuses))
     if scope.manager_id is not None:
         tree = tree_cte(scope.manager_id)
         stmt = stmt.where(Person.id.in_(select(tree.c.id)))
@@ -100,13 +105,14 @@ def people_in_scope(scope: Scope, filters: Filters | None = None) -> Select:
 
 
 def status_table(scope: Scope, today: date, filters: Filters | None = None,
-                 person_ids: list[int] | None = None):
+                 person_ids: list[int] | None = None, person_statuses: tuple[str, ...] = REPORTED):
     """A subquery with one row per (person in scope, course): status and key dates.
 
-    ``person_ids`` narrows it to a page of people, so the latest-period and
-    latest-assignment aggregates only read those people's rows.
+    ``person_ids`` narrows it to a page of people, so the latest-period aggregate only
+    reads those people's rows. The assignment columns are the open assignment's (at
+    most one per person and course: a unique index).
     """
-    people_stmt = people_in_scope(scope, filters)
+    people_stmt = people_in_scope(scope, filters, person_statuses)
     if person_ids is not None:
         people_stmt = people_stmt.where(Person.id.in_(person_ids))
     people = people_stmt.subquery("people")
@@ -133,15 +139,15 @@ def status_table(scope: Scope, today: date, filters: Filters | None = None,
               .join(latest_seq, and_(latest_seq.c.person_id == cp.person_id,
                                      latest_seq.c.course_id == cp.course_id, latest_seq.c.seq == cp.sequence))
               .subquery("period"))
-    latest_assignment = (select(Assignment.person_id, Assignment.course_id, func.max(Assignment.id).label("aid"))
-                         .where(only(Assignment.person_id))
-                         .group_by(Assignment.person_id, Assignment.course_id).subquery("latest_assignment"))
-    assignment = (select(Assignment.person_id, Assignment.course_id, Assignment.due_on, Assignment.reason)
-                  .join(latest_assignment, latest_assignment.c.aid == Assignment.id).subquery("assignment"))
+    assignment = (select(Assignment.id, Assignment.person_id, Assignment.course_id, Assignment.due_on,
+                         Assignment.reason)
+                  .where(Assignment.closed_on.is_(None), only(Assignment.person_id)).subquery("assignment"))
 
+    # "Started" is any recorded activity on the course, as ``LearnerRecords.started``.
     started = or_(
         exists().where(ModuleProgress.person_id == people.c.id, ModuleProgress.course_id == courses.c.course_id),
         exists().where(Attempt.person_id == people.c.id, Attempt.course_id == courses.c.course_id),
+        exists().where(ScenarioRun.person_id == people.c.id, ScenarioRun.course_id == courses.c.course_id),
     )
     status = case(
         (and_(period.c.person_id.is_not(None), period.c.revoked_on.is_not(None), period.c.revoked_on <= today),
@@ -158,7 +164,7 @@ def status_table(scope: Scope, today: date, filters: Filters | None = None,
         select(
             people.c.id.label("person_id"), courses.c.course_id, courses.c.slug,
             status.label("status"),
-            assignment.c.due_on, assignment.c.reason,
+            assignment.c.id.label("assignment_id"), assignment.c.due_on, assignment.c.reason,
             period.c.certified_on, period.c.valid_until, period.c.version_id,
         )
         .select_from(people)

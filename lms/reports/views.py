@@ -17,16 +17,19 @@ from sqlalchemy.exc import OperationalError
 
 from lms.accounts.access import current_person, roles_required
 from lms.accounts.models import Person
-from lms.accounts.tree import report_ids
+from lms.certification import assignments
 from lms.certification import services as certification
 from lms.certification.models import Assignment, CertificationPeriod, ReminderSent
 from lms.clock import today as clock_today
 from lms.courses.models import Course, CourseVersion
+from lms.courses.services import latest_version_by_slug
 from lms.db import session
+from lms.domain.assigning import OUTCOME_LABELS, OUTCOMES
 from lms.domain.certification import STATUS_COLOURS, STATUS_LABELS, STATUSES
 from lms.i18n import gettext as _
+from lms.i18n import ngettext
 from lms.quizzes.models import Attempt
-from lms.reports import queries
+from lms.reports import queries, reach
 from lms.reports.access import may_view_person, org_scope, team_scope
 from lms.reports.csvexport import stream_csv
 from lms.reports.forms import AssignForm, ReportFilterForm
@@ -167,13 +170,7 @@ def person(person_id: int):
 def _assign_choices(form: AssignForm, viewer: Person) -> None:
     courses = queries.latest_courses()
     form.course.choices = [(slug, title) for _id, slug, title in courses]
-    if viewer.role == "admin":
-        people = session.scalars(select(Person).where(Person.status.in_(("active", "invited")))
-                                 .order_by(Person.name)).all()
-    else:
-        people = session.scalars(select(Person).where(Person.id.in_(report_ids(viewer.id)),
-                                                      Person.status.in_(("active", "invited")))
-                                 .order_by(Person.name)).all()
+    people = reach.assignable_people(viewer)
     form.person.choices = [("", _("Choose a person"))] + [(str(p.id), f"{p.name} <{p.email}>") for p in people]
     departments = sorted({p.department for p in people if p.department})
     form.department.choices = [("", _("Choose a department"))] + [(d, d) for d in departments]
@@ -183,53 +180,52 @@ def _assign_choices(form: AssignForm, viewer: Person) -> None:
     form.manager.choices = [("", _("Choose a manager"))] + [(str(m.id), m.name) for m in managers]
 
 
-def _targets(form: AssignForm, viewer: Person) -> list[int] | None:
-    """The people an assignment reaches, limited to what the viewer may assign."""
-    allowed = None if viewer.role == "admin" else report_ids(viewer.id)
-    target = form.target.data
-    if target == "person":
-        if not form.person.data:
-            form.person.errors.append(_("Choose a person."))
-            return None
-        ids = [int(form.person.data)]
-    elif target == "department":
-        if not form.department.data:
-            form.department.errors.append(_("Choose a department."))
-            return None
-        ids = list(session.scalars(select(Person.id).where(Person.department == form.department.data,
-                                                           Person.status.in_(("active", "invited")))))
-    else:
-        if not form.manager.data:
-            form.manager.errors.append(_("Choose a manager."))
-            return None
-        manager_id = int(form.manager.data)
-        if allowed is not None and manager_id != viewer.id and manager_id not in allowed:
-            abort(404)
-        ids = sorted(report_ids(manager_id))
-    if allowed is not None:
-        ids = [i for i in ids if i in allowed]
-    return ids
+def _target(form: AssignForm) -> reach.Target:
+    """The form's target as values (its select fields only hold ids from their choices)."""
+    def as_id(value: str | None) -> int | None:
+        return int(value) if value and value.isdigit() else None
+
+    return reach.Target(form.target.data, person_id=as_id(form.person.data),
+                        department=form.department.data or None, manager_id=as_id(form.manager.data))
+
+
+def _plan(form: AssignForm, viewer: Person) -> assignments.Plan | None:
+    """What Confirm would do now, or None with a field error when the target is incomplete."""
+    try:
+        ids = reach.people_reached(viewer, _target(form))
+    except reach.TargetProblem as problem:
+        getattr(form, problem.field).errors.append(_(problem.message))
+        return None
+    except reach.OutsideTree:
+        abort(404)
+    version = latest_version_by_slug(form.course.data)  # a valid choice: the course exists
+    return assignments.plan(version.course_id, ids, reason=form.reason.data, due_on=form.due_on.data,
+                            reassign=bool(form.reassign.data))
 
 
 @bp.route("/assign", methods=["GET", "POST"])
 @roles_required("manager", "admin")
 def assign():
+    """Check what an assignment does (the breakdown), then Confirm exactly that."""
     viewer = current_person()
     form = AssignForm()
     _assign_choices(form, viewer)
-    reach = None
-    if form.validate_on_submit():
-        ids = _targets(form, viewer)
-        if ids is not None:
-            if not ids:
-                flash(_("Nobody matches: nothing to assign."), "warning")
-            elif form.confirmed.data == str(len(ids)):
-                course = session.scalar(select(Course).where(Course.slug == form.course.data))
-                count = certification.assign(course.id, ids, reason=form.reason.data, due_on=form.due_on.data,
-                                             by=viewer)
-                flash(_("Assigned to %(n)s people.", n=count), "success")
-                return redirect(url_for(".team"))
-            else:
-                reach = len(ids)
-                form.confirmed.data = str(reach)
-    return render("lms/reports/assign.html", form=form, reach=reach)
+    plan = changed = None
+    if form.validate_on_submit() and (plan := _plan(form, viewer)) is not None:
+        if not plan.outcomes:
+            flash(_("Nobody matches: nothing to assign."), "warning")
+            plan = None
+        elif (form.confirmed.data == plan.fingerprint and not request.form.get("recheck")):
+            done = assignments.carry_out(plan, by=viewer)
+            flash(ngettext("Assigned to %(num)d person.", "Assigned to %(num)d people.", done.assigned)
+                  + (" " + _("%(k)s already assigned or certified were left as they were.",
+                             k=len(done.outcomes) - done.assigned) if len(done.outcomes) > done.assigned
+                     else ""), "success")
+            return redirect(url_for(".team"))
+        else:
+            # Confirm pressed, but a fresh check no longer matches what the page showed.
+            changed = bool(form.confirmed.data) and not request.form.get("recheck")
+            form.confirmed.data = plan.fingerprint
+    people = assignments.people_by_outcome(plan) if plan else {}
+    return render("lms/reports/assign.html", form=form, plan=plan, changed=changed,
+                           people=people, outcomes=OUTCOMES, labels=OUTCOME_LABELS)

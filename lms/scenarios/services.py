@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import signals
+from lms.certification import services as certification
 from lms.courses.models import CourseVersion, Scenario
 from lms.db import session, utcnow
 from lms.domain import scenarios as engine
@@ -146,7 +147,8 @@ def choose(run: ScenarioRun, row: Scenario, node_id: Any, step: Any,
     Raises ``StaleChoice`` when the page was out of date (the run has moved on, is
     finished, or another request won the race) and ``InvalidChoice`` when the node has
     no such choice (forged input). When the choice reaches an end, the run is finished,
-    scored and graded in the same UPDATE.
+    scored and graded in the same UPDATE, and a passed run that completes the course is
+    certified in the same transaction.
     """
     if run.finished_at is not None:
         raise StaleChoice("the run is already finished")
@@ -159,23 +161,29 @@ def choose(run: ScenarioRun, row: Scenario, node_id: Any, step: Any,
     if outcome.finished:
         values.update(finished_at=utcnow(), outcome=outcome.outcome, score=outcome.score,
                       passed=outcome.passed)
-    won = session.execute(
-        update(ScenarioRun)
-        .where(ScenarioRun.id == run.id, ScenarioRun.steps == step,
-               ScenarioRun.finished_at.is_(None))
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    session.commit()
+    period = None
+    try:
+        won = session.execute(
+            update(ScenarioRun)
+            .where(ScenarioRun.id == run.id, ScenarioRun.steps == step,
+                   ScenarioRun.finished_at.is_(None))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if won and outcome.finished and outcome.passed:
+            # A passed run may be the last requirement: the certificate is committed with it.
+            period = certification.certify_if_complete(run.person_id, run.course_id)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
     session.refresh(run)
     if not won:
         raise StaleChoice("another request recorded a choice first")
     if outcome.finished:
         signals.scenario_finished.send(current_app._get_current_object(), run=run)
-        if outcome.passed:
-            from lms.certification.services import on_requirement_met
-
-            on_requirement_met(run.person_id, run.course_id)
+    if period is not None:
+        certification.announce_issued(period)
     return run
 
 

@@ -9,8 +9,10 @@ host's routes are untouched):
 * form fields and JSON strings: none either, except tab, line feed and carriage return
   (browsers send a textarea's line breaks as CR LF).
 
-Anything else is a 400 with a plain message (JSON for the API). Parsing of the values
-themselves (numbers, dates, choices) is each form's job and ends in field errors.
+Anything else is a 400 with a plain message. The JSON API is left to its own validation,
+which refuses control characters per field (a 422 naming the field, as its document
+says). Parsing of the values themselves (numbers, dates, choices) is each form's job and
+ends in field errors.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ def _json_has_control(value: Any) -> bool:
 
 def refuse_control_characters():
     """``before_request``: 400 when the path, query, form or JSON carries control characters."""
+    if (request.blueprint or "").startswith("lms.api"):
+        return  # per-field 422s from the API's own validation
     if _URL_CONTROL.search(request.path):
         abort(400, description="The address contains a control character.")
     for key, value in request.args.items(multi=True):

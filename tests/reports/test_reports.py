@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from lms.accounts.models import Person
@@ -15,31 +12,8 @@ from lms.courses.models import Course
 from lms.db import session
 from lms.domain.certification import AssignmentFacts, PeriodFacts, status_on
 from lms.reports import queries
-from tests.conftest import login
 from tests.helpers import count_queries
-
-TODAY = date(2026, 11, 22)
-
-
-@pytest.fixture
-def org(app, runner, synced):
-    """The demo organisation with its demo history (on the mini course)."""
-    app.config["LMS_TODAY"] = TODAY.isoformat()
-    app.config["LMS_DEMO_COURSE"] = "mini"
-    assert runner.invoke(args=["lms", "demo"]).exit_code == 0
-    with app.app_context():
-        ids = {p.email: p.id for p in session.scalars(select(Person))}
-    return ids
-
-
-def client_for(app, email):
-    c = app.test_client()
-    assert login(c, email, "training-demo").status_code == 302
-    return c
-
-
-def csv_rows(response) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+from tests.reports.conftest import TODAY, client_for, csv_rows
 
 
 def test_team_report_covers_the_whole_tree_and_nobody_else(app, org):
@@ -188,34 +162,3 @@ def test_pagination(app, org, make_person):
     page1 = c.get("/reports/team").get_data(as_text=True)
     page2 = c.get("/reports/team?page=2").get_data(as_text=True)
     assert "Page 1 of 2" in page1 and "Page 2 of 2" in page2
-
-
-def test_assign_page_says_how_many_then_assigns_once(app, org):
-    from tests.conftest import csrf_from
-
-    c = client_for(app, "manager@example.com")
-    page = c.get("/reports/assign").get_data(as_text=True)
-    form = {"csrf_token": csrf_from(page), "course": "mini", "target": "tree",
-            "manager": str(org["lead@example.com"]), "reason": "manual", "due_on": "2027-01-31"}
-    check = c.post("/reports/assign", data=form).get_data(as_text=True)
-    assert "This will assign the course to 2 people." in check
-    confirmed = {**form, "confirmed": "2"}
-    assert c.post("/reports/assign", data=confirmed).status_code == 302
-    assert c.post("/reports/assign", data=confirmed).status_code in (200, 302)  # double click
-    with app.app_context():
-        rows = session.scalars(select(Assignment).where(Assignment.reason == "manual")).all()
-        assert sorted(r.person_id for r in rows) == sorted([org["sami@example.com"], org["tara@example.com"]])
-
-
-def test_manager_cannot_assign_outside_the_tree(app, org):
-    from tests.conftest import csrf_from
-
-    c = client_for(app, "lead@example.com")
-    page = c.get("/reports/assign").get_data(as_text=True)
-    form = {"csrf_token": csrf_from(page), "course": "mini", "target": "person",
-            "person": str(org["finance@example.com"]), "reason": "manual", "due_on": "2027-01-31",
-            "confirmed": "1"}
-    response = c.post("/reports/assign", data=form)
-    assert response.status_code == 200 and "Not a valid choice" in response.get_data(as_text=True)
-    with app.app_context():
-        assert session.scalar(select(Assignment).where(Assignment.reason == "manual")) is None

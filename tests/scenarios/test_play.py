@@ -345,11 +345,11 @@ def test_passing_the_required_scenario_shows_on_the_course_page(client, learner)
     assert "Passed" in scenario_item(text(client.get("/courses/mini/")))
 
 
-def test_on_requirement_met_is_called_only_when_passed(client, learner, monkeypatch):
+def test_certification_is_checked_only_when_passed(client, learner, monkeypatch):
     import lms.certification.services as certification
 
     calls = []
-    monkeypatch.setattr(certification, "on_requirement_met",
+    monkeypatch.setattr(certification, "certify_if_complete",
                         lambda person_id, course_id: calls.append((person_id, course_id)))
     play(client, start(client), [0])
     assert calls == []

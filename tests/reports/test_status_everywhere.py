@@ -1,0 +1,149 @@
+"""One status everywhere: for a table of learner states, the learner's home and course
+page, the manager's team report, its CSV and the API all say the same, and that is what
+``lms.domain.certification.status_on`` says about the same facts.
+
+(Before, at 9 of 13 steps done, home and course page said "Assigned" while the report
+said "In progress": the pages never told the rules that the learner had started.)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from lms.certification.models import Assignment, CertificationPeriod
+from lms.courses.models import Course, CourseVersion, ModuleProgress
+from lms.db import session
+from lms.domain.certification import STATUS_LABELS, AssignmentFacts, PeriodFacts, status_on
+from lms.quizzes.models import Attempt
+from lms.scenarios.models import ScenarioRun
+from tests.conftest import login
+
+T = date(2027, 3, 1)
+D = timedelta
+
+
+def _period(certified, until, window, revoked=None):
+    return (certified, until, window, revoked)
+
+
+# name -> (periods, open assignment (assigned_on, due_on) or None, activity, expected status)
+STATES = {
+    "not-assigned": ([], None, None, "not_assigned"),
+    "started-not-assigned": ([], None, "module", "not_assigned"),
+    "assigned": ([], (T - D(5), T + D(30)), None, "assigned"),
+    "in-progress": ([], (T - D(5), T + D(30)), "module", "in_progress"),
+    "in-progress-by-check": ([], (T - D(5), T + D(30)), "check", "in_progress"),
+    "in-progress-by-scenario": ([], (T - D(5), T + D(30)), "scenario", "in_progress"),
+    "due-today": ([], (T - D(5), T), "module", "in_progress"),
+    "overdue": ([], (T - D(40), T - D(1)), "module", "overdue"),
+    "certified": ([_period(T - D(30), T + D(335), T + D(275))], None, None, "certified"),
+    "renewal-due": ([_period(T - D(320), T + D(45), T - D(15))], None, None, "renewal_due"),
+    "expired": ([_period(T - D(400), T - D(1), T - D(61))], None, None, "expired"),
+    "expired-reassigned": ([_period(T - D(400), T - D(1), T - D(61))], (T - D(1), T + D(20)), "module",
+                           "expired"),
+    "revoked": ([_period(T - D(30), T + D(335), T + D(275), T - D(2))], None, None, "revoked"),
+}
+
+
+@pytest.fixture
+def learners(app, synced, make_person):
+    app.config["LMS_TODAY"] = T.isoformat()
+    boss = make_person("boss@example.com", role="manager")
+    ids = {name: make_person(f"{name}@example.com", manager_id=boss.id).id for name in STATES}
+    with app.app_context():
+        course = session.scalar(select(Course).where(Course.slug == "mini"))
+        version = session.scalar(select(CourseVersion).where(CourseVersion.course_id == course.id))
+        for name, (periods, assignment, activity, _expected) in STATES.items():
+            pid = ids[name]
+            for i, (certified, until, window, revoked) in enumerate(periods):
+                session.add(CertificationPeriod(
+                    person_id=pid, course_id=course.id, version_id=version.id, sequence=i + 1,
+                    kind="initial", certified_on=certified, valid_until=until, window_opens_on=window,
+                    revoked_on=revoked, revoked_reason="Shared a customer's address" if revoked else None,
+                    code=f"TEST-{name}-{i}", details={"course_title": "Mini policy course",
+                                                      "version_label": "v1", "person_name": name}))
+            if assignment:
+                session.add(Assignment(person_id=pid, course_id=course.id, reason="annual",
+                                       assigned_on=assignment[0], due_on=assignment[1]))
+            if activity == "module":
+                session.add(ModuleProgress(person_id=pid, course_id=course.id, module_key="basics",
+                                           sections_hash="old"))
+            elif activity == "check":
+                session.add(Attempt(person_id=pid, course_id=course.id, version_id=version.id, kind="check",
+                                    module_key="basics", seed="s", pass_mark=80, questions=[]))
+            elif activity == "scenario":
+                session.add(ScenarioRun(person_id=pid, course_id=course.id, version_id=version.id,
+                                        scenario_key="complaint", path=[], steps=0))
+        session.commit()
+    return ids
+
+
+WORD = r'<span class="status status-[a-z]+">([^<]+)</span>'
+
+
+def home_word(client) -> str:
+    html = client.get("/").get_data(as_text=True)
+    card = html[html.index('<li class="card">'):]
+    return re.search(WORD, card).group(1)
+
+
+def course_word(client) -> str:
+    html = client.get("/courses/mini/").get_data(as_text=True)
+    return re.search(r"Status:\s*" + WORD, html).group(1)
+
+
+def report_words(client) -> dict[str, str]:
+    html = client.get("/reports/team?course=mini&per_page=100").get_data(as_text=True)
+    rows = re.findall(r'<span class="meta">([^<]+@example\.com)</span></th>.*?' + WORD, html, re.S)
+    return dict(rows)
+
+
+def csv_statuses(client) -> dict[str, str]:
+    text = client.get("/reports/team.csv?course=mini").get_data(as_text=True)
+    return {r["person_email"]: r["status"] for r in csv.DictReader(io.StringIO(text))}
+
+
+def api_statuses(app) -> dict[str, str]:
+    from lms.api.auth import create_token
+
+    with app.app_context():
+        _, token = create_token("status check")
+    data = app.test_client().get("/api/v1/completions?course=mini&per_page=100",
+                                 headers={"Authorization": f"Bearer {token}"}).get_json()["data"]
+    return {r["email"]: r["status"] for r in data}
+
+
+def test_every_page_and_export_agrees_on_every_state(app, learners):
+    boss = app.test_client()
+    login(boss, "boss@example.com")
+    report, exported, api = report_words(boss), csv_statuses(boss), api_statuses(app)
+    for name, (periods, assignment, activity, expected) in STATES.items():
+        email = f"{name}@example.com"
+        facts = [PeriodFacts(*p) for p in periods]
+        rules = status_on(T, facts, AssignmentFacts(*assignment, started=activity is not None)
+                          if assignment else None)
+        learner = app.test_client()
+        login(learner, email)
+        seen = {"rules": rules, "home": home_word(learner), "course page": course_word(learner),
+                "team report": report[email], "csv": exported[email], "api": api[email]}
+        label = STATUS_LABELS[expected]
+        assert seen == {"rules": expected, "home": label, "course page": label, "team report": label,
+                        "csv": expected, "api": expected}, name
+
+
+def test_revoked_and_expired_are_told_apart_on_the_learners_pages(app, learners):
+    revoked, expired = app.test_client(), app.test_client()
+    login(revoked, "revoked@example.com")
+    login(expired, "expired@example.com")
+    for page in ("/", "/courses/mini/"):
+        text = revoked.get(page).get_data(as_text=True)
+        assert "Your certificate was revoked on 2027-02-27." in text, page
+        assert "Reason: Shared a customer&#39;s address" in text, page
+        other = expired.get(page).get_data(as_text=True)
+        assert "was valid until 2027-02-28 and has expired" in other and "revoked" not in other.lower(), page
