@@ -27,7 +27,7 @@ def test_revoke_then_the_learner_sees_it_and_the_pdf_is_not_valid(page, browser,
     # The learner's certificate is valid and downloadable before.
     learner = new_page(browser)
     sign_in(learner, live_server, "chidi@example.com")
-    learner.get_by_role("navigation", name="Main").get_by_role("link", name="My certificates").click()
+    learner.get_by_role("navigation", name="Training").get_by_role("link", name="My certificates").click()
     download_link = learner.get_by_role("link", name="Download PDF")
     expect(download_link).to_have_count(1)
     pdf_url = live_server + download_link.get_attribute("href")
@@ -58,7 +58,7 @@ def test_revoke_then_the_learner_sees_it_and_the_pdf_is_not_valid(page, browser,
     expect(card.get_by_text("Your certificate was revoked on")).to_be_visible()
     expect(card.get_by_text(f"Reason: {REASON}")).to_be_visible()
     expect(card.get_by_text("expired")).to_have_count(0)
-    learner.get_by_role("navigation", name="Main").get_by_role("link", name="My certificates").click()
+    learner.get_by_role("navigation", name="Training").get_by_role("link", name="My certificates").click()
     expect(learner.get_by_text(REASON)).to_be_visible()
     expect(learner.get_by_role("link", name="Download PDF")).to_have_count(0)
     expect(learner.get_by_text("No longer valid: it cannot be downloaded.")).to_be_visible()
