@@ -19,7 +19,8 @@ from lms.courses import yamlfile
 from lms.domain.certification import validate_rules
 from lms.domain.problems import Problem
 from lms.domain.questions import validate_question_list
-from lms.domain.scenarios import validate_scenario
+from lms.domain.scenario_outcomes import outcome_problems
+from lms.domain.scenarios import best_path_score, parse_scenario, validate_scenario
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SECTION_HEADING = re.compile(r"^##(?!#)\s*(?P<title>.*?)\s*(?:\{#(?P<key>[^}]*)\})?\s*$")
@@ -375,6 +376,8 @@ def load_course(folder: Path) -> tuple[CourseSource | None, list[CourseProblem]]
         scenario_keys[key] = i
         required = _check_bool(r, cy, ref, "required", True)
         pass_mark = _check_int(r, cy, ref, "pass_mark", 0, 100, None)
+        if pass_mark is not None and pass_mark != raw.get("pass_mark"):
+            _check_scenario_mark(r, ref["file"], raw, pass_mark, where("scenarios", i, "pass_mark"))
         scenarios.append(ScenarioSource(
             key, raw["title"], raw.get("summary", ""), required,
             pass_mark if pass_mark is not None else raw.get("pass_mark", 70), raw,
@@ -409,6 +412,19 @@ def load_course(folder: Path) -> tuple[CourseSource | None, list[CourseProblem]]
     )
     course.content_hash = content_hash(r.files)
     return course, []
+
+
+def _check_scenario_mark(r: _Reader, rel: str, raw: Any, mark: int, at: tuple[str, int]) -> None:
+    """The checks that depend on the pass mark, again with the mark course.yaml sets."""
+    scenario = parse_scenario(raw)
+    best = best_path_score(scenario)
+    if best < mark:
+        r.add(*at, f"pass_mark {mark} cannot be reached in {scenario.id!r}: the best run scores {best}")
+        return
+    r.add_problems(rel, raw, [
+        Problem(p.path, f"{p.message} (with the pass mark {mark} set in course.yaml)")
+        for p in outcome_problems(scenario, mark)
+    ])
 
 
 def content_hash(files: dict[str, bytes]) -> str:
