@@ -31,8 +31,8 @@ CHECKS: dict[str, str] = {
     "all-correct": "a multiple-choice question where every choice is correct",
     "matching-distractor": "a matching question without distractors",
     "section-coverage": "a policy section with fewer than 2 final-pool questions",
-    "fact-coverage": "a fact with fewer than 2 final-pool questions, or a final-pool question "
-                     "that names no facts",
+    "fact-coverage": "a fact with fewer than 2 final-pool questions",
+    "fact-tags": "a final-pool question that names no facts (when the course lists facts)",
     "reading-time": "the first pass, the refresher, or a refresher redoing one module, over "
                     "the time goal",
     "scenario-strategy": "always picking the first, last or longest choice passes a scenario",

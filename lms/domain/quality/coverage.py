@@ -42,7 +42,7 @@ def check_coverage(course: CourseQuality) -> list[Finding]:
     ]
     if course.facts:
         findings += [
-            Finding("fact-coverage", f.source, (i,),
+            Finding("fact-tags", f.source, (i,),
                     f"{q.get('id')}: says no `facts:`; name the facts this final-pool question "
                     f"tests so coverage can be proved")
             for f, i, q in final
