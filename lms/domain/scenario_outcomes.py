@@ -5,7 +5,8 @@ A scenario's ends are labelled ``good``, ``acceptable`` or ``poor`` and the run 
 learner who reached a "poor" ending must not have passed, one who reached a "good"
 ending must not have failed, and no run to a worse ending may outscore a run to a better
 one (in ``sum`` mode a late disaster after good early choices can otherwise beat a slow
-recovery). :func:`outcome_problems` finds every contradiction, naming a run that shows it.
+recovery). :func:`outcome_problems` finds every contradiction, naming a run that shows it;
+:func:`whole_scenario_problems` is what ``validate_scenario`` runs on a parsed scenario.
 
 :func:`play_strategy` plays a fixed strategy ("always the first choice", "always the
 longest", ...) so the course-quality linter can show whether a scenario can be passed
@@ -19,7 +20,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from lms.domain.problems import Problem
-from lms.domain.scenarios import SCORING_MODES, Node, Scenario, Step
+from lms.domain.scenarios import (
+    SCORING_MODES,
+    Node,
+    Scenario,
+    Step,
+    best_path_score,
+    max_sum,
+)
 
 #: Outcome labels from worst to best.
 OUTCOME_RANK: Mapping[str, int] = {"poor": 0, "acceptable": 1, "good": 2}
@@ -167,6 +175,20 @@ def outcome_problems(scenario: Scenario, pass_mark: int) -> list[Problem]:
                   f"score as little as {b.low} ({describe_path(b.low_path)}): a worse ending "
                   f"must never outscore a better one")
     return problems
+
+
+def whole_scenario_problems(scenario: Scenario) -> list[Problem]:
+    """The checks ``validate_scenario`` runs once the scenario parses, in this order:
+    ``sum`` scoring needs a path with a positive sum, the pass mark must be reachable,
+    and the ends' labels must agree with the scores (:func:`outcome_problems`)."""
+    if scenario.scoring == "sum" and max_sum(scenario) == 0:
+        return [Problem(("scoring",), "scoring 'sum' needs a choice with a positive score on "
+                                      "some path (every path scores 0)")]
+    best = best_path_score(scenario)
+    if best < scenario.pass_mark:
+        return [Problem(("pass_mark",), f"pass_mark {scenario.pass_mark} cannot be reached: "
+                                        f"the best run scores {best}")]
+    return outcome_problems(scenario, scenario.pass_mark)
 
 
 # --------------------------------------------------------------------------- strategies

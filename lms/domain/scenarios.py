@@ -687,7 +687,10 @@ def validate_scenario(raw: Any, section_ids: Collection[str]) -> list[Problem]:
     problems += _graph_problems(succ, ends, ids, start, allow_cycles)
     if problems:
         return problems
-    return _whole_scenario_problems(parse_scenario(raw))
+    # Imported here: the checks on a parsed scenario's scores build on this module's model.
+    from lms.domain.scenario_outcomes import whole_scenario_problems
+
+    return whole_scenario_problems(parse_scenario(raw))
 
 
 def _graph_problems(
@@ -738,32 +741,6 @@ def _graph_problems(
                     )
                 )
     return problems
-
-
-def _whole_scenario_problems(scenario: Scenario) -> list[Problem]:
-    problems: list[Problem] = []
-    if scenario.scoring == "sum" and max_sum(scenario) == 0:
-        problems.append(
-            Problem(
-                ("scoring",),
-                "scoring 'sum' needs a choice with a positive "
-                "score on some path (every path scores 0)",
-            )
-        )
-        return problems
-    best = best_path_score(scenario)
-    if best < scenario.pass_mark:
-        problems.append(
-            Problem(
-                ("pass_mark",),
-                f"pass_mark {scenario.pass_mark} cannot be reached: the best run scores {best}",
-            )
-        )
-        return problems
-    # Imported here: scenario_outcomes builds on this module's model.
-    from lms.domain.scenario_outcomes import outcome_problems
-
-    return outcome_problems(scenario, scenario.pass_mark)
 
 
 def parse_scenario(raw: Mapping[str, Any]) -> Scenario:
