@@ -9,10 +9,11 @@ all show the same figures. Every estimate is reading time plus a fixed time per 
   are non-fiction read with some care, and some learners read in a second language, so
   we round down rather than up.
 * **Questions:** :data:`SECONDS_PER_QUESTION` each, whatever the question. A question in
-  our courses is about 45 words (prompt and choices), 12 seconds at that rate; choosing
-  and clicking takes a few more, and a knowledge check shows a sentence or two of
-  feedback per question. 25 seconds covers the three; one figure for every question
-  keeps "how long is the check" a matter of how many questions it asks.
+  the shipped course is about 48 words (prompt and choices), 13 seconds at that rate;
+  choosing and clicking takes a few more, and a knowledge check shows a sentence or two
+  of feedback per question (about 24 words, 6 seconds). 25 seconds covers the three; one
+  figure for every question keeps "how long is the check" a matter of how many questions
+  it asks.
 * **Scenario decisions:** :data:`SECONDS_PER_DECISION` each on top of the words read,
   to weigh the choices. A scenario's words are those along a run: each situation, all
   its choices, the feedback on the choice taken, the ending and its debrief. A scenario
