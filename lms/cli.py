@@ -184,8 +184,17 @@ def example_course_cmd(destination):
 
 @lms_cli.command("check-courses")
 @click.argument("directory", required=False)
-def check_courses_cmd(directory):
-    """Check course folders; print each problem as path:line: message."""
+@click.option("--quality", is_flag=True,
+              help="Also run the course-quality linter: every finding is printed and fails the check.")
+def check_courses_cmd(directory, quality):
+    """Check course folders; print each problem as path:line: message.
+
+    Any problem exits 1. The most important quality findings (coverage, matching without
+    distractors, scenarios passed by a fixed strategy) are printed as warnings and never
+    change the exit code. With --quality every finding is printed, with the estimated
+    minutes and the scenario strategy scores, and any finding exits 1.
+    """
+    from lms.courses.quality import course_warnings, quality_findings, summary_lines
     from lms.courses.source import check_courses
 
     courses, problems = check_courses(_courses_dir(directory))
@@ -194,10 +203,25 @@ def check_courses_cmd(directory):
     if problems:
         click.echo(f"{len(problems)} problem(s) found.", err=True)
         sys.exit(1)
+    findings = 0
     for course in courses:
         click.echo(f"{course.slug}: ok ({len(course.sections)} sections, {len(course.modules)} modules, "
                    f"{sum(len(m.questions) for m in course.modules) + len(course.pool)} questions, "
                    f"{len(course.scenarios)} scenarios)")
+        if quality:
+            for line in summary_lines(course):
+                click.echo(line)
+            found = quality_findings(course)
+            for finding in found:
+                click.echo(str(finding), err=True)
+            findings += len(found)
+        else:
+            for finding in course_warnings(course):
+                click.echo(f"warning: {finding}", err=True)
+    if quality:
+        click.echo(f"{findings} quality finding(s)." if findings else "No quality findings.", err=bool(findings))
+        if findings:
+            sys.exit(1)
 
 
 @lms_cli.command("sync-courses")

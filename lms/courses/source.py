@@ -18,21 +18,24 @@ from typing import Any
 from flask import current_app, has_app_context
 
 from lms.courses import yamlfile
+from lms.courses.policy import SLUG, SectionSource, parse_policy
 from lms.domain.certification import validate_rules
+from lms.domain.facts import Fact, parse_facts, validate_facts, validate_question_facts
 from lms.domain.problems import MAX_MESSAGE, Problem
 from lms.domain.questions import validate_question_list
-from lms.domain.scenarios import validate_scenario
+from lms.domain.scenario_outcomes import outcome_problems
+from lms.domain.scenarios import best_path_score, parse_scenario, validate_scenario
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-SECTION_HEADING = re.compile(r"^##(?!#)\s*(?P<title>.*?)\s*(?:\{#(?P<key>[^}]*)\})?\s*$")
-POLICY_TITLE = re.compile(r"^#(?!#)\s*(?P<title>.+?)\s*$")
+__all__ = ["CourseProblem", "CourseSource", "ModuleSource", "ScenarioSource", "SectionSource",
+           "check_courses", "display_path", "find_course_folders", "load_course", "parse_policy"]
+
 # An unquoted prose value with " #" in it: YAML silently cuts the text at the "#".
 PROSE_WITH_COMMENT = re.compile(
     r"^\s*(?:-\s+)?(?:text|prompt|feedback|debrief|summary|title|left|right):\s+[^\s\"'|>].*?\s#")
 
 COURSE_KEYS = {
     "id", "title", "summary", "policy", "review_on_change", "review_due_days",
-    "modules", "assessment", "scenarios", "certification",
+    "modules", "assessment", "scenarios", "certification", "facts", "time_budget",
 }
 MODULE_KEYS = {"id", "title", "file", "sections", "questions", "pass_mark"}
 ASSESSMENT_KEYS = {"questions", "draw", "pass_mark", "max_attempts", "cooldown_minutes", "reveal_answers"}
@@ -56,14 +59,6 @@ class CourseProblem:
 
 
 @dataclass
-class SectionSource:
-    key: str
-    title: str
-    body_md: str
-    line: int
-
-
-@dataclass
 class ModuleSource:
     key: str
     title: str
@@ -71,6 +66,8 @@ class ModuleSource:
     section_keys: list[str]
     pass_mark: int
     questions: list[dict]
+    file: str = ""            # the lesson and the check, relative to the course folder
+    questions_file: str = ""
 
 
 @dataclass
@@ -81,6 +78,7 @@ class ScenarioSource:
     required: bool
     pass_mark: int
     data: dict
+    file: str = ""
 
 
 @dataclass
@@ -99,6 +97,20 @@ class CourseSource:
     scenarios: list[ScenarioSource]
     settings: dict[str, Any]
     content_hash: str = ""
+    facts: list[Fact] = field(default_factory=list)
+    pool_file: str = ""
+    policy_file: str = "policy.md"
+    time_budget: dict[str, int] = field(default_factory=dict)  # as written; see lms.courses.quality
+    raw: Any = field(default=None, repr=False)  # course.yaml as loaded, with its line numbers
+
+
+def display_path(folder: Path, rel: str) -> str:
+    """How problems name a course file: relative to the working directory when possible."""
+    path = Path(folder) / rel
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # different drive on Windows
+        return str(path)
 
 
 @dataclass
@@ -110,11 +122,7 @@ class _Reader:
     files: dict[str, bytes] = field(default_factory=dict)
 
     def display(self, rel: str) -> str:
-        path = self.folder / rel
-        try:
-            return os.path.relpath(path)
-        except ValueError:  # different drive on Windows
-            return str(path)
+        return display_path(self.folder, rel)
 
     def add(self, rel: str, line: int, message: str) -> None:
         if len(message) > MAX_MESSAGE:  # never echo a whole (huge) value
@@ -168,54 +176,6 @@ def find_course_folders(root: Path) -> list[Path]:
     if (root / "course.yaml").is_file():
         return [root]
     return sorted(p.parent for p in root.glob("*/course.yaml"))
-
-
-def parse_policy(text: str) -> tuple[str, str, list[SectionSource], list[tuple[int, str]]]:
-    """Split policy Markdown into (title, preamble, sections, problems as (line, message))."""
-    title, preamble_lines, sections, problems = "", [], [], []
-    current: SectionSource | None = None
-    body: list[str] = []
-    in_fence = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-        heading = None if in_fence else SECTION_HEADING.match(line)
-        if heading:
-            if current is not None:
-                current.body_md = "\n".join(body).strip()
-                sections.append(current)
-            key = heading["key"]
-            if key is None:
-                problems.append((number, "section heading has no stable id: add {#section-id}"))
-                key = f"__line{number}"
-            elif not SLUG.match(key):
-                problems.append((number, f"section id {key!r} must be lower-case letters, digits and dashes"))
-            if not heading["title"]:
-                problems.append((number, "section heading has no title"))
-            current, body = SectionSource(key, heading["title"], "", number), []
-            continue
-        top = None if in_fence or title else POLICY_TITLE.match(line)
-        if current is None and top:
-            title = top["title"]
-        elif current is None:
-            preamble_lines.append(line)
-        else:
-            body.append(line)
-    if current is not None:
-        current.body_md = "\n".join(body).strip()
-        sections.append(current)
-    if not title:
-        problems.append((1, "the policy has no '# Title' heading"))
-    if not sections:
-        problems.append((1, "the policy has no '## Section {#id}' sections"))
-    seen: dict[str, int] = {}
-    for s in sections:
-        if s.key in seen:
-            problems.append((s.line, f"duplicate section id {s.key!r} (first on line {seen[s.key]})"))
-        seen.setdefault(s.key, s.line)
-        if not s.body_md:
-            problems.append((s.line, f"section {s.key!r} is empty"))
-    return title, "\n".join(preamble_lines).strip(), sections, problems
 
 
 def _check_int(r: _Reader, rel: str, data: dict, key: str, low: int, high: int | None,
@@ -314,6 +274,7 @@ def load_course(folder: Path) -> tuple[CourseSource | None, list[CourseProblem]]
             for line, message in policy_problems:
                 r.add(policy_rel, line, message)
     section_keys = {s.key for s in sections}
+    facts, fact_ids = _load_facts(r, cy, data, section_keys if sections else None)
 
     seen_questions: set[str] = set()
 
@@ -325,6 +286,9 @@ def load_course(folder: Path) -> tuple[CourseSource | None, list[CourseProblem]]
         if items is None:
             return []
         problems = validate_question_list(items, section_keys, seen_ids=seen_questions)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict):
+                problems += [p.under(index) for p in validate_question_facts(item, fact_ids)]
         r.add_problems(rel, items, problems)
         return items if isinstance(items, list) else []
 
@@ -367,7 +331,8 @@ def load_course(folder: Path) -> tuple[CourseSource | None, list[CourseProblem]]
         questions = load_questions(m.get("questions"), ("modules", i)) if "questions" in m else []
         if "questions" not in m:
             r.add(*where("modules", i), f"module {key!r} has no knowledge check (questions:)")
-        modules.append(ModuleSource(key, title, body, [str(k) for k in keys], pass_mark or 0, questions))
+        modules.append(ModuleSource(key, title, body, [str(k) for k in keys], pass_mark or 0, questions,
+                                    file=str(m.get("file", "")), questions_file=str(m.get("questions", ""))))
 
     # Final assessment.
     assessment = data.get("assessment")
@@ -419,9 +384,11 @@ def load_course(folder: Path) -> tuple[CourseSource | None, list[CourseProblem]]
         scenario_keys[key] = i
         required = _check_bool(r, cy, ref, "required", True)
         pass_mark = _check_int(r, cy, ref, "pass_mark", 0, 100, None)
+        if pass_mark is not None and pass_mark != raw.get("pass_mark"):
+            _check_scenario_mark(r, ref["file"], raw, pass_mark, where("scenarios", i, "pass_mark"))
         scenarios.append(ScenarioSource(
             key, raw["title"], raw.get("summary", ""), required,
-            pass_mark if pass_mark is not None else raw.get("pass_mark", 70), raw,
+            pass_mark if pass_mark is not None else raw.get("pass_mark", 70), raw, file=ref["file"],
         ))
 
     # Certification.
@@ -440,6 +407,13 @@ def load_course(folder: Path) -> tuple[CourseSource | None, list[CourseProblem]]
         if isinstance(r_draw, int) and a_draw and r_draw >= a_draw:
             r.add(*where("certification", "refresher", "draw"),
                   f"the refresher draws {r_draw} questions; it must draw fewer than the assessment ({a_draw})")
+    budget = data.get("time_budget")
+    if budget is not None and not isinstance(budget, dict):
+        r.add(*where("time_budget"), "time_budget must be a mapping with first_pass and refresher minutes")
+    elif budget is not None:
+        _unknown_keys(r, cy, budget, {"first_pass", "refresher"}, "time_budget")
+        for key in ("first_pass", "refresher"):
+            _check_int(r, cy, budget, key, 1, None, None)
     settings["certification"] = yamlfile.plain(cert)
     settings["review_on_change"] = _check_bool(r, cy, data, "review_on_change", True)
     settings["review_due_days"] = _check_int(r, cy, data, "review_due_days", 1, None, 30)
@@ -449,10 +423,40 @@ def load_course(folder: Path) -> tuple[CourseSource | None, list[CourseProblem]]
     course = CourseSource(
         folder=r.folder, slug=slug, title=data["title"].strip(), summary=summary.strip(),
         policy_title=policy_title, preamble_md=preamble, sections=sections, modules=modules,
-        pool=pool, scenarios=scenarios, settings=settings,
+        pool=pool, scenarios=scenarios, settings=settings, facts=facts,
+        pool_file=str(assessment.get("questions", "")), policy_file=policy_rel,
+        time_budget=yamlfile.plain(data.get("time_budget") or {}), raw=data,
     )
     course.content_hash = content_hash(r.files)
     return course, []
+
+
+def _load_facts(r: _Reader, cy: str, data: dict, section_keys: set[str] | None
+                ) -> tuple[list[Fact], set[str]]:
+    """The course's facts, and the ids questions may name (bad entries left out).
+
+    ``section_keys`` is None when the policy could not be read: its problems say enough.
+    """
+    raw = data.get("facts")
+    problems = validate_facts(raw, section_keys) if section_keys is not None else []
+    r.add_problems(cy, data, [p.under("facts") for p in problems])
+    if not isinstance(raw, list):
+        return [], set()
+    ids = {f["id"] for f in raw if isinstance(f, dict) and isinstance(f.get("id"), str)}
+    return (parse_facts(raw) if not problems and section_keys is not None else []), ids
+
+
+def _check_scenario_mark(r: _Reader, rel: str, raw: Any, mark: int, at: tuple[str, int]) -> None:
+    """The checks that depend on the pass mark, again with the mark course.yaml sets."""
+    scenario = parse_scenario(raw)
+    best = best_path_score(scenario)
+    if best < mark:
+        r.add(*at, f"pass_mark {mark} cannot be reached in {scenario.id!r}: the best run scores {best}")
+        return
+    r.add_problems(rel, raw, [
+        Problem(p.path, f"{p.message} (with the pass mark {mark} set in course.yaml)")
+        for p in outcome_problems(scenario, mark)
+    ])
 
 
 def content_hash(files: dict[str, bytes]) -> str:

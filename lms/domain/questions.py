@@ -37,12 +37,15 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from lms.domain.matching import matched_one_to_one, validate_distractors
 from lms.domain.problems import PathPart, Problem
 
 # --------------------------------------------------------------------------- constants
 
 #: Keys every question has, whatever its type.
-COMMON_KEYS: frozenset[str] = frozenset({"id", "type", "section", "prompt", "feedback"})
+#: ``facts`` (ids of the course's facts the question tests) is checked by the course loader
+#: against ``course.yaml`` (see :mod:`lms.domain.facts`); grading never looks at it.
+COMMON_KEYS: frozenset[str] = frozenset({"id", "type", "section", "prompt", "feedback", "facts"})
 
 #: How a multiple-choice question is scored (``scoring:`` in the file).
 ALL_OR_NOTHING = "all_or_nothing"
@@ -88,7 +91,8 @@ class Question:
     """A parsed, valid question.
 
     ``choices`` is used by ``single`` and ``multiple``; ``answer`` (a bool) by
-    ``true_false``; ``pairs`` by ``matching``. ``scoring`` is the file's value for
+    ``true_false``; ``pairs`` and ``distractors`` (answers that match no item) by
+    ``matching``. ``scoring`` is the file's value for
     ``multiple``; the other types have a fixed mode (``partial`` for matching, where
     each pair counts, ``all_or_nothing`` for the rest) so that every shown question
     says how it was scored.
@@ -103,6 +107,7 @@ class Question:
     answer: bool | None = None
     pairs: tuple[Pair, ...] = ()
     scoring: str = ALL_OR_NOTHING
+    distractors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -389,9 +394,10 @@ class SingleChoice(_ChoiceQuestionType):
 class MultipleChoice(_ChoiceQuestionType):
     """``multiple``: one or more correct choices; the response is a collection of ids.
 
-    ``all_or_nothing`` scores 1 only for exactly the correct set. ``partial`` scores
-    ``(right picks - wrong picks) / correct choices``, floored at 0, so picking every
-    choice is never better than picking none when there are wrong ones.
+    ``all_or_nothing`` scores 1 only for exactly the correct set. ``partial`` uses
+    Moodle's fractions: each right pick is worth ``+1/R`` and each wrong pick ``-1/W``
+    (``R`` right and ``W`` wrong choices), the total floored at 0. Picking every choice
+    therefore scores exactly 0, the same as picking none, whatever R and W are.
     """
 
     id = "multiple"
@@ -441,9 +447,10 @@ class MultipleChoice(_ChoiceQuestionType):
         right = sum(1 for n in notes if n.picked and n.correct)
         wrong = sum(1 for n in notes if n.picked and not n.correct)
         if shown.get("scoring") == PARTIAL:
-            # max(1, ...) only guards a shown dict with no correct choice, which
-            # validation rules out; grading must not raise even then.
-            score = max(0.0, (right - wrong) / max(1, len(correct_ids)))
+            # max(1, ...) only guards a shown dict with no correct (or no wrong) choice;
+            # validation rules out the first, and with no wrong choice nothing is lost.
+            wrong_ids = len(notes) - len(correct_ids)
+            score = max(0.0, right / max(1, len(correct_ids)) - wrong / max(1, wrong_ids))
         else:
             score = 1.0 if picked and set(picked) == correct_ids else 0.0
         return _make_grade(score, picked, notes)
@@ -489,14 +496,15 @@ class TrueFalse(QuestionType):
 class Matching(QuestionType):
     """``matching``: match each left item to a right item.
 
-    Shown as the pairs with their lefts in shuffled order plus the right texts shuffled
-    separately as ``options``. The response maps pair ids to right texts; the score is
-    the fraction of pairs matched correctly. A pair left out (or mapped to None) is
-    simply unanswered.
+    Shown as the pairs with their lefts in shuffled order plus the right texts and the
+    optional ``distractors`` shuffled together as ``options``. The response maps pair
+    ids to option texts; the score is the fraction of pairs matched correctly, one to
+    one: an option given to two pairs counts for neither (see :mod:`lms.domain.matching`).
+    A pair left out (or mapped to None) is simply unanswered.
     """
 
     id = "matching"
-    keys = frozenset({"pairs"})
+    keys = frozenset({"pairs", "distractors"})
 
     def validate(self, raw: Mapping) -> list[Problem]:
         pairs = raw.get("pairs")
@@ -531,19 +539,21 @@ class Matching(QuestionType):
                 else:
                     seen[side][key] = i
             problems += _unknown_keys(pair, _PAIR_KEYS, path)
-        return problems
+        rights = [p.get("right") for p in pairs if isinstance(p, Mapping)]
+        return problems + validate_distractors(raw.get("distractors"), rights)
 
     def parse(self, raw: Mapping) -> Question:
         pairs = tuple(
             Pair(id=f"p{i}", left=_clean(p["left"]), right=_clean(p["right"]))
             for i, p in enumerate(raw["pairs"], start=1)
         )
-        return Question(**_base_fields(raw), pairs=pairs, scoring=PARTIAL)
+        distractors = tuple(_clean(d) for d in raw.get("distractors") or ())
+        return Question(**_base_fields(raw), pairs=pairs, scoring=PARTIAL, distractors=distractors)
 
     def present(self, question: Question, rng: random.Random) -> dict[str, Any]:
         pairs = [{"id": p.id, "left": p.left, "right": p.right} for p in question.pairs]
         rng.shuffle(pairs)
-        options = [p.right for p in question.pairs]
+        options = [p.right for p in question.pairs] + list(question.distractors)
         rng.shuffle(options)
         return {**_shown_base(question), "pairs": pairs, "options": options}
 
@@ -567,12 +577,13 @@ class Matching(QuestionType):
 
     def grade(self, shown: Mapping, response: object) -> Grade:
         answers = self._answers(shown, response) or {}
+        right = matched_one_to_one(shown["pairs"], answers)
         notes = [
             ChoiceNote(
                 id=p["id"],
                 text=p["left"],
                 picked=p["id"] in answers,
-                correct=answers.get(p["id"]) == p["right"],
+                correct=right[p["id"]],
                 feedback=None,
             )
             for p in shown["pairs"]
@@ -736,6 +747,7 @@ def question_to_dict(question: Question) -> dict[str, Any]:
         "answer": question.answer,
         "pairs": [{"id": p.id, "left": p.left, "right": p.right} for p in question.pairs],
         "scoring": question.scoring,
+        "distractors": list(question.distractors),
     }
 
 
@@ -766,6 +778,7 @@ def question_from_dict(data: Mapping) -> Question:
                 Pair(id=p["id"], left=p["left"], right=p["right"]) for p in data.get("pairs") or ()
             ),
             scoring=data.get("scoring", ALL_OR_NOTHING),
+            distractors=tuple(data.get("distractors") or ()),
         )
     except (KeyError, TypeError) as exc:
         raise ValueError(f"not a stored question: {exc!r}") from exc

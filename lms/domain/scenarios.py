@@ -192,7 +192,8 @@ class ScoringMode:
     ``score(scenario, path, current)`` scores a replayed path whose current node is
     ``current``; ``best(scenario)`` is the best score any run can get. ``allows_cycles``
     False makes validation reject the mode with ``allow_cycles: true``;
-    ``needs_end_scores`` makes ``score`` required on end nodes.
+    ``needs_end_scores`` makes ``score`` required on end nodes, and without it a
+    ``score`` on an end node is refused (it would be ignored).
     """
 
     id: str
@@ -407,8 +408,18 @@ def _validate_end_node(raw: Mapping[str, Any], ctx: NodeContext) -> list[Problem
             Problem(("end",), f"'end' must be one of {', '.join(OUTCOMES)}, not {raw.get('end')!r}")
         )
     mode = SCORING_MODES.get(ctx.scoring) if ctx.scoring is not None else None
-    required = mode is not None and mode.needs_end_scores
-    problems += _int_range(raw, "score", 0, MAX_END_SCORE, required=required)
+    if mode is not None and not mode.needs_end_scores and "score" in raw:
+        # A score the mode never reads would be silently ignored: refuse it instead.
+        problems.append(
+            Problem(
+                ("score",),
+                f"end scores are not used with scoring {mode.id!r} ({mode.description}): "
+                f"remove `score`, or use `scoring: end`",
+            )
+        )
+    else:
+        required = mode is not None and mode.needs_end_scores
+        problems += _int_range(raw, "score", 0, MAX_END_SCORE, required=required)
     problems += _require_text(raw, "text")
     problems += _optional_text(raw, "debrief")
     return problems
@@ -531,7 +542,9 @@ def validate_scenario(raw: Any, section_ids: Collection[str]) -> list[Problem]:
     run when every node has a unique id and ``start`` and every ``next`` name a node:
     with broken links they would only repeat the same mistake. Checks that need the
     whole scenario parsed (the best score can reach the pass mark; ``sum`` scoring has a
-    positive best path) run only when nothing else is wrong.
+    positive best path; the ends' labels agree with the scores runs reach them with, see
+    :func:`lms.domain.scenario_outcomes.outcome_problems`) run only when nothing else is
+    wrong.
     """
     if not isinstance(raw, Mapping):
         return [Problem((), "a scenario must be a mapping (id, title, start, nodes, ...)")]
@@ -674,7 +687,10 @@ def validate_scenario(raw: Any, section_ids: Collection[str]) -> list[Problem]:
     problems += _graph_problems(succ, ends, ids, start, allow_cycles)
     if problems:
         return problems
-    return _whole_scenario_problems(parse_scenario(raw))
+    # Imported here: the checks on a parsed scenario's scores build on this module's model.
+    from lms.domain.scenario_outcomes import whole_scenario_problems
+
+    return whole_scenario_problems(parse_scenario(raw))
 
 
 def _graph_problems(
@@ -724,28 +740,6 @@ def _graph_problems(
                         f"paths go round in circles or stop at a dead end",
                     )
                 )
-    return problems
-
-
-def _whole_scenario_problems(scenario: Scenario) -> list[Problem]:
-    problems: list[Problem] = []
-    if scenario.scoring == "sum" and max_sum(scenario) == 0:
-        problems.append(
-            Problem(
-                ("scoring",),
-                "scoring 'sum' needs a choice with a positive "
-                "score on some path (every path scores 0)",
-            )
-        )
-        return problems
-    best = best_path_score(scenario)
-    if best < scenario.pass_mark:
-        problems.append(
-            Problem(
-                ("pass_mark",),
-                f"pass_mark {scenario.pass_mark} cannot be reached: the best run scores {best}",
-            )
-        )
     return problems
 
 

@@ -71,6 +71,11 @@ BROKEN = [
     ("scenarios/complaint.yaml", "        score: 10\n        feedback: Right.\n        section: complaints",
      "        score: 11\n        feedback: Right.\n        section: complaints", "scenarios/complaint.yaml:19: 'score' must be a whole number from 0 to 10"),
     ("scenarios/complaint.yaml", "start: post", "start: nowhere", "scenarios/complaint.yaml:4: start 'nowhere' is not a node id"),
+    ("scenarios/complaint.yaml", "scoring: end", "scoring: sum",
+     "scenarios/complaint.yaml:37: end scores are not used with scoring 'sum'"),
+    ("course.yaml", "required: true\n    pass_mark: 70", "required: true\n    pass_mark: 0",
+     "scenarios/complaint.yaml:46: end 'bad-end' is labelled poor, but a run reaches it with 0, which "
+     "passes (pass mark 0): post[1] (with the pass mark 0 set in course.yaml)"),
     ("questions/basics.yaml", "  feedback: It covers every public platform.",
      "  feedback: Report it in #social-escalations at once.", "questions/basics.yaml:10: ' #' starts a YAML comment"),
 ]

@@ -130,6 +130,10 @@ def without_in_pair(raw, index, key):
     return raw
 
 
+def raw_matching_with_distractors(**over):
+    return raw_matching(distractors=["Delete it", "Ask for their address"], **over)
+
+
 VALID = [raw_single(), raw_multiple(), raw_true_false(), raw_matching()]
 
 
@@ -287,6 +291,35 @@ BROKEN = [
         "unknown key",
     ),
     ("matching-missing-pairs", without(raw_matching(), "pairs"), ("pairs",), "missing pairs"),
+    (
+        "distractors-not-list",
+        raw_matching(distractors="Delete it"),
+        ("distractors",),
+        "non-empty list",
+    ),
+    ("distractors-empty-list", raw_matching(distractors=[]), ("distractors",), "non-empty list"),
+    (
+        "distractor-is-a-right",
+        raw_matching(distractors=["point to SUPPORT"]),
+        ("distractors", 0),
+        "also the right answer",
+    ),
+    (
+        "distractor-duplicate",
+        raw_matching(distractors=["Delete it", "delete  it"]),
+        ("distractors", 1),
+        "duplicate distractor",
+    ),
+    ("distractor-not-text", raw_matching(distractors=[3]), ("distractors", 0), "must be text"),
+    ("distractor-blank", raw_matching(distractors=[" "]), ("distractors", 0), "not be empty"),
+    (
+        "too-many-distractors",
+        raw_matching(distractors=[f"D{i}" for i in range(5)]),
+        ("distractors",),
+        "at most 4",
+    ),
+    ("distractors-on-a-single", raw_single(distractors=["x"]),
+     ("distractors",), "unknown key"),
 ]
 
 
@@ -383,7 +416,20 @@ def test_parse_rejects_an_invalid_question():
         parse_question(with_choice(raw_single(), 1, correct=False))
 
 
-@pytest.mark.parametrize("raw", VALID, ids=[r["type"] for r in VALID])
+def test_a_matching_question_with_distractors_is_valid_and_keeps_them():
+    raw = raw_matching_with_distractors()
+    assert validate_question(raw, SECTIONS) == []
+    assert parse_question(raw).distractors == ("Delete it", "Ask for their address")
+
+
+def test_facts_are_a_common_key():
+    # Which facts exist is the course loader's business (lms.domain.facts).
+    assert validate_question(raw_single(facts=["scope-definition"]), SECTIONS) == []
+
+
+@pytest.mark.parametrize(
+    "raw", [*VALID, raw_matching_with_distractors()], ids=[*(r["type"] for r in VALID), "distractors"]
+)
 def test_question_dict_round_trip_through_json(raw):
     question = parse_question(raw)
     stored = json.loads(json.dumps(question_to_dict(question)))
@@ -462,6 +508,16 @@ def test_matching_shuffles_lefts_and_options_and_keeps_pair_ids():
     assert len(left_orders) > 1 and len(option_orders) > 1
 
 
+def test_distractors_are_shuffled_in_among_the_options():
+    question = parse_question(raw_matching_with_distractors())
+    positions = set()
+    for seed in range(30):
+        options = present(question, random.Random(seed))["options"]
+        assert sorted(options) == sorted([p.right for p in question.pairs] + ["Delete it", "Ask for their address"])
+        positions.add(options.index("Delete it"))
+    assert len(positions) > 2
+
+
 def _keys_anywhere(value):
     if isinstance(value, dict):
         for k, v in value.items():
@@ -504,6 +560,26 @@ PARTIAL = shown_for(raw_multiple(scoring="partial"))
 TRUE_FALSE = shown_for(raw_true_false())  # answer: false
 MATCHING = shown_for(raw_matching())
 RIGHTS = {p["id"]: p["right"] for p in MATCHING["pairs"]}
+MATCHING_D = shown_for(raw_matching_with_distractors())
+# Two right (c1, c2) and two wrong (c3, c4): each right pick +1/2, each wrong pick -1/2.
+PARTIAL_2_2 = shown_for(
+    raw_multiple(
+        scoring="partial",
+        choices=[
+            {"text": "Blogs", "correct": True},
+            {"text": "Forums", "correct": True},
+            {"text": "Private letters"},
+            {"text": "Phone calls"},
+        ],
+    )
+)
+# Four right and one wrong: the shape where "select everything" used to score 0.75.
+PARTIAL_4_1 = shown_for(
+    raw_multiple(
+        scoring="partial",
+        choices=[{"text": f"Right {i}", "correct": True} for i in range(4)] + [{"text": "Wrong"}],
+    )
+)
 
 GRADE_CASES = [
     # (id, shown, response, score, picked)
@@ -527,10 +603,19 @@ GRADE_CASES = [
     ("multi-non-string-item", MULTIPLE, ["c1", 2], 0.0, ()),
     ("partial-all-right", PARTIAL, ["c1", "c2", "c4"], 1.0, ("c1", "c2", "c4")),
     ("partial-2-of-3", PARTIAL, ["c1", "c4"], 2 / 3, ("c1", "c4")),
-    ("partial-right-and-wrong", PARTIAL, ["c1", "c2", "c3"], 1 / 3, ("c1", "c2", "c3")),
+    # One wrong choice: picking it costs a whole point (-1/W with W = 1).
+    ("partial-right-and-wrong", PARTIAL, ["c1", "c2", "c3"], 0.0, ("c1", "c2", "c3")),
     ("partial-1-right-1-wrong", PARTIAL, ["c2", "c3"], 0.0, ("c2", "c3")),
     ("partial-all-wrong-floors", PARTIAL, ["c3"], 0.0, ("c3",)),
-    ("partial-everything", PARTIAL, ["c1", "c2", "c3", "c4"], 2 / 3, ("c1", "c2", "c3", "c4")),
+    ("partial-everything", PARTIAL, ["c1", "c2", "c3", "c4"], 0.0, ("c1", "c2", "c3", "c4")),
+    ("partial-2-2-both-right", PARTIAL_2_2, ["c1", "c2"], 1.0, ("c1", "c2")),
+    ("partial-2-2-one-right", PARTIAL_2_2, ["c1"], 0.5, ("c1",)),
+    ("partial-2-2-two-right-one-wrong", PARTIAL_2_2, ["c1", "c2", "c3"], 0.5, ("c1", "c2", "c3")),
+    ("partial-2-2-one-each", PARTIAL_2_2, ["c1", "c4"], 0.0, ("c1", "c4")),
+    ("partial-2-2-everything", PARTIAL_2_2, ["c1", "c2", "c3", "c4"], 0.0, ("c1", "c2", "c3", "c4")),
+    ("partial-4-1-everything", PARTIAL_4_1, ["c1", "c2", "c3", "c4", "c5"], 0.0,
+     ("c1", "c2", "c3", "c4", "c5")),
+    ("partial-4-1-three-right", PARTIAL_4_1, ["c1", "c2", "c3"], 0.75, ("c1", "c2", "c3")),
     ("partial-forged-id", PARTIAL, ["c1", "c2", "c4", "x"], 0.0, ()),
     ("tf-right", TRUE_FALSE, "false", 1.0, ("false",)),
     ("tf-wrong", TRUE_FALSE, "true", 0.0, ("true",)),
@@ -557,10 +642,33 @@ GRADE_CASES = [
         ("p1", "p2", "p3", "p4"),
     ),
     (
+        # One answer for every item is right for one of them, but used four times.
         "match-same-option-everywhere",
         MATCHING,
         dict.fromkeys(RIGHTS, RIGHTS["p1"]),
-        0.25,
+        0.0,
+        ("p1", "p2", "p3", "p4"),
+    ),
+    (
+        "match-option-used-twice-scores-neither",
+        MATCHING,
+        {**RIGHTS, "p2": RIGHTS["p1"]},
+        0.5,
+        ("p1", "p2", "p3", "p4"),
+    ),
+    ("match-d-all-right", MATCHING_D, dict(RIGHTS), 1.0, ("p1", "p2", "p3", "p4")),
+    (
+        "match-d-distractor-is-wrong",
+        MATCHING_D,
+        {**RIGHTS, "p4": "Delete it"},
+        0.75,
+        ("p1", "p2", "p3", "p4"),
+    ),
+    (
+        "match-d-distractor-everywhere",
+        MATCHING_D,
+        dict.fromkeys(RIGHTS, "Ask for their address"),
+        0.0,
         ("p1", "p2", "p3", "p4"),
     ),
     ("match-missing-keys", MATCHING, {"p1": RIGHTS["p1"], "p3": RIGHTS["p3"]}, 0.5, ("p1", "p3")),
@@ -588,6 +696,22 @@ def test_grade(shown, response, score, picked):
     # picked follows the shown order, which depends on the shuffle.
     assert sorted(result.picked) == list(picked)
     assert QUESTION_TYPES[shown["type"]].grade(shown, response) == result
+
+
+@given(right=st.integers(1, 5), wrong=st.integers(1, 5), data=st.data())
+def test_partial_credit_never_rewards_guessing(right, wrong, data):
+    """Selecting everything scores 0, like selecting nothing; a subset scores at most its rights."""
+    if right + wrong > 6:
+        return
+    choices = [{"text": f"R{i}", "correct": True} for i in range(right)]
+    choices += [{"text": f"W{i}"} for i in range(wrong)]
+    shown = shown_for(raw_multiple(scoring="partial", choices=choices))
+    ids = [c["id"] for c in shown["choices"]]
+    assert grade(shown, ids).score == 0.0
+    assert grade(shown, []).score == 0.0
+    picked = data.draw(st.sets(st.sampled_from(ids)))
+    rights = sum(1 for c in shown["choices"] if c["id"] in picked and c["correct"])
+    assert grade(shown, sorted(picked)).score <= rights / right
 
 
 def test_partial_two_of_three_is_0667():

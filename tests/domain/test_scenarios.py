@@ -412,7 +412,7 @@ INVALID = [
         scen(
             sit("start", ch("mid"), ch("good")),
             sit("mid", ch("start"), ch("good")),
-            end("good"),
+            end("good", score=None),
             scoring="sum",
             allow_cycles=True,
         ),
@@ -434,9 +434,53 @@ INVALID = [
         id="pass-mark-unreachable",
     ),
     pytest.param(
-        scen(sit("start", ch("good", 0), ch("poor", 0)), end("good"), end("poor"), scoring="sum"),
+        scen(
+            sit("start", ch("good", 0), ch("poor", 0)),
+            end("good", score=None),
+            end("poor", "poor", score=None),
+            scoring="sum",
+        ),
         [(("scoring",), "positive score")],
         id="sum-all-zero",
+    ),
+    pytest.param(
+        changed(setitem("scoring", "sum")),
+        [(("nodes", 2, "score"), "not used with scoring 'sum'"),
+         (("nodes", 3, "score"), "not used with scoring 'sum'")],
+        id="end-score-refused-in-sum-mode",
+    ),
+    pytest.param(
+        changed(lambda raw: raw["nodes"][3].update(score=80)),
+        [(("nodes", 3, "end"), "end 'poor' is labelled poor, but a run reaches it with 80, "
+                               "which passes (pass mark 70): start[1] -> mid[2]")],
+        id="poor-end-passes",
+    ),
+    pytest.param(
+        scen(
+            sit("start", ch("good"), ch("ok")),
+            end("good", "good", 60),
+            end("ok", "acceptable", 80),
+        ),
+        [(("nodes", 1, "end"), "labelled good, but a run reaches it with 60, which fails"),
+         (("nodes", 2, "end"), "end 'ok' (acceptable) can score 80 (start[2]) but end 'good' "
+                               "(good) can score as little as 60 (start[1])")],
+        id="good-end-fails-and-is-outscored",
+    ),
+    pytest.param(
+        # Sum mode: a late disaster after a good start (60) outscores a slow recovery (30).
+        scen(
+            sit("start", ch("risky", 6), ch("slip", 0)),
+            sit("risky", ch("late-poor", 0), ch("good", 4)),
+            sit("slip", ch("ok", 3), ch("early-poor", 0)),
+            end("good", score=None),
+            end("late-poor", "poor", score=None),
+            end("ok", "acceptable", score=None),
+            end("early-poor", "poor", score=None),
+            scoring="sum",
+        ),
+        [(("nodes", 4, "end"), "end 'late-poor' (poor) can score 60 (start[1] -> risky[1]) but "
+                               "end 'ok' (acceptable) can score as little as 30 (start[2] -> slip[1])")],
+        id="sum-worse-end-outscores-better",
     ),
 ]
 
@@ -460,10 +504,14 @@ VALID_VARIANTS = [
         ),
         id="cycle-allowed-and-fine",
     ),
-    pytest.param(changed(setitem("scoring", "sum")), id="sum-scoring"),
     pytest.param(
-        changed(lambda raw: (raw.update(scoring="sum"), raw["nodes"][2].pop("score"))),
-        id="end-score-optional-in-sum-mode",
+        changed(lambda raw: (raw.update(scoring="sum"), raw["nodes"][2].pop("score"),
+                             raw["nodes"][3].pop("score"))),
+        id="sum-scoring-without-end-scores",
+    ),
+    pytest.param(
+        changed(lambda raw: raw["nodes"][3].update(end="acceptable", score=70)),
+        id="acceptable-end-may-pass",
     ),
     pytest.param(changed(delitem("summary")), id="no-summary"),
     pytest.param(changed(delitem("nodes", 2, "debrief")), id="no-debrief"),
@@ -854,10 +902,12 @@ def dags(draw):
     """Random acyclic scenarios: every choice points to a later node, the last is an end."""
     n = draw(st.integers(min_value=2, max_value=7))
     is_end = [False] + [draw(st.booleans()) for _ in range(n - 2)] + [True]
+    scoring = draw(st.sampled_from(["end", "sum"]))
     nodes = []
     for i in range(n):
         if is_end[i]:
-            nodes.append(end(f"n{i}", draw(st.sampled_from(OUTCOMES)), draw(st.integers(0, 100))))
+            score = draw(st.integers(0, 100)) if scoring == "end" else None
+            nodes.append(end(f"n{i}", draw(st.sampled_from(OUTCOMES)), score))
         else:
             count = draw(st.integers(2, 4))
             nodes.append(
@@ -873,11 +923,14 @@ def dags(draw):
                     ],
                 )
             )
-    return scen(*nodes, scoring=draw(st.sampled_from(["end", "sum"])), pass_mark=0)
+    return scen(*nodes, scoring=scoring, pass_mark=0)
 
 
 def _expected_from_random_dag(problem):
-    # Random DAGs may leave nodes unreachable or give every choice 0: nothing else.
+    # Random DAGs may leave nodes unreachable, give every choice 0 or give ends labels
+    # their scores contradict: nothing else.
+    if "labelled" in problem.message or "outscore" in problem.message:
+        return True
     return "not reachable" in problem.message or "positive score" in problem.message
 
 

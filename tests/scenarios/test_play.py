@@ -379,8 +379,12 @@ def _tmp_course(tmp_path, app, scenario_edits=(), course_edits=()):
 
 @pytest.fixture
 def sum_course(app, tmp_path):
+    # Sum mode does not use the ends' scores, so they must go (check-courses refuses them).
     _tmp_course(tmp_path, app, scenario_edits=[("scoring: end", "scoring: sum"),
-                                               ("feedback: immediate", "feedback: end")])
+                                               ("feedback: immediate", "feedback: end"),
+                                               ("end: good\n    score: 100\n", "end: good\n"),
+                                               ("end: acceptable\n    score: 70\n", "end: acceptable\n"),
+                                               ("end: poor\n    score: 0\n", "end: poor\n")])
 
 
 @pytest.mark.parametrize(("choices", "score", "passed"), [([0], 0, False), ([1, 0], 75, True),
