@@ -36,6 +36,8 @@ def app_config(url: str, **extra) -> dict:
         "LMS_MAIL_BACKEND": "memory",
         "LMS_BASE_URL": "http://lms.test",
         "LMS_LOGIN_RATE_LIMIT": "1000 per minute",
+        "LMS_LOGIN_ACCOUNT_RATE_LIMIT": "1000 per minute",
+        "LMS_PASSWORD_RESET_RATE_LIMIT": "1000 per minute",
         "LMS_TODAY": None,
         "LMS_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; production keeps scrypt
         **extra,

@@ -108,6 +108,7 @@ def live_server(database_url) -> Iterator[str]:
         database_url,
         LMS_COURSES_DIR=str(COURSES_DIR),
         LMS_LOGIN_RATE_LIMIT="1000 per minute",
+        LMS_LOGIN_ACCOUNT_RATE_LIMIT="1000 per minute",
     ))
     with app.app_context():
         clear_tables(app)  # start clean even if an earlier run was interrupted
