@@ -8,8 +8,27 @@ from contextlib import contextmanager
 from sqlalchemy import event
 
 
-def answers(questions: list[dict], *, right: bool = True) -> dict[str, list[str] | str]:
-    """Form data answering every shown question correctly (or every one wrongly)."""
+def tokenised(app, attempt_id: int, questions: list[dict], data: dict) -> dict:
+    """``data`` (choice ids and option texts, from ``answers``) as the page sends it: in the
+    attempt's opaque answer tokens."""
+    from lms.quizzes.tokens import answer_token
+
+    by_id = {q["id"]: q for q in questions}
+    out: dict = {}
+    with app.app_context():
+        for name, value in data.items():
+            qid = next(i for i in sorted(by_id, key=len, reverse=True) if name == f"q-{i}" or name.startswith(f"q-{i}-"))
+            convert = lambda v, qid=qid: answer_token(attempt_id, qid, v)  # noqa: E731
+            out[name] = [convert(v) for v in value] if isinstance(value, list) else convert(value)
+    return out
+
+
+def answers(questions: list[dict], *, right: bool = True, app=None, attempt_id: int | None = None
+            ) -> dict[str, list[str] | str]:
+    """Form data answering every shown question correctly (or every one wrongly); with
+    ``app`` and ``attempt_id``, in that attempt's answer tokens, as a page sends it."""
+    if app is not None:
+        return tokenised(app, attempt_id, questions, answers(questions, right=right))
     data: dict[str, list[str] | str] = {}
     for q in questions:
         name = f"q-{q['id']}"

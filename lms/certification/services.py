@@ -127,6 +127,13 @@ class Requirements:
     kind: str  # final | refresher
     draw: int
     scenario_keys: set[str] | None  # None: every required scenario of the course
+    #: Refresher: policy sections changed since the version the certificate was earned on.
+    changed_sections: frozenset[str] = frozenset()
+
+    @property
+    def covered_sections(self) -> frozenset[str]:
+        """Sections the learner meets again in the modules this cycle asks for."""
+        return frozenset(k for m in self.modules for k in m.section_keys)
 
 
 def requirements(version: CourseVersion, cycle: Cycle, modules: list[Module] | None = None,
@@ -146,7 +153,9 @@ def requirements(version: CourseVersion, cycle: Cycle, modules: list[Module] | N
         changed = [m for m in modules if earned.get(m.key) != m.sections_hash]
     draw = refresher.get("draw") or max(1, settings["assessment"]["draw"] // 2)
     scenario = refresher.get("scenario")
-    return Requirements(changed, "refresher", draw, {scenario} if scenario else set())
+    earned_on = session.get(CourseVersion, cycle.period.version_id)
+    sections = frozenset(changed_sections(earned_on, version)) if earned_on else frozenset()
+    return Requirements(changed, "refresher", draw, {scenario} if scenario else set(), sections)
 
 
 def _earned_hashes(version_ids: list[int]) -> dict[int, dict[str, str]]:

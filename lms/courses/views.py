@@ -73,7 +73,12 @@ def submit_check(slug: str, key: str, attempt_id: int):
     if not csrf_valid():
         flash(_("The page had expired, so your answers were not sent. Please answer again."), "warning")
         return redirect(url_for(".module", slug=slug, key=key) + "#check")
-    quizzes.submit(attempt, request.form)
+    try:
+        quizzes.submit(attempt, request.form)
+    except quizzes.StaleAnswer:
+        flash(_("Some answers did not belong to this page, so nothing was sent. Please answer "
+                "again."), "warning")
+        return redirect(url_for(".module", slug=slug, key=key) + "#check")
     return redirect(url_for(".module", slug=slug, key=key, result=attempt.id) + "#check")
 
 

@@ -289,13 +289,15 @@ def _int_range(
 
 # --------------------------------------------------------------------------- node kinds
 
-_CHOICE_NODE_KEYS = ("id", "text", "choices")
+_CHOICE_NODE_KEYS = ("id", "text", "choices", "shuffle")
 _CHOICE_KEYS = ("text", "next", "score", "feedback", "section")
 _END_NODE_KEYS = ("id", "end", "score", "text", "debrief")
 
 
 def _validate_choice_node(raw: Mapping[str, Any], ctx: NodeContext) -> list[Problem]:
     problems = _unknown_keys(raw, _CHOICE_NODE_KEYS)
+    if "shuffle" in raw and not isinstance(raw["shuffle"], bool):
+        problems.append(Problem(("shuffle",), f"shuffle must be true or false, got {raw['shuffle']!r}"))
     problems += _require_text(raw, "text")
     name = f"node {ctx.node_id!r}" if ctx.node_id else "this node"
     choices = raw.get("choices")

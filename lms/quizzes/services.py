@@ -13,10 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from lms import signals
 from lms.courses.models import CourseVersion, Module, ModuleProgress, Question
 from lms.db import session, utcnow
-from lms.domain.draw import present_all
+from lms.domain.draw import present_all, present_refresher
 from lms.domain.questions import grade, passed, question_from_dict, score_percent
 from lms.quizzes.models import Attempt
-from lms.quizzes.responses import FormData, responses_from_form
+from lms.quizzes.responses import FormData
+from lms.quizzes.tokens import StaleAnswer, page_questions, responses_from_tokens
 
 
 class AttemptNotAllowed(Exception):
@@ -48,10 +49,18 @@ def open_attempt(person_id: int, course_id: int, kind: str, module_key: str = ""
 
 
 def _create(person_id: int, version: CourseVersion, kind: str, module_key: str, n: int | None,
-            pass_mark: int) -> Attempt:
-    """Draw and store a new attempt, or return the open one a concurrent request made."""
+            pass_mark: int, needs=None) -> Attempt:
+    """Draw and store a new attempt, or return the open one a concurrent request made.
+
+    A refresher's draw leans on the sections that changed since the learner's certificate
+    and covers every section the changed modules do not (``lms.domain.draw``)."""
     seed = secrets.token_hex(8)
-    shown = present_all(_pool(version.id, module_key or None), seed, n)
+    pool = _pool(version.id, module_key or None)
+    if kind == "refresher" and needs is not None:
+        shown = present_refresher(pool, seed, n, changed=needs.changed_sections,
+                                  covered=needs.covered_sections)
+    else:
+        shown = present_all(pool, seed, n)
     extras = _html_by_id(version.id, [q["id"] for q in shown])
     for q in shown:
         q.update(extras.get(q["id"], {}))
@@ -80,7 +89,7 @@ def check_for(person_id: int, version: CourseVersion, module: Module) -> Attempt
 
 
 def start_assessment(person_id: int, version: CourseVersion, gate, *, kind: str = "final",
-                     draw: int | None = None) -> Attempt:
+                     draw: int | None = None, needs=None) -> Attempt:
     """Resume the open attempt, or draw a new one if the gate allows it."""
     existing = open_attempt(person_id, version.course_id, kind)
     if existing is not None:
@@ -88,7 +97,8 @@ def start_assessment(person_id: int, version: CourseVersion, gate, *, kind: str 
     if not gate.can_start:
         raise AttemptNotAllowed(gate.reason or "not allowed")
     settings = version.settings["assessment"]
-    return _create(person_id, version, kind, "", draw or settings["draw"], settings["pass_mark"])
+    return _create(person_id, version, kind, "", draw or settings["draw"], settings["pass_mark"],
+                   needs)
 
 
 def mark_read(person_id: int, module: Module, course_id: int) -> None:
@@ -136,7 +146,7 @@ def submit(attempt: Attempt, form: FormData) -> Attempt:
 
     if attempt.submitted_at is not None:
         return attempt
-    responses = responses_from_form(attempt.questions, form)
+    responses = responses_from_tokens(attempt, form)  # StaleAnswer for a forged value
     results, percent, ok = grade_attempt(attempt, responses)
     now = utcnow()
     module = None
@@ -191,7 +201,10 @@ def attempts_of(person_id: int, course_id: int, kind: str) -> list[Attempt]:
 
 
 def questions_for_page(attempt: Attempt) -> list[dict]:
-    """The attempt's questions without answers or feedback: all a page may hold."""
-    from lms.domain.questions import public_view
+    """The attempt's questions without answers, feedback or choice ids: all a page may
+    hold (values are the attempt's opaque answer tokens, ``lms.quizzes.tokens``)."""
+    return page_questions(attempt)
 
-    return [public_view(q) | {"prompt_html": q.get("prompt_html")} for q in attempt.questions]
+
+__all__ = ["AttemptNotAllowed", "StaleAnswer", "check_for", "questions_for_page", "start_assessment",
+           "submit"]

@@ -32,7 +32,7 @@ def assessment(slug: str):
             return redirect(url_for(".assessment", slug=slug))
         try:
             attempt = services.start_assessment(person.id, version, progress.assessment,
-                                                kind=needs.kind, draw=needs.draw)
+                                                kind=needs.kind, draw=needs.draw, needs=needs)
         except services.AttemptNotAllowed:
             flash(_("The assessment cannot be started right now."), "warning")
             return redirect(url_for(".assessment", slug=slug))
@@ -60,7 +60,12 @@ def attempt(attempt_id: int):
         if not csrf_valid():
             flash(_("The page had expired, so your answers were not sent. Please answer again."), "warning")
             return redirect(url_for(".attempt", attempt_id=attempt.id))
-        services.submit(attempt, request.form)
+        try:
+            services.submit(attempt, request.form)
+        except services.StaleAnswer:
+            flash(_("Some answers did not belong to this page, so nothing was sent. Please answer "
+                    "again."), "warning")
+            return redirect(url_for(".attempt", attempt_id=attempt.id))
         return redirect(url_for(".result", attempt_id=attempt.id))
     if attempt.submitted_at is not None:
         return redirect(url_for(".result", attempt_id=attempt.id))

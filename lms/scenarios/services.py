@@ -23,6 +23,7 @@ from lms.courses.models import CourseVersion, Scenario
 from lms.db import session, utcnow
 from lms.domain import scenarios as engine
 from lms.domain.scenarios import InvalidChoice, ScenarioResult, StaleChoice, Step
+from lms.scenarios.choices import index_of, page_choices
 from lms.scenarios.models import ScenarioRun
 
 __all__ = [
@@ -185,6 +186,22 @@ def choose(run: ScenarioRun, row: Scenario, node_id: Any, step: Any,
     if period is not None:
         certification.announce_issued(period)
     return run
+
+
+def choose_token(run: ScenarioRun, row: Scenario, node_id: Any, step: Any, token: Any) -> ScenarioRun:
+    """``choose`` with the choice as the page posts it: a token of this run and node."""
+    scenario = parse(row)
+    try:
+        node = scenario.node(node_id) if isinstance(node_id, str) else None
+    except KeyError:
+        node = None
+    index = index_of(run.id, node, token) if node is not None and isinstance(token, str) else None
+    return choose(run, row, node_id, step, -1 if index is None else index)
+
+
+def choices_for_page(run: ScenarioRun, row: Scenario, node: engine.Node) -> list[dict[str, str]]:
+    """The node's choices as the page shows them (this run's order, opaque tokens)."""
+    return page_choices(run.id, node, node_data(row)[node.id])
 
 
 def debrief(run: ScenarioRun, row: Scenario) -> ScenarioResult:

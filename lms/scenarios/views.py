@@ -94,6 +94,7 @@ def run(run_id: int):
     return render("lms/scenarios/node.html", version=version, row=row,
                            scenario=scenario, run=run, node=node,
                            node_html=services.node_data(row)[node.id], so_far=so_far,
+                           choices=services.choices_for_page(run, row, node),
                            last=last, titles=_section_titles(version.id))
 
 
@@ -107,8 +108,8 @@ def choose(run_id: int):
               "warning")
         return redirect(here)
     try:
-        services.choose(run, row, request.form.get("node"), request.form.get("step", type=int),
-                        request.form.get("choice", type=int))
+        services.choose_token(run, row, request.form.get("node"), request.form.get("step", type=int),
+                              request.form.get("choice"))
     except services.StaleChoice:
         flash(_("That choice was for an earlier step of this scenario; you are here now."),
               "warning")

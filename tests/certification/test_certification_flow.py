@@ -24,9 +24,13 @@ from tests.helpers import answers, edited_courses
 from tests.outbox.helpers import deliver_mail, jobs
 
 
-def _form(questions, right=True) -> MultiDict:
+def _form(attempt, right=True) -> MultiDict:
+    """The attempt answered as its page would send it (in its answer tokens)."""
+    from flask import current_app
+
     data = MultiDict()
-    for key, value in answers(questions, right=right).items():
+    for key, value in answers(attempt.questions, right=right, app=current_app._get_current_object(),
+                              attempt_id=attempt.id).items():
         for v in value if isinstance(value, list) else [value]:
             data.add(key, v)
     return data
@@ -43,10 +47,11 @@ def complete_course(app, person_id: int, day: date) -> None:
         for module in needs.modules:
             quizzes.mark_read(person_id, module, version.course_id)
             attempt = quizzes.check_for(person_id, version, module)
-            quizzes.submit(attempt, _form(attempt.questions))
+            quizzes.submit(attempt, _form(attempt))
         cycle, needs, progress = certification.progress_for(person_id, version)
-        attempt = quizzes.start_assessment(person_id, version, progress.assessment, kind=needs.kind, draw=needs.draw)
-        quizzes.submit(attempt, _form(attempt.questions))
+        attempt = quizzes.start_assessment(person_id, version, progress.assessment, kind=needs.kind,
+                                           draw=needs.draw, needs=needs)
+        quizzes.submit(attempt, _form(attempt))
         row = scenarios.scenario_for(version, "complaint")
         run = scenarios.start_run(person_id, version, row)
         scenarios.choose(run, row, "post", 0, 1)
@@ -87,6 +92,34 @@ def test_refresher_in_the_window_renews_from_the_old_expiry(app, client, learner
         refresher = session.scalar(select(func.count()).select_from(quizzes.Attempt)
                                    .where(quizzes.Attempt.kind == "refresher"))
         assert refresher == 1
+
+
+def test_the_refresher_draw_leans_on_what_changed_and_covers_the_rest(app, learner, tmp_path):
+    complete_course(app, learner.id, date(2026, 1, 31))
+    root = edited_courses(tmp_path, {"mini/policy.md": [
+        ("Do not argue in public;", "Never argue in public, not even to correct a fact;")]})
+    from lms.courses.sync import sync_courses
+
+    app.config["LMS_TODAY"] = "2026-12-10"
+    with app.app_context():
+        sync_courses(root)
+        version = latest_version_by_slug("mini")
+        _cycle, needs, _progress = certification.progress_for(learner.id, version)
+        for module in needs.modules:  # the changed module first: the gate of the assessment
+            quizzes.mark_read(learner.id, module, version.course_id)
+            attempt = quizzes.check_for(learner.id, version, module)
+            quizzes.submit(attempt, _form(attempt))
+        for run in range(12):  # whatever the seed
+            cycle, needs, progress = certification.progress_for(learner.id, version)
+            assert needs.kind == "refresher" and [m.key for m in needs.modules] == ["voice"]
+            assert needs.changed_sections == {"complaints"}
+            attempt = quizzes.start_assessment(learner.id, version, progress.assessment, kind=needs.kind,
+                                               draw=needs.draw, needs=needs)
+            sections = sorted(q["section"] for q in attempt.questions)
+            # scope is not in the redone module, so it is asked; the rest leans on the change.
+            assert sections == ["complaints", "scope"], (run, sections)
+            session.delete(attempt)
+            session.commit()
 
 
 def test_after_expiry_the_full_course_is_required_again(app, client, learner):

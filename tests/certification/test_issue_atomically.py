@@ -44,7 +44,7 @@ def modules_and_scenario(app, person_id: int) -> None:
         _cycle, needs, _progress = certification.progress_for(person_id, version)
         for module in needs.modules:
             quizzes.mark_read(person_id, module, version.course_id)
-            quizzes.submit(attempt := quizzes.check_for(person_id, version, module), _form(attempt.questions))
+            quizzes.submit(attempt := quizzes.check_for(person_id, version, module), _form(attempt))
         row = scenarios.scenario_for(version, "complaint")
         run = scenarios.start_run(person_id, version, row)
         scenarios.choose(run, row, "post", 0, 1)
@@ -62,7 +62,7 @@ def open_final(app, person_id: int) -> int:
 def submit_final(app, attempt_id: int) -> None:
     with app.app_context():
         attempt = session.get(Attempt, attempt_id)
-        quizzes.submit(attempt, _form(attempt.questions))
+        quizzes.submit(attempt, _form(attempt))
 
 
 class FailOnce:
@@ -104,7 +104,7 @@ def test_a_failed_insert_after_the_last_scenario_choice_leaves_the_run_where_it_
         _cycle, needs, _progress = certification.progress_for(learner.id, version)
         for module in needs.modules:
             quizzes.mark_read(learner.id, module, version.course_id)
-            quizzes.submit(attempt := quizzes.check_for(learner.id, version, module), _form(attempt.questions))
+            quizzes.submit(attempt := quizzes.check_for(learner.id, version, module), _form(attempt))
     submit_final(app, open_final(app, learner.id))
     monkeypatch.setattr(certification, "insert_period", FailOnce(certification.insert_period))
     with app.app_context():
@@ -193,7 +193,7 @@ def test_concurrent_submissions_of_the_last_attempt_certify_once(app, learner, d
             with app.app_context():
                 attempt = session.get(Attempt, attempt_id)
                 barrier.wait()
-                quizzes.submit(attempt, _form(attempt.questions))
+                quizzes.submit(attempt, _form(attempt))
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -216,7 +216,7 @@ def _race_final_against_last_scenario_choice(app, person_id: int) -> list[Except
         version = latest_version_by_slug("mini")
         for module in certification.progress_for(person_id, version)[1].modules:
             quizzes.mark_read(person_id, module, version.course_id)
-            quizzes.submit(attempt := quizzes.check_for(person_id, version, module), _form(attempt.questions))
+            quizzes.submit(attempt := quizzes.check_for(person_id, version, module), _form(attempt))
         row = scenarios.scenario_for(version, "complaint")
         run_id = scenarios.start_run(person_id, version, row).id
         scenarios.choose(session.get(ScenarioRun, run_id), row, "post", 0, 1)
@@ -226,7 +226,7 @@ def _race_final_against_last_scenario_choice(app, person_id: int) -> list[Except
     def final():
         attempt = session.get(Attempt, attempt_id)
         barrier.wait()
-        quizzes.submit(attempt, _form(attempt.questions))
+        quizzes.submit(attempt, _form(attempt))
 
     def scenario():
         row = scenarios.scenario_for(latest_version_by_slug("mini"), "complaint")

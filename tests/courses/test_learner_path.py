@@ -35,7 +35,8 @@ def pass_module(app, client, person, key, *, right=True):
     page = client.get(f"/courses/mini/modules/{key}")
     assert page.status_code == 200
     attempt_id, questions = open_attempt(app, person.id, "check", key)
-    data = {"csrf_token": csrf_from(page.get_data(as_text=True)), **answers(questions, right=right)}
+    data = {"csrf_token": csrf_from(page.get_data(as_text=True)),
+            **answers(questions, right=right, app=app, attempt_id=attempt_id)}
     response = client.post(f"/courses/mini/modules/{key}/check/{attempt_id}", data=data)
     assert response.status_code == 302
     return attempt_id, client.get(response.headers["Location"]).get_data(as_text=True)
@@ -48,7 +49,7 @@ def take_final(app, client, person, *, right=True):
     attempt_page = client.get(start.headers["Location"])
     attempt_id, questions = open_attempt(app, person.id, "final")
     html = attempt_page.get_data(as_text=True)
-    data = {"csrf_token": csrf_from(html), **answers(questions, right=right)}
+    data = {"csrf_token": csrf_from(html), **answers(questions, right=right, app=app, attempt_id=attempt_id)}
     response = client.post(f"/attempts/{attempt_id}", data=data)
     return attempt_id, html, data, response
 
@@ -121,7 +122,7 @@ def test_failed_final_shows_sections_to_reread_without_answers(app, learner, cli
 def test_double_submit_records_one_result(app, learner, client):
     complete_modules(app, client, learner)
     attempt_id, _, data, first = take_final(app, client, learner, right=False)
-    right = answers(open_attempt_snapshot(app, attempt_id), right=True)
+    right = answers(open_attempt_snapshot(app, attempt_id), right=True, app=app, attempt_id=attempt_id)
     second = client.post(f"/attempts/{attempt_id}", data={**data, **right})
     assert second.headers["Location"] == first.headers["Location"]
     with app.app_context():
@@ -177,7 +178,8 @@ def test_attempt_started_on_old_version_is_graded_on_it(app, learner, client, tm
         outcomes, problems = sync_courses(root)
         assert not problems and outcomes[0].version == 2
     html = client.get(start.headers["Location"]).get_data(as_text=True)
-    client.post(f"/attempts/{attempt_id}", data={"csrf_token": csrf_from(html), **answers(questions)})
+    client.post(f"/attempts/{attempt_id}",
+                data={"csrf_token": csrf_from(html), **answers(questions, app=app, attempt_id=attempt_id)})
     with app.app_context():
         a = session.get(Attempt, attempt_id)
         assert a.passed and a.score == 100  # graded on version 1's key, not version 2's

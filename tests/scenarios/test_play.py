@@ -54,7 +54,14 @@ def node_form(client, run_id: int) -> dict:
 
 
 def choose(client, run_id: int, choice: int, form: dict | None = None, **overrides):
-    data = {**(form or node_form(client, run_id)), "choice": str(choice), **overrides}
+    """Post choice number ``choice`` (its index in the course file) as the page would: as
+    the run's token for it."""
+    from lms.quizzes.tokens import answer_token
+
+    form = form or node_form(client, run_id)
+    with client.application.app_context():
+        token = answer_token(f"run:{run_id}", form["node"], str(choice))
+    data = {**form, "choice": token, **overrides}
     return client.post(f"/scenario-runs/{run_id}/choose", data=data)
 
 
@@ -97,8 +104,9 @@ def test_intro_page_explains_and_starts(client, learner):
     assert "Worst service ever" in html
     assert "Decision 1" in html
     assert "<fieldset>" in html and "<legend>" in html
-    assert '<label for="choice-0">Argue</label>' in html
-    assert '<label for="choice-1">Report to the social team</label>' in html
+    assert re.search(r'<label for="choice-a[a-z2-7]{16}">Argue</label>', html)
+    assert re.search(r'<label for="choice-a[a-z2-7]{16}">Report to the social team</label>', html)
+    assert not re.search(r'name="choice" value="\d', html)  # no positions in the page
     assert 'name="csrf_token"' in html
     # Back on the intro, the open run is continued, not restarted.
     assert ">Continue<" in text(client.get(INTRO))
