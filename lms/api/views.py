@@ -130,6 +130,14 @@ def _raise_problem(problem: services.PersonProblem):
     raise Invalid(problem.fields)
 
 
+def _check_manager_email(body) -> None:
+    """``manager_email`` is an e-mail address or null ("" is neither: the schema says e-mail)."""
+    raw = body.data.get("manager_email")
+    problem = _email_problem(normalise_email(raw)) if isinstance(raw, str) else None
+    if problem and "manager_email" not in body.errors:
+        body.errors["manager_email"] = problem
+
+
 @bp.post("/people")
 def create_person():
     body = Body(json_body(), ("email", "name", "role", "department", "manager_email"))
@@ -140,6 +148,7 @@ def create_person():
     manager_email = body.string("manager_email", nullable=True, max_length=EMAIL_MAX)
     if email is not MISSING and (problem := _email_problem(email.lower())):
         body.errors["email"] = problem
+    _check_manager_email(body)
     body.done()
     try:
         person = services.create_person(
@@ -166,6 +175,7 @@ def update_person(person_id: int):
         "manager_email": body.string("manager_email", nullable=True, max_length=EMAIL_MAX),
         "status": body.choice("status", SETTABLE_PERSON_STATUSES),
     }
+    _check_manager_email(body)
     body.done()
     try:
         services.update_person(person, {k: v for k, v in values.items() if v is not MISSING})

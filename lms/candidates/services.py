@@ -311,13 +311,21 @@ def hire(candidate: Person, by: Person, manager: Person, department: str | None)
         raise CandidateError("not a candidate you manage")
     if not may_hire_into(by, manager):
         raise CandidateError("that manager is not in your reporting tree")
+    # Once, whoever gets there first: two simultaneous hires record one event.
+    claimed = session.execute(
+        update(Person).where(Person.id == candidate.id, Person.role == "candidate")
+        .values(role="employee", department=(department or "").strip() or None)
+        .execution_options(synchronize_session=False)).rowcount
+    if not claimed:
+        session.rollback()
+        session.refresh(candidate)
+        return candidate
+    session.refresh(candidate, ["role", "department"])
     try:
         set_manager(candidate, manager)
     except ManagerLoop as exc:
         session.rollback()
         raise CandidateError(str(exc)) from None
-    candidate.role = "employee"
-    candidate.department = (department or "").strip() or None
     _expire_unused_invites(candidate.id)
     record("hire_candidate", actor=by, target_type="person", target_id=candidate.id,
            manager_id=manager.id, department=candidate.department)
@@ -336,6 +344,12 @@ def erase(candidate: Person, by: Person) -> None:
     if not may_manage(by, candidate):
         raise CandidateError("not a candidate you manage")
     candidate_id = candidate.id
+    claimed = session.execute(
+        update(Person).where(Person.id == candidate_id, Person.status != "erased")
+        .values(status="erased").execution_options(synchronize_session=False)).rowcount
+    if not claimed:  # erased by a simultaneous request: once is enough
+        session.rollback()
+        return
     candidate.name = ERASED_NAME
     candidate.email = f"erased-{candidate_id}@erased.invalid"
     candidate.password_hash = None

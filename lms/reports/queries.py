@@ -323,6 +323,9 @@ def certified_per_version(today: date, course_id: int) -> list[tuple[int, int]]:
     ).all())
 
 
-def departments() -> list[str]:
-    return list(session.scalars(select(Person.department).where(Person.department.is_not(None))
-                                .distinct().order_by(Person.department)))
+def departments(scope: Scope | None = None) -> list[str]:
+    """The departments of the people ``scope`` covers (a manager sees only their tree's)."""
+    stmt = select(Person.department).where(Person.department.is_not(None))
+    if scope is not None and scope.manager_id is not None:
+        stmt = stmt.where(Person.id.in_(people_in_scope(scope)))
+    return list(session.scalars(stmt.distinct().order_by(Person.department)))

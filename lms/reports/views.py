@@ -69,10 +69,10 @@ def _filters(form: ReportFilterForm) -> queries.Filters:
     )
 
 
-def _form(courses) -> ReportFilterForm:
+def _form(courses, scope: queries.Scope) -> ReportFilterForm:
     form = ReportFilterForm(request.args)
     form.course.choices = [("", _("All courses"))] + [(slug, title) for _id, slug, title in courses]
-    form.department.choices = [("", _("All departments"))] + [(d, d) for d in queries.departments()]
+    form.department.choices = [("", _("All departments"))] + [(d, d) for d in queries.departments(scope)]
     form.validate()
     return form
 
@@ -81,7 +81,7 @@ def _report(scope: queries.Scope, *, kind: str):
     queries.tune_session()
     today = clock_today()
     courses = queries.latest_courses()
-    form = _form(courses)
+    form = _form(courses, scope)
     filters = _filters(form)
     counts = queries.summary(scope, today, filters)
     chart = stacked_bar(
@@ -118,7 +118,7 @@ def org():
 def _export(scope: queries.Scope, name: str) -> Response:
     queries.tune_session()
     today = clock_today()
-    form = _form(queries.latest_courses())
+    form = _form(queries.latest_courses(), scope)
     filters = _filters(form)
     rows = queries.export_rows(scope, today, filters)
     headers = {"Content-Disposition": f'attachment; filename="{name}-{today.isoformat()}.csv"'}

@@ -149,3 +149,27 @@ def test_tree_queries_terminate_and_include_everyone_once(app, looping):
     with app.app_context():
         assert report_ids(boss.id) == {mid.id, ann.id}
         assert in_tree(ann.id, boss.id) and in_tree(boss.id, ann.id)
+
+
+def test_an_empty_manager_email_is_not_an_address(app, chain):
+    from lms.api.auth import create_token
+
+    _boss, _mid, ann = chain
+    with app.app_context():
+        _, token = create_token("HR")
+    headers = {"Authorization": f"Bearer {token}"}
+    client = app.test_client()
+    for body in ({"manager_email": ""}, {"manager_email": "   "}, {"manager_email": "not-an-address"}):
+        response = client.patch(f"/api/v1/people/{ann.id}", json=body, headers=headers)
+        assert response.status_code == 422 and "manager_email" in response.get_json()["error"]["fields"], body
+    created = client.post("/api/v1/people", json={"email": "new@example.com", "name": "New", "manager_email": ""},
+                          headers=headers)
+    assert created.status_code == 422
+    assert managers(app)["ann@example.com"] == "mid@example.com"
+
+
+def test_a_manager_sees_only_their_trees_departments_in_the_filter(app, client, chain, make_person):
+    make_person("fin@example.com", department="Finance")
+    login(client, "mid@example.com")
+    html = client.get("/reports/team").get_data(as_text=True)
+    assert '<option value="Sales">' in html and "Finance" not in html
