@@ -262,6 +262,13 @@ def send_reminders_cmd(today_, dry_run):
 
     day = today_.date() if today_ else clock_today()
     recheck_certifications(day, dry_run=dry_run)
+    if not dry_run:
+        from lms.db import session
+        from lms.xapi.events import certificates_expired
+
+        if expired := certificates_expired(day):
+            session.commit()
+            click.echo(f"{expired} xAPI 'expired' statement(s) queued (each once).")
     items = send_reminders(day, dry_run=dry_run)
     verb = "would queue" if dry_run else "queued"
     for item in items:

@@ -68,6 +68,13 @@ DEFAULTS: dict[str, object] = {
     "LMS_FRAME_ANCESTORS": "'self'",
     # The largest course file (policy, lesson, question or scenario file) check-courses reads.
     "LMS_COURSE_FILE_MAX_BYTES": 1_000_000,
+    # xAPI statements to a Learning Record Store (lms/xapi): off without an endpoint.
+    "LMS_XAPI_ENDPOINT": None,  # https://lrs.example.com/xAPI/
+    "LMS_XAPI_USERNAME": None,
+    "LMS_XAPI_PASSWORD": None,
+    "LMS_XAPI_ACTOR": "account",  # or "mbox"
+    "LMS_XAPI_ACCOUNT_HOMEPAGE": None,  # default: the LMS's own URL
+    "LMS_XAPI_VERB_BASE": None,  # default: <LMS URL>/xapi/verbs/ for renewed, expired, revoked
     # Candidate invitations.
     "LMS_INVITE_MAX_AGE_DAYS": 14,
 }

@@ -19,6 +19,7 @@ from lms.certification.models import CertificationPeriod
 from lms.clock import today as clock_today
 from lms.db import session
 from lms.web.urls import absolute_url
+from lms.xapi import events as xapi
 
 #: The longest reason accepted (it is shown to the learner and kept in the audit log).
 REASON_MAX = 500
@@ -60,6 +61,7 @@ def revoke(period: CertificationPeriod, *, reason: str, by: Person, today: date 
                course=(period.details or {}).get("course_title"), revoked_on=day.isoformat(),
                reason=reason)
         notify_revoked(period, day=day, reason=reason)
+        xapi.certificate_revoked(period, reason)
     session.commit()
     session.refresh(period)
     if won:

@@ -26,6 +26,7 @@ from lms.db import session, utcnow
 from lms.domain import certification as rules
 from lms.domain.progress import CourseProgress
 from lms.once import insert_ignoring_duplicates
+from lms.xapi import events as xapi
 
 
 @dataclass(frozen=True)
@@ -309,6 +310,7 @@ def insert_period(person_id: int, version: CourseVersion, cycle: Cycle, today: d
         ).values(closed_on=dates.certified_on, period_id=period_id)
             .execution_options(synchronize_session=False))
         period = session.get(CertificationPeriod, period_id)
+        xapi.certificate_earned(period)
     else:
         period = session.scalar(select(CertificationPeriod).where(
             CertificationPeriod.person_id == person_id,

@@ -33,7 +33,7 @@ from datetime import datetime
 from typing import Any
 
 #: Modules whose import registers the LMS's own job kinds.
-HANDLER_MODULES: tuple[str, ...] = ("lms.outbox.mail",)
+HANDLER_MODULES: tuple[str, ...] = ("lms.outbox.mail", "lms.xapi.delivery")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from lms.domain.questions import grade, passed, question_from_dict, score_percen
 from lms.quizzes.models import Attempt
 from lms.quizzes.responses import FormData
 from lms.quizzes.tokens import StaleAnswer, page_questions, responses_from_tokens
+from lms.xapi import events as xapi
 
 
 class AttemptNotAllowed(Exception):
@@ -69,6 +70,9 @@ def _create(person_id: int, version: CourseVersion, kind: str, module_key: str, 
                       questions=shown)
     session.add(attempt)
     try:
+        if kind != "check":
+            session.flush()
+            xapi.assessment_started(attempt)
         session.commit()
     except IntegrityError:
         # Double click or second tab: the unique open-attempt index kept one; resume it.
@@ -160,6 +164,9 @@ def submit(attempt: Attempt, form: FormData) -> Attempt:
         ).rowcount
         if won and attempt.kind == "check" and ok:
             module = _record_check_pass(attempt, percent, now)
+            xapi.check_passed(attempt, module.key, module.title, percent, now)
+        elif won and attempt.kind != "check":
+            xapi.assessment_submitted(attempt, percent, ok, now)
         if won and ok:  # any passed requirement may be the last one (a refresher can end on a module)
             period = certification.certify_if_complete(attempt.person_id, attempt.course_id)
         session.commit()

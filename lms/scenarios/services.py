@@ -25,6 +25,7 @@ from lms.domain import scenarios as engine
 from lms.domain.scenarios import InvalidChoice, ScenarioResult, StaleChoice, Step
 from lms.scenarios.choices import index_of, page_choices
 from lms.scenarios.models import ScenarioRun
+from lms.xapi import events as xapi
 
 __all__ = [
     "InvalidChoice", "StaleChoice", "DecisionView", "choose", "current_run", "debrief",
@@ -171,6 +172,8 @@ def choose(run: ScenarioRun, row: Scenario, node_id: Any, step: Any,
             .values(**values)
             .execution_options(synchronize_session=False)
         ).rowcount
+        if won:
+            _record_xapi(run, row, scenario, path, outcome, values)
         if won and outcome.finished and outcome.passed:
             # A passed run may be the last requirement: the certificate is committed with it.
             period = certification.certify_if_complete(run.person_id, run.course_id)
@@ -186,6 +189,18 @@ def choose(run: ScenarioRun, row: Scenario, node_id: Any, step: Any,
     if period is not None:
         certification.announce_issued(period)
     return run
+
+
+def _record_xapi(run, row, scenario, path, outcome, values) -> None:
+    """The decision just taken (and the finished run) as xAPI statements, in the transaction."""
+    step = path[-1]
+    node = scenario.node(step.node_id)
+    choice = node.choices[step.choice_index]
+    xapi.decision_answered(run, len(path), node.id, choice.text, choice.score,
+                           summary_line(node_data(row)[node.id].get("text", "")) or node.id)
+    if outcome.finished:
+        xapi.scenario_completed(run, row.title, outcome.score, bool(outcome.passed),
+                                values["finished_at"])
 
 
 def choose_token(run: ScenarioRun, row: Scenario, node_id: Any, step: Any, token: Any) -> ScenarioRun:
