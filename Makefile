@@ -16,17 +16,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,postgres]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The compiled catalogues (.mo) are build products: made from the .po files on install.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard lms/translations/*/LC_MESSAGES/messages.po))
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel -q compile -f -i $< -o $@ -l $(word 3,$(subst /, ,$<))
+
+install: $(STAMP) $(CATALOGUES)
 
 ## Install, build the schema, load the course and the demo organisation, serve.
-run: $(STAMP)
+run: $(STAMP) $(CATALOGUES)
 	$(BIN)/flask lms db upgrade
 	$(BIN)/flask lms sync-courses
 	$(BIN)/flask lms demo
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 ## Install and run the whole suite (on PostgreSQL too when LMS_TEST_DATABASE_URL is set).
-test: $(STAMP)
+test: $(STAMP) $(CATALOGUES)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

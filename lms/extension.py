@@ -142,6 +142,7 @@ def _register_blueprints(app: Flask, state: LMSState) -> None:
     from lms.web.errors import register_blueprint_errors
     from lms.web.headers import add_security_headers
     from lms.web.inputs import refuse_control_characters
+    from lms.web.language import bp as language_bp
     from lms.web.views import bp as home_bp
 
     app.url_map.converters.setdefault("lms_id", IdConverter)
@@ -159,6 +160,7 @@ def _register_blueprints(app: Flask, state: LMSState) -> None:
     else:
         parent.after_request(add_security_headers)  # a guest: its own routes only
     parent.register_blueprint(home_bp)
+    parent.register_blueprint(language_bp)
     if state.standalone:
         parent.register_blueprint(accounts_bp)
     for bp in _feature_blueprints():

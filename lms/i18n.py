@@ -1,61 +1,119 @@
 """The LMS's translations, in either mode, without touching a host's Flask-Babel.
 
-The LMS's catalogues live in ``lms/translations`` (domain ``messages``) and are loaded
-here with Babel, never merged into a host's ``BABEL_TRANSLATION_DIRECTORIES``. The locale:
+The LMS's catalogues live in ``lms/translations`` (domain ``messages``, compiled to ``.mo``
+by the build and by ``make install``) and are loaded here with Babel, never merged into a
+host's ``BABEL_TRANSLATION_DIRECTORIES``. The locale of a request, in order:
 
-* when the app has Flask-Babel (always in standalone mode, where the LMS creates it with
-  :func:`select_locale`; in host mode only if the host has it), the app's locale selector
-  decides, so a host's choice wins;
-* otherwise :func:`select_locale` decides: ``Accept-Language`` among the catalogues the
-  LMS has, then ``LMS_DEFAULT_LOCALE``.
+1. a locale forced for a piece of work (:func:`force_locale`: an e-mail or a certificate
+   in its recipient's language);
+2. in host mode, the host's Flask-Babel locale selector when the host has one;
+3. the signed-in person's saved choice (``Person.locale``, set with the language switcher),
+   or an anonymous visitor's choice kept in the session;
+4. ``Accept-Language`` among the catalogues the LMS has;
+5. ``LMS_DEFAULT_LOCALE``.
 
 Python code marks strings with ``gettext``/``_``, ``ngettext`` and ``lazy_gettext``/``_l``
-from here; templates get ``_``, ``gettext`` and ``ngettext`` from ``lms.web.templating``.
+from here; templates get ``_``, ``gettext``, ``ngettext`` and the formatting filters from
+``lms.web.templating``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
 from babel.support import NullTranslations, Translations
-from flask import current_app, g, has_request_context, request
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import LazyString
 
 TRANSLATIONS = Path(__file__).parent / "translations"
+SESSION_KEY = "lms_locale"
+_forced: ContextVar[str | None] = ContextVar("lms_forced_locale", default=None)
 
 
 @cache
 def available_locales() -> tuple[str, ...]:
-    """Locales with a compiled catalogue, plus English (the source language)."""
-    found = {p.parent.parent.name for p in TRANSLATIONS.glob("*/LC_MESSAGES/messages.mo")}
-    return tuple(sorted(found | {"en"}))
+    """Locales with a catalogue (compiled or not), English (the source language) first."""
+    found = {p.parent.parent.name for p in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")}
+    found |= {p.parent.parent.name for p in TRANSLATIONS.glob("*/LC_MESSAGES/messages.mo")}
+    return ("en", *sorted(found - {"en"}))
+
+
+def language_name(code: str) -> str:
+    """The language's own name for itself ("suomi", "polski"), for the switcher."""
+    try:
+        return Locale.parse(code).get_display_name(code).capitalize()
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
+def _supported(code: str | None) -> str | None:
+    if not code:
+        return None
+    code = code.replace("-", "_")
+    if code in available_locales():
+        return code
+    base = code.split("_")[0]
+    return base if base in available_locales() else None
 
 
 def select_locale() -> str:
-    """The LMS's own choice: ``Accept-Language`` among its catalogues, else the default."""
-    default = current_app.config.get("LMS_DEFAULT_LOCALE") or "en"
+    """The LMS's own choice for this request (steps 3 to 5 above)."""
     if has_request_context():
+        from lms.accounts.access import current_person
+
+        person = current_person()
+        chosen = _supported(getattr(person, "locale", None)) or _supported(session.get(SESSION_KEY))
+        if chosen:
+            return chosen
         best = request.accept_languages.best_match(available_locales())
         if best:
             return best
-    return default
+    return _supported(current_app.config.get("LMS_DEFAULT_LOCALE")) or "en"
 
 
 def get_locale() -> Locale:
-    """The locale LMS text is shown in for this request (or job)."""
+    """The locale LMS text is shown in for this request (or piece of work)."""
+    forced = _forced.get()
+    if forced:
+        return Locale.parse(forced)
     if has_request_context() and "lms_locale" in g:
         return g.lms_locale
-    if "babel" in current_app.extensions and has_request_context():
-        from flask_babel import get_locale as app_locale
+    state = current_app.extensions.get("lms")
+    locale = None
+    host_babel = state is not None and not state.standalone and "babel" in current_app.extensions
+    if has_request_context() and host_babel:
+        from flask_babel import get_locale as host_locale
 
-        locale = app_locale() or Locale.parse(select_locale())
-    else:
+        locale = host_locale()  # the host's selector wins in its own app
+    if locale is None:
         locale = Locale.parse(select_locale())
     if has_request_context():
         g.lms_locale = locale
     return locale
+
+
+@contextmanager
+def force_locale(code: str | None) -> Iterator[None]:
+    """Render what is inside in ``code`` (if the LMS has it), e.g. an e-mail for its
+    recipient; ``None`` leaves the current locale."""
+    token = _forced.set(_supported(code) or _forced.get())
+    try:
+        yield
+    finally:
+        _forced.reset(token)
+
+
+def html_lang() -> str:
+    """The current locale as an HTML ``lang`` value (``pt-BR``)."""
+    return str(get_locale()).replace("_", "-")
 
 
 @cache
@@ -85,6 +143,31 @@ def ngettext(singular: str, plural: str, num: int, **variables) -> str:
 def lazy_gettext(string: str, **variables) -> LazyString:
     """Like :func:`gettext`, translated when used (form labels defined at import time)."""
     return LazyString(gettext, string, **variables)
+
+
+# --- formatting for the locale (Babel) ----------------------------------------------------
+
+def format_date(value: date | datetime | None, format: str = "medium") -> str:
+    """A date as the locale writes it ("1 Dec 2026", "1.12.2026"); "" for None."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return babel_dates.format_date(value, format=format, locale=get_locale())
+
+
+def format_percent(value: float | None, digits: int = 0) -> str:
+    """A percentage as the locale writes it ("83 %" in French, "83%" in English)."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return babel_numbers.format_percent(value / 100, format=pattern, locale=get_locale())
+
+
+def format_number(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    return babel_numbers.format_decimal(value, locale=get_locale())
 
 
 _ = gettext

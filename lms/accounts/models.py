@@ -38,6 +38,9 @@ class Person(UserMixin, Base):
     status: Mapped[str] = mapped_column(String(20), default="active")
     password_hash: Mapped[str | None] = mapped_column(String(255))
     external_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    #: The language the person chose for the interface, course, e-mails and certificate
+    #: (a catalogue code such as "fi"); None: the browser's, then LMS_DEFAULT_LOCALE.
+    locale: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

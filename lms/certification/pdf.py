@@ -57,6 +57,20 @@ class CertificateDetails:
     code: str
     verify_url: str
     organisation: str = "Policy training"
+    #: The page's words, in the certificate holder's language (``certificate_labels``);
+    #: ``certified_on_text`` / ``valid_until_text`` are the dates as that language writes them.
+    labels: dict | None = None
+    certified_on_text: str | None = None
+    valid_until_text: str | None = None
+
+
+#: The page's words in English; ``CertificateDetails.labels`` gives them in another language.
+LABELS = {
+    "title": "Certificate of completion", "certifies": "This certifies that",
+    "completed": "has completed", "version": "Version %(label)s", "certified_on": "Certified on",
+    "valid_until": "Valid until", "code": "Certificate code", "verify_at": "Verify at %(url)s",
+    "scan": "Scan to verify",
+}
 
 
 class FontNotFoundError(RuntimeError):
@@ -100,7 +114,8 @@ def render_certificate_pdf(details: CertificateDetails) -> bytes:
     for style, path in font_paths().items():
         pdf.add_font(FONT_FAMILY, style, str(path))
 
-    pdf.set_title(f"Certificate of completion: {details.course_title} ({details.person_name})")
+    words = {**LABELS, **(details.labels or {})}
+    pdf.set_title(f"{words['title']}: {details.course_title} ({details.person_name})")
     pdf.set_author(details.organisation)
     pdf.set_subject(details.course_title)
     pdf.set_keywords(f"certificate {details.code}")
@@ -126,24 +141,24 @@ def render_certificate_pdf(details: CertificateDetails) -> bytes:
         return pdf.get_y()
 
     line(details.organisation.upper(), 26, 12, colour=MUTED, min_size=8)
-    line("Certificate of completion", 36, 30, bold=True, colour=ACCENT, min_size=20)
-    line("This certifies that", 60, 13, colour=MUTED)
+    line(words["title"], 36, 30, bold=True, colour=ACCENT, min_size=20)
+    line(words["certifies"], 60, 13, colour=MUTED)
     y = line(details.person_name, 70, 34, bold=True, min_size=18)
     pdf.set_draw_color(*MUTED)
     pdf.set_line_width(0.3)
     pdf.line(PAGE_W / 2 - 70, y + 2, PAGE_W / 2 + 70, y + 2)
-    y = line("has completed", max(y + 7, 93), 13, colour=MUTED)
+    y = line(words["completed"], max(y + 7, 93), 13, colour=MUTED)
     y = line(details.course_title, y + 3, 22, bold=True, colour=ACCENT, min_size=15)
-    line(f"Version {details.version_label}", y + 2, 13, colour=MUTED)
+    line(words["version"] % {"label": details.version_label}, y + 2, 13, colour=MUTED)
 
     # Bottom band: dates and code on the left, the QR code (and where it leads) on the right.
     qr_x, qr_y = PAGE_W - MARGIN - 14 - QR_SIZE, PAGE_H - MARGIN - 12 - QR_SIZE
     facts_x, facts_w = MARGIN + 16, qr_x - MARGIN - 16 - 8
     pdf.set_xy(facts_x, qr_y + 2)
     for label, value in (
-        ("Certified on", details.certified_on.isoformat()),
-        ("Valid until", details.valid_until.isoformat()),
-        ("Certificate code", details.code),
+        (words["certified_on"], details.certified_on_text or details.certified_on.isoformat()),
+        (words["valid_until"], details.valid_until_text or details.valid_until.isoformat()),
+        (words["code"], details.code),
     ):
         pdf.set_x(facts_x)
         pdf.set_font(FONT_FAMILY, "", 11)
@@ -155,14 +170,14 @@ def render_certificate_pdf(details: CertificateDetails) -> bytes:
     pdf.set_xy(facts_x, pdf.get_y() + 3)
     pdf.set_font(FONT_FAMILY, "", 9)
     pdf.set_text_color(*MUTED)
-    pdf.multi_cell(facts_w, 4.5, f"Verify at {details.verify_url}", align=Align.L,
+    pdf.multi_cell(facts_w, 4.5, words["verify_at"] % {"url": details.verify_url}, align=Align.L,
                    link=details.verify_url, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     pdf.image(qr_png(details.verify_url), x=qr_x, y=qr_y, w=QR_SIZE, h=QR_SIZE,
               link=details.verify_url, alt_text=f"QR code: verify at {details.verify_url}")
     pdf.set_font(FONT_FAMILY, "", 7)
     pdf.set_xy(qr_x - 6, qr_y + QR_SIZE + 1.5)
-    pdf.cell(QR_SIZE + 12, 3.5, "Scan to verify", align=Align.C)
+    pdf.cell(QR_SIZE + 12, 3.5, words["scan"], align=Align.C)
 
     return bytes(pdf.output())
 

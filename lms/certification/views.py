@@ -25,6 +25,7 @@ from lms.certification.pdf import CertificateDetails, render_certificate_pdf
 from lms.courses import services as courses
 from lms.courses.models import Course, CourseVersion
 from lms.db import session
+from lms.i18n import force_locale, format_date
 from lms.i18n import gettext as _
 from lms.web.csrf import csrf_valid
 from lms.web.templating import render
@@ -59,6 +60,17 @@ def _may_see(viewer: Person, owner_id: int) -> bool:
     return False
 
 
+def certificate_labels() -> dict[str, str]:
+    """The certificate's words in the current language (``lms.certification.pdf.LABELS``)."""
+    return {
+        "title": _("Certificate of completion"), "certifies": _("This certifies that"),
+        "completed": _("has completed"), "version": _("Version %(label)s", label="%(label)s"),
+        "certified_on": _("Certified on"), "valid_until": _("Valid until"),
+        "code": _("Certificate code"), "verify_at": _("Verify at %(url)s", url="%(url)s"),
+        "scan": _("Scan to verify"),
+    }
+
+
 @bp.route("/certificates/<code>.pdf")
 @login_required
 def pdf(code: str):
@@ -75,13 +87,17 @@ def pdf(code: str):
     if period.revoked_on is not None:
         return render("lms/certification/revoked_pdf.html", period=period), 410
     details = period.details
-    data = render_certificate_pdf(CertificateDetails(
-        person_name=details["person_name"], course_title=details["course_title"],
-        version_label=details["version_label"], certified_on=period.certified_on,
-        valid_until=period.valid_until, code=period.code,
-        verify_url=absolute_url("lms.certification.verify", code=period.code),
-        organisation=current_app.config["LMS_SITE_NAME"],
-    ))
+    owner = session.get(Person, period.person_id)
+    with force_locale(owner.locale if owner else None):  # in the holder's language
+        data = render_certificate_pdf(CertificateDetails(
+            person_name=details["person_name"], course_title=details["course_title"],
+            version_label=details["version_label"], certified_on=period.certified_on,
+            valid_until=period.valid_until, code=period.code,
+            verify_url=absolute_url("lms.certification.verify", code=period.code),
+            organisation=current_app.config["LMS_SITE_NAME"], labels=certificate_labels(),
+            certified_on_text=format_date(period.certified_on, "long"),
+            valid_until_text=format_date(period.valid_until, "long"),
+        ))
     filename = f"certificate-{period.code}.pdf"
     return Response(data, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

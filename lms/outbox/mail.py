@@ -29,6 +29,7 @@ from flask import current_app
 from jinja2 import TemplateNotFound
 
 from lms import mail as delivery
+from lms.i18n import force_locale
 from lms.outbox.queue import enqueue
 from lms.outbox.registry import Job, Permanent, handler
 from lms.web.templating import get_template
@@ -44,6 +45,7 @@ class Recipient:
     email: str
     name: str | None = None
     person_id: int | None = None
+    locale: str | None = None  # the language the message is written in (the person's)
 
 
 def recipient_of(to: Any) -> Recipient:
@@ -56,7 +58,8 @@ def recipient_of(to: Any) -> Recipient:
     email = getattr(to, "email", None)
     if not isinstance(email, str) or not email.strip():
         raise ValueError(f"a mail recipient needs an e-mail address, not {to!r}")
-    return Recipient(email=email, name=getattr(to, "name", None), person_id=getattr(to, "id", None))
+    return Recipient(email=email, name=getattr(to, "name", None), person_id=getattr(to, "id", None),
+                     locale=getattr(to, "locale", None))
 
 
 @dataclass(frozen=True)
@@ -84,12 +87,18 @@ def render_mail(template: str, recipient: Recipient, context: Mapping[str, Any] 
                 *, sender: str | None = None) -> RenderedMail:
     """Render ``template``'s subject, text and HTML for ``recipient``.
 
-    This is the one place messages are rendered, so the recipient's language can be
-    switched here (a ``force_locale`` around the three renders) once people have one.
+    This is the one place messages are rendered: all three parts are rendered in the
+    recipient's language (``Recipient.locale``, the person's choice; else the current one).
     The templates are rendered in the LMS's Jinja environment (``lms.web.templating``:
     the app's loader, so a host can override them, plus the LMS's ``_``) but without
     request context processors, so the same call works in a request, the CLI or a worker.
     """
+    with force_locale(recipient.locale):
+        return _render_mail(template, recipient, context, sender=sender)
+
+
+def _render_mail(template: str, recipient: Recipient, context: Mapping[str, Any] | None,
+                 *, sender: str | None) -> RenderedMail:
     values = {"site_name": current_app.config["LMS_SITE_NAME"], **(context or {}),
               "recipient": recipient}
     subject = " ".join(get_template(f"{TEMPLATES}/{template}.subject.txt").render(values).split())

@@ -32,13 +32,20 @@ def _environment(app: Flask) -> Environment:
 
 def _lms_globals(app: Flask) -> dict[str, Any]:
     from lms.accounts.access import current_person
+    from lms.web.language import lms_decides_locale
     from lms.web.layout import portal_links
 
     return {
         "_": i18n.gettext,
         "gettext": i18n.gettext,
         "ngettext": i18n.ngettext,
-        "lms_locale": i18n.get_locale,
+        "lms_locale": i18n.html_lang,
+        "lms_current_locale": lambda: str(i18n.get_locale()),
+        "lms_languages": lambda: [(c, i18n.language_name(c)) for c in i18n.available_locales()],
+        "lms_switch_language": lms_decides_locale,
+        "lms_date": i18n.format_date,
+        "lms_percent": i18n.format_percent,
+        "lms_number": i18n.format_number,
         "lms_person": current_person,
         "lms_portal_links": portal_links,
         "csrf_token": generate_csrf,
