@@ -196,12 +196,21 @@ def check_courses_cmd(directory, quality):
     """
     from lms.courses.quality import course_warnings, quality_findings, summary_lines
     from lms.courses.source import check_courses
+    from lms.courses.translations import translation_findings
 
     courses, problems = check_courses(_courses_dir(directory))
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
         click.echo(f"{len(problems)} problem(s) found.", err=True)
+        sys.exit(1)
+    translation_errors = 0
+    for course in courses:  # translations: structure and unknown ids fail, staleness warns
+        for finding in translation_findings(course):
+            click.echo(str(finding), err=True)
+            translation_errors += not finding.message.startswith("warning:")
+    if translation_errors:
+        click.echo(f"{translation_errors} problem(s) found in translations.", err=True)
         sys.exit(1)
     findings = 0
     for course in courses:
@@ -222,6 +231,46 @@ def check_courses_cmd(directory, quality):
         click.echo(f"{findings} quality finding(s)." if findings else "No quality findings.", err=bool(findings))
         if findings:
             sys.exit(1)
+
+
+@lms_cli.command("translation-status")
+@click.argument("directory", required=False)
+@click.option("--stamp", "stamp_language", default=None, metavar="LANG",
+              help="Record the current source hashes in LANG's translation (after a review).")
+@click.option("--only", "groups", multiple=True, metavar="SECTION",
+              help="With --stamp: only the items of this policy section (repeatable).")
+def translation_status_cmd(directory, stamp_language, groups):
+    """Print language x section: up to date, stale or missing; or --stamp a language."""
+    from lms.courses.source import check_courses
+    from lms.courses.translations import check_translation, languages, stamp
+    from lms.domain.translations import summary_by_group
+
+    courses, problems = check_courses(_courses_dir(directory))
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        sys.exit(1)
+    for course in courses:
+        if stamp_language:
+            if stamp_language not in languages(course):
+                raise click.ClickException(f"{course.slug} has no translations/{stamp_language}/")
+            changed = stamp(course, stamp_language, set(groups) or None)
+            click.echo(f"{course.slug} [{stamp_language}]: {changed} item(s) stamped as up to date.")
+            continue
+        langs = languages(course)
+        click.echo(f"{course.slug}: {', '.join(langs) or 'no translations'}")
+        if not langs:
+            continue
+        table = {}
+        for language in langs:
+            _translation, reports = check_translation(course, language)
+            table[language] = summary_by_group({(r.kind, r.key): (r.group, r.status) for r in reports})
+        groups_order = list(dict.fromkeys(g for row in table.values() for g in row))
+        width = max(len(g) for g in groups_order)
+        click.echo("  " + "section".ljust(width) + "".join(f"  {lang:<10}" for lang in langs))
+        for group in groups_order:
+            cells = "".join(f"  {table[lang].get(group, '-').replace('_', ' '):<10}" for lang in langs)
+            click.echo("  " + group.ljust(width) + cells)
 
 
 @lms_cli.command("sync-courses")
