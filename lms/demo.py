@@ -35,9 +35,14 @@ def load_demo(password: str) -> list[Person]:
     """Create or refresh the demo people; running it twice changes nothing."""
     emails = [normalise_email(row[0]) for row in DEMO_PEOPLE]
     existing = {p.email: p for p in session.scalars(select(Person).where(Person.email.in_(emails)))}
+    # Only the first run creates people: someone erased or removed since (an erased demo
+    # candidate, say) stays gone, however often `make run` loads the demo again.
+    first_run = not existing
     people = []
     for email, name, role, _manager, department in DEMO_PEOPLE:
         person = existing.get(email)
+        if person is None and not first_run:
+            continue
         if person is None:
             person = Person(email=email, name=name, role=role, department=department, status="active")
             session.add(person)
@@ -47,8 +52,11 @@ def load_demo(password: str) -> list[Person]:
             set_password(person, password)
         people.append(person)
     session.flush()
-    for (_email, _name, _role, manager, _dept), person in zip(DEMO_PEOPLE, people, strict=True):
-        manager_id = existing[manager].id if manager else None
+    for email, _name, _role, manager, _dept in DEMO_PEOPLE:
+        person = existing.get(normalise_email(email))
+        if person is None:
+            continue
+        manager_id = existing[manager].id if manager and manager in existing else None
         if person.manager_id != manager_id:
             person.manager_id = manager_id
     session.commit()
@@ -88,9 +96,11 @@ def _demo_training(people: dict[str, Person]) -> None:
     if version is None:
         return
     today = clock_today()
-    admin = people["admin@example.com"]
+    admin = people.get("admin@example.com")
     for email, reason, due_in, certified_ago in DEMO_TRAINING:
-        person = people[email]
+        person = people.get(email)
+        if person is None:  # erased or removed since the first demo run
+            continue
         has_assignment = session.scalar(select(Assignment.id).where(
             Assignment.person_id == person.id, Assignment.course_id == version.course_id).limit(1))
         if has_assignment is None:

@@ -32,3 +32,17 @@ def test_every_demo_role_can_sign_in(app, runner):
         client = app.test_client()
         assert login(client, email, "training-demo").status_code == 302, email
         assert client.get("/").status_code == 200
+
+
+def test_loading_the_demo_again_does_not_bring_back_an_erased_candidate(app, runner):
+    from lms.candidates import services as candidates
+
+    runner.invoke(args=["lms", "demo"])
+    with app.app_context():
+        cara = session.scalar(select(Person).where(Person.email == "candidate@example.com"))
+        admin = session.scalar(select(Person).where(Person.email == "admin@example.com"))
+        candidates.erase(cara, admin)
+    assert runner.invoke(args=["lms", "demo"]).exit_code == 0
+    with app.app_context():
+        assert session.scalar(select(Person).where(Person.email == "candidate@example.com")) is None
+        assert session.scalar(select(func.count()).select_from(Person)) == 12  # the erased row stays

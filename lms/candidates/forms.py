@@ -57,3 +57,19 @@ class HireForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A confirmation step with nothing to fill in but the CSRF token."""
+
+
+class EraseForm(FlaskForm):
+    """Erasing cannot be undone: the admin types the candidate's e-mail address to confirm."""
+
+    confirm_email = StringField(_l("Type the candidate's e-mail address to confirm"),
+                                validators=[DataRequired(), Length(max=254)],
+                                render_kw={"autocomplete": "off", "spellcheck": "false"})
+
+    def __init__(self, email: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.expected = email
+
+    def validate_confirm_email(self, field):
+        if (field.data or "").strip().lower() != self.expected.lower():
+            raise ValidationError(_l("That is not this candidate's e-mail address."))

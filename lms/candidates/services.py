@@ -119,6 +119,21 @@ def eligible_managers(viewer: Person) -> list[Person]:
     return []
 
 
+def default_manager(candidate: Person, viewer: Person, managers: list[Person]) -> int | None:
+    """Whom the hire form proposes: the manager the candidate was invited for, else the
+    person who invited them, else the viewer when they manage people (never an admin
+    by default just because an admin is looking)."""
+    eligible = {m.id for m in managers}
+    inviter = session.scalar(select(Invite.created_by_id).where(Invite.person_id == candidate.id)
+                             .order_by(Invite.created_at.desc(), Invite.id.desc()).limit(1))
+    for choice in (candidate.manager_id, inviter):
+        if choice in eligible:
+            return choice
+    if viewer.role == "manager" and viewer.id in eligible:
+        return viewer.id
+    return managers[0].id if managers else None
+
+
 def may_hire_into(viewer: Person, manager: Person) -> bool:
     if manager.role not in ("manager", "admin") or manager.status != "active":
         return False

@@ -21,7 +21,7 @@ from lms.accounts import sessions
 from lms.accounts.access import current_person, roles_required
 from lms.accounts.models import Person
 from lms.candidates import services
-from lms.candidates.forms import AcceptForm, ConfirmForm, HireForm, InviteForm
+from lms.candidates.forms import AcceptForm, EraseForm, HireForm, InviteForm
 from lms.certification.models import Assignment, CertificationPeriod
 from lms.courses.services import latest_versions
 from lms.db import session, utcnow
@@ -77,8 +77,7 @@ def hire(candidate_id: int):
     form.manager.choices = [(m.id, f"{m.name} <{m.email}>") for m in managers]
     if not form.is_submitted():
         form.department.data = candidate.department
-        default = candidate.manager_id if candidate.manager_id in {m.id for m in managers} else me.id
-        form.manager.data = default
+        form.manager.data = services.default_manager(candidate, me, managers)
     if form.validate_on_submit():
         manager = session.get(Person, form.manager.data)
         try:
@@ -99,7 +98,7 @@ def erase(candidate_id: int):
     """GET shows what will be erased and what is kept; POST (with CSRF) erases."""
     me = current_person()
     candidate = _candidate_or_404(candidate_id)
-    form = ConfirmForm()
+    form = EraseForm(candidate.email)
     if form.validate_on_submit():
         services.erase(candidate, me)
         flash(_("The candidate's personal data was erased."), "success")

@@ -362,7 +362,9 @@ def test_erase_removes_personal_data_and_keeps_counts(app, client, onboarded, ad
     assert page.status_code == 200 and "cara@example.com" in html and "Kept, without the name" in html
     with app.app_context():
         before = session.scalar(select(func.count()).select_from(Assignment))
-    response = post_form(client, f"/candidates/{cara}/erase", {})
+    wrong = post_form(client, f"/candidates/{cara}/erase", {"confirm_email": "someone@example.com"})
+    assert wrong.status_code == 400 and "not this candidate" in wrong.get_data(as_text=True)
+    response = post_form(client, f"/candidates/{cara}/erase", {"confirm_email": " Cara@Example.com "})
     assert response.status_code == 302
     with app.app_context():
         person = session.get(Person, cara)
@@ -558,7 +560,20 @@ def test_erasing_a_candidate_drops_the_email_still_queued_for_them(app, client, 
     cara = candidate_id(app)
     assert len(jobs(app)) == 2
     page = client.get(f"/candidates/{cara}/erase").get_data(as_text=True)
-    assert client.post(f"/candidates/{cara}/erase", data={"csrf_token": csrf_from(page)}).status_code == 302
+    assert client.post(f"/candidates/{cara}/erase", data={"csrf_token": csrf_from(page),
+                                                          "confirm_email": "cara@example.com"}).status_code == 302
     [left] = jobs(app)
     assert left.person_id == candidate_id(app, "other@example.com")
     assert [m.to for m in outbox(app)] == [("other@example.com",)]
+
+
+def test_the_hire_form_proposes_the_manager_the_candidate_was_invited_by(app, client, courses, make_person):
+    lead = make_person("lead@example.com", role="manager")
+    boss = make_person("boss@example.com", role="admin")
+    lead_client = app.test_client()
+    login(lead_client, lead.email)
+    invite_form(lead_client, courses)
+    cara = candidate_id(app)
+    login(client, boss.email)
+    page = client.get(f"/candidates/{cara}/hire").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{lead.id}">|<option value="{lead.id}" selected>', page), page
