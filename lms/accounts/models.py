@@ -6,9 +6,10 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from lms.db import Base, utcnow
+from lms.domain.text import search_key
 
 ROLES = ("admin", "manager", "employee", "candidate")
 STATUSES = ("active", "invited", "inactive", "erased")
@@ -41,6 +42,9 @@ class Person(UserMixin, Base):
     #: The language the person chose for the interface, course, e-mails and certificate
     #: (a catalogue code such as "fi"); None: the browser's, then LMS_DEFAULT_LOCALE.
     locale: Mapped[str | None] = mapped_column(String(16))
+    #: Name and e-mail folded for accent- and case-insensitive search (lms.domain.text);
+    #: kept in step by ``_fold_for_search`` and by every bulk write of names.
+    search_name: Mapped[str | None] = mapped_column(String(500), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -51,6 +55,13 @@ class Person(UserMixin, Base):
 
     def get_id(self) -> str:  # Flask-Login: the session and remember cookie carry the sign-in
         return f"{self.id}.{self.login_token}" if self.login_token else str(self.id)
+
+    @validates("name", "email")
+    def _fold_for_search(self, key: str, value: str) -> str:
+        name = value if key == "name" else self.name
+        email = value if key == "email" else self.email
+        self.search_name = search_key(name, email)
+        return value
 
     @property
     def is_active(self) -> bool:  # Flask-Login: inactive or erased people cannot sign in

@@ -24,6 +24,7 @@ from lms.accounts.emails import check_email
 from lms.accounts.hierarchy import ManagerLoop, check_managers
 from lms.accounts.models import ROLES, Person
 from lms.db import utcnow
+from lms.domain.text import search_key
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +132,7 @@ def _find_or_create(conn, identity: Identity, email: str) -> int:
         now = utcnow()
         _insert_ignoring_conflicts(conn, {
             "email": email, "name": identity.name.strip() or email,
+            "search_name": search_key(identity.name.strip() or email, email),
             "role": identity.role or "employee", "status": "active",
             "external_id": identity.external_id, "created_at": now, "updated_at": now,
         })
@@ -154,5 +156,8 @@ def _refresh(conn, person_id: int, identity: Identity, email: str) -> None:
                         identity.external_id, wanted["email"], current["email"])
             wanted.pop("email")
     changes = {k: v for k, v in wanted.items() if current[k] != v}
+    if "name" in changes or "email" in changes:
+        changes["search_name"] = search_key(wanted.get("name", current["name"]),
+                                            wanted.get("email", current["email"]))
     if changes:
         conn.execute(update(Person).where(Person.id == person_id).values(**changes, updated_at=utcnow()))

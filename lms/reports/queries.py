@@ -23,6 +23,7 @@ from lms.certification.models import Assignment, CertificationPeriod
 from lms.courses.models import Course, CourseVersion, ModuleProgress
 from lms.db import session
 from lms.domain.certification import STATUSES
+from lms.domain.text import fold
 from lms.quizzes.models import Attempt
 from lms.scenarios.models import ScenarioRun
 
@@ -99,8 +100,8 @@ def people_in_scope(scope: Scope, filters: Filters | None = None,
     if filters and filters.department:
         stmt = stmt.where(Person.department == filters.department)
     if filters and filters.search:
-        term = f"%{filters.search.lower()}%"
-        stmt = stmt.where(or_(func.lower(Person.name).like(term), Person.email.like(term)))
+        term = f"%{fold(filters.search)}%"
+        stmt = stmt.where(Person.search_name.like(term))
     return stmt
 
 

@@ -162,3 +162,17 @@ def test_pagination(app, org, make_person):
     page1 = c.get("/reports/team").get_data(as_text=True)
     page2 = c.get("/reports/team?page=2").get_data(as_text=True)
     assert "Page 1 of 2" in page1 and "Page 2 of 2" in page2
+
+
+def test_search_ignores_accents_and_case(app, client, synced, make_person):
+    boss = make_person("boss@example.com", role="manager")
+    make_person("dana@example.com", name="Dana Dąbrowska", manager_id=boss.id)
+    make_person("lukasz@example.com", name="Łukasz Żółw", manager_id=boss.id)
+    make_person("other@example.com", name="Olli Other", manager_id=boss.id)
+    from tests.conftest import login
+
+    login(client, "boss@example.com")
+    for term, found in (("dabrowska", "Dąbrowska"), ("DĄBROW", "Dąbrowska"),
+                        ("łukasz", "Łukasz"), ("zolw", "Żółw")):
+        html = client.get(f"/reports/team?q={term}").get_data(as_text=True)
+        assert found in html and "Olli Other" not in html, term
