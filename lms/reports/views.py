@@ -90,7 +90,7 @@ def _report(scope: queries.Scope, *, kind: str):
         title=_("Status by course"), chart_id=f"chart-{kind}",
     )
     page = queries.matrix(scope, today, filters)
-    args = request.args.to_dict()
+    args = {k: v for k, v in request.args.items() if k != "excel"}
     return dict(today=today, courses=courses, form=form, filters=filters, counts=counts, chart=chart,
                 page=page, kind=kind, args=args, statuses=STATUSES, labels=STATUS_LABELS,
                 colours=STATUS_COLOURS, percent=percent)
@@ -115,15 +115,39 @@ def org():
                            focus=focus, **context)
 
 
+#: Columns added next to the codes, for people: the course's title and the status's word
+#: in the viewer's language. The codes stay for machines.
+LABEL_COLUMNS = ("course_title", "status_label")
+
+
 def _export(scope: queries.Scope, name: str) -> Response:
+    """The report's rows as CSV; ``?excel=1`` starts it with a UTF-8 byte-order mark, so
+    Excel opens names such as "Dąbrowska" correctly (HR systems get the file without)."""
     queries.tune_session()
     today = clock_today()
-    form = _form(queries.latest_courses(), scope)
+    courses = queries.latest_courses()
+    form = _form(courses, scope)
     filters = _filters(form)
-    rows = queries.export_rows(scope, today, filters)
+    titles = {slug: title for _id, slug, title in courses}
+    words = {code: _(label) for code, label in STATUS_LABELS.items()}
+    rows = (labelled_row(row, titles, words) for row in queries.export_rows(scope, today, filters))
+    header = (*queries.EXPORT_COLUMNS, *LABEL_COLUMNS)
+    lines = stream_csv(header, rows)
+    if request.args.get("excel") == "1":
+        lines = _with_bom(lines)
     headers = {"Content-Disposition": f'attachment; filename="{name}-{today.isoformat()}.csv"'}
-    return Response(stream_with_context(stream_csv(queries.EXPORT_COLUMNS, rows)),
-                    mimetype="text/csv", headers=headers)
+    return Response(stream_with_context(lines), mimetype="text/csv", headers=headers)
+
+
+def labelled_row(row: tuple, titles: dict[str, str], words: dict[str, str]) -> tuple:
+    """An export row with the course title and the status word after the codes."""
+    course, status = row[4], row[5]
+    return (*row, titles.get(course, course), words.get(status, status))
+
+
+def _with_bom(lines):
+    yield "\ufeff"
+    yield from lines
 
 
 @bp.route("/team.csv")

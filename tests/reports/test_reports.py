@@ -176,3 +176,16 @@ def test_search_ignores_accents_and_case(app, client, synced, make_person):
                         ("łukasz", "Łukasz"), ("zolw", "Żółw")):
         html = client.get(f"/reports/team?q={term}").get_data(as_text=True)
         assert found in html and "Olli Other" not in html, term
+
+
+def test_csv_keeps_the_codes_and_adds_labels_and_an_excel_option(app, org):
+    c = client_for(app, "manager@example.com")
+    plain = c.get("/reports/team.csv")
+    assert plain.data[:3] != b"\xef\xbb\xbf"  # machines get the header as documented
+    rows = csv_rows(plain)
+    labels = {(r["status"], r["status_label"]) for r in rows}
+    assert ("overdue", "Overdue") in labels and ("renewal_due", "Renewal due") in labels
+    assert {r["course_title"] for r in rows} == {"Mini policy course"} and {r["course"] for r in rows} == {"mini"}
+    excel = c.get("/reports/team.csv?excel=1")
+    assert excel.data.startswith(b"\xef\xbb\xbf") and excel.data[3:] == plain.data
+    assert c.get("/reports/team?excel=1").status_code == 200
