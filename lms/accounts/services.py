@@ -18,6 +18,7 @@ from lms import signals
 from lms.accounts.emails import check_email, normalise_email
 from lms.accounts.hierarchy import ManagerLoop, check_managers
 from lms.accounts.models import ROLES, Person
+from lms.audit import services as audit
 from lms.db import session
 
 # Checked when no account matches, so a wrong e-mail costs the same time as a wrong
@@ -233,6 +234,8 @@ def import_people(text: str) -> ImportResult:
             person.name, person.role, person.department, person.manager_id = wanted
             updated += person not in new_people
     unchanged = len(rows) - len(new_people) - updated
+    audit.record("import_people", actor=None, created=len(new_people), updated=updated, unchanged=unchanged,
+           person_ids=sorted(p.id for p in new_people)[:1000])
     session.commit()
     app = current_app._get_current_object()
     for person in new_people:

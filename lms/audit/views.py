@@ -14,6 +14,7 @@ from wtforms.validators import Length, Optional
 
 from lms.accounts.access import roles_required
 from lms.audit import services
+from lms.audit.readable import ACTION_WORDS, describe
 from lms.clock import today
 from lms.i18n import lazy_gettext as _l
 from lms.reports.csvexport import stream_csv
@@ -37,7 +38,7 @@ class AuditFilterForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(request.args, *args, **kwargs)
-        self.action.choices = [("", _l("Any action"))] + [(a, a) for a in services.ACTIONS]
+        self.action.choices = [("", _l("Any action"))] + [(a, ACTION_WORDS.get(a, a)) for a in services.ACTIONS]
 
     def to_filter(self) -> services.AuditFilter:
         """The filter from the valid fields (an invalid field is shown with its error and
@@ -66,10 +67,8 @@ def index():
     page = services.events_page(f, request.args.get("page", 1, type=int) or 1)
     args = _filter_args(f)
     return render(
-        "lms/audit/index.html", form=form, page=page, args=args,
-        names=services.person_labels(page.events), utc_iso=services.utc_iso,
-        details_json=_details_json,
-        csv_url=url_for(".export", **args),
+        "lms/audit/index.html", form=form, page=page, args=args, views=describe(page.events),
+        utc_iso=services.utc_iso, csv_url=url_for(".export", **args),
     )
 
 

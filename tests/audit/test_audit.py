@@ -51,11 +51,11 @@ def test_admin_sees_events_newest_first(app, client, admin, make_person):
     response = client.get("/admin/audit")
     assert response.status_code == 200
     rows = rows_of(response.get_data(as_text=True))
-    assert [r.split("<code>")[1].split("</code>")[0] for r in rows] == [
+    assert [r.split('<code class="meta">')[1].split("</code>")[0] for r in rows] == [
         "invite_candidate", "create_token", "assign"]
     assert "2027-03-03T09:30:00Z" in rows[0] and "Boss &lt;boss@example.com&gt;" in rows[0]
-    assert "person #" in rows[0] and "(Boss)" in rows[0]
-    assert "&#34;name&#34;: &#34;HR sync&#34;" in rows[1]  # details shown as (escaped) JSON
+    assert "Invited a candidate" in rows[0] and ">Boss</td>" in rows[0]  # words and names, not ids
+    assert "<dt>Name</dt>" in rows[1] and "<dd>HR sync</dd>" in rows[1]  # details as a list
 
 
 def test_filters_by_action_actor_and_dates(app, client, admin, make_person):
@@ -69,7 +69,7 @@ def test_filters_by_action_actor_and_dates(app, client, admin, make_person):
 
     def actions(query: str) -> list[str]:
         html = client.get(f"/admin/audit?{query}").get_data(as_text=True)
-        return [r.split("<code>")[1].split("</code>")[0] for r in rows_of(html)]
+        return [r.split('<code class="meta">')[1].split("</code>")[0] for r in rows_of(html)]
 
     assert actions("action=assign") == ["assign", "assign"]
     assert actions("actor=BOSS@") == ["hire_candidate", "assign"]
@@ -88,10 +88,10 @@ def test_pagination_is_done_in_sql(app, client, admin):
                       for i in range(120)])
     login(client, admin.email)
     first = client.get("/admin/audit").get_data(as_text=True)
-    assert len(rows_of(first)) == 50 and '"n": 119' in first.replace("&#34;", '"')
+    assert len(rows_of(first)) == 50 and "<dd>119</dd>" in first
     assert "Page 1 of 3" in first and "page=2" in first
     last = client.get("/admin/audit?page=3&action=assign").get_data(as_text=True)
-    assert len(rows_of(last)) == 20 and '"n": 0}' in last.replace("&#34;", '"')
+    assert len(rows_of(last)) == 20 and "<dd>0</dd>" in last
     assert "page=2&amp;action=assign" in last or "action=assign&amp;page=2" in last  # filters kept
     assert len(rows_of(client.get("/admin/audit?page=99").get_data(as_text=True))) == 20  # clamped
     with app.app_context():
@@ -144,3 +144,23 @@ def test_the_log_cannot_be_changed_through_the_web(app, client, admin):
 def test_record_refuses_unknown_actions(app_ctx):
     with pytest.raises(ValueError):
         services.record("delete_everything", actor=None)
+
+
+def test_long_lists_are_collapsed_and_ids_become_names(app, client, admin, make_person):
+    people = [make_person(f"p{i}@example.com", name=f"Person {i}") for i in range(8)]
+    add_events(app, (T0, "assign", "admin@example.com", {"person_ids": [p.id for p in people], "people": 8}))
+    login(client, admin.email)
+    (row,) = rows_of(client.get("/admin/audit").get_data(as_text=True))
+    assert "<details><summary>8 items</summary>" in row and "Person 0, Person 1" in row
+    assert f"#{people[0].id}" not in row
+
+
+def test_an_import_from_the_command_line_is_in_the_log(app, runner, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("email,name,role,manager_email,department\nann@example.com,Ann,employee,,Sales\n")
+    assert runner.invoke(args=["lms", "import-people", str(path)]).exit_code == 0
+    with app.app_context():
+        from lms.audit.models import AuditEvent
+
+        (event,) = session.query(AuditEvent).filter_by(action="import_people").all()
+        assert event.actor_label == "system" and event.details["created"] == 1
