@@ -84,7 +84,9 @@ def test_guessing_an_id_looks_the_same_as_a_missing_one(app, org):
     outside = client.get(f"/reports/people/{org['finance@example.com']}")
     missing = client.get("/reports/people/999999")
     assert outside.status_code == missing.status_code == 404
-    assert outside.get_data() == missing.get_data()
+    # The only difference is the address itself (the language switcher returns to it).
+    assert outside.get_data(as_text=True).replace(str(org["finance@example.com"]), "X") == \
+        missing.get_data(as_text=True).replace("999999", "X")
 
 
 def test_csv_exports_never_include_people_outside_the_scope(app, org):

@@ -95,6 +95,33 @@ class CourseProgress:
     def scenarios_left(self) -> tuple[ScenarioFacts, ...]:
         return tuple(s for s in self.scenarios if s.required and not s.passed)
 
+    @property
+    def next_step(self) -> NextStep:
+        """Where a Continue button leads: the first module not complete, then the
+        assessment (once it may be started), then the first required scenario left."""
+        module = self.next_module
+        if module is not None:
+            return NextStep("module", module.key, module.title)
+        if not self.assessment.passed:
+            if self.assessment.can_start:
+                return NextStep("assessment", "", "")
+            if self.assessment.reason in ("attempts", "cooldown") and not self.scenarios_left:
+                return NextStep("wait", "", "")
+        if self.scenarios_left:
+            first = self.scenarios_left[0]
+            return NextStep("scenario", first.key, first.title)
+        return NextStep("done", "", "")
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """``kind``: module | assessment | scenario | wait (a cooldown or no attempts left) |
+    done; ``key`` and ``title`` of the module or scenario."""
+
+    kind: str
+    key: str
+    title: str
+
 
 def _counts(moment: datetime | None, since: datetime | None) -> bool:
     return moment is not None and (since is None or moment >= since)

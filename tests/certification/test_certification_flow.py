@@ -161,7 +161,7 @@ def test_certificate_pdf_holds_the_frozen_details(app, client, learner, make_per
     response = client.get(f"/certificates/{code}.pdf")
     assert response.mimetype == "application/pdf"
     text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
-    for expected in ("Zoë Dąbrowska", "Mini policy course", "v1", "2026-05-04", "2027-05-04", code,
+    for expected in ("Zoë Dąbrowska", "Mini policy course", "v1", "May 4, 2026", "May 4, 2027", code,
                      f"http://lms.test/verify/{code}"):
         assert expected in text, expected
     make_person("nosy@example.com")
@@ -187,7 +187,7 @@ def test_verification_page_shows_status_name_dates_and_nothing_more(app, client,
     malformed = public.get("/verify/not-a-code")
     assert unknown.status_code == malformed.status_code == 404
     assert unknown.get_data(as_text=True).replace("AAAA-BBBB-CCCC-DDDD", "X") == \
-        malformed.get_data(as_text=True).replace("NOT-A-CODE", "X")
+        malformed.get_data(as_text=True).replace("NOT-A-CODE", "X").replace("not-a-code", "X")
     assert public.get(f"/verify?code={code.lower()}").headers["Location"].endswith(f"/verify/{code}")
 
 

@@ -85,7 +85,9 @@ def text(response) -> str:
 
 
 def scenario_item(html: str) -> str:
-    """The course page's list item for the complaint scenario."""
+    """The course page's list item for the complaint scenario (in its own section, not
+    the links of "What is left to do")."""
+    html = html.split(">Scenario exercises</h2>", 1)[-1]
     match = re.search(r'<li><a href="/courses/mini/scenarios/complaint">.*?</li>', html, re.S)
     assert match, "the course page does not list the scenario"
     return match.group(0)
