@@ -104,9 +104,11 @@ def _demo_training(people: dict[str, Person]) -> None:
         has_assignment = session.scalar(select(Assignment.id).where(
             Assignment.person_id == person.id, Assignment.course_id == version.course_id).limit(1))
         if has_assignment is None:
+            # Assigned a week before the certificate (or today, for the uncertified), due
+            # ``due_in`` days after that certificate's day: deadlines that belong to it.
+            assigned = today - timedelta(days=(certified_ago or 0) + 7)
             certification.assign(version.course_id, [person.id], reason=reason, by=admin,
-                                 due_on=today + timedelta(days=due_in),
-                                 today=today - timedelta(days=certified_ago or 0) - timedelta(days=7))
+                                 due_on=assigned + timedelta(days=due_in + 7), today=assigned)
         has_period = session.scalar(select(CertificationPeriod.id).where(
             CertificationPeriod.person_id == person.id,
             CertificationPeriod.course_id == version.course_id).limit(1))

@@ -51,6 +51,21 @@ class Cycle:
     def learning(self) -> bool:
         return self.mode != "certified"
 
+    @property
+    def due_on(self) -> date | None:
+        """The open assignment's due date, when it belongs to this cycle.
+
+        After a certificate lapses (``retake``), a due date that had already passed before
+        the lapse is the old deadline the lapsed certificate met: showing it would read
+        as an overdue task from the past. The expiry or revocation date says it instead.
+        """
+        a = self.assignment
+        if a is None or a.due_on is None:
+            return None
+        if self.mode == "retake" and self.since is not None and a.due_on < self.since.date():
+            return None
+        return a.due_on
+
 
 def local_date(moment: datetime) -> date:
     """The organisation's calendar date of a naive-UTC timestamp."""
@@ -317,12 +332,6 @@ def insert_period(person_id: int, version: CourseVersion, cycle: Cycle, today: d
             CertificationPeriod.course_id == version.course_id,
             CertificationPeriod.sequence == sequence))
     return period, created
-
-
-def verification_status(period: CertificationPeriod, today: date | None = None) -> str:
-    """valid | renewal_due | expired | revoked, for the public verification page."""
-    status = rules.status_on(today or clock_today(), [period_facts(period)], None)
-    return {"certified": "valid"}.get(status, status)
 
 
 # --- policy-change reviews ------------------------------------------------------------

@@ -14,16 +14,15 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import select
 
 from lms.accounts.access import current_person, login_required
 from lms.accounts.models import Person
-from lms.certification import revocation, services
+from lms.certification import certificates, revocation, services
 from lms.certification.forms import RevokeForm
 from lms.certification.models import CertificationPeriod, ReviewTask
 from lms.certification.pdf import CertificateDetails, render_certificate_pdf
 from lms.courses import services as courses
-from lms.courses.models import Course, CourseVersion
+from lms.courses.models import CourseVersion
 from lms.db import session
 from lms.i18n import force_locale, format_date
 from lms.i18n import gettext as _
@@ -39,14 +38,8 @@ CODE = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$")
 @bp.route("/certificates/")
 @login_required
 def mine():
-    person = current_person()
-    rows = session.execute(
-        select(CertificationPeriod, Course.slug).join(Course, Course.id == CertificationPeriod.course_id)
-        .where(CertificationPeriod.person_id == person.id)
-        .order_by(CertificationPeriod.certified_on.desc(), CertificationPeriod.id.desc())
-    ).all()
-    items = [(p, slug, services.verification_status(p)) for p, slug in rows]
-    return render("lms/certification/mine.html", items=items)
+    return render("lms/certification/mine.html",
+                  items=certificates.certificates_of(current_person().id))
 
 
 def _may_see(viewer: Person, owner_id: int) -> bool:
@@ -81,7 +74,7 @@ def pdf(code: str):
     stamp, so after revocation no download exists that could pass for a valid one. The
     verification page and My certificates keep the history.
     """
-    period = session.scalar(select(CertificationPeriod).where(CertificationPeriod.code == code))
+    period = certificates.by_code(code)
     if period is None or not _may_see(current_person(), period.person_id):
         abort(404)
     if period.revoked_on is not None:
@@ -120,12 +113,11 @@ def verify(code: str):
     reveal anything about codes that exist.
     """
     code = code.strip().upper()
-    period = session.scalar(select(CertificationPeriod).where(CertificationPeriod.code == code)) \
-        if CODE.match(code) else None
+    period = certificates.by_code(code) if CODE.match(code) else None
     if period is None:
         return render("lms/certification/verify_unknown.html", code=code), 404
     return render("lms/certification/verify.html", period=period,
-                           status=services.verification_status(period))
+                  status=certificates.status_of(period))
 
 
 @bp.route("/reviews/<lms_id:task_id>", methods=["GET", "POST"])
@@ -172,4 +164,4 @@ def revoke(period_id: int):
             flash(_("This certificate was already revoked."), "info")
         return redirect(back)
     return render("lms/certification/revoke.html", form=form, period=period, owner=owner,
-                           status=services.verification_status(period), back=back)
+                  status=certificates.status_of(period), back=back)

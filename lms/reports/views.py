@@ -17,8 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from lms.accounts.access import current_person, roles_required
 from lms.accounts.models import Person
-from lms.certification import assignments
-from lms.certification import services as certification
+from lms.certification import assignments, certificates
 from lms.certification.models import Assignment, CertificationPeriod, ReminderSent
 from lms.clock import today as clock_today
 from lms.courses.models import Course, CourseVersion
@@ -185,7 +184,7 @@ def person(person_id: int):
                                 .order_by(ReminderSent.sent_at.desc())).all()
     return render("lms/reports/person.html", subject=subject, titles=titles, versions=versions,
                            assignments=assignments, attempts=attempts, runs=runs, periods=periods,
-                           reminders=reminders, status_of=certification.verification_status,
+                           reminders=reminders, period_status=certificates.statuses_of(periods),
                            viewer=viewer)
 
 

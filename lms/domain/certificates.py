@@ -1,0 +1,32 @@
+"""What one certificate says on a day, among the person's certificates for its course.
+
+``lms.domain.certification.status_on`` answers "where does the learner stand"; this
+answers "what does this certificate (a period) say": the verification page, the
+learner's certificates and the person page show it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from lms.domain.certification import CERTIFIED, PeriodFacts, is_revoked, status_on
+
+VALID = "valid"
+#: A later certificate for the same course exists: this one was replaced by a renewal.
+RENEWED = "renewed"
+
+
+def certificate_status(today: date, period: PeriodFacts, later: Sequence[PeriodFacts] = ()) -> str:
+    """valid | renewal_due | expired | revoked | renewed.
+
+    ``later``: the person's certificates for the course that came after this one. Once one
+    of them exists on ``today`` this certificate is ``renewed`` (never "Renewal due" again),
+    unless it was itself revoked: a revocation is never hidden by a renewal.
+    """
+    if is_revoked(today, period):
+        return status_on(today, [period], None)
+    if any(p.certified_on <= today for p in later):
+        return RENEWED
+    status = status_on(today, [period], None)
+    return VALID if status == CERTIFIED else status
