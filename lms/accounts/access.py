@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from functools import wraps
 
-from flask import abort, current_app, g, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_login import current_user
 
 from lms.accounts.models import Person
@@ -47,19 +47,34 @@ def current_person() -> Person | None:
     return person
 
 
-def _login_url() -> str:
+def _login_url(next_url: str) -> str:
     state = current_app.extensions["lms"]
     view = "lms.accounts.login" if state.standalone else state.login_manager.login_view
     if not view:
         abort(401)
-    return url_for(view, next=request.full_path if request.query_string else request.path)
+    return url_for(view, next=next_url)
 
 
 def _refuse_anonymous():
-    """Nobody usable signed in: sign-in page, or 403 for a host user the LMS refuses."""
+    """Nobody usable signed in: sign-in page, or 403 for a host user the LMS refuses.
+
+    A refused form submission comes back to the page it was sent from, with its answers
+    kept (``lms.web.resume``): never to a POST-only address.
+    """
     if current_user and current_user.is_authenticated:
         abort(403)  # signed in to the host, but the identity hook or the data said no
-    return redirect(_login_url())
+    if request.method == "GET":
+        return redirect(_login_url(request.full_path if request.query_string else request.path))
+    from lms.i18n import gettext as _
+    from lms.web import resume
+
+    back = resume.return_url()
+    if resume.keep_answers(back):
+        flash(_("You were signed out before your answers were sent. Sign in again: your answers "
+                "are kept on the page for you to send."), "warning")
+    else:
+        flash(_("You were signed out, so nothing was sent. Sign in again to continue."), "warning")
+    return redirect(_login_url(back))
 
 
 def login_required(view):

@@ -15,6 +15,7 @@ from lms.db import MAX_ID, session
 from lms.i18n import gettext as _
 from lms.quizzes import services as quizzes
 from lms.quizzes.models import Attempt
+from lms.web import resume
 from lms.web.csrf import csrf_valid
 from lms.web.templating import render
 
@@ -57,7 +58,7 @@ def module(slug: str, key: str):
     return render(
         "lms/courses/module.html", version=version, module=current, sections=sections,
         check=check, check_questions=quizzes.questions_for_page(check) if check else [],
-        result=result, position=index + 1, total=len(modules),
+        result=result, position=index + 1, total=len(modules), kept=resume.take_answers() if check else None,
         previous=modules[index - 1] if index else None,
         next=modules[index + 1] if index + 1 < len(modules) else None,
     )

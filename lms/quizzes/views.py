@@ -13,6 +13,7 @@ from lms.db import session
 from lms.i18n import gettext as _
 from lms.quizzes import services
 from lms.quizzes.models import Attempt
+from lms.web import resume
 from lms.web.csrf import csrf_valid
 from lms.web.templating import render
 
@@ -70,7 +71,8 @@ def attempt(attempt_id: int):
     if attempt.submitted_at is not None:
         return redirect(url_for(".result", attempt_id=attempt.id))
     questions = services.questions_for_page(attempt)
-    return render("lms/quizzes/attempt.html", attempt=attempt, version=version, questions=questions)
+    return render("lms/quizzes/attempt.html", attempt=attempt, version=version, questions=questions,
+                  kept=resume.take_answers())
 
 
 @bp.route("/attempts/<lms_id:attempt_id>/result")
