@@ -22,6 +22,7 @@ from lms.certification import revocation, services
 from lms.certification.forms import RevokeForm
 from lms.certification.models import CertificationPeriod, ReviewTask
 from lms.certification.pdf import CertificateDetails, render_certificate_pdf
+from lms.courses import localized
 from lms.courses import services as courses
 from lms.courses.models import Course, CourseVersion
 from lms.db import session
@@ -45,8 +46,18 @@ def mine():
         .where(CertificationPeriod.person_id == person.id)
         .order_by(CertificationPeriod.certified_on.desc(), CertificationPeriod.id.desc())
     ).all()
-    items = [(p, slug, services.verification_status(p)) for p, slug in rows]
+    texts = localized.load([(p.version_id, "course", None) for p, _slug in rows])
+    items = [(_with_title(p, texts), slug, services.verification_status(p)) for p, slug in rows]
     return render("lms/certification/mine.html", items=items)
+
+
+def _with_title(period: CertificationPeriod, texts: localized.Texts):
+    """The period with its frozen course title in the page's language, when there is one."""
+    details = period.details or {}
+    title = texts.title(period.version_id, details.get("course_title", ""))
+    if title == details.get("course_title"):
+        return period
+    return localized.Localized(period, details={**details, "course_title": title})
 
 
 def _may_see(viewer: Person, owner_id: int) -> bool:
@@ -89,8 +100,10 @@ def pdf(code: str):
     details = period.details
     owner = session.get(Person, period.person_id)
     with force_locale(owner.locale if owner else None):  # in the holder's language
+        title = localized.load([(period.version_id, "course", None)]).title(period.version_id,
+                                                                            details["course_title"])
         data = render_certificate_pdf(CertificateDetails(
-            person_name=details["person_name"], course_title=details["course_title"],
+            person_name=details["person_name"], course_title=title,
             version_label=details["version_label"], certified_on=period.certified_on,
             valid_until=period.valid_until, code=period.code,
             verify_url=absolute_url("lms.certification.verify", code=period.code),
@@ -124,8 +137,9 @@ def verify(code: str):
         if CODE.match(code) else None
     if period is None:
         return render("lms/certification/verify_unknown.html", code=code), 404
-    return render("lms/certification/verify.html", period=period,
-                           status=services.verification_status(period))
+    texts = localized.load([(period.version_id, "course", None)])
+    return render("lms/certification/verify.html", period=_with_title(period, texts),
+                  status=services.verification_status(period))
 
 
 @bp.route("/reviews/<lms_id:task_id>", methods=["GET", "POST"])
@@ -144,8 +158,9 @@ def review(task_id: int):
         flash(_("Thank you: your review of the policy changes is recorded."), "success")
         return redirect(url_for("lms.home.index"))
     changes = courses.policy_changes(old, new, keys=set(task.section_keys))
+    new = localized.load([(new.id, "course", None)]).version(new)
     return render("lms/certification/review.html", task=task, new=new, old=old, changes=changes,
-                           version=new)
+                  version=new)
 
 
 @bp.route("/certificates/<lms_id:period_id>/revoke", methods=["GET", "POST"])
