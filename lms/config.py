@@ -25,6 +25,9 @@ DEFAULTS: dict[str, object] = {
     "LMS_TODAY": None,
     "LMS_SITE_NAME": "Policy training",
     "LMS_DEFAULT_LOCALE": "en",
+    # A translated course item whose source changed since it was translated: "show" the
+    # translation with a note that it may be out of date, or show the "source" text.
+    "LMS_STALE_TRANSLATIONS": "show",
     # Public URL of the app's root (scheme://host[/script-root]) for links in e-mails and
     # certificate QR codes. None: inside a request the request's own URL is used.
     "LMS_BASE_URL": None,
