@@ -80,7 +80,7 @@ def scenario_node(node: Mapping[str, Any], text: Text) -> dict[str, Any]:
         if text.get(key) and key in node:
             out[key] = text[key]
     given = text.get("choices") or []
-    if len(given) == len(node.get("choices", [])):
+    if given and len(given) == len(node.get("choices") or []):
         out["choices"] = [{**c, **{k: v for k, v in g.items() if v}} for c, g in zip(node["choices"], given,
                                                                                        strict=True)]
     return out
