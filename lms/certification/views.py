@@ -157,8 +157,9 @@ def review(task_id: int):
         services.acknowledge(task)
         flash(_("Thank you: your review of the policy changes is recorded."), "success")
         return redirect(url_for("lms.home.index"))
-    changes = courses.policy_changes(old, new, keys=set(task.section_keys))
-    new = localized.load([(new.id, "course", None)]).version(new)
+    texts = localized.load([(new.id, "course", None), *courses.change_wants(old, new)])
+    changes = courses.policy_changes(old, new, keys=set(task.section_keys), texts=texts)
+    new = texts.version(new)
     return render("lms/certification/review.html", task=task, new=new, old=old, changes=changes,
                   version=new)
 

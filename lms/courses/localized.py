@@ -79,6 +79,12 @@ class Texts:
 
     items: dict[tuple[int, str, str], dict[str, Any]] = field(default_factory=dict)
     words: dict[str, str] = field(default_factory=dict)  # the true/false choices
+    stale: set[tuple[int, str, str]] = field(default_factory=set)
+
+    def fresh(self, version_id: int, kind: str, key: str) -> dict[str, Any] | None:
+        """The item's text only when it translates the version's current source."""
+        where = (version_id, kind, key)
+        return None if where in self.stale else self.items.get(where)
 
     def get(self, version_id: int, kind: str, key: str) -> dict[str, Any] | None:
         return self.items.get((version_id, kind, key))
@@ -205,6 +211,10 @@ def load(wants: Iterable[Want]) -> Texts:
             continue  # an exact match (pt-BR) wins over the base language (pt)
         best[where] = rank
         texts.items[where] = localize.with_note(kind, text, note) if stale else dict(text)
+        if stale:
+            texts.stale.add(where)
+        else:
+            texts.stale.discard(where)
     return texts
 
 

@@ -121,8 +121,8 @@ def changes(slug: str, number: int):
         abort(404)
     old = session.scalar(select(CourseVersion).where(CourseVersion.course_id == latest.course_id,
                                                      CourseVersion.number == number - 1))
-    diff = services.policy_changes(old, new)
-    texts = localized.load([(latest.id, "course", None)])
+    texts = localized.load([(latest.id, "course", None), *services.change_wants(old, new)])
+    diff = services.policy_changes(old, new, texts=texts)
     return render("lms/courses/changes.html", version=texts.version(latest), new=new, old=old, changes=diff)
 
 

@@ -361,3 +361,18 @@ def test_a_translated_page_costs_at_most_one_statement_more(app, finn, client, m
     for url in LEARNER_PAGES:
         assert translated[url][0] - plain[url][0] == 1, url
     assert "Pieni ohjekurssi" in translated["/"][1] and "Pieni ohjekurssi" not in plain["/"][1]
+
+
+def test_what_changed_is_in_finnish_once_the_translation_is_current(app, finn, client, course_root):
+    stale_scope(app, course_root)
+    changes = page(client, "/courses/mini/versions/2/changes")
+    assert "Scope" in changes and "Soveltamisala" not in changes  # the Finnish text is stale: source diff
+    edit(course_root / "mini" / "translations" / "fi" / "policy.md", "jokaisen julkisen verkkoalustan.",
+         "jokaisen julkisen alustan verkossa.")
+    course, problems = load_course(course_root / "mini")
+    assert not problems and translations.stamp(course, "fi", {"scope"}) >= 1
+    outcome = sync(app, course_root)
+    assert (outcome.created, outcome.version, outcome.translations) == (False, 2, ("fi",))
+    changes = page(client, "/courses/mini/versions/2/changes")
+    assert "Soveltamisala" in changes and "verkossa" in changes and "<ins>" in changes
+    assert "every public platform online" not in changes
