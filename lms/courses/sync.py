@@ -107,8 +107,11 @@ def latest_version(course_id: int) -> CourseVersion | None:
     )
 
 
-def sync_course(src: CourseSource) -> SyncOutcome:
-    """Store ``src`` as a new version unless its content hash matches the latest one."""
+def sync_course(src: CourseSource, translated: translation_store.Rows | None = None) -> SyncOutcome:
+    """Store ``src`` as a new version unless its content hash matches the latest one, and
+    its translations (``translated``: from ``translation_store.prepare``) with the latest."""
+    if translated is None:
+        translated, _problems = translation_store.prepare(src)
     course = session.scalar(select(Course).where(Course.slug == src.slug))
     if course is None:
         course = Course(slug=src.slug)
@@ -117,7 +120,7 @@ def sync_course(src: CourseSource) -> SyncOutcome:
     latest = latest_version(course.id)
     if latest is not None and latest.content_hash == src.content_hash:
         # Same source: at most the translations changed, which is no new version.
-        languages = translation_store.store(latest.id, src)
+        languages = translation_store.store(latest.id, translated)
         try:
             session.commit()
         except IntegrityError:
@@ -125,7 +128,7 @@ def sync_course(src: CourseSource) -> SyncOutcome:
             languages = []
         return SyncOutcome(src.slug, latest.number, created=False, translations=tuple(languages))
     version = build_version(course, (latest.number if latest else 0) + 1, src)
-    languages = translation_store.store(version.id, src)
+    languages = translation_store.store(version.id, translated)
     try:
         session.commit()
     except IntegrityError:
@@ -145,8 +148,11 @@ def sync_courses(root: Path) -> tuple[list[SyncOutcome], list[CourseProblem]]:
     """Check every course under ``root`` and its translations; store them only if all of
     them check clean (stale translations are no problem: they are stored, marked stale)."""
     courses, problems = check_courses(root)
-    for src in courses:
-        problems += translation_store.problems_of(src)
+    prepared = []
+    for src in courses:  # each translation file is read once, for its check and its rows
+        rows, found = translation_store.prepare(src)
+        prepared.append((src, rows))
+        problems += found
     if problems:
         return [], problems
-    return [sync_course(src) for src in courses], []
+    return [sync_course(src, rows) for src, rows in prepared], []

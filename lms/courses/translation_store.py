@@ -29,16 +29,6 @@ from lms.domain.questions import parse_question
 RowKey = tuple[str, str, str]  # (language, kind, key)
 
 
-def problems_of(src: CourseSource) -> list[CourseProblem]:
-    """The errors in ``src``'s translations (structure, unknown ids, shapes); staleness is
-    no error. A course is synced only when these are none, as check-courses requires."""
-    found: list[CourseProblem] = []
-    for language in files.languages(src):
-        translation, _reports = files.check_translation(src, language)
-        found += translation.problems
-    return found
-
-
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
@@ -93,27 +83,34 @@ def _raw_questions(src: CourseSource) -> dict[str, Mapping]:
     return {q["id"]: q for q in [*(q for m in src.modules for q in m.questions), *src.pool]}
 
 
-def rows_for(src: CourseSource) -> dict[RowKey, tuple[dict[str, Any], str | None, bool]]:
-    """Every translated item of every language of ``src``: (language, kind, key) ->
-    (stored text, the hash it was translated from, stale)."""
+Rows = dict[RowKey, tuple[dict[str, Any], str | None, bool]]
+
+
+def prepare(src: CourseSource) -> tuple[Rows, list[CourseProblem]]:
+    """Every language of ``src`` read and checked once: the rows to store, (language,
+    kind, key) -> (stored text, the hash it was translated from, stale), and the errors
+    (structure, unknown ids, shapes; staleness is none). A course is synced only when
+    there are no errors, as check-courses requires."""
     sources = {(s.kind, s.key): s for s in files.source_items(src)}
     raw_questions = _raw_questions(src)
-    rows: dict[RowKey, tuple[dict[str, Any], str | None, bool]] = {}
+    rows: Rows = {}
+    problems: list[CourseProblem] = []
     for language in files.languages(src):
-        translation = files.read_translation(src, language)
+        translation, _reports = files.check_translation(src, language)
+        problems += translation.problems
         for (kind, key), item in translation.items.items():
             source = sources.get((kind, key))
             if source is None:
-                continue  # an unknown id: check-courses reports it
+                continue  # an unknown id: reported above
             text = _rendered(kind, tr.merged(source, item), raw_questions.get(key) if kind == "question" else None)
             rows[(language, kind, key)] = (text, item.source_hash, tr.status_of(source, item) == "stale")
-    return rows
+    return rows, problems
 
 
-def store(version_id: int, src: CourseSource) -> list[str]:
-    """Make the stored translations of version ``version_id`` those of ``src`` (in the
-    caller's transaction); returns the languages whose stored text changed."""
-    wanted = rows_for(src)
+def store(version_id: int, wanted: Rows) -> list[str]:
+    """Make the stored translations of version ``version_id`` the rows ``wanted`` (from
+    :func:`prepare`, in the caller's transaction); returns the languages whose stored
+    text changed."""
     existing = {(r.language, r.kind, r.key): r for r in session.scalars(
         select(ItemTranslation).where(ItemTranslation.version_id == version_id))}
     changed: set[str] = set()
