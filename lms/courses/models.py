@@ -149,7 +149,7 @@ class ItemTranslation(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("lms_course_version.id", ondelete="CASCADE"))
     language: Mapped[str] = mapped_column(String(20))
     kind: Mapped[str] = mapped_column(String(20))
-    key: Mapped[str] = mapped_column(String(210))  # a node's key is "<scenario>/<node>"
+    key: Mapped[str] = mapped_column(Text)  # a node's is "<scenario>/<node>": no length limit
     text: Mapped[dict[str, Any]] = mapped_column(JSON)
     source_hash: Mapped[str | None] = mapped_column(String(12))  # what it was translated from
     stale: Mapped[bool] = mapped_column(default=False)

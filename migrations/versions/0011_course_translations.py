@@ -20,7 +20,7 @@ def upgrade():
     sa.Column('version_id', sa.Integer(), nullable=False),
     sa.Column('language', sa.String(length=20), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('key', sa.String(length=210), nullable=False),
+    sa.Column('key', sa.Text(), nullable=False),
     sa.Column('text', sa.JSON(), nullable=False),
     sa.Column('source_hash', sa.String(length=12), nullable=True),
     sa.Column('stale', sa.Boolean(), nullable=False),
