@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from lms.accounts.models import Person
 from lms.certification.models import Assignment, CertificationPeriod, ReminderSent
 from lms.certification.services import period_facts
+from lms.courses import localized
 from lms.courses.models import Course, CourseVersion
 from lms.db import session
 from lms.domain import certification as rules
@@ -69,8 +70,11 @@ def _latest_versions() -> list[tuple[Course, CourseVersion]]:
 def plan(today: date) -> list[Planned]:
     """Every learner reminder due today, whether or not it was already sent."""
     planned: list[Planned] = []
-    for course, version in _latest_versions():
+    latest = _latest_versions()
+    titles = localized.course_titles([v.id for _c, v in latest])  # each mail in its reader's language
+    for course, version in latest:
         link = absolute_url("lms.courses.course", slug=course.slug)
+        title = localized.title_in_every_language(version.id, version.title, titles)
         periods: dict[int, list[CertificationPeriod]] = defaultdict(list)
         for p in session.scalars(select(CertificationPeriod).where(CertificationPeriod.course_id == course.id)
                                  .order_by(CertificationPeriod.sequence)):
@@ -97,7 +101,7 @@ def plan(today: date) -> list[Planned]:
                 completed=completed,
             )
             for reminder in due:
-                context = {"kind": reminder.kind, "course_title": version.title, "course_url": link,
+                context = {"kind": reminder.kind, "course_title": title, "course_url": link,
                            "valid_until": latest.valid_until if latest else None,
                            "due_on": assignment.due_on if assignment else None}
                 planned.append(Planned(person, course, version, reminder.kind, reminder.key,
@@ -118,7 +122,9 @@ def plan_manager_digests(today: date) -> list[Planned]:
     managers = session.scalars(select(Person).where(Person.role.in_(("manager", "admin")),
                                                     Person.status == "active")).all()
     link = absolute_url("lms.reports.team")
-    for course, version in _latest_versions():
+    latest = _latest_versions()
+    titles = localized.course_titles([v.id for _c, v in latest])
+    for course, version in latest:
         table = status_table(Scope(), today, Filters(course=course.slug))
         late = {person.id: (person, status) for person, status in session.execute(
             select(Person, table.c.status).join(table, table.c.person_id == Person.id)
@@ -132,7 +138,8 @@ def plan_manager_digests(today: date) -> list[Planned]:
                 continue
             people = [{"name": p.name, "email": p.email, "status": s} for p, s in mine]
             planned.append(Planned(manager, course, version, DIGEST, week, "manager_digest",
-                                   {"course_title": version.title, "people": people,
+                                   {"course_title": localized.title_in_every_language(
+                                       version.id, version.title, titles), "people": people,
                                     "report_url": link}))
     return planned
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from flask import (
     Blueprint,
@@ -21,6 +22,7 @@ from lms.certification import certificates, revocation, services
 from lms.certification.forms import RevokeForm
 from lms.certification.models import CertificationPeriod, ReviewTask
 from lms.certification.pdf import CertificateDetails, render_certificate_pdf
+from lms.courses import localized
 from lms.courses import services as courses
 from lms.courses.models import CourseVersion
 from lms.db import session
@@ -38,8 +40,19 @@ CODE = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$")
 @bp.route("/certificates/")
 @login_required
 def mine():
-    return render("lms/certification/mine.html",
-                  items=certificates.certificates_of(current_person().id))
+    items = certificates.certificates_of(current_person().id)
+    texts = localized.load([(c.period.version_id, "course", None) for c in items])
+    items = [replace(c, period=_with_title(c.period, texts)) for c in items]
+    return render("lms/certification/mine.html", items=items)
+
+
+def _with_title(period: CertificationPeriod, texts: localized.Texts):
+    """The period with its frozen course title in the page's language, when there is one."""
+    details = period.details or {}
+    title = texts.title(period.version_id, details.get("course_title", ""))
+    if title == details.get("course_title"):
+        return period
+    return localized.Localized(period, details={**details, "course_title": title})
 
 
 def _may_see(viewer: Person, owner_id: int) -> bool:
@@ -82,8 +95,10 @@ def pdf(code: str):
     details = period.details
     owner = session.get(Person, period.person_id)
     with force_locale(owner.locale if owner else None):  # in the holder's language
+        title = localized.load([(period.version_id, "course", None)]).title(period.version_id,
+                                                                            details["course_title"])
         data = render_certificate_pdf(CertificateDetails(
-            person_name=details["person_name"], course_title=details["course_title"],
+            person_name=details["person_name"], course_title=title,
             version_label=details["version_label"], certified_on=period.certified_on,
             valid_until=period.valid_until, code=period.code,
             verify_url=absolute_url("lms.certification.verify", code=period.code),
@@ -116,7 +131,8 @@ def verify(code: str):
     period = certificates.by_code(code) if CODE.match(code) else None
     if period is None:
         return render("lms/certification/verify_unknown.html", code=code), 404
-    return render("lms/certification/verify.html", period=period,
+    texts = localized.load([(period.version_id, "course", None)])
+    return render("lms/certification/verify.html", period=_with_title(period, texts),
                   status=certificates.status_of(period))
 
 
@@ -135,9 +151,11 @@ def review(task_id: int):
         services.acknowledge(task)
         flash(_("Thank you: your review of the policy changes is recorded."), "success")
         return redirect(url_for("lms.home.index"))
-    changes = courses.policy_changes(old, new, keys=set(task.section_keys))
+    texts = localized.load([(new.id, "course", None), *courses.change_wants(old, new)])
+    changes = courses.policy_changes(old, new, keys=set(task.section_keys), texts=texts)
+    new = texts.version(new)
     return render("lms/certification/review.html", task=task, new=new, old=old, changes=changes,
-                           version=new)
+                  version=new)
 
 
 @bp.route("/certificates/<lms_id:period_id>/revoke", methods=["GET", "POST"])

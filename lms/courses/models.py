@@ -130,6 +130,31 @@ class Scenario(VersionPart, Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class ItemTranslation(Base):
+    """One translatable item of a version in one language (``translations/<lang>/``).
+
+    ``kind`` and ``key`` name the item as ``lms.domain.translations`` does (``section``
+    ``scope``, ``node`` ``complaint/post``); ``text`` holds its text with the source's
+    fields where the translation has none, Markdown already rendered to sanitised HTML.
+    A translation is text only, no part of what a certificate was earned on: a sync that
+    changes only translations replaces these rows of the latest version and makes no new
+    version. ``stale`` says the source text changed since the item was translated (or it
+    was never stamped); what a learner then sees is ``LMS_STALE_TRANSLATIONS``.
+    """
+
+    __tablename__ = "lms_item_translation"
+    __table_args__ = (UniqueConstraint("version_id", "language", "kind", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("lms_course_version.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(Text)  # a node's is "<scenario>/<node>": no length limit
+    text: Mapped[dict[str, Any]] = mapped_column(JSON)
+    source_hash: Mapped[str | None] = mapped_column(String(12))  # what it was translated from
+    stale: Mapped[bool] = mapped_column(default=False)
+
+
 class ModuleProgress(Base):
     """A learner's progress on a module, kept across course versions by module key.
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from lms.accounts.access import current_person, login_required
 from lms.certification import services as certification
-from lms.courses import services
+from lms.courses import localized, services
 from lms.courses.access import course_or_404
 from lms.courses.models import CourseVersion, PolicySection
 from lms.courses.progress import modules_of
@@ -29,8 +29,10 @@ def course(slug: str):
     version = course_or_404(slug)
     person = current_person()
     cycle, needs, progress = certification.progress_for(person.id, version)
-    return render("lms/courses/course.html", version=version, progress=progress,
-                           cycle=cycle, needs=needs, person=person)
+    texts = localized.load([(version.id, "course", None), (version.id, "module", None),
+                            (version.id, "scenario", None)])
+    return render("lms/courses/course.html", version=texts.version(version),
+                  progress=texts.progress(version.id, progress), cycle=cycle, needs=needs, person=person)
 
 
 @bp.route("/<slug>/modules/<key>", methods=["GET"])
@@ -55,12 +57,20 @@ def module(slug: str, key: str):
         if result is None or result.person_id != person.id or result.module_key != key or not result.submitted_at:
             result = None
     check = None if (result is not None and result.passed) else quizzes.check_for(person.id, version, current)
+    texts = localized.load([
+        (version.id, "course", None), (version.id, "module", None), (version.id, "lesson", [key]),
+        (version.id, "section", current.section_keys),
+        *((a.version_id, "question", [q["id"] for q in a.questions]) for a in (check, result) if a),
+    ])
     return render(
-        "lms/courses/module.html", version=version, module=current, sections=sections,
-        check=check, check_questions=quizzes.questions_for_page(check) if check else [],
-        result=result, position=index + 1, total=len(modules), kept=resume.take_answers() if check else None,
-        previous=modules[index - 1] if index else None,
-        next=modules[index + 1] if index + 1 < len(modules) else None,
+        "lms/courses/module.html", version=texts.version(version), module=texts.module(current),
+        sections=texts.sections(sections), check=check,
+        check_questions=texts.page_questions(check.version_id, check.questions,
+                                             quizzes.questions_for_page(check)) if check else [],
+        result=texts.attempt(result), position=index + 1, total=len(modules),
+        kept=resume.take_answers() if check else None,
+        previous=texts.module(modules[index - 1]) if index else None,
+        next=texts.module(modules[index + 1]) if index + 1 < len(modules) else None,
     )
 
 
@@ -89,7 +99,8 @@ def policy(slug: str):
     version = course_or_404(slug)
     sections = session.scalars(select(PolicySection).where(PolicySection.version_id == version.id)
                                .order_by(PolicySection.position)).all()
-    return render("lms/courses/policy.html", version=version, sections=sections)
+    texts = localized.load([(version.id, "preamble", None), (version.id, "section", None)])
+    return render("lms/courses/policy.html", version=texts.version(version), sections=texts.sections(sections))
 
 
 @bp.route("/<slug>/versions/")
@@ -98,7 +109,8 @@ def versions(slug: str):
     latest = course_or_404(slug)
     rows = session.scalars(select(CourseVersion).where(CourseVersion.course_id == latest.course_id)
                            .order_by(CourseVersion.number.desc())).all()
-    return render("lms/courses/versions.html", version=latest, versions=rows)
+    texts = localized.load([(latest.id, "course", None)])
+    return render("lms/courses/versions.html", version=texts.version(latest), versions=rows)
 
 
 @bp.route("/<slug>/versions/<lms_id:number>/changes")
@@ -111,8 +123,9 @@ def changes(slug: str, number: int):
         abort(404)
     old = session.scalar(select(CourseVersion).where(CourseVersion.course_id == latest.course_id,
                                                      CourseVersion.number == number - 1))
-    diff = services.policy_changes(old, new)
-    return render("lms/courses/changes.html", version=latest, new=new, old=old, changes=diff)
+    texts = localized.load([(latest.id, "course", None), *services.change_wants(old, new)])
+    diff = services.policy_changes(old, new, texts=texts)
+    return render("lms/courses/changes.html", version=texts.version(latest), new=new, old=old, changes=diff)
 
 
 def _own_attempt(attempt_id: int) -> Attempt:
