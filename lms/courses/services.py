@@ -104,3 +104,9 @@ def policy_changes(old: CourseVersion | None, new: CourseVersion, keys: set[str]
             "diff_html": diff_html(old_text or "", new_text or ""),
         })
     return out
+
+
+def version_by_number(course_id: int, number: int) -> CourseVersion | None:
+    """One stored version of a course by its number."""
+    return session.scalar(select(CourseVersion).where(CourseVersion.course_id == course_id,
+                                                      CourseVersion.number == number))

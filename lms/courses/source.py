@@ -34,7 +34,7 @@ PROSE_WITH_COMMENT = re.compile(
     r"^\s*(?:-\s+)?(?:text|prompt|feedback|debrief|summary|title|left|right):\s+[^\s\"'|>].*?\s#")
 
 COURSE_KEYS = {
-    "id", "title", "summary", "policy", "review_on_change", "review_due_days",
+    "id", "title", "summary", "policy", "review_on_change", "review_due_days", "acknowledge_policy",
     "modules", "assessment", "scenarios", "certification", "facts", "time_budget",
 }
 MODULE_KEYS = {"id", "title", "file", "sections", "questions", "pass_mark"}
@@ -417,6 +417,8 @@ def load_course(folder: Path) -> tuple[CourseSource | None, list[CourseProblem]]
     settings["certification"] = yamlfile.plain(cert)
     settings["review_on_change"] = _check_bool(r, cy, data, "review_on_change", True)
     settings["review_due_days"] = _check_int(r, cy, data, "review_due_days", 1, None, 30)
+    # The learner signs that they read and accept this text of the policy (a requirement).
+    settings["acknowledge_policy"] = _check_bool(r, cy, data, "acknowledge_policy", False)
 
     if r.problems:
         return None, r.problems

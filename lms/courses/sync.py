@@ -65,6 +65,12 @@ def _rendered_scenario(raw: dict) -> dict[str, Any]:
     return data
 
 
+def policy_hash(title: str, preamble_html: str, section_hashes: list[str]) -> str:
+    """The hash of the policy text a learner acknowledges: its title, preamble and each
+    section's hash in order (migration 0012 backfills stored versions the same way)."""
+    return _sha(title, preamble_html, *section_hashes)
+
+
 def build_version(course: Course, number: int, src: CourseSource) -> CourseVersion:
     """A new, unsaved version holding rendered copies of everything in ``src``."""
     section_hash = {s.key: _sha(s.title, s.body_md) for s in src.sections}
@@ -72,6 +78,8 @@ def build_version(course: Course, number: int, src: CourseSource) -> CourseVersi
         course=course, number=number, content_hash=src.content_hash, title=src.title,
         summary=src.summary, policy_title=src.policy_title,
         policy_preamble_html=markdown_to_html(src.preamble_md), settings=src.settings,
+        policy_hash=policy_hash(src.policy_title, markdown_to_html(src.preamble_md),
+                                [section_hash[s.key] for s in src.sections]),
     )
     version.sections = [
         PolicySection(key=s.key, position=i, title=s.title, body_md=s.body_md,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from sqlalchemy import select
 
 from lms.accounts.access import current_person, login_required
+from lms.certification import acknowledgements
 from lms.certification import services as certification
-from lms.courses import localized, services
-from lms.courses.access import course_or_404
+from lms.certification.forms import AcknowledgeForm
+from lms.courses import localized, policy_document, services
+from lms.courses.access import course_or_404, version_or_404
 from lms.courses.models import CourseVersion, PolicySection
 from lms.courses.progress import modules_of
 from lms.db import MAX_ID, session
@@ -95,12 +97,30 @@ def submit_check(slug: str, key: str, attempt_id: int):
 
 @bp.route("/<slug>/policy")
 @login_required
-def policy(slug: str):
+def policy(slug: str, form: AcknowledgeForm | None = None, status: int = 200):
+    """The policy; with the acknowledgement form when the course asks for one (the POST
+    view shows it again with its errors)."""
     version = course_or_404(slug)
     sections = session.scalars(select(PolicySection).where(PolicySection.version_id == version.id)
                                .order_by(PolicySection.position)).all()
+    acknowledged = ack_form = None
+    if acknowledgements.asks_for_it(version):
+        acknowledged = acknowledgements.current_for(current_person().id, version)
+        ack_form = None if acknowledged else (form or AcknowledgeForm())
     texts = localized.load([(version.id, "preamble", None), (version.id, "section", None)])
-    return render("lms/courses/policy.html", version=texts.version(version), sections=texts.sections(sections))
+    return render("lms/courses/policy.html", version=texts.version(version),
+                  sections=texts.sections(sections), acknowledged=acknowledged,
+                  ack_form=ack_form), status
+
+
+@bp.route("/<slug>/versions/<lms_id:number>/policy.pdf")
+@login_required
+def policy_pdf(slug: str, number: int):
+    """The policy text of one version as a printable PDF (any signed-in person)."""
+    version = version_or_404(slug, number)
+    data = policy_document.render(version)
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{slug}-policy-v{version.number}.pdf"'})
 
 
 @bp.route("/<slug>/versions/")

@@ -14,6 +14,7 @@ from lms.db import session
 from lms.i18n import gettext as _
 from lms.quizzes import services
 from lms.quizzes.models import Attempt
+from lms.web import resume
 from lms.web.csrf import csrf_valid
 from lms.web.templating import render
 
@@ -76,7 +77,7 @@ def attempt(attempt_id: int):
     questions = texts.page_questions(attempt.version_id, attempt.questions,
                                      services.questions_for_page(attempt))
     return render("lms/quizzes/attempt.html", attempt=attempt, version=texts.version(version),
-                  questions=questions)
+                  questions=questions, kept=resume.take_answers())
 
 
 @bp.route("/attempts/<lms_id:attempt_id>/result")
