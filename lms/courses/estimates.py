@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from lms.courses.source import CourseSource
 from lms.courses.yamlfile import plain
-from lms.domain.estimate import CourseEstimate, estimate_course, scenario_runs, word_count
+from lms.domain.estimate import (
+    CourseEstimate,
+    display_minutes,
+    estimate_course,
+    minutes_left,
+    scenario_runs,
+    word_count,
+)
 from lms.domain.scenarios import parse_scenario
 
 
@@ -32,3 +39,27 @@ def estimate_source(course: CourseSource) -> CourseEstimate:
         refresher_draw=refresher_draw(course.settings),
         refresher_scenario=refresher.get("scenario"),
     )
+
+
+def stored_estimates(course: CourseSource) -> dict:
+    """The estimate as ``CourseVersion.estimates`` keeps it (plain JSON)."""
+    e = estimate_source(course)
+    return {"modules": dict(e.modules), "assessment": e.assessment, "scenarios": dict(e.scenarios),
+            "refresher_assessment": e.refresher_assessment}
+
+
+def minutes_left_on(version, progress, kind: str = "final") -> int | None:
+    """Minutes still to go in the learner's cycle (the course page and home cards)."""
+    return minutes_left(
+        getattr(version, "estimates", None),
+        modules_left=[m.key for m, state in progress.modules if state != "complete"],
+        assessment_left=not progress.assessment.passed,
+        scenarios_left=[s.key for s in progress.scenarios_left],
+        refresher=kind == "refresher",
+    )
+
+
+def module_minutes_of(version, key: str) -> int | None:
+    """One module's estimated minutes, as shown beside it."""
+    minutes = ((getattr(version, "estimates", None) or {}).get("modules") or {}).get(key)
+    return display_minutes(minutes) if minutes else None

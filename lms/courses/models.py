@@ -44,6 +44,9 @@ class CourseVersion(Base):
     #: The policy text alone (title, preamble, every section in order): what a learner's
     #: policy acknowledgement is of. None only for versions stored before it existed.
     policy_hash: Mapped[str | None] = mapped_column(String(64))
+    #: Estimated minutes, computed at sync from word counts (``lms.courses.estimates``):
+    #: {"modules": {key: m}, "assessment": m, "scenarios": {key: m}, "refresher_assessment": m}.
+    estimates: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
     policy_title: Mapped[str] = mapped_column(String(200))

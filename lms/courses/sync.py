@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms import signals
 from lms.courses import translation_store
+from lms.courses.estimates import stored_estimates
 from lms.courses.models import Course, CourseVersion, Module, PolicySection, Question, Scenario
 from lms.courses.render import inline_markdown_to_html, markdown_to_html
 from lms.courses.source import CourseProblem, CourseSource, check_courses
@@ -80,6 +81,7 @@ def build_version(course: Course, number: int, src: CourseSource) -> CourseVersi
         policy_preamble_html=markdown_to_html(src.preamble_md), settings=src.settings,
         policy_hash=policy_hash(src.policy_title, markdown_to_html(src.preamble_md),
                                 [section_hash[s.key] for s in src.sections]),
+        estimates=stored_estimates(src),
     )
     version.sections = [
         PolicySection(key=s.key, position=i, title=s.title, body_md=s.body_md,
@@ -128,6 +130,8 @@ def sync_course(src: CourseSource, translated: translation_store.Rows | None = N
     latest = latest_version(course.id)
     if latest is not None and latest.content_hash == src.content_hash:
         # Same source: at most the translations changed, which is no new version.
+        if latest.estimates is None:  # stored before estimates existed (migration 0013)
+            latest.estimates = stored_estimates(src)
         languages = translation_store.store(latest.id, translated)
         try:
             session.commit()
