@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
+from lms.domain.checks import PLAIN, Checks
 from lms.domain.problems import Problem
 
 # --------------------------------------------------------------------------- months
@@ -220,11 +221,6 @@ _KNOWN_KEYS = ("valid_for", "window", "renewal_from", "refresher")
 _REFRESHER_KEYS = ("all_modules", "draw", "scenario")
 
 
-def _is_int(value: Any) -> bool:
-    # bool is a subclass of int, but ``valid_for: true`` is a mistake, not 1 month.
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def validate_rules(raw: Mapping[str, Any] | None) -> list[Problem]:
     """Every problem in a course's ``certification:`` mapping; empty when it is valid.
 
@@ -244,106 +240,56 @@ def validate_rules(raw: Mapping[str, Any] | None) -> list[Problem]:
         return []
     if not isinstance(raw, Mapping):
         return [Problem((), "certification must be a mapping")]
-
-    problems: list[Problem] = []
-    for key in raw:
-        if key not in _KNOWN_KEYS:
-            problems.append(
-                Problem(
-                    (key,),
-                    f"unknown key {key!r}; expected one of: {', '.join(_KNOWN_KEYS)}",
-                )
-            )
-
-    valid_for: int | None = DEFAULT_VALID_FOR_MONTHS
-    if "valid_for" in raw:
-        value = raw["valid_for"]
-        if not _is_int(value) or value < 1:
-            problems.append(
-                Problem(("valid_for",), "valid_for must be a positive whole number of months")
-            )
-            valid_for = None
-        elif value > MAX_VALID_FOR_MONTHS:
-            problems.append(
-                Problem(
-                    ("valid_for",),
-                    f"valid_for must be at most {MAX_VALID_FOR_MONTHS} months",
-                )
-            )
-            valid_for = None
-        else:
-            valid_for = value
-
-    window: int | None = DEFAULT_WINDOW_DAYS
-    if "window" in raw:
-        value = raw["window"]
-        if not _is_int(value) or value < 0:
-            problems.append(
-                Problem(("window",), "window must be a non-negative whole number of days")
-            )
-            window = None
-        else:
-            window = value
-
-    # Only compare when both values are usable, so one typo gives one problem.
+    checks = Checks(PLAIN, null_is_absent=False)
+    checks.unknown_keys(raw, _KNOWN_KEYS)
+    # None when the value is wrong: the two are compared only when both are usable, so
+    # one typo gives one problem.
+    valid_for = (
+        checks.integer(raw, "valid_for", low=1, high=MAX_VALID_FOR_MONTHS, unit="months")
+        if "valid_for" in raw
+        else DEFAULT_VALID_FOR_MONTHS
+    )
+    window = (
+        checks.integer(raw, "window", low=0, unit="days")
+        if "window" in raw
+        else DEFAULT_WINDOW_DAYS
+    )
     if valid_for is not None and window is not None:
-        shortest = shortest_validity_days(valid_for)
-        if window >= shortest:
-            # Blame the key the author wrote; if only valid_for was given, it is the
-            # short validity that clashes with the default window.
-            path = ("window",) if "window" in raw or "valid_for" not in raw else ("valid_for",)
-            problems.append(
-                Problem(
-                    path,
-                    f"window ({window} days) must be shorter than valid_for "
-                    f"({valid_for} months can be as short as {shortest} days)",
-                )
-            )
-
-    if "renewal_from" in raw:
-        value = raw["renewal_from"]
-        if not isinstance(value, str) or value not in RENEWAL_MODES:
-            modes = ", ".join(sorted(RENEWAL_MODES))
-            problems.append(
-                Problem(
-                    ("renewal_from",),
-                    f"renewal_from must be one of: {modes} (got {value!r})",
-                )
-            )
-
+        _check_window_fits(checks, raw, valid_for, window)
+    checks.one_of(raw, "renewal_from", sorted(RENEWAL_MODES), required=False)
     if "refresher" in raw:
-        problems.extend(_validate_refresher(raw["refresher"]))
+        _check_refresher(checks, raw["refresher"])
+    return checks.problems
 
-    return problems
+
+def _check_window_fits(checks: Checks, raw: Mapping[str, Any], valid_for: int, window: int) -> None:
+    """The window must open after the day a certificate is issued, however short the period."""
+    shortest = shortest_validity_days(valid_for)
+    if window >= shortest:
+        # Blame the key the author wrote; if only valid_for was given, it is the
+        # short validity that clashes with the default window.
+        path = ("window",) if "window" in raw or "valid_for" not in raw else ("valid_for",)
+        checks.add(
+            path,
+            f"window ({window} days) must be shorter than valid_for "
+            f"({valid_for} months can be as short as {shortest} days)",
+        )
 
 
-def _validate_refresher(refresher: Any) -> list[Problem]:
+def _check_refresher(checks: Checks, refresher: Any) -> None:
     """Problems in the ``refresher:`` sub-mapping, with paths under ``refresher``."""
     if refresher is None:
         # ``refresher:`` with nothing under it: every option keeps its default.
-        return []
+        return
     if not isinstance(refresher, Mapping):
-        return [Problem(("refresher",), "refresher must be a mapping")]
-    problems: list[Problem] = []
-    for key, value in refresher.items():
-        path = ("refresher", key)
-        if key == "all_modules":
-            if not isinstance(value, bool):
-                problems.append(Problem(path, "all_modules must be true or false"))
-        elif key == "draw":
-            if not _is_int(value) or value < 1:
-                problems.append(Problem(path, "draw must be a positive whole number"))
-        elif key == "scenario":
-            if value is not None and (not isinstance(value, str) or not value.strip()):
-                problems.append(Problem(path, "scenario must be a scenario id"))
-        else:
-            problems.append(
-                Problem(
-                    path,
-                    f"unknown key {key!r}; expected one of: {', '.join(_REFRESHER_KEYS)}",
-                )
-            )
-    return problems
+        checks.add(("refresher",), "refresher must be a mapping")
+        return
+    path = ("refresher",)
+    checks.unknown_keys(refresher, _REFRESHER_KEYS, path)
+    checks.boolean(refresher, "all_modules", path)
+    checks.integer(refresher, "draw", path, low=1)
+    if "scenario" in refresher and refresher["scenario"] is not None:
+        checks.text(refresher, "scenario", path)
 
 
 def rules_from(raw: Mapping[str, Any] | None) -> CertificationRules:

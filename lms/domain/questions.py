@@ -37,6 +37,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from lms.domain.checks import PLAIN, Checks
 from lms.domain.matching import matched_one_to_one, validate_distractors
 from lms.domain.problems import PathPart, Problem
 
@@ -156,43 +157,26 @@ def _make_grade(score: float, picked: Sequence[str], notes: Sequence[ChoiceNote]
 # --------------------------------------------------------------------------- helpers
 
 
-def _key_path(key: object) -> PathPart:
-    # YAML allows non-string keys (``1: x``, ``true: x``); a path part must be a str or
-    # an int, so anything else is reported by its repr.
-    if isinstance(key, str) or (isinstance(key, int) and not isinstance(key, bool)):
-        return key
-    return repr(key)
-
-
-def _check_text(
-    raw: Mapping, key: str, path: tuple[PathPart, ...], *, required: bool = True
-) -> list[Problem]:
-    """Problems with ``raw[key]`` as a non-empty string (``None`` counts as absent)."""
-    value = raw.get(key)
-    where = path + (key,)
-    if value is None:
-        return [Problem(where, f"missing {key}")] if required else []
-    if not isinstance(value, str):
-        # YAML turns unquoted ``2019`` or ``yes`` into numbers and booleans.
-        return [Problem(where, f"{key} must be text (quote it in YAML), got {value!r}")]
-    if not value.strip():
-        return [Problem(where, f"{key} must not be empty")]
-    return []
-
-
-def _unknown_keys(
-    raw: Mapping, allowed: Collection[str], path: tuple[PathPart, ...]
-) -> list[Problem]:
-    return [
-        Problem(path + (_key_path(key),), f"unknown key {key!r}")
-        for key in raw
-        if key not in allowed
-    ]
-
-
 def _normalise(text: str) -> str:
     # Texts that differ only in spacing or case read as the same choice to a learner.
     return " ".join(text.split()).casefold()
+
+
+def _note_duplicate(
+    checks: Checks,
+    seen: dict[str, int],
+    text: str,
+    index: int,
+    path: tuple[PathPart, ...],
+    what: str,
+    item: str,
+) -> None:
+    """Report ``text`` when an earlier item had the same (normalised) text, else note it."""
+    key = _normalise(text)
+    if key in seen:
+        checks.add(path, f"duplicate {what} (same as {item} {seen[key]})")
+    else:
+        seen[key] = index
 
 
 def _clean(value: Any) -> Any:
@@ -294,45 +278,26 @@ class _ChoiceQuestionType(QuestionType):
             return [Problem(("choices",), "missing choices")]
         if not isinstance(choices, list):
             return [Problem(("choices",), "choices must be a list")]
-        problems: list[Problem] = []
+        checks = Checks(PLAIN)
         if not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
-            problems.append(
-                Problem(
-                    ("choices",),
-                    f"needs {MIN_CHOICES} to {MAX_CHOICES} choices, got {len(choices)}",
-                )
+            checks.add(
+                ("choices",), f"needs {MIN_CHOICES} to {MAX_CHOICES} choices, got {len(choices)}"
             )
         seen_texts: dict[str, int] = {}
         correct_at: list[int] = []
         for i, choice in enumerate(choices):
             path: tuple[PathPart, ...] = ("choices", i)
             if not isinstance(choice, Mapping):
-                problems.append(Problem(path, "a choice must be a mapping with a text"))
+                checks.add(path, "a choice must be a mapping with a text")
                 continue
-            text_problems = _check_text(choice, "text", path)
-            problems += text_problems
-            if not text_problems:
-                key = _normalise(choice["text"])
-                if key in seen_texts:
-                    problems.append(
-                        Problem(
-                            path + ("text",),
-                            f"duplicate choice text (same as choice {seen_texts[key]})",
-                        )
-                    )
-                else:
-                    seen_texts[key] = i
-            correct = choice.get("correct", False)
-            if not isinstance(correct, bool):
-                problems.append(
-                    Problem(path + ("correct",), f"correct must be true or false, got {correct!r}")
-                )
-            elif correct:
+            text = checks.text(choice, "text", path)
+            if text is not None:
+                _note_duplicate(checks, seen_texts, text, i, path + ("text",), "choice text", "choice")
+            if checks.boolean(choice, "correct", path, default=False):
                 correct_at.append(i)
-            problems += _check_text(choice, "feedback", path, required=False)
-            problems += _unknown_keys(choice, _CHOICE_KEYS, path)
-        problems += self._validate_correct_count(choices, correct_at)
-        return problems
+            checks.text(choice, "feedback", path, required=False)
+            checks.unknown_keys(choice, _CHOICE_KEYS, path, listed=False)
+        return checks.problems + self._validate_correct_count(choices, correct_at)
 
     def _parse_choices(self, raw: Mapping) -> tuple[Choice, ...]:
         return tuple(
@@ -404,16 +369,9 @@ class MultipleChoice(_ChoiceQuestionType):
     keys = frozenset({"choices", "scoring"})
 
     def validate(self, raw: Mapping) -> list[Problem]:
-        problems = super().validate(raw)
-        scoring = raw.get("scoring", ALL_OR_NOTHING)
-        if not (isinstance(scoring, str) and scoring in SCORING_MODES):
-            problems.append(
-                Problem(
-                    ("scoring",),
-                    f"scoring must be one of {', '.join(SCORING_MODES)}, got {scoring!r}",
-                )
-            )
-        return problems
+        checks = Checks(PLAIN, super().validate(raw))
+        checks.one_of(raw, "scoring", SCORING_MODES, required=False)
+        return checks.problems
 
     def _validate_correct_count(self, choices: list, correct_at: list[int]) -> list[Problem]:
         if not correct_at:
@@ -423,7 +381,7 @@ class MultipleChoice(_ChoiceQuestionType):
         return []
 
     def _scoring(self, raw: Mapping) -> str:
-        return raw.get("scoring", ALL_OR_NOTHING)
+        return raw.get("scoring") or ALL_OR_NOTHING
 
     @staticmethod
     def _picked(shown: Mapping, response: object) -> tuple[str, ...] | None:
@@ -512,33 +470,21 @@ class Matching(QuestionType):
             return [Problem(("pairs",), "missing pairs")]
         if not isinstance(pairs, list):
             return [Problem(("pairs",), "pairs must be a list")]
-        problems: list[Problem] = []
+        checks = Checks(PLAIN)
         if len(pairs) < MIN_PAIRS:
-            problems.append(
-                Problem(("pairs",), f"needs at least {MIN_PAIRS} pairs, got {len(pairs)}")
-            )
+            checks.add(("pairs",), f"needs at least {MIN_PAIRS} pairs, got {len(pairs)}")
         seen: dict[str, dict[str, int]] = {"left": {}, "right": {}}
         for i, pair in enumerate(pairs):
             path: tuple[PathPart, ...] = ("pairs", i)
             if not isinstance(pair, Mapping):
-                problems.append(Problem(path, "a pair must be a mapping with left and right"))
+                checks.add(path, "a pair must be a mapping with left and right")
                 continue
             for side in ("left", "right"):
-                side_problems = _check_text(pair, side, path)
-                problems += side_problems
-                if side_problems:
-                    continue
-                key = _normalise(pair[side])
-                if key in seen[side]:
-                    problems.append(
-                        Problem(
-                            path + (side,),
-                            f"duplicate {side} text (same as pair {seen[side][key]})",
-                        )
-                    )
-                else:
-                    seen[side][key] = i
-            problems += _unknown_keys(pair, _PAIR_KEYS, path)
+                text = checks.text(pair, side, path)
+                if text is not None:
+                    _note_duplicate(checks, seen[side], text, i, path + (side,), f"{side} text", "pair")
+            checks.unknown_keys(pair, _PAIR_KEYS, path, listed=False)
+        problems = checks.problems
         rights = [p.get("right") for p in pairs if isinstance(p, Mapping)]
         return problems + validate_distractors(raw.get("distractors"), rights)
 
@@ -633,36 +579,24 @@ def validate_question(raw: object, section_ids: Collection[str]) -> list[Problem
     """
     if not isinstance(raw, Mapping):
         return [Problem((), "a question must be a mapping (id, type, section, prompt, ...)")]
-    problems: list[Problem] = []
-
+    checks = Checks(PLAIN)
     qid = raw.get("id")
     if qid is None:
-        problems.append(Problem(("id",), "missing id"))
+        checks.add(("id",), "missing id")
     elif not isinstance(qid, str) or not _ID_RE.fullmatch(qid):
-        problems.append(
-            Problem(("id",), f"id must be letters, digits, '_', '.' or '-', got {qid!r}")
-        )
+        checks.add(("id",), f"id must be letters, digits, '_', '.' or '-', got {qid!r}")
 
     type_id = raw.get("type")
     qt = QUESTION_TYPES.get(type_id) if isinstance(type_id, str) else None
     if type_id is None:
-        problems.append(Problem(("type",), "missing type"))
+        checks.add(("type",), "missing type")
     elif qt is None:
-        problems.append(
-            Problem(
-                ("type",),
-                f"unknown question type {type_id!r} (known: {', '.join(sorted(QUESTION_TYPES))})",
-            )
-        )
+        known = ", ".join(sorted(QUESTION_TYPES))
+        checks.add(("type",), f"unknown question type {type_id!r} (known: {known})")
 
-    section = raw.get("section")
-    if section is None:
-        problems.append(Problem(("section",), "missing section"))
-    elif not isinstance(section, str) or section not in section_ids:
-        problems.append(Problem(("section",), f"unknown policy section {section!r}"))
-
-    problems += _check_text(raw, "prompt", ())
-    problems += _check_text(raw, "feedback", ())
+    checks.section(raw, "section", section_ids)
+    checks.text(raw, "prompt")
+    checks.text(raw, "feedback")
 
     if qt is not None:
         allowed = COMMON_KEYS | qt.keys
@@ -670,11 +604,11 @@ def validate_question(raw: object, section_ids: Collection[str]) -> list[Problem
         # Without a type we cannot tell which type-specific keys belong; accept any
         # key some type uses so that the one real mistake (the type) is what is shown.
         allowed = COMMON_KEYS.union(*(t.keys for t in QUESTION_TYPES.values()))
-    problems += _unknown_keys(raw, allowed, ())
+    checks.unknown_keys(raw, allowed, listed=False)
 
     if qt is not None:
-        problems += qt.validate(raw)
-    return problems
+        checks.extend(qt.validate(raw))
+    return checks.problems
 
 
 def validate_question_list(

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
+from lms.domain.checks import QUOTED, Checks, is_int, is_text
 from lms.domain.problems import PathPart, Problem
 
 OUTCOMES = ("good", "acceptable", "poor")
@@ -238,55 +239,6 @@ def node_kind_of(raw_node: Mapping[str, Any]) -> NodeKind:
     return NODE_KINDS[DEFAULT_NODE_KIND]
 
 
-# --------------------------------------------------------------------------- small checks
-
-
-def _is_int(value: Any) -> bool:
-    # YAML turns `yes`/`true` into bools, and bool is an int subclass: refuse it.
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_text(value: Any) -> bool:
-    return isinstance(value, str) and value.strip() != ""
-
-
-def _unknown_keys(raw: Mapping[Any, Any], known: Sequence[str], base: tuple = ()) -> list[Problem]:
-    return [
-        Problem(base + (key,), f"unknown key {key!r} (expected one of: {', '.join(known)})")
-        for key in raw
-        if key not in known
-    ]
-
-
-def _require_text(raw: Mapping[str, Any], key: str, base: tuple = ()) -> list[Problem]:
-    if key not in raw:
-        return [Problem(base + (key,), f"missing {key!r}")]
-    if not _is_text(raw[key]):
-        return [Problem(base + (key,), f"{key!r} must be non-empty text")]
-    return []
-
-
-def _optional_text(raw: Mapping[str, Any], key: str, base: tuple = ()) -> list[Problem]:
-    if key in raw and not _is_text(raw[key]):
-        return [Problem(base + (key,), f"{key!r} must be non-empty text when given")]
-    return []
-
-
-def _int_range(
-    raw: Mapping[str, Any], key: str, low: int, high: int, *, required: bool, base: tuple = ()
-) -> list[Problem]:
-    if key not in raw:
-        return [Problem(base + (key,), f"missing {key!r}")] if required else []
-    value = raw[key]
-    if not _is_int(value) or not low <= value <= high:
-        return [
-            Problem(
-                base + (key,), f"{key!r} must be a whole number from {low} to {high}, not {value!r}"
-            )
-        ]
-    return []
-
-
 # --------------------------------------------------------------------------- node kinds
 
 _CHOICE_NODE_KEYS = ("id", "text", "choices", "shuffle")
@@ -295,65 +247,49 @@ _END_NODE_KEYS = ("id", "end", "score", "text", "debrief")
 
 
 def _validate_choice_node(raw: Mapping[str, Any], ctx: NodeContext) -> list[Problem]:
-    problems = _unknown_keys(raw, _CHOICE_NODE_KEYS)
-    if "shuffle" in raw and not isinstance(raw["shuffle"], bool):
-        problems.append(Problem(("shuffle",), f"shuffle must be true or false, got {raw['shuffle']!r}"))
-    problems += _require_text(raw, "text")
+    checks = Checks(QUOTED, null_is_absent=False)
+    checks.unknown_keys(raw, _CHOICE_NODE_KEYS)
+    checks.boolean(raw, "shuffle")
+    checks.text(raw, "text")
     name = f"node {ctx.node_id!r}" if ctx.node_id else "this node"
     choices = raw.get("choices")
     if choices is None or (isinstance(choices, list) and not choices):
-        problems.append(
-            Problem(
-                ("choices",),
-                f"{name} has no choices and no `end:`: a dead end (give it {MIN_CHOICES} to "
-                f"{MAX_CHOICES} choices, or make it an end)",
-            )
+        checks.add(
+            ("choices",),
+            f"{name} has no choices and no `end:`: a dead end (give it {MIN_CHOICES} to "
+            f"{MAX_CHOICES} choices, or make it an end)",
         )
-        return problems
+        return checks.problems
     if not isinstance(choices, list):
-        problems.append(
-            Problem(
-                ("choices",), f"'choices' must be a list of {MIN_CHOICES} to {MAX_CHOICES} choices"
-            )
+        checks.add(
+            ("choices",), f"'choices' must be a list of {MIN_CHOICES} to {MAX_CHOICES} choices"
         )
-        return problems
+        return checks.problems
     if not MIN_CHOICES <= len(choices) <= MAX_CHOICES:
         plural = "choice" if len(choices) == 1 else "choices"
-        problems.append(
-            Problem(
-                ("choices",),
-                f"{name} has {len(choices)} {plural}; a situation needs {MIN_CHOICES} to "
-                f"{MAX_CHOICES}",
-            )
+        checks.add(
+            ("choices",),
+            f"{name} has {len(choices)} {plural}; a situation needs {MIN_CHOICES} to "
+            f"{MAX_CHOICES}",
         )
     for j, raw_choice in enumerate(choices):
-        base = ("choices", j)
-        if not isinstance(raw_choice, Mapping):
-            problems.append(
-                Problem(
-                    base, "a choice must be a mapping with text, next, score, feedback and section"
-                )
-            )
-            continue
-        problems += _unknown_keys(raw_choice, _CHOICE_KEYS, base)
-        problems += _require_text(raw_choice, "text", base)
-        # Whether `next` names a node is checked by validate_scenario, which knows all ids.
-        problems += _require_text(raw_choice, "next", base)
-        problems += _int_range(raw_choice, "score", 0, MAX_CHOICE_SCORE, required=True, base=base)
-        problems += _require_text(raw_choice, "feedback", base)
-        if "section" not in raw_choice:
-            problems.append(Problem(base + ("section",), "missing 'section'"))
-        elif (
-            not isinstance(raw_choice["section"], str)  # a list would not even hash
-            or raw_choice["section"] not in ctx.section_ids
-        ):
-            problems.append(
-                Problem(
-                    base + ("section",),
-                    f"unknown policy section {raw_choice['section']!r}",
-                )
-            )
-    return problems
+        _check_choice(checks, raw_choice, ("choices", j), ctx.section_ids)
+    return checks.problems
+
+
+def _check_choice(
+    checks: Checks, raw: Any, base: tuple[PathPart, ...], section_ids: Collection[str]
+) -> None:
+    if not isinstance(raw, Mapping):
+        checks.add(base, "a choice must be a mapping with text, next, score, feedback and section")
+        return
+    checks.unknown_keys(raw, _CHOICE_KEYS, base)
+    checks.text(raw, "text", base)
+    # Whether `next` names a node is checked by validate_scenario, which knows all ids.
+    checks.text(raw, "next", base)
+    checks.integer(raw, "score", base, low=0, high=MAX_CHOICE_SCORE, required=True)
+    checks.text(raw, "feedback", base)
+    checks.section(raw, "section", section_ids, base)
 
 
 def _choice_node_edges(raw: Mapping[str, Any]) -> list[tuple[tuple[PathPart, ...], str]] | None:
@@ -364,7 +300,7 @@ def _choice_node_edges(raw: Mapping[str, Any]) -> list[tuple[tuple[PathPart, ...
         return None
     edges: list[tuple[tuple[PathPart, ...], str]] = []
     for j, raw_choice in enumerate(choices):
-        if not isinstance(raw_choice, Mapping) or not _is_text(raw_choice.get("next")):
+        if not isinstance(raw_choice, Mapping) or not is_text(raw_choice.get("next")):
             return None
         edges.append((("choices", j, "next"), raw_choice["next"]))
     return edges
@@ -390,41 +326,25 @@ def _parse_choice_node(raw: Mapping[str, Any]) -> Node:
 
 
 def _validate_end_node(raw: Mapping[str, Any], ctx: NodeContext) -> list[Problem]:
-    problems: list[Problem] = []
-    for key in raw:
-        if key == "choices":
-            # Say what is wrong rather than "unknown key": the author mixed up the kinds.
-            problems.append(
-                Problem(
-                    ("choices",), "an end node cannot have choices (remove `end:` or the choices)"
-                )
-            )
-        elif key not in _END_NODE_KEYS:
-            problems.append(
-                Problem(
-                    (key,), f"unknown key {key!r} (expected one of: {', '.join(_END_NODE_KEYS)})"
-                )
-            )
-    if raw.get("end") not in OUTCOMES:
-        problems.append(
-            Problem(("end",), f"'end' must be one of {', '.join(OUTCOMES)}, not {raw.get('end')!r}")
-        )
+    checks = Checks(QUOTED, null_is_absent=False)
+    # Say what is wrong with choices rather than "unknown key": the author mixed up kinds.
+    mixed_up = {"choices": "an end node cannot have choices (remove `end:` or the choices)"}
+    checks.unknown_keys(raw, _END_NODE_KEYS, instead=mixed_up)
+    checks.one_of(raw, "end", OUTCOMES)
     mode = SCORING_MODES.get(ctx.scoring) if ctx.scoring is not None else None
     if mode is not None and not mode.needs_end_scores and "score" in raw:
         # A score the mode never reads would be silently ignored: refuse it instead.
-        problems.append(
-            Problem(
-                ("score",),
-                f"end scores are not used with scoring {mode.id!r} ({mode.description}): "
-                f"remove `score`, or use `scoring: end`",
-            )
+        checks.add(
+            ("score",),
+            f"end scores are not used with scoring {mode.id!r} ({mode.description}): "
+            f"remove `score`, or use `scoring: end`",
         )
     else:
         required = mode is not None and mode.needs_end_scores
-        problems += _int_range(raw, "score", 0, MAX_END_SCORE, required=required)
-    problems += _require_text(raw, "text")
-    problems += _optional_text(raw, "debrief")
-    return problems
+        checks.integer(raw, "score", low=0, high=MAX_END_SCORE, required=required)
+    checks.text(raw, "text")
+    checks.text(raw, "debrief", required=False)
+    return checks.problems
 
 
 def _parse_end_node(raw: Mapping[str, Any]) -> Node:
@@ -550,149 +470,138 @@ def validate_scenario(raw: Any, section_ids: Collection[str]) -> list[Problem]:
     """
     if not isinstance(raw, Mapping):
         return [Problem((), "a scenario must be a mapping (id, title, start, nodes, ...)")]
-    sections = frozenset(section_ids)
-    problems = _unknown_keys(raw, _TOP_KEYS)
-
-    if "id" not in raw:
-        problems.append(Problem(("id",), "missing 'id'"))
-    elif not isinstance(raw["id"], str) or not _SLUG.fullmatch(raw["id"]):
-        problems.append(
-            Problem(("id",), f"'id' must be a slug of a-z, 0-9 and '-', not {raw['id']!r}")
-        )
-    problems += _require_text(raw, "title")
-    problems += _optional_text(raw, "summary")
-
-    scoring: str | None = None
-    if "scoring" not in raw:
-        problems.append(
-            Problem(("scoring",), f"missing 'scoring' (one of: {', '.join(SCORING_MODES)})")
-        )
-    elif not isinstance(raw["scoring"], str) or raw["scoring"] not in SCORING_MODES:
-        problems.append(
-            Problem(
-                ("scoring",),
-                f"unknown scoring {raw['scoring']!r} (one of: {', '.join(SCORING_MODES)})",
-            )
-        )
-    else:
-        scoring = raw["scoring"]
-    problems += _int_range(raw, "pass_mark", 0, 100, required=True)
-    if "feedback" not in raw:
-        problems.append(
-            Problem(("feedback",), f"missing 'feedback' (one of: {', '.join(FEEDBACK_MODES)})")
-        )
-    elif raw["feedback"] not in FEEDBACK_MODES:
-        problems.append(
-            Problem(
-                ("feedback",),
-                f"'feedback' must be one of {', '.join(FEEDBACK_MODES)}, not {raw['feedback']!r}",
-            )
-        )
-    allow_cycles = raw.get("allow_cycles", False)
-    if not isinstance(allow_cycles, bool):
-        problems.append(
-            Problem(
-                ("allow_cycles",), f"'allow_cycles' must be true or false, not {allow_cycles!r}"
-            )
-        )
-        allow_cycles = False  # judge the graph by the safe default
-    if scoring is not None and allow_cycles and not SCORING_MODES[scoring].allows_cycles:
-        problems.append(
-            Problem(
-                ("scoring",),
-                f"scoring {scoring!r} cannot be used with "
-                f"allow_cycles: true (a loop could be taken "
-                f"forever, so there is no best score)",
-            )
-        )
-
+    checks = Checks(QUOTED, null_is_absent=False)
+    scoring, allow_cycles = _check_settings(checks, raw)
     nodes = raw.get("nodes")
     if not isinstance(nodes, list) or not nodes:
-        problems.append(
-            Problem(
-                ("nodes",),
-                "missing 'nodes'"
-                if "nodes" not in raw
-                else "'nodes' must be a non-empty list of nodes",
-            )
+        checks.add(
+            ("nodes",),
+            "missing 'nodes'" if "nodes" not in raw else "'nodes' must be a non-empty list of nodes",
         )
         nodes = None
-
-    # Collect ids first: references are checked against all of them, and a node with no
-    # usable id makes every reference check unreliable (it may be the intended target).
-    ids: dict[str, int] = {}
-    id_problems: dict[int, list[Problem]] = {}
-    ids_ok = nodes is not None
-    for i, raw_node in enumerate(nodes or []):
-        if not isinstance(raw_node, Mapping):
-            id_problems[i] = [Problem(("nodes", i), "a node must be a mapping")]
-            ids_ok = False
-            continue
-        node_id = raw_node.get("id")
-        path = ("nodes", i, "id")
-        if "id" not in raw_node:
-            id_problems[i] = [Problem(path, "missing 'id'")]
-            ids_ok = False
-        elif not _is_text(node_id):
-            id_problems[i] = [Problem(path, f"'id' must be non-empty text, not {node_id!r}")]
-            ids_ok = False
-        elif node_id in ids:
-            id_problems[i] = [
-                Problem(
-                    path, f"duplicate node id {node_id!r} (first used by node {ids[node_id] + 1})"
-                )
-            ]
-            ids_ok = False  # a duplicated target is ambiguous: skip the graph
-        else:
-            ids[node_id] = i
-
-    graph_ok = ids_ok
-    start = raw.get("start")
-    if "start" not in raw:
-        problems.append(Problem(("start",), "missing 'start' (the id of the first node)"))
-        graph_ok = False
-    elif not _is_text(start):
-        problems.append(Problem(("start",), f"'start' must be a node id, not {start!r}"))
-        graph_ok = False
-    elif ids_ok and start not in ids:
-        problems.append(Problem(("start",), f"start {start!r} is not a node id"))
-        graph_ok = False
-
-    succ: dict[str, list[str]] = {}
-    ends: list[str] = []
-    for i, raw_node in enumerate(nodes or []):
-        problems += id_problems.get(i, [])
-        if not isinstance(raw_node, Mapping):
-            continue
-        kind = node_kind_of(raw_node)
-        node_id = raw_node.get("id") if _is_text(raw_node.get("id")) else None
-        ctx = NodeContext(node_id=node_id, section_ids=sections, scoring=scoring)
-        problems += [p.under("nodes", i) for p in kind.validate(raw_node, ctx)]
-        edges = kind.edges(raw_node)
-        if edges is None:
-            graph_ok = False
-            continue
-        if ids_ok:
-            for rel, target in edges:
-                if target not in ids:
-                    problems.append(
-                        Problem(("nodes", i) + rel, f"next {target!r} is not a node id")
-                    )
-                    graph_ok = False
-        if node_id is not None:
-            succ[node_id] = list(dict.fromkeys(target for _, target in edges))
-            if kind.is_end:
-                ends.append(node_id)
-
-    if not graph_ok:
-        return problems
-    problems += _graph_problems(succ, ends, ids, start, allow_cycles)
+    ids, id_problems = _node_ids(nodes or [])
+    ids_ok = nodes is not None and not id_problems
+    start_ok = _check_start(checks, raw, ids if ids_ok else None)
+    ctx = NodeContext(node_id=None, section_ids=frozenset(section_ids), scoring=scoring)
+    graph = _check_nodes(checks, nodes or [], id_problems, ids if ids_ok else None, ctx)
+    if not (ids_ok and start_ok and graph is not None):
+        return checks.problems
+    succ, ends = graph
+    problems = checks.problems + _graph_problems(succ, ends, ids, raw["start"], allow_cycles)
     if problems:
         return problems
     # Imported here: the checks on a parsed scenario's scores build on this module's model.
     from lms.domain.scenario_outcomes import whole_scenario_problems
 
     return whole_scenario_problems(parse_scenario(raw))
+
+
+def _check_settings(checks: Checks, raw: Mapping[str, Any]) -> tuple[str | None, bool]:
+    """Check the top-level keys; return the scoring mode (None if invalid) and allow_cycles."""
+    checks.unknown_keys(raw, _TOP_KEYS)
+    if "id" not in raw:
+        checks.add(("id",), "missing 'id'")
+    elif not isinstance(raw["id"], str) or not _SLUG.fullmatch(raw["id"]):
+        checks.add(("id",), f"'id' must be a slug of a-z, 0-9 and '-', not {raw['id']!r}")
+    checks.text(raw, "title")
+    checks.text(raw, "summary", required=False)
+
+    scoring: str | None = None
+    modes = ", ".join(SCORING_MODES)
+    if "scoring" not in raw:
+        checks.add(("scoring",), f"missing 'scoring' (one of: {modes})")
+    elif not isinstance(raw["scoring"], str) or raw["scoring"] not in SCORING_MODES:
+        checks.add(("scoring",), f"unknown scoring {raw['scoring']!r} (one of: {modes})")
+    else:
+        scoring = raw["scoring"]
+    checks.integer(raw, "pass_mark", low=0, high=100, required=True)
+    checks.one_of(raw, "feedback", FEEDBACK_MODES, hint=f" (one of: {', '.join(FEEDBACK_MODES)})")
+    # An invalid value is judged by the safe default.
+    allow_cycles = bool(checks.boolean(raw, "allow_cycles", default=False))
+    if scoring is not None and allow_cycles and not SCORING_MODES[scoring].allows_cycles:
+        checks.add(
+            ("scoring",),
+            f"scoring {scoring!r} cannot be used with allow_cycles: true (a loop could be "
+            f"taken forever, so there is no best score)",
+        )
+    return scoring, allow_cycles
+
+
+def _node_ids(nodes: list[Any]) -> tuple[dict[str, int], dict[int, list[Problem]]]:
+    """Each usable node id with its index, and the id problems by node index.
+
+    Ids are collected first: references are checked against all of them, and a node
+    with no usable id makes every reference check unreliable (it may be the intended
+    target), as does a duplicated id (the target is ambiguous).
+    """
+    ids: dict[str, int] = {}
+    problems: dict[int, list[Problem]] = {}
+    for i, raw_node in enumerate(nodes):
+        path = ("nodes", i, "id")
+        if not isinstance(raw_node, Mapping):
+            problems[i] = [Problem(("nodes", i), "a node must be a mapping")]
+        elif "id" not in raw_node:
+            problems[i] = [Problem(path, "missing 'id'")]
+        elif not is_text(raw_node["id"]):
+            problems[i] = [Problem(path, f"'id' must be non-empty text, not {raw_node['id']!r}")]
+        elif raw_node["id"] in ids:
+            first = ids[raw_node["id"]] + 1
+            problems[i] = [
+                Problem(path, f"duplicate node id {raw_node['id']!r} (first used by node {first})")
+            ]
+        else:
+            ids[raw_node["id"]] = i
+    return ids, problems
+
+
+def _check_start(checks: Checks, raw: Mapping[str, Any], ids: Mapping[str, int] | None) -> bool:
+    """Check ``start``; True when it names a node (``ids`` is None when ids are unreliable)."""
+    start = raw.get("start")
+    if "start" not in raw:
+        checks.add(("start",), "missing 'start' (the id of the first node)")
+    elif not is_text(start):
+        checks.add(("start",), f"'start' must be a node id, not {start!r}")
+    elif ids is not None and start not in ids:
+        checks.add(("start",), f"start {start!r} is not a node id")
+    else:
+        return True
+    return False
+
+
+def _check_nodes(
+    checks: Checks,
+    nodes: list[Any],
+    id_problems: Mapping[int, list[Problem]],
+    ids: Mapping[str, int] | None,
+    ctx: NodeContext,
+) -> tuple[dict[str, list[str]], list[str]] | None:
+    """Check node by node; return the graph (successors, ends), None if it cannot be read.
+
+    ``ids`` is None when the node ids are unreliable: references are then not checked.
+    """
+    succ: dict[str, list[str]] = {}
+    ends: list[str] = []
+    readable = True
+    for i, raw_node in enumerate(nodes):
+        checks.problems += id_problems.get(i, [])
+        if not isinstance(raw_node, Mapping):
+            continue
+        kind = node_kind_of(raw_node)
+        node_id = raw_node.get("id") if is_text(raw_node.get("id")) else None
+        checks.extend(kind.validate(raw_node, replace(ctx, node_id=node_id)), "nodes", i)
+        edges = kind.edges(raw_node)
+        if edges is None:
+            readable = False
+            continue
+        dangling = [(rel, t) for rel, t in edges if ids is not None and t not in ids]
+        for rel, target in dangling:
+            checks.add(("nodes", i) + rel, f"next {target!r} is not a node id")
+        readable = readable and not dangling
+        if node_id is not None:
+            succ[node_id] = list(dict.fromkeys(target for _, target in edges))
+            if kind.is_end:
+                ends.append(node_id)
+    return (succ, ends) if readable else None
 
 
 def _graph_problems(
@@ -914,7 +823,7 @@ def _walk(scenario: Scenario, path: Iterable[Step]) -> tuple[tuple[Step, ...], N
 def _choice(node: Node, index: Any) -> Choice:
     if node.is_end:
         raise InvalidChoice(f"node {node.id!r} is an end: the run is finished")
-    if not _is_int(index) or not 0 <= index < len(node.choices):
+    if not is_int(index) or not 0 <= index < len(node.choices):
         raise InvalidChoice(f"node {node.id!r} has no choice {index!r}")
     return node.choices[index]
 
