@@ -223,9 +223,7 @@ class Checks:
             return None
         return value
 
-    def items(
-        self, raw: Mapping, key: str, path: Path = (), *, message: str
-    ) -> list | None:
+    def items(self, raw: Mapping, key: str, path: Path = (), *, message: str) -> list | None:
         """A non-empty list; ``message`` says what it should hold when it is not one."""
         value = raw.get(key)
         if not isinstance(value, list) or not value:
