@@ -6,6 +6,7 @@ reports a missing, oversized, non-UTF-8 or unparsable file where it was named.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterable
@@ -103,3 +104,18 @@ class Reader:
         except yamlfile.YAMLError as exc:
             self.add(rel, exc.line, f"invalid YAML: {exc}")
             return None
+
+
+def find_course_folders(root: Path) -> list[Path]:
+    """Folders under ``root`` holding a ``course.yaml`` (or ``root`` itself)."""
+    if (root / "course.yaml").is_file():
+        return [root]
+    return sorted(p.parent for p in root.glob("*/course.yaml"))
+
+
+def content_hash(files: dict[str, bytes]) -> str:
+    """sha256 over every file the course is made of (names and bytes, in name order)."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return digest.hexdigest()

@@ -9,22 +9,28 @@ the files, runs the checks and maps each problem to its line.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lms.courses import yamlfile
+from lms.courses.loaded import CourseSource, ModuleSource, ScenarioSource
 from lms.courses.policy import SLUG, SectionSource, parse_policy
-from lms.courses.reader import CourseProblem, Reader, display_path
+from lms.courses.reader import (
+    CourseProblem,
+    Reader,
+    content_hash,
+    display_path,
+    find_course_folders,
+)
 from lms.domain.certification import validate_rules
 from lms.domain.checks import PLAIN, Checks
 from lms.domain.facts import Fact, parse_facts, validate_facts, validate_question_facts
 from lms.domain.problems import Problem
 from lms.domain.questions import validate_question_list
-from lms.domain.scenario_outcomes import outcome_problems
 from lms.domain.scenarios import best_path_score, parse_scenario, validate_scenario
+from lms.domain.scenarios.outcomes import outcome_problems
 
 __all__ = ["CourseProblem", "CourseSource", "ModuleSource", "ScenarioSource", "SectionSource",
            "check_courses", "display_path", "find_course_folders", "load_course", "parse_policy"]
@@ -38,59 +44,6 @@ ASSESSMENT_KEYS = sorted({"questions", "draw", "pass_mark", "max_attempts", "coo
                           "reveal_answers"})
 SCENARIO_REF_KEYS = sorted({"file", "required", "pass_mark"})
 TIME_BUDGET_KEYS = ["first_pass", "refresher"]
-
-
-@dataclass
-class ModuleSource:
-    key: str
-    title: str
-    body_md: str
-    section_keys: list[str]
-    pass_mark: int
-    questions: list[dict]
-    file: str = ""            # the lesson and the check, relative to the course folder
-    questions_file: str = ""
-
-
-@dataclass
-class ScenarioSource:
-    key: str
-    title: str
-    summary: str
-    required: bool
-    pass_mark: int
-    data: dict
-    file: str = ""
-
-
-@dataclass
-class CourseSource:
-    """A course folder read into plain values, ready to be synced."""
-
-    folder: Path
-    slug: str
-    title: str
-    summary: str
-    policy_title: str
-    preamble_md: str
-    sections: list[SectionSource]
-    modules: list[ModuleSource]
-    pool: list[dict]
-    scenarios: list[ScenarioSource]
-    settings: dict[str, Any]
-    content_hash: str = ""
-    facts: list[Fact] = field(default_factory=list)
-    pool_file: str = ""
-    policy_file: str = "policy.md"
-    time_budget: dict[str, int] = field(default_factory=dict)  # as written; see lms.courses.quality
-    raw: Any = field(default=None, repr=False)  # course.yaml as loaded, with its line numbers
-
-
-def find_course_folders(root: Path) -> list[Path]:
-    """Folders under ``root`` holding a ``course.yaml`` (or ``root`` itself)."""
-    if (root / "course.yaml").is_file():
-        return [root]
-    return sorted(p.parent for p in root.glob("*/course.yaml"))
 
 
 # A value a scaffold (``flask lms new-course``) leaves for the author to decide.
@@ -420,14 +373,6 @@ def _check_scenario_mark(r: Reader, rel: str, raw: Any, mark: int, at: tuple[str
         Problem(p.path, f"{p.message} (with the pass mark {mark} set in course.yaml)")
         for p in outcome_problems(scenario, mark)
     ])
-
-
-def content_hash(files: dict[str, bytes]) -> str:
-    """sha256 over every file the course is made of (names and bytes, in name order)."""
-    digest = hashlib.sha256()
-    for name in sorted(files):
-        digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
-    return digest.hexdigest()
 
 
 def check_courses(root: Path) -> tuple[list[CourseSource], list[CourseProblem]]:

@@ -18,7 +18,8 @@ course files and the database, so never rename one).
 
 One concern per module: :mod:`.model` (values and the registries), :mod:`.nodes` (the
 node kinds), :mod:`.validation`, :mod:`.graph`, :mod:`.scoring` (the scoring modes) and
-:mod:`.play`. Everything public is importable from the package itself.
+:mod:`.play`, and :mod:`.outcomes` (score ranges per end and label coherence, which
+validation runs last). Everything public is importable from the package itself.
 """
 
 from lms.domain.scenarios.graph import (

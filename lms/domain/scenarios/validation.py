@@ -10,7 +10,6 @@ from typing import Any
 
 from lms.domain.checks import QUOTED, Checks, is_text
 from lms.domain.problems import Problem
-from lms.domain.scenario_outcomes import whole_scenario_problems
 from lms.domain.scenarios.graph import (
     graph_problems,
 )
@@ -21,6 +20,7 @@ from lms.domain.scenarios.model import (
     Scenario,
     node_kind_of,
 )
+from lms.domain.scenarios.outcomes import whole_scenario_problems
 
 _SLUG = re.compile(r"[a-z0-9-]+")
 
@@ -47,7 +47,7 @@ def validate_scenario(raw: Any, section_ids: Collection[str]) -> list[Problem]:
     with broken links they would only repeat the same mistake. Checks that need the
     whole scenario parsed (the best score can reach the pass mark; ``sum`` scoring has a
     positive best path; the ends' labels agree with the scores runs reach them with, see
-    :func:`lms.domain.scenario_outcomes.outcome_problems`) run only when nothing else is
+    :func:`lms.domain.scenarios.outcomes.outcome_problems`) run only when nothing else is
     wrong.
     """
     if not isinstance(raw, Mapping):
