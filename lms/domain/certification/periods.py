@@ -42,9 +42,6 @@ def renewed_period(
     ``valid_until`` comes from the renewal mode named by ``rules.renewal_from``.
     Raises ``ValueError`` for an unregistered mode.
     """
-    try:
-        mode = RENEWAL_MODES[rules.renewal_from]
-    except KeyError:
-        raise ValueError(f"unknown renewal mode {rules.renewal_from!r}") from None
+    mode = RENEWAL_MODES.require(rules.renewal_from)
     valid_until = mode(previous_valid_until, completed_on, rules)
     return PeriodDates(completed_on, valid_until, window_opens_on(valid_until, rules))

@@ -10,6 +10,7 @@ from typing import Any
 from lms.domain.certification.months import MAX_VALID_FOR_MONTHS, add_months, shortest_validity_days
 from lms.domain.checks import PLAIN, Checks
 from lms.domain.problems import Problem
+from lms.domain.registry import Registry
 
 DEFAULT_VALID_FOR_MONTHS = 12
 DEFAULT_WINDOW_DAYS = 60
@@ -29,7 +30,7 @@ RenewalMode = Callable[[date, date, CertificationRules], date]
 
 # Renewal modes are a registry keyed by a stable id (design principle 4): the id is
 # what course YAML stores, so it must never change once published.
-RENEWAL_MODES: dict[str, RenewalMode] = {}
+RENEWAL_MODES: Registry[RenewalMode] = Registry("renewal mode")
 
 
 def register_renewal_mode(name: str) -> Callable[[RenewalMode], RenewalMode]:
@@ -39,19 +40,7 @@ def register_renewal_mode(name: str) -> Callable[[RenewalMode], RenewalMode]:
     returns the new period's ``valid_until``. Raises ``ValueError`` when ``name`` is
     already registered, so two plugins cannot silently replace each other's mode.
     """
-    if not isinstance(name, str) or not name:
-        raise ValueError("a renewal mode needs a non-empty string id")
-    if name in RENEWAL_MODES:
-        raise ValueError(f"renewal mode {name!r} is already registered")
-
-    def decorator(func: RenewalMode) -> RenewalMode:
-        # Checked again here: the decorator may be applied long after it was made.
-        if name in RENEWAL_MODES:
-            raise ValueError(f"renewal mode {name!r} is already registered")
-        RENEWAL_MODES[name] = func
-        return func
-
-    return decorator
+    return RENEWAL_MODES.decorator(name)
 
 
 @register_renewal_mode("completion")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lms.domain.problems import PathPart, Problem
+from lms.domain.registry import Registry
 
 OUTCOMES = ("good", "acceptable", "poor")
 FEEDBACK_MODES = ("immediate", "end")
@@ -179,30 +180,26 @@ class ScoringMode:
     needs_end_scores: bool = False
 
 
-NODE_KINDS: dict[str, NodeKind] = {}
-SCORING_MODES: dict[str, ScoringMode] = {}
+NODE_KINDS: Registry[NodeKind] = Registry("node kind")
+SCORING_MODES: Registry[ScoringMode] = Registry("scoring mode")
 DEFAULT_NODE_KIND = "choice"
 
 
 def register_node_kind(kind: NodeKind) -> NodeKind:
     """Add ``kind`` to ``NODE_KINDS``; ``ValueError`` if its id or marker is taken."""
     if kind.id in NODE_KINDS:
-        raise ValueError(f"node kind {kind.id!r} is already registered")
+        NODE_KINDS.register(kind.id, kind)  # raises: the id is taken
     for other in NODE_KINDS.values():
         if other.marker == kind.marker:
             raise ValueError(
                 f"node kind {kind.id!r} has the same marker as {other.id!r}: {kind.marker!r}"
             )
-    NODE_KINDS[kind.id] = kind
-    return kind
+    return NODE_KINDS.register(kind.id, kind)
 
 
 def register_scoring_mode(mode: ScoringMode) -> ScoringMode:
     """Add ``mode`` to ``SCORING_MODES``; ``ValueError`` if its id is taken."""
-    if mode.id in SCORING_MODES:
-        raise ValueError(f"scoring mode {mode.id!r} is already registered")
-    SCORING_MODES[mode.id] = mode
-    return mode
+    return SCORING_MODES.register(mode.id, mode)
 
 
 def node_kind_of(raw_node: Mapping[str, Any]) -> NodeKind:
