@@ -28,11 +28,11 @@ def modules_of(version: CourseVersion) -> list[Module]:
 
 
 def assessment_rules(version: CourseVersion, kind: str = "final") -> AssessmentRules:
-    settings = version.settings["assessment"]
+    settings = version.course_settings.assessment
     return AssessmentRules(
-        pass_mark=settings["pass_mark"],
-        max_attempts=settings["max_attempts"] if kind == "final" else None,
-        cooldown_minutes=settings["cooldown_minutes"],
+        pass_mark=settings.pass_mark,
+        max_attempts=settings.max_attempts if kind == "final" else None,
+        cooldown_minutes=settings.cooldown_minutes,
     )
 
 

@@ -26,6 +26,7 @@ from lms.courses.reader import (
 )
 from lms.domain.certification import validate_rules
 from lms.domain.checks import PLAIN, Checks
+from lms.domain.course_settings import DEFAULTS
 from lms.domain.facts import Fact, parse_facts, validate_facts, validate_question_facts
 from lms.domain.problems import Problem
 from lms.domain.questions import validate_question_list
@@ -125,8 +126,10 @@ def load_course(folder: Path) -> tuple[CourseSource | None, list[CourseProblem]]
     settings = {
         "assessment": assessment,
         "certification": yamlfile.plain(cert),
-        "review_on_change": c.checks.boolean(data, "review_on_change", default=True),
-        "review_due_days": c.checks.integer(data, "review_due_days", low=1, default=30),
+        "review_on_change": c.checks.boolean(data, "review_on_change",
+                                             default=DEFAULTS.review_on_change),
+        "review_due_days": c.checks.integer(data, "review_due_days", low=1,
+                                            default=DEFAULTS.review_due_days),
     }
     c.flush()
     if r.problems:
@@ -259,15 +262,20 @@ def _load_assessment(
         pool = _load_questions(c, assessment.get("questions"), (*at, "questions"), section_keys,
                                fact_ids)
     checks = c.checks
-    draw = checks.integer(assessment, "draw", at, low=1, default=12)
+    defaults = DEFAULTS.assessment
+    draw = checks.integer(assessment, "draw", at, low=1, default=defaults.draw)
     if pool and draw and draw > len(pool):
         checks.add((*at, "draw"), f"draw is {draw} but the pool has only {len(pool)} questions")
     settings = {
         "draw": draw,
-        "pass_mark": checks.integer(assessment, "pass_mark", at, low=0, high=100, default=80),
-        "max_attempts": checks.integer(assessment, "max_attempts", at, low=1),
-        "cooldown_minutes": checks.integer(assessment, "cooldown_minutes", at, low=0, default=0),
-        "reveal_answers": checks.boolean(assessment, "reveal_answers", at, default=False),
+        "pass_mark": checks.integer(assessment, "pass_mark", at, low=0, high=100,
+                                    default=defaults.pass_mark),
+        "max_attempts": checks.integer(assessment, "max_attempts", at, low=1,
+                                       default=defaults.max_attempts),
+        "cooldown_minutes": checks.integer(assessment, "cooldown_minutes", at, low=0,
+                                           default=defaults.cooldown_minutes),
+        "reveal_answers": checks.boolean(assessment, "reveal_answers", at,
+                                         default=defaults.reveal_answers),
     }
     c.flush()
     return pool, settings

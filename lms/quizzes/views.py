@@ -82,7 +82,7 @@ def result(attempt_id: int):
     version = session.get(CourseVersion, attempt.version_id)
     titles = dict(session.execute(select(PolicySection.key, PolicySection.title)
                                   .where(PolicySection.version_id == version.id)).all())
-    reveal = version.settings["assessment"].get("reveal_answers", False)
+    reveal = version.course_settings.assessment.reveal_answers
     by_id = {q["id"]: q for q in attempt.questions}
     wrong = [(by_id[r["id"]], r) for r in attempt.results if not r["correct"]]
     reread = sorted({r["section"] for _q, r in wrong}, key=list(titles).index)

@@ -5,52 +5,88 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from lms.domain.certification.periods import PeriodDates
 
-NOT_ASSIGNED = "not_assigned"
-ASSIGNED = "assigned"
-IN_PROGRESS = "in_progress"
-OVERDUE = "overdue"
-CERTIFIED = "certified"
-RENEWAL_DUE = "renewal_due"
-EXPIRED = "expired"
-REVOKED = "revoked"
 
-# The order is the order reports list and sort statuses in.
-STATUSES: tuple[str, ...] = (
-    NOT_ASSIGNED,
-    ASSIGNED,
-    IN_PROGRESS,
-    OVERDUE,
-    CERTIFIED,
-    RENEWAL_DUE,
-    EXPIRED,
-    REVOKED,
-)
+class Status(StrEnum):
+    """A learner's status on one course; the value is what reports and the API show.
 
-STATUS_COLOURS: Mapping[str, str] = {
-    NOT_ASSIGNED: "grey",
-    ASSIGNED: "grey",
-    IN_PROGRESS: "grey",
-    OVERDUE: "red",
-    CERTIFIED: "green",
-    RENEWAL_DUE: "amber",
-    EXPIRED: "red",
-    REVOKED: "red",
+    Members are listed in the order reports list and sort statuses in. Each knows its
+    :attr:`colour` and its English :attr:`label` (reports always print the word next to
+    the colour, so colour is never the only cue).
+    """
+
+    NOT_ASSIGNED = "not_assigned"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    OVERDUE = "overdue"
+    CERTIFIED = "certified"
+    RENEWAL_DUE = "renewal_due"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+    @property
+    def colour(self) -> str:
+        """``grey``, ``green``, ``amber`` or ``red``."""
+        return _COLOURS[self]
+
+    @property
+    def label(self) -> str:
+        """The status in words (English; pages translate it)."""
+        return _LABELS[self]
+
+
+_COLOURS = {
+    "not_assigned": "grey",
+    "assigned": "grey",
+    "in_progress": "grey",
+    "overdue": "red",
+    "certified": "green",
+    "renewal_due": "amber",
+    "expired": "red",
+    "revoked": "red",
 }
 
-# Reports always print the word next to the colour, so colour is never the only cue.
-STATUS_LABELS: Mapping[str, str] = {
-    NOT_ASSIGNED: "Not assigned",
-    ASSIGNED: "Assigned",
-    IN_PROGRESS: "In progress",
-    OVERDUE: "Overdue",
-    CERTIFIED: "Certified",
-    RENEWAL_DUE: "Renewal due",
-    EXPIRED: "Expired",
-    REVOKED: "Revoked",
+_LABELS = {
+    "not_assigned": "Not assigned",
+    "assigned": "Assigned",
+    "in_progress": "In progress",
+    "overdue": "Overdue",
+    "certified": "Certified",
+    "renewal_due": "Renewal due",
+    "expired": "Expired",
+    "revoked": "Revoked",
 }
+
+NOT_ASSIGNED = Status.NOT_ASSIGNED
+ASSIGNED = Status.ASSIGNED
+IN_PROGRESS = Status.IN_PROGRESS
+OVERDUE = Status.OVERDUE
+CERTIFIED = Status.CERTIFIED
+RENEWAL_DUE = Status.RENEWAL_DUE
+EXPIRED = Status.EXPIRED
+REVOKED = Status.REVOKED
+
+#: Every status, in the order reports list and sort them.
+STATUSES: tuple[Status, ...] = tuple(Status)
+STATUS_COLOURS: Mapping[str, str] = {s: s.colour for s in Status}
+STATUS_LABELS: Mapping[str, str] = {s: s.label for s in Status}
+
+
+class CycleMode(StrEnum):
+    """Where a learner is in the certification cycle of a course, and so what to do.
+
+    ``initial`` (never certified), ``certified`` (nothing to do), ``refresher`` (the
+    window is open: the short refresher renews), ``retake`` (expired or revoked: the
+    full course again).
+    """
+
+    INITIAL = "initial"
+    CERTIFIED = "certified"
+    REFRESHER = "refresher"
+    RETAKE = "retake"
 
 
 @dataclass(frozen=True)
