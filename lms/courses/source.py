@@ -261,21 +261,17 @@ def _load_assessment(
         c.flush()
         pool = _load_questions(c, assessment.get("questions"), (*at, "questions"), section_keys,
                                fact_ids)
-    checks = c.checks
-    defaults = DEFAULTS.assessment
-    draw = checks.integer(assessment, "draw", at, low=1, default=defaults.draw)
+    checks, a, d = c.checks, assessment, DEFAULTS.assessment
+    draw = checks.integer(a, "draw", at, low=1, default=d.draw)
     if pool and draw and draw > len(pool):
         checks.add((*at, "draw"), f"draw is {draw} but the pool has only {len(pool)} questions")
     settings = {
         "draw": draw,
-        "pass_mark": checks.integer(assessment, "pass_mark", at, low=0, high=100,
-                                    default=defaults.pass_mark),
-        "max_attempts": checks.integer(assessment, "max_attempts", at, low=1,
-                                       default=defaults.max_attempts),
-        "cooldown_minutes": checks.integer(assessment, "cooldown_minutes", at, low=0,
-                                           default=defaults.cooldown_minutes),
-        "reveal_answers": checks.boolean(assessment, "reveal_answers", at,
-                                         default=defaults.reveal_answers),
+        "pass_mark": checks.integer(a, "pass_mark", at, low=0, high=100, default=d.pass_mark),
+        "max_attempts": checks.integer(a, "max_attempts", at, low=1, default=d.max_attempts),
+        "cooldown_minutes": checks.integer(a, "cooldown_minutes", at, low=0,
+                                           default=d.cooldown_minutes),
+        "reveal_answers": checks.boolean(a, "reveal_answers", at, default=d.reveal_answers),
     }
     c.flush()
     return pool, settings
