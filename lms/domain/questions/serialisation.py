@@ -1,36 +1,34 @@
-"""Questions to and from the JSON stored with a course version."""
+"""Questions to and from the JSON stored with a course version.
+
+Both directions follow the fields of :class:`Question` (and of :class:`Choice` and
+:class:`Pair`), so a new field is stored and read back without listing it again here.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import MISSING, asdict, fields
 from typing import Any
 
 from lms.domain.questions.registry import question_type
-from lms.domain.questions.values import (
-    ALL_OR_NOTHING,
-    Choice,
-    Pair,
-    Question,
-)
+from lms.domain.questions.values import Choice, Pair, Question
 
 
 def question_to_dict(question: Question) -> dict[str, Any]:
     """A JSON-serialisable dict for ``question``; :func:`question_from_dict` reverses it."""
-    return {
-        "id": question.id,
-        "type": question.type,
-        "section": question.section,
-        "prompt": question.prompt,
-        "feedback": question.feedback,
-        "choices": [
-            {"id": c.id, "text": c.text, "correct": c.correct, "feedback": c.feedback}
-            for c in question.choices
-        ],
-        "answer": question.answer,
-        "pairs": [{"id": p.id, "left": p.left, "right": p.right} for p in question.pairs],
-        "scoring": question.scoring,
-        "distractors": list(question.distractors),
-    }
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(question).items()}
+
+
+def _build(cls: type, data: Mapping) -> Any:
+    # A field with a default may be left out of the stored data; one without may not
+    # (a KeyError, reported as "not a stored question").
+    values = {}
+    for f in fields(cls):
+        if f.name in data:
+            values[f.name] = data[f.name]
+        elif f.default is MISSING:
+            raise KeyError(f.name)
+    return cls(**values)
 
 
 def question_from_dict(data: Mapping) -> Question:
@@ -40,27 +38,15 @@ def question_from_dict(data: Mapping) -> Question:
     """
     try:
         question_type(data["type"])
-        return Question(
-            id=data["id"],
-            type=data["type"],
-            section=data["section"],
-            prompt=data["prompt"],
-            feedback=data["feedback"],
-            choices=tuple(
-                Choice(
-                    id=c["id"],
-                    text=c["text"],
-                    correct=bool(c["correct"]),
-                    feedback=c.get("feedback"),
-                )
+        nested = {
+            "choices": tuple(
+                _build(Choice, {**c, "correct": bool(c["correct"])})
                 for c in data.get("choices") or ()
             ),
-            answer=data.get("answer"),
-            pairs=tuple(
-                Pair(id=p["id"], left=p["left"], right=p["right"]) for p in data.get("pairs") or ()
-            ),
-            scoring=data.get("scoring", ALL_OR_NOTHING),
-            distractors=tuple(data.get("distractors") or ()),
-        )
+            "pairs": tuple(_build(Pair, p) for p in data.get("pairs") or ()),
+            "distractors": tuple(data.get("distractors") or ()),
+        }
+        plain = {k: v for k, v in data.items() if k not in nested and v is not None}
+        return _build(Question, {**plain, **nested, "answer": data.get("answer")})
     except (KeyError, TypeError) as exc:
         raise ValueError(f"not a stored question: {exc!r}") from exc
