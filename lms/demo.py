@@ -116,7 +116,7 @@ def _demo_training(people: dict[str, Person]) -> None:
             day = today - timedelta(days=certified_ago)
             cycle = certification.cycle_for(person.id, version, day)
             certification.issue_period(person.id, version, cycle, today=day)
-            if version.settings.get("acknowledge_policy"):  # they signed the policy that day
+            if version.course_settings.acknowledge_policy:  # they signed the policy that day
                 session.add(PolicyAcknowledgement(
                     person_id=person.id, course_id=version.course_id, version_id=version.id,
                     policy_hash=version.policy_hash or "", typed_name=person.name,

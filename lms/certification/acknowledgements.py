@@ -23,7 +23,7 @@ from lms.once import insert_ignoring_duplicates
 
 def asks_for_it(version: CourseVersion) -> bool:
     """Whether the course asks its learners to acknowledge the policy."""
-    return bool(version.settings.get("acknowledge_policy"))
+    return version.course_settings.acknowledge_policy
 
 
 def signature_matches(typed: str | None, name: str) -> bool:

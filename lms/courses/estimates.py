@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from lms.courses.source import CourseSource
 from lms.courses.yamlfile import plain
+from lms.domain.course_settings import CourseSettings
 from lms.domain.estimate import (
     CourseEstimate,
     display_minutes,
@@ -22,22 +23,16 @@ from lms.domain.estimate import (
 from lms.domain.scenarios import parse_scenario
 
 
-def refresher_draw(settings: dict) -> int:
-    """The refresher's question count, defaulting as the certification service does."""
-    refresher = (settings.get("certification") or {}).get("refresher") or {}
-    return refresher.get("draw") or max(1, settings["assessment"]["draw"] // 2)
-
-
 def estimate_source(course: CourseSource) -> CourseEstimate:
     """Minutes for ``course`` (see ``lms.domain.estimate`` for what is counted and why)."""
-    refresher = (course.settings.get("certification") or {}).get("refresher") or {}
+    settings = CourseSettings.from_dict(course.settings)
     return estimate_course(
         modules={m.key: (word_count(m.body_md), len(m.questions)) for m in course.modules},
-        assessment_draw=course.settings["assessment"]["draw"],
+        assessment_draw=settings.assessment.draw,
         scenarios={s.key: scenario_runs(parse_scenario(plain(s.data))) for s in course.scenarios},
         required=[s.key for s in course.scenarios if s.required],
-        refresher_draw=refresher_draw(course.settings),
-        refresher_scenario=refresher.get("scenario"),
+        refresher_draw=settings.refresher_draw,
+        refresher_scenario=settings.refresher.scenario,
     )
 
 

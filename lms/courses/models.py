@@ -14,6 +14,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from lms.db import Base, utcnow
+from lms.domain.course_settings import CourseSettings
 
 
 class Course(Base):
@@ -61,6 +62,11 @@ class CourseVersion(Base):
     modules: Mapped[list[Module]] = relationship(
         order_by="Module.position", lazy="raise_on_sql", cascade="all, delete-orphan"
     )
+
+    @property
+    def course_settings(self) -> CourseSettings:
+        """``settings`` read into one value, defaults filled in (see lms.domain.course_settings)."""
+        return CourseSettings.from_dict(self.settings)
 
     @property
     def slug(self) -> str:

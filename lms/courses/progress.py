@@ -30,11 +30,11 @@ def modules_of(version: CourseVersion) -> list[Module]:
 
 
 def assessment_rules(version: CourseVersion, kind: str = "final") -> AssessmentRules:
-    settings = version.settings["assessment"]
+    settings = version.course_settings.assessment
     return AssessmentRules(
-        pass_mark=settings["pass_mark"],
-        max_attempts=settings["max_attempts"] if kind == "final" else None,
-        cooldown_minutes=settings["cooldown_minutes"],
+        pass_mark=settings.pass_mark,
+        max_attempts=settings.max_attempts if kind == "final" else None,
+        cooldown_minutes=settings.cooldown_minutes,
     )
 
 
@@ -90,7 +90,7 @@ class LearnerRecords:
             records.started.add(course_id)
             if passed:
                 records.passed_runs[course_id].append((key, finished))
-        asking = [v.course_id for v in versions if v.settings.get("acknowledge_policy")]
+        asking = [v.course_id for v in versions if v.course_settings.acknowledge_policy]
         if asking:
             for course_id, policy, signed in session.execute(
                     select(PolicyAcknowledgement.course_id, PolicyAcknowledgement.policy_hash,
@@ -137,7 +137,7 @@ class LearnerRecords:
             if scenario_keys is None or sc.key in scenario_keys
         ]
         ack = None
-        if version.settings.get("acknowledge_policy"):
+        if version.course_settings.acknowledge_policy:
             ack = Acknowledgement(True, self.acknowledged[version.course_id].get(version.policy_hash or ""))
         return course_progress(module_facts, self.attempts[(version.course_id, kind)], scenarios,
                                assessment_rules(version, kind), now=utcnow(), since=since,

@@ -101,9 +101,8 @@ def start_assessment(person_id: int, version: CourseVersion, gate, *, kind: str 
         return existing
     if not gate.can_start:
         raise AttemptNotAllowed(gate.reason or "not allowed")
-    settings = version.settings["assessment"]
-    return _create(person_id, version, kind, "", draw or settings["draw"], settings["pass_mark"],
-                   needs)
+    settings = version.course_settings.assessment
+    return _create(person_id, version, kind, "", draw or settings.draw, settings.pass_mark, needs)
 
 
 def mark_read(person_id: int, module: Module, course_id: int) -> None:

@@ -89,7 +89,7 @@ def result(attempt_id: int):
     version = session.get(CourseVersion, attempt.version_id)
     titles = dict(session.execute(select(PolicySection.key, PolicySection.title)
                                   .where(PolicySection.version_id == version.id)).all())
-    reveal = version.settings["assessment"].get("reveal_answers", False)
+    reveal = version.course_settings.assessment.reveal_answers
     missed = [r for r in attempt.results if not r["correct"]]
     texts = localized.load([(version.id, "course", None), (version.id, "section", None),
                             (version.id, "question", [r["id"] for r in missed])])
