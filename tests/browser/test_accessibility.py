@@ -227,7 +227,7 @@ def _admin_pages(audit: Audit, base_url: str) -> None:
     pytest.param(DESKTOP, "sami@example.com", id="desktop"),
     pytest.param(PHONE, "tara@example.com", id="phone-390x844"),
 ])
-def test_axe_finds_no_violations_for_any_role(browser, live_server, live_app, axe_source,
+def test_axe_finds_no_violations_for_any_role(axe_source, browser, live_server, live_app,
                                               viewport, learner):
     audit = Audit(browser, viewport, axe_source)
     _learner_pages(audit, live_server, live_app, learner)
