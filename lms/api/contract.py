@@ -36,7 +36,7 @@ _ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 class Reply:
     """A view's answer when it is not a plain 200: another status, extra headers."""
 
-    body: BaseModel
+    body: Any  # the operation's response model (any JSON where it declares none)
     status: int = 200
     headers: Mapping[str, str] = field(default_factory=dict)
 

@@ -11,8 +11,9 @@ from typing import Any
 
 from lms.accounts.models import ROLES
 from lms.accounts.models import STATUSES as PERSON_STATUSES
-from lms.api.validation import DEFAULT_PER_PAGE, MAX_ID, MAX_PAGE, MAX_PER_PAGE
+from lms.api.schemas import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 from lms.certification.models import REASONS
+from lms.db import MAX_ID
 from lms.domain.assigning import OUTCOMES as ASSIGN_OUTCOMES
 from lms.domain.certification import STATUSES
 
