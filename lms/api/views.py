@@ -44,7 +44,7 @@ def _no_store(response):
                summary="This document.", responses="The OpenAPI document.")
 def openapi() -> Reply:
     base = url_for(".openapi").rsplit("/", 1)[0]
-    return Reply(build_document(base), 200, {"Cache-Control": "public, max-age=300"})
+    return Reply(build_document(api, base), 200, {"Cache-Control": "public, max-age=300"})
 
 
 @api.operation("GET", "/courses", query=s.PageQuery, response=s.CourseList,
