@@ -100,6 +100,8 @@ def _query_value(value: Any) -> str:
 
 
 def query_text(max_length: int) -> Any:
+    """A text parameter of at most ``max_length`` characters."""
+
     def check(value: Any) -> str:
         value = _query_value(value)
         if found := text_problem(value, max_length):
@@ -110,6 +112,7 @@ def query_text(max_length: int) -> Any:
 
 
 def query_choice(choices: Iterable[str]) -> Any:
+    """A parameter that is one of ``choices``."""
     choices = tuple(choices)
 
     def check(value: Any) -> str:
@@ -127,6 +130,8 @@ def _query_int(value: Any) -> int:
 
 
 def query_int(maximum: int, minimum: int = 1) -> Any:
+    """A whole number parameter from ``minimum`` to ``maximum`` (digits only)."""
+
     def check(value: Any) -> int:
         number = _query_int(value)
         if not minimum <= number <= maximum:
@@ -137,6 +142,7 @@ def query_int(maximum: int, minimum: int = 1) -> Any:
 
 
 def query_int_choice(choices: Iterable[int]) -> Any:
+    """A whole number parameter that is one of ``choices``."""
     choices = tuple(choices)
 
     def check(value: Any) -> int:
@@ -161,40 +167,49 @@ def _query_date(value: Any) -> date:
     return day
 
 
+#: ``true`` or ``false``, spelled so.
 QueryBool = Annotated[bool, BeforeValidator(_query_bool)]
+#: A strict ``YYYY-MM-DD`` date.
 QueryDate = Annotated[date, BeforeValidator(_query_date)]
 
 
 # --- JSON body values (never coerced) -------------------------------------------------------
 
+def _raw_text(value: Any, max_length: int, nullable: bool) -> str | None:
+    """None where null is allowed, else the string as sent, checked as text."""
+    if value is None:
+        if nullable:
+            return None
+        raise problem("must not be null")
+    if not isinstance(value, str):
+        raise problem("must be a string")
+    if found := text_problem(value, max_length):
+        raise problem(found)
+    return value
+
+
 def _text_check(max_length: int, nullable: bool) -> Callable[[Any], str | None]:
     """Text as stored: checked raw, then stripped; blank is null where null is allowed."""
 
     def check(value: Any) -> str | None:
-        if value is None:
-            if nullable:
-                return None
-            raise problem("must not be null")
-        if not isinstance(value, str):
-            raise problem("must be a string")
-        if found := text_problem(value, max_length):
-            raise problem(found)
-        value = value.strip()
-        if not value:
-            if nullable:
-                return None
-            raise problem("must not be empty")
-        return value
+        value = _raw_text(value, max_length, nullable)
+        if value is None or (value := value.strip()):
+            return value
+        if nullable:
+            return None
+        raise problem("must not be empty")
 
     return check
 
 
 def text(max_length: int) -> Any:
+    """Required-when-present text, stripped; never null or blank."""
     return Annotated[str, Field(min_length=1, max_length=max_length),
                      BeforeValidator(_text_check(max_length, nullable=False))]
 
 
 def nullable_text(max_length: int) -> Any:
+    """Text, stripped, or null (blank text is stored as null)."""
     return Annotated[Annotated[str, Field(max_length=max_length)] | None,
                      BeforeValidator(_text_check(max_length, nullable=True))]
 
@@ -203,14 +218,9 @@ def _email_check(max_length: int, nullable: bool) -> Callable[[Any], str | None]
     """An e-mail address, stripped (the services normalise the case). "" is not null."""
 
     def check(value: Any) -> str | None:
+        value = _raw_text(value, max_length, nullable)
         if value is None:
-            if nullable:
-                return None
-            raise problem("must not be null")
-        if not isinstance(value, str):
-            raise problem("must be a string")
-        if found := text_problem(value, max_length):
-            raise problem(found)
+            return None
         address = value.strip()
         if not address and not nullable:
             raise problem("must not be empty")
@@ -222,11 +232,13 @@ def _email_check(max_length: int, nullable: bool) -> Callable[[Any], str | None]
 
 
 def email(max_length: int) -> Any:
+    """An e-mail address the LMS accepts (``accounts.emails.check_email``)."""
     return Annotated[str, Field(min_length=1, max_length=max_length, json_schema_extra={"format": "email"}),
                      BeforeValidator(_email_check(max_length, nullable=False))]
 
 
 def nullable_email(max_length: int) -> Any:
+    """An e-mail address or null; an empty string is a wrong address, not null."""
     return Annotated[
         Annotated[str, Field(max_length=max_length, json_schema_extra={"format": "email"})] | None,
         BeforeValidator(_email_check(max_length, nullable=True)),
@@ -234,6 +246,7 @@ def nullable_email(max_length: int) -> Any:
 
 
 def choice(choices: Iterable[str]) -> Any:
+    """One of ``choices`` (a JSON string)."""
     choices = tuple(choices)
 
     def check(value: Any) -> str:
@@ -253,8 +266,11 @@ def _body_date(value: Any) -> date | None:
     return day
 
 
+#: A strict ``YYYY-MM-DD`` date string, or null.
 NullableDate = Annotated[date | None, BeforeValidator(_body_date)]
+#: A JSON ``true`` or ``false`` (not ``1`` or ``"yes"``).
 Bool = Annotated[bool, Strict()]
+#: A database id.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
