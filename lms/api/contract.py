@@ -58,6 +58,9 @@ class Operation:
     errors: tuple[int, ...] = ()
     headers: Mapping[int, Mapping[str, str]] = field(default_factory=dict)
     documented: bool = True
+    #: Called with the path parameters before the request is read: raises the 404 for a
+    #: record that does not exist, so that answer comes before any about the body.
+    found: Callable[..., Any] | None = None
 
     @property
     def error_codes(self) -> tuple[int, ...]:
@@ -139,13 +142,14 @@ class Api:
                   query: type[BaseModel] | None = None, body: type[BaseModel] | None = None,
                   auth: Auth = "token", description: str | None = None, errors: tuple[int, ...] = (),
                   headers: Mapping[int, Mapping[str, str]] | None = None,
-                  documented: bool = True) -> Callable:
+                  documented: bool = True, found: Callable[..., Any] | None = None) -> Callable:
         """Register the decorated view as ``method path``.
 
         The view gets the path parameters and, when declared, ``query=`` and ``body=`` as
         validated models; it returns a ``response`` instance, or a :class:`Reply` for
         another status or headers. ``responses`` describes each success status (a string
-        means 200); ``headers`` documents response headers per status.
+        means 200); ``headers`` documents response headers per status; ``found`` checks
+        that the path names an existing record (see :attr:`Operation.found`).
         """
         if isinstance(responses, str):
             responses = {200: responses}
@@ -154,7 +158,7 @@ class Api:
             op = Operation(method=method, path=path, endpoint=view.__name__, summary=summary,
                            response=response, responses=dict(responses), query=query, body=body,
                            auth=auth, description=description, errors=errors,
-                           headers=dict(headers or {}), documented=documented)
+                           headers=dict(headers or {}), documented=documented, found=found)
             if op.endpoint in self._by_endpoint:
                 raise ValueError(f"API operation {op.endpoint!r} is declared twice")
             self.operations.append(op)
@@ -168,6 +172,8 @@ class Api:
     def _handler(self, op: Operation, view: Callable) -> Callable:
         @functools.wraps(view)
         def handle(**path_args: Any):
+            if op.found is not None:
+                op.found(**path_args)
             if op.query is not None:
                 path_args["query"] = parse_query(op.query)
             if op.body is not None:

@@ -100,6 +100,11 @@ def _load_person(person_id: int) -> Person:
     return person
 
 
+def require_person(person_id: int) -> None:
+    """Raise the 404 unless there is a person with this id."""
+    _load_person(person_id)
+
+
 def person(person_id: int) -> schemas.Person:
     """One person, or a 404."""
     return _person_record(_load_person(person_id))

@@ -75,7 +75,7 @@ def get_person(person_id: int) -> s.Person:
 
 
 @api.operation("PATCH", "/people/<int:person_id>", body=s.PersonUpdate, response=s.Person,
-               errors=(409,), summary="Change a person's name, role, department, manager or status.",
+               found=services.require_person, errors=(409,), summary="Change a person's name, role, department, manager or status.",
                responses="The updated person.")
 def update_person(person_id: int, body: s.PersonUpdate) -> s.Person:
     return services.update_person(person_id, body.model_dump(exclude_unset=True))
