@@ -94,16 +94,30 @@ def problems(error: ValidationError, *, unknown: str, whole: str) -> dict[str, s
     return found
 
 
-def _validate(model: type[BaseModel], data: Any, *, unknown: str, whole: str) -> BaseModel:
+#: ``exists(kind, value)``: whether the record a request names exists (see ``fields.reference``).
+Exists = Callable[[str, Any], bool]
+
+
+def _validate(model: type[BaseModel], data: Any, exists: Exists | None, *, unknown: str,
+              whole: str) -> BaseModel:
+    """``data`` as ``model``, or one 422 with every problem: the values' own, then the
+    records they name that do not exist."""
+    context: dict[str, Any] = {"today": today(), "exists": exists}
+    value, found = None, {}
     try:
-        return model.model_validate(data, context={"today": today()})
+        value = model.model_validate(data, context=context)
     except ValidationError as exc:
-        raise Invalid(problems(exc, unknown=unknown, whole=whole)) from None
+        found = problems(exc, unknown=unknown, whole=whole)
+    for name, message in context.get("missing", {}).items():
+        found.setdefault(name, message)
+    if found:
+        raise Invalid(found)
+    return value
 
 
-def parse_query(model: type[BaseModel]) -> BaseModel:
+def parse_query(model: type[BaseModel], exists: Exists | None = None) -> BaseModel:
     """The query string as ``model`` (the first value of a repeated parameter counts)."""
-    return _validate(model, request.args.to_dict(), unknown="unknown parameter", whole="query")
+    return _validate(model, request.args.to_dict(), exists, unknown="unknown parameter", whole="query")
 
 
 def json_body() -> Any:
@@ -116,9 +130,9 @@ def json_body() -> Any:
     return data
 
 
-def parse_body(model: type[BaseModel]) -> BaseModel:
+def parse_body(model: type[BaseModel], exists: Exists | None = None) -> BaseModel:
     """The JSON object body as ``model`` (anything but an object is a 422 on ``body``)."""
-    return _validate(model, json_body(), unknown="unknown field", whole="body")
+    return _validate(model, json_body(), exists, unknown="unknown field", whole="body")
 
 
 def _allow_header(methods: tuple[str, ...]) -> str:
@@ -126,10 +140,12 @@ def _allow_header(methods: tuple[str, ...]) -> str:
 
 
 class Api:
-    """The registry of one blueprint's operations (see the module docstring)."""
+    """The registry of one blueprint's operations (see the module docstring); ``exists``
+    answers the models' reference checks."""
 
-    def __init__(self, bp: Blueprint):
+    def __init__(self, bp: Blueprint, *, exists: Exists | None = None):
         self.bp = bp
+        self.exists = exists
         self.operations: list[Operation] = []
         self._by_endpoint: dict[str, Operation] = {}
         self._fallbacks: dict[str, tuple[str, ...]] = {}  # endpoint -> methods of its path
@@ -175,9 +191,9 @@ class Api:
             if op.found is not None:
                 op.found(**path_args)
             if op.query is not None:
-                path_args["query"] = parse_query(op.query)
+                path_args["query"] = parse_query(op.query, self.exists)
             if op.body is not None:
-                path_args["body"] = parse_body(op.body)
+                path_args["body"] = parse_body(op.body, self.exists)
             return self._respond(op, view(**path_args))
 
         return handle

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, Strict
+from pydantic import AfterValidator, BeforeValidator, Field, Strict, ValidationInfo
 from pydantic_core import PydanticCustomError
 
 from lms.accounts.emails import check_email, normalise_email
@@ -288,6 +288,26 @@ def person_refs(max_items: int, email_max: int) -> Any:
 
     ref = Id | Annotated[str, Field(min_length=1, max_length=email_max, json_schema_extra={"format": "email"})]
     return Annotated[list[ref], Field(min_length=1, max_length=max_items), BeforeValidator(check)]
+
+
+def reference(kind: str, message: str) -> AfterValidator:
+    """The value names a record of ``kind`` that must exist (a course slug, a person's e-mail).
+
+    The validation context's ``exists(kind, value)`` answers (the registry passes the
+    services' lookup, so the models never touch the database). A missing record is noted
+    in the context's ``missing``, not raised: the other checks still see the value, and
+    the registry answers it in the same 422 as every other problem. ``message`` may use
+    ``{value!r}``.
+    """
+
+    def check(value: Any, info: ValidationInfo) -> Any:
+        context = info.context or {}
+        exists = context.get("exists")
+        if exists is not None and not exists(kind, value):
+            context.setdefault("missing", {})[info.field_name] = message.format(value=value)
+        return value
+
+    return AfterValidator(check)
 
 
 def absent(**kwargs: Any) -> Any:

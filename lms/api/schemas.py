@@ -9,7 +9,7 @@ answers are one thing. Class docstrings and field descriptions are published in 
 
 
 from datetime import date
-from typing import Generic, Literal, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
 
@@ -62,6 +62,10 @@ class PageQuery(Query):
 
 
 _COURSE = "Course slug (422 if there is no such course)."
+#: What a request naming a record that does not exist is told (``{value!r}``: the name).
+NO_COURSE = "no course with slug {value!r}"
+NO_PERSON = "no person with this e-mail address"
+QueryCourse = Annotated[f.query_text(SLUG_MAX), f.reference("course", NO_COURSE)]
 
 
 class PeopleQuery(PageQuery):
@@ -73,11 +77,12 @@ class PeopleQuery(PageQuery):
 
 class CompletionQuery(PageQuery):
     status: f.query_choice(STATUSES) = f.absent(description="Status today.")
-    course: f.query_text(SLUG_MAX) = f.absent(description=_COURSE)
+    course: QueryCourse = f.absent(description=_COURSE)
     department: f.query_text(DEPARTMENT_MAX) = f.absent(description="Exact department.")
     within_days: f.query_int_choice(WITHIN_DAYS) = f.absent(
         description="Due (assigned, in progress) or expiring (certified, renewal due) within N days.")
-    manager_email: f.query_text(EMAIL_MAX) = f.absent(
+    manager_email: Annotated[f.query_text(EMAIL_MAX),
+                             f.reference("person", NO_PERSON)] = f.absent(
         description="Only this manager's reporting tree (422 if there is no such person).")
     direct_only: f.QueryBool = Field(False, description="With manager_email: only the manager's direct reports.")
     search: f.query_text(SEARCH_MAX) = f.absent(description="Part of a name or e-mail address.")
@@ -91,7 +96,7 @@ class CompletionQuery(PageQuery):
 
 
 class CertificationQuery(PageQuery):
-    course: f.query_text(SLUG_MAX) = f.absent(description=_COURSE)
+    course: QueryCourse = f.absent(description=_COURSE)
     email: f.query_text(EMAIL_MAX) = f.absent(description="The person's e-mail address.")
     valid_on: f.QueryDate = f.absent(description="Only periods valid on this date (not revoked by then).")
 
@@ -120,7 +125,8 @@ class PersonUpdate(Body):
 
 
 class AssignmentCreate(Body):
-    course: f.text(SLUG_MAX) = Field(description="Course slug.")
+    course: Annotated[f.text(SLUG_MAX), f.reference("course", NO_COURSE)] = Field(
+        description="Course slug.")
     people: f.person_refs(MAX_PEOPLE, EMAIL_MAX) = Field(description="People by id or e-mail address.")
     reason: f.choice(REASONS) = "manual"
     due_on: f.NullableDate = Field(None, description="Today or later (a past date is refused).")

@@ -57,15 +57,21 @@ def course_by_slug(slug: str) -> Course | None:
     return session.scalar(select(Course).where(Course.slug == slug))
 
 
-def _course_id(slug: str | None, problems: dict[str, str]) -> int | None:
-    """The course's id; a problem on ``course`` when there is no such course."""
-    if slug is None:
-        return None
+def exists(kind: str, value: str) -> bool:
+    """Whether the record a request names exists: ``course`` by slug, ``person`` by e-mail."""
+    if kind == "course":
+        return course_by_slug(value) is not None
+    if kind == "person":
+        return find_by_email(value) is not None
+    raise ValueError(f"unknown kind of record {kind!r}")
+
+
+def _require_course(slug: str) -> Course:
+    """The course (the contract checked it exists; this covers one removed since)."""
     course = course_by_slug(slug)
     if course is None:
-        problems["course"] = f"no course with slug {slug!r}"
-        return None
-    return course.id
+        raise Invalid({"course": schemas.NO_COURSE.format(value=slug)})
+    return course
 
 
 def courses(query: schemas.PageQuery) -> schemas.CourseList:
@@ -204,17 +210,12 @@ def _update(person: Person, changes: dict[str, Any]) -> schemas.Person:
 
 def completions(query: schemas.CompletionQuery, today: date) -> schemas.CompletionList:
     """One row per (person in scope, course), as the reports compute it, paged in SQL."""
-    problems: dict[str, str] = {}
-    _course_id(query.course, problems)
     scope = Scope()
-    if query.manager_email is not None:
+    if query.manager_email is not None:  # checked to exist by the contract
         manager = find_by_email(query.manager_email)
-        if manager is None:
-            problems["manager_email"] = "no person with this e-mail address"
-        else:
-            scope = Scope(manager_id=manager.id)
-    if problems:
-        raise Invalid(problems)
+        if manager is None:  # gone since
+            raise Invalid({"manager_email": schemas.NO_PERSON})
+        scope = Scope(manager_id=manager.id)
     filters = Filters(status=query.status, course=query.course, department=query.department,
                       within_days=query.within_days, direct_only=query.direct_only,
                       search=query.search, page=query.page, per_page=query.per_page)
@@ -240,10 +241,7 @@ def completions(query: schemas.CompletionQuery, today: date) -> schemas.Completi
 # --- certification periods --------------------------------------------------------------
 
 def certifications(query: schemas.CertificationQuery, today: date) -> schemas.CertificationList:
-    problems: dict[str, str] = {}
-    course_id = _course_id(query.course, problems)
-    if problems:
-        raise Invalid(problems)
+    course_id = _require_course(query.course).id if query.course is not None else None
     cp = CertificationPeriod
     stmt = (select(cp, Person.email, Course.slug, CourseVersion.number)
             .join(Person, Person.id == cp.person_id)
@@ -296,9 +294,7 @@ def assign(body: schemas.AssignmentCreate) -> schemas.AssignmentResult:
     People with an open assignment keep it and its due date, certified people are
     skipped unless ``reassign``; the certification service records the ``assign`` event.
     """
-    course = course_by_slug(body.course)
-    if course is None:
-        raise Invalid({"course": f"no course with slug {body.course!r}"})
+    course = _require_course(body.course)
     person_ids, unknown = resolve_people(body.people)
     if unknown:
         raise Invalid({"people": f"no such person: {', '.join(unknown[:20])}"})

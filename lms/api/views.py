@@ -20,7 +20,7 @@ from lms.clock import today
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 errors.register(bp)
-api = Api(bp)
+api = Api(bp, exists=services.exists)
 
 
 @bp.before_request
