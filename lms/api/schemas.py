@@ -8,7 +8,7 @@ answers are one thing. Class docstrings and field descriptions are published in 
 """
 
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
@@ -184,6 +184,9 @@ class Completion(Record):
     due_on: date | None = Field(description="Due date of the open assignment (none once certified).")
     certified_on: date | None = Field(description="Start of the current certification.")
     valid_until: date | None = Field(description="Last day the certification is valid.")
+    policy_acknowledged_at: datetime | None = Field(
+        default=None, description="When the person signed the course's current policy text "
+                                  "(courses that ask for an acknowledgement; none otherwise).")
 
 
 class Certification(Record):

@@ -25,7 +25,7 @@ from lms.accounts.services import find_by_email, normalise_email
 from lms.api import schemas
 from lms.api.errors import ApiError, Conflict, Invalid, NotFound, summary
 from lms.audit.services import record
-from lms.certification import assignments
+from lms.certification import acknowledgements, assignments
 from lms.certification import services as certification
 from lms.certification.models import CertificationPeriod
 from lms.courses.models import Course, CourseVersion
@@ -230,10 +230,12 @@ def completions(query: schemas.CompletionQuery, today: date) -> schemas.Completi
         .order_by(Person.id, table.c.slug)
     )
     rows, page = _paginate(stmt, query)
+    signed = acknowledgements.signed_current(sorted({r.email for r in rows}))
     data = [schemas.Completion(
         person_id=r.id, email=r.email, name=r.name, department=r.department,
         manager_email=r.manager_email, course=r.slug, status=r.status,
         due_on=r.due_on, certified_on=r.certified_on, valid_until=r.valid_until,
+        policy_acknowledged_at=signed.get((r.email, r.slug)),
     ) for r in rows]
     return schemas.CompletionList(data=data, **page)
 

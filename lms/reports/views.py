@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from lms.accounts.access import current_person, roles_required
 from lms.accounts.models import Person
-from lms.certification import assignments, certificates
+from lms.certification import acknowledgements, assignments, certificates
 from lms.certification.models import Assignment, CertificationPeriod, ReminderSent
 from lms.clock import today as clock_today
 from lms.courses.models import Course, CourseVersion
@@ -130,7 +130,8 @@ def _export(scope: queries.Scope, name: str) -> Response:
     titles = {slug: title for _id, slug, title in courses}
     words = {code: _(label) for code, label in STATUS_LABELS.items()}
     rows = (labelled_row(row, titles, words) for row in queries.export_rows(scope, today, filters))
-    header = (*queries.EXPORT_COLUMNS, *LABEL_COLUMNS)
+    rows = acknowledgements.with_signatures(rows)
+    header = (*queries.EXPORT_COLUMNS, *LABEL_COLUMNS, "policy_acknowledged_at")
     lines = stream_csv(header, rows)
     if request.args.get("excel") == "1":
         lines = _with_bom(lines)

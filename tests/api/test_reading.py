@@ -26,7 +26,8 @@ def test_completions_one_row_per_person_and_course(api, org):
     sam = next(r for r in body["data"] if r["email"] == "sam@example.com")
     assert sam == {"person_id": org.sam.id, "email": "sam@example.com", "name": "Sam",
                    "department": "Support", "manager_email": "leo@example.com", "course": "mini",
-                   "status": "overdue", "due_on": "2027-09-01", "certified_on": None, "valid_until": None}
+                   "status": "overdue", "due_on": "2027-09-01", "certified_on": None, "valid_until": None,
+                   "policy_acknowledged_at": None}
     tia = next(r for r in body["data"] if r["email"] == "tia@example.com")
     assert (tia["status"], tia["certified_on"], tia["valid_until"]) == ("certified", "2026-12-15", "2027-12-15")
     assert rows(api) == {

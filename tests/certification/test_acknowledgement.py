@@ -147,3 +147,35 @@ def test_a_new_version_with_the_same_policy_text_keeps_the_acknowledgement(app, 
     assert "version 2" in result.output.lower() or "v2" in result.output, result.output
     page = client.get("/courses/mini/policy").get_data(as_text=True)
     assert "Version 2" in page and "You acknowledged this version of the policy" in page
+
+
+def test_the_api_and_the_csv_export_say_when_the_current_text_was_signed(app, client, learner,
+                                                                          make_person, tmp_path,
+                                                                          runner):
+    from lms.api.auth import create_token
+
+    with app.app_context():
+        _, token = create_token("HR system")
+    headers = {"Authorization": f"Bearer {token}"}
+    login(client, "ack@example.com")
+    assert sign(client).status_code == 302
+
+    def row():
+        body = app.test_client().get("/api/v1/completions?course=mini", headers=headers).get_json()
+        return next(r for r in body["data"] if r["email"] == "ack@example.com")
+
+    signed = row()["policy_acknowledged_at"]
+    assert signed and signed.startswith(str(date.today().year)[:2])
+    make_person("boss@example.com", role="admin")
+    admin = app.test_client()
+    login(admin, "boss@example.com")
+    csv_text = admin.get("/reports/org.csv").get_data(as_text=True)
+    header, *lines = csv_text.splitlines()
+    assert "policy_acknowledged_at" in header.split(",")
+    mine = next(line for line in lines if line.startswith("ack@example.com"))
+    assert signed[:10] in mine
+    # A changed policy text: the old signature is no longer of the current text.
+    root = edited_courses(tmp_path / "v2", {"mini/course.yaml": [ASK], "mini/policy.md": [
+        ("Do not argue in public", "Never argue in public")]})
+    runner.invoke(args=["lms", "sync-courses", str(root)])
+    assert row()["policy_acknowledged_at"] is None
