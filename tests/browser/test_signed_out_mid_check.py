@@ -41,10 +41,8 @@ def test_answers_survive_a_sign_out_in_another_tab(page, live_server, live_app):
     expect(page.get_by_text("Welcome back: your answers are kept.")).to_be_visible()
     for q in questions:
         if q["type"] == "matching":
-            for pair in q["pairs"]:
-                expect(question_box(page, q).get_by_label(pair["left"], exact=True)) \
-                    .to_have_value(question_box(page, q).get_by_label(pair["left"], exact=True)
-                                   .input_value())  # a choice is selected, not "Choose…"
+            for pair in q["pairs"]:  # an answer is selected again, not "Choose…"
+                assert question_box(page, q).get_by_label(pair["left"], exact=True).input_value()
             continue
         picks = [c for c in q["choices"] if c["correct"]]
         for choice in picks[:1] if q["type"] != "multiple" else picks:
