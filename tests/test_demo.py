@@ -46,3 +46,32 @@ def test_loading_the_demo_again_does_not_bring_back_an_erased_candidate(app, run
     with app.app_context():
         assert session.scalar(select(Person).where(Person.email == "candidate@example.com")) is None
         assert session.scalar(select(func.count()).select_from(Person)) == 12  # the erased row stays
+
+
+def test_the_readmes_pinned_date_examples_do_what_they_say(app, runner, synced):
+    """The README's LMS_TODAY examples, read from the README itself."""
+    import re
+    from datetime import date, timedelta
+    from pathlib import Path
+
+    from lms.certification import services as certification
+    from lms.courses.services import latest_version_by_slug
+
+    readme = Path(__file__).resolve().parent.parent.joinpath("README.md").read_text()
+    window, expired = (int(n) for n in re.findall(r"LMS_TODAY=\$\(date -d '\+(\d+) days' \+%F\) make run",
+                                                   readme)[:2])
+    assert "opens the refresher window of\nchidi@example.com" in readme
+    app.config["LMS_DEMO_COURSE"] = "mini"  # the same certification rules as the real course
+    first = date(2026, 12, 1)
+    app.config["LMS_TODAY"] = first.isoformat()
+    runner.invoke(args=["lms", "demo"])
+    with app.app_context():
+        version = latest_version_by_slug("mini")
+        people = {p.email: p.id for p in session.scalars(select(Person))}
+
+        def status(email, day):
+            return certification.cycle_for(people[email], version, day).status
+
+        assert status("chidi@example.com", first + timedelta(days=window)) == "renewal_due"
+        for email in ("alice@example.com", "bruno@example.com", "chidi@example.com", "lead@example.com"):
+            assert status(email, first + timedelta(days=expired)) == "expired", email
