@@ -131,8 +131,13 @@ def grade_attempt(attempt: Attempt, responses: dict[str, Any]) -> tuple[list[dic
     for q in attempt.questions:
         g = grade(q, responses.get(q["id"]))
         grades.append(g)
-        results.append({"id": q["id"], "section": q["section"], "score": g.score,
-                        "correct": g.correct, "picked": list(g.picked)})
+        result = {"id": q["id"], "section": q["section"], "score": g.score,
+                  "correct": g.correct, "picked": list(g.picked)}
+        chosen = {n.id: n.chosen for n in g.notes if n.chosen is not None}
+        if chosen:  # matching: what each item was matched to, and which matches count
+            result["chosen"] = chosen
+            result["right_pairs"] = [n.id for n in g.notes if n.correct]
+        results.append(result)
     percent = score_percent(grades)
     return results, percent, passed(percent, attempt.pass_mark)
 

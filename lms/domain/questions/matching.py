@@ -103,6 +103,7 @@ class Matching(QuestionType):
     def grade(self, shown: Mapping, response: object) -> Grade:
         answers = self._answers(shown, response) or {}
         right = matched_one_to_one(shown["pairs"], answers)
+        options = list(shown["options"])
         notes = [
             ChoiceNote(
                 id=p["id"],
@@ -110,6 +111,7 @@ class Matching(QuestionType):
                 picked=p["id"] in answers,
                 correct=right[p["id"]],
                 feedback=None,
+                chosen=options.index(answers[p["id"]]) if p["id"] in answers else None,
             )
             for p in shown["pairs"]
         ]

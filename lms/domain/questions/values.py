@@ -87,6 +87,9 @@ class ChoiceNote:
     picked: bool
     correct: bool
     feedback: str | None = None
+    #: Matching only: the position in the shown options of what the learner chose for the
+    #: pair (positions survive translation, texts do not); None when left unanswered.
+    chosen: int | None = None
 
 
 @dataclass(frozen=True)
