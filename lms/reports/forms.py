@@ -60,3 +60,9 @@ class AssignForm(FlaskForm):
     def validate_due_on(self, field):
         if field.data and due_date_problem(field.data, today()):
             raise ValidationError(_l("The due date is in the past: choose today or a later day."))
+
+
+class RemindForm(FlaskForm):
+    """The person page's "Send a reminder" button (a POST, so CSRF-protected)."""
+
+    course = HiddenField(validators=[DataRequired()])

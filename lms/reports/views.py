@@ -12,28 +12,23 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from lms.accounts.access import current_person, roles_required
 from lms.accounts.models import Person
-from lms.certification import assignments, certificates
-from lms.certification.models import Assignment, CertificationPeriod, ReminderSent
+from lms.certification import assignments
 from lms.clock import today as clock_today
-from lms.courses.models import Course, CourseVersion
 from lms.courses.services import latest_version_by_slug
 from lms.db import session
 from lms.domain.assigning import OUTCOME_LABELS, OUTCOMES
 from lms.domain.certification import STATUS_COLOURS, STATUS_LABELS, STATUSES
 from lms.i18n import gettext as _
 from lms.i18n import ngettext
-from lms.quizzes.models import Attempt
-from lms.reports import queries, reach
+from lms.reports import person_page, queries, reach, reminding
 from lms.reports.access import may_view_person, org_scope, team_scope
 from lms.reports.csvexport import stream_csv
-from lms.reports.forms import AssignForm, ReportFilterForm
+from lms.reports.forms import AssignForm, RemindForm, ReportFilterForm
 from lms.reports.svg import percent, stacked_bar
-from lms.scenarios.models import ScenarioRun
 from lms.web.errors import slow_query_page
 from lms.web.templating import render
 
@@ -161,31 +156,50 @@ def org_csv():
     return _export(org_scope(request.args.get("department")), "organisation-report")
 
 
+def _visible_person(person_id: int) -> Person:
+    """The person, if the viewer may see them; else 404 (never "forbidden")."""
+    subject = session.get(Person, person_id)
+    # Someone outside your tree is "not found", exactly like an id that does not exist.
+    if subject is None or subject.status == "erased" or not may_view_person(current_person(), person_id):
+        abort(404)
+    return subject
+
+
 @bp.route("/people/<lms_id:person_id>")
 @roles_required("manager", "admin")
 def person(person_id: int):
-    viewer = current_person()
-    subject = session.get(Person, person_id)
-    # Someone outside your tree is "not found", exactly like an id that does not exist.
-    if subject is None or subject.status == "erased" or not may_view_person(viewer, person_id):
-        abort(404)
-    titles = dict(session.execute(select(Course.id, Course.slug)).all())
-    versions = dict(session.execute(select(CourseVersion.id, CourseVersion.number)).all())
-    assignments = session.scalars(select(Assignment).where(Assignment.person_id == person_id)
-                                  .order_by(Assignment.assigned_on.desc())).all()
-    attempts = session.scalars(select(Attempt).where(Attempt.person_id == person_id,
-                                                     Attempt.submitted_at.is_not(None))
-                               .order_by(Attempt.submitted_at.desc())).all()
-    runs = session.scalars(select(ScenarioRun).where(ScenarioRun.person_id == person_id)
-                           .order_by(ScenarioRun.started_at.desc())).all()
-    periods = session.scalars(select(CertificationPeriod).where(CertificationPeriod.person_id == person_id)
-                              .order_by(CertificationPeriod.certified_on.desc())).all()
-    reminders = session.scalars(select(ReminderSent).where(ReminderSent.person_id == person_id)
-                                .order_by(ReminderSent.sent_at.desc())).all()
-    return render("lms/reports/person.html", subject=subject, titles=titles, versions=versions,
-                           assignments=assignments, attempts=attempts, runs=runs, periods=periods,
-                           reminders=reminders, period_status=certificates.statuses_of(periods),
-                           viewer=viewer)
+    subject = _visible_person(person_id)
+    data = person_page.load(person_id, clock_today())
+    return render("lms/reports/person.html", subject=subject, page=data, viewer=current_person(),
+                  remind_form=RemindForm(), labels=STATUS_LABELS)
+
+
+@bp.route("/people/<lms_id:person_id>/remind", methods=["POST"])
+@roles_required("manager", "admin")
+def remind(person_id: int):
+    """Send the person today's reminder about one course (at most one a day)."""
+    subject = _visible_person(person_id)
+    form = RemindForm()
+    back = redirect(url_for(".person", person_id=person_id))
+    if not form.validate_on_submit():
+        flash(_("The form had expired. Please try again."), "error")
+        return back
+    today = clock_today()
+    found = person_page.course_summary(person_id, today, form.course.data)
+    if found is None or found[1].reminder is None or subject.status != "active":
+        flash(_("There is nothing to remind this person about on that course."), "warning")
+        return back
+    version, summary = found
+    sent = reminding.send_reminder(reminding.ReminderRequest(
+        subject, version, summary.reminder, summary.due_on, summary.valid_until), today)
+    session.commit()
+    if sent:
+        flash(_("A reminder about %(course)s is on its way to %(name)s.", course=version.title,
+                name=subject.name), "success")
+    else:
+        flash(_("%(name)s already got a reminder about %(course)s today.", course=version.title,
+                name=subject.name), "info")
+    return back
 
 
 # --- assignments -------------------------------------------------------------------
