@@ -10,6 +10,7 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
 )
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
@@ -45,7 +46,10 @@ class AssignForm(FlaskForm):
     target = RadioField(_l("Assign to"), choices=[("person", _l("One person")), ("department", _l("A department")),
                                                   ("tree", _l("A manager's whole team"))],
                         default="person", validators=[DataRequired()])
-    person = SelectField(_l("Person"), validators=[Optional()], coerce=str)
+    # Ticked in the picker: any ids; whom they reach is decided by ``reach.people_reached``
+    # (only people the one assigning may assign), so the choices are not loaded here.
+    person = SelectMultipleField(_l("People"), validators=[Optional()], coerce=str, validate_choice=False)
+    q = StringField(_l("Find people by name or e-mail"), validators=[Optional()])
     department = SelectField(_l("Department"), validators=[Optional()], coerce=str)
     manager = SelectField(_l("Manager"), validators=[Optional()], coerce=str)
     reason = SelectField(_l("Reason"), choices=[("annual", _l("Annual")), ("onboarding", _l("Onboarding")),

@@ -24,7 +24,7 @@ from lms.domain.assigning import OUTCOME_LABELS, OUTCOMES
 from lms.domain.certification import STATUS_COLOURS, STATUS_LABELS, STATUSES
 from lms.i18n import gettext as _
 from lms.i18n import ngettext
-from lms.reports import person_page, queries, reach, reminding
+from lms.reports import person_page, picker, queries, reach, reminding
 from lms.reports.access import may_view_person, org_scope, team_scope
 from lms.reports.csvexport import stream_csv
 from lms.reports.forms import AssignForm, RemindForm, ReportFilterForm
@@ -208,7 +208,6 @@ def _assign_choices(form: AssignForm, viewer: Person) -> None:
     courses = queries.latest_courses()
     form.course.choices = [(slug, title) for _id, slug, title in courses]
     people = reach.assignable_people(viewer)
-    form.person.choices = [("", _("Choose a person"))] + [(str(p.id), f"{p.name} <{p.email}>") for p in people]
     departments = sorted({p.department for p in people if p.department})
     form.department.choices = [("", _("Choose a department"))] + [(d, d) for d in departments]
     managers = [p for p in people if p.role in ("manager", "admin")]
@@ -222,7 +221,7 @@ def _target(form: AssignForm) -> reach.Target:
     def as_id(value: str | None) -> int | None:
         return int(value) if value and value.isdigit() else None
 
-    return reach.Target(form.target.data, person_id=as_id(form.person.data),
+    return reach.Target(form.target.data, person_ids=tuple(picker.as_ids(form.person.data)),
                         department=form.department.data or None, manager_id=as_id(form.manager.data))
 
 
@@ -245,24 +244,30 @@ def _plan(form: AssignForm, viewer: Person) -> assignments.Plan | None:
 def assign():
     """Check what an assignment does (the breakdown), then Confirm exactly that."""
     viewer = current_person()
-    form = AssignForm()
+    # A GET may preselect (the person page's "Assign" links here with person and course).
+    form = AssignForm(formdata=request.args) if request.method == "GET" and request.args else AssignForm()
     _assign_choices(form, viewer)
     plan = changed = None
-    if form.validate_on_submit() and (plan := _plan(form, viewer)) is not None:
+    searching = request.method == "POST" and "search" in request.form
+    if searching:
+        form.confirmed.data = ""  # the picks may change: Confirm needs a fresh check
+    elif form.validate_on_submit() and (plan := _plan(form, viewer)) is not None:
         if not plan.outcomes:
             flash(_("Nobody matches: nothing to assign."), "warning")
             plan = None
         elif (form.confirmed.data == plan.fingerprint and not request.form.get("recheck")):
             done = assignments.carry_out(plan, by=viewer)
+            kept = len(done.outcomes) - done.assigned
             flash(ngettext("Assigned to %(num)d person.", "Assigned to %(num)d people.", done.assigned)
-                  + (" " + _("%(k)s already assigned or certified were left as they were.",
-                             k=len(done.outcomes) - done.assigned) if len(done.outcomes) > done.assigned
-                     else ""), "success")
+                  + (" " + ngettext("%(num)d person already assigned or certified was left as they were.",
+                                    "%(num)d people already assigned or certified were left as they were.",
+                                    kept) if kept else ""), "success")
             return redirect(url_for(".team"))
         else:
             # Confirm pressed, but a fresh check no longer matches what the page showed.
             changed = bool(form.confirmed.data) and not request.form.get("recheck")
             form.confirmed.data = plan.fingerprint
     people = assignments.people_by_outcome(plan) if plan else {}
-    return render("lms/reports/assign.html", form=form, plan=plan, changed=changed,
-                           people=people, outcomes=OUTCOMES, labels=OUTCOME_LABELS)
+    picks = picker.pick(viewer, form.q.data or "", picker.as_ids(form.person.data))
+    return render("lms/reports/assign.html", form=form, plan=plan, changed=changed, picks=picks,
+                  people=people, outcomes=OUTCOMES, labels=OUTCOME_LABELS)
