@@ -24,7 +24,7 @@ from lms.domain.assigning import OUTCOME_LABELS, OUTCOMES
 from lms.domain.certification import STATUS_COLOURS, STATUS_LABELS, STATUSES
 from lms.i18n import gettext as _
 from lms.i18n import ngettext
-from lms.reports import person_page, picker, queries, reach, reminding
+from lms.reports import digest, person_page, picker, queries, reach, reminding
 from lms.reports.access import may_view_person, org_scope, team_scope
 from lms.reports.csvexport import stream_csv
 from lms.reports.forms import AssignForm, RemindForm, ReportFilterForm
@@ -107,6 +107,14 @@ def org():
     versions = queries.certified_per_version(context["today"], focus[0]) if focus else []
     return render("lms/reports/report.html", title=_("Organisation"), teams=teams, versions=versions,
                            focus=focus, **context)
+
+
+@bp.route("/digest")
+@roles_required("manager", "admin")
+def digest_preview():
+    """What this week's digest e-mail tells the viewer (the same templates as the mail)."""
+    today = clock_today()
+    return render("lms/reports/digest.html", today=today, digests=digest.preview(current_person(), today))
 
 
 #: Columns added next to the codes, for people: the course's title and the status's word
