@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import (
     Blueprint,
     Response,
@@ -24,7 +26,7 @@ from lms.domain.assigning import OUTCOME_LABELS, OUTCOMES
 from lms.domain.certification import STATUS_COLOURS, STATUS_LABELS, STATUSES
 from lms.i18n import gettext as _
 from lms.i18n import ngettext
-from lms.reports import digest, person_page, picker, queries, reach, reminding
+from lms.reports import departments, digest, person_page, picker, queries, reach, reminding
 from lms.reports.access import may_view_person, org_scope, team_scope
 from lms.reports.csvexport import stream_csv
 from lms.reports.forms import AssignForm, RemindForm, ReportFilterForm
@@ -105,8 +107,12 @@ def org():
     focus = next((c for c in courses if c[1] == context["filters"].course), courses[0] if courses else None)
     teams = queries.teams_side_by_side(context["today"], focus[0]) if focus else []
     versions = queries.certified_per_version(context["today"], focus[0]) if focus else []
+    # Every department (so the table also picks one), for the course in focus.
+    by_department = departments.by_department(
+        org_scope(None), context["today"], replace(context["filters"], department=None, course=focus[1])
+    ) if focus else []
     return render("lms/reports/report.html", title=_("Organisation"), teams=teams, versions=versions,
-                           focus=focus, **context)
+                  focus=focus, by_department=by_department, department=department, **context)
 
 
 @bp.route("/digest")
