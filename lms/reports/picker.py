@@ -20,6 +20,7 @@ from lms.reports.reach import REACHABLE
 
 #: At most this many matches are listed; the page asks to refine the search beyond it.
 LIMIT = 50
+MAX_ID = 2**31 - 1  # the largest value of an INTEGER id column
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,10 @@ class Picker:
 
 
 def as_ids(values) -> list[int]:
-    """The digits-only values of a multi-valued form field, as ids (others dropped)."""
-    return [int(v) for v in values or [] if isinstance(v, str) and v.isdigit()]
+    """The digits-only values of a multi-valued form field, as ids (others dropped,
+    and so are numbers no id column can hold)."""
+    return [int(v) for v in values or []
+            if isinstance(v, str) and v.isascii() and v.isdigit() and int(v) <= MAX_ID]
 
 
 def pick(viewer: Person, query: str, selected_ids: list[int], limit: int = LIMIT) -> Picker:
