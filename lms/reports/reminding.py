@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from lms.accounts.models import Person
+from lms.audit import services as audit
 from lms.certification.models import ReminderSent
 from lms.courses.models import CourseVersion
 from lms.outbox.mail import queue_mail
@@ -38,9 +39,10 @@ def day_key(today: date) -> str:
     return f"day:{today.isoformat()}"
 
 
-def send_reminder(request: ReminderRequest, today: date) -> bool:
-    """Claim today's manual reminder and queue its e-mail, in the caller's transaction
-    (the caller commits). False, with nothing queued, when one was already sent today."""
+def send_reminder(request: ReminderRequest, today: date, *, by: Person | None = None) -> bool:
+    """Claim today's manual reminder, queue its e-mail and record who sent it (audit), in
+    the caller's transaction (the caller commits). False, with nothing queued or
+    recorded, when one was already sent today."""
     person, course_id = request.person, request.version.course_id
     key = day_key(today)
     claimed = insert_ignoring_conflict(ReminderSent, {
@@ -53,4 +55,6 @@ def send_reminder(request: ReminderRequest, today: date) -> bool:
                "valid_until": request.valid_until, "due_on": request.due_on}
     queue_mail(to=person, template="reminder", key=f"reminder:{person.id}:{course_id}:{MANUAL}:{key}",
                context=context)
+    audit.record("send_reminder", actor=by, target_type="person", target_id=person.id,
+                 course_id=course_id, reminder=request.kind)
     return True

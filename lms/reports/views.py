@@ -205,7 +205,7 @@ def remind(person_id: int):
         return back
     version, summary = found
     sent = reminding.send_reminder(reminding.ReminderRequest(
-        subject, version, summary.reminder, summary.due_on, summary.valid_until), today)
+        subject, version, summary.reminder, summary.due_on, summary.valid_until), today, by=current_person())
     session.commit()
     if sent:
         flash(_("A reminder about %(course)s is on its way to %(name)s.", course=version.title,

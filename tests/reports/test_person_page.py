@@ -55,6 +55,10 @@ def test_send_a_reminder_queues_one_mail_per_day(app, org):
         jobs = session.scalars(select(OutboxJob).where(OutboxJob.person_id == dana,
                                                        OutboxJob.key.like("reminder:%:manual:%"))).all()
         assert len(jobs) == 1
+        from lms.audit.models import AuditEvent
+
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "send_reminder")).all()
+        assert len(events) == 1 and events[0].target_id == dana and events[0].details["reminder"] == "overdue"
         assert "overdue" in jobs[0].payload["subject"].lower() or "due" in jobs[0].payload["text"]
 
 
@@ -128,3 +132,12 @@ def test_knowledge_checks_and_scenario_steps_in_words(app, org):
     assert "Knowledge check: The basics" in html and "(basics)" not in html
     assert "A complaint" in html and "Report to the social team" in html and "Leave it to them" in html
     assert "path:" not in html and "1 → 1" not in html
+
+
+def test_a_reminder_is_in_the_audit_log_in_words(app, org):
+    c = client_for(app, "manager@example.com")
+    dana = org["dana@example.com"]
+    token = _csrf(c.get(f"/reports/people/{dana}").get_data(as_text=True))
+    assert c.post(f"/reports/people/{dana}/remind", data={"course": "mini", "csrf_token": token}).status_code == 302
+    html = client_for(app, "admin@example.com").get("/admin/audit?action=send_reminder").get_data(as_text=True)
+    assert "Sent a reminder" in html and "Dana Dąbrowska" in html
