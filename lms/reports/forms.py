@@ -43,7 +43,7 @@ class ReportFilterForm(FlaskForm):
 
 class AssignForm(FlaskForm):
     course = SelectField(_l("Course"), validators=[DataRequired()])
-    target = RadioField(_l("Assign to"), choices=[("person", _l("One person")), ("department", _l("A department")),
+    target = RadioField(_l("Assign to"), choices=[("person", _l("People I choose")), ("department", _l("A department")),
                                                   ("tree", _l("A manager's whole team"))],
                         default="person", validators=[DataRequired()])
     # Ticked in the picker: any ids; whom they reach is decided by ``reach.people_reached``

@@ -111,18 +111,24 @@ def summaries(person_id: int, today: date, versions: list[CourseVersion],
     out = []
     for v in versions:
         row = rows.get(v.course_id)
-        _cycle, _needs, prog = progress[v.course_id]
+        cycle, _needs, prog = progress[v.course_id]
         status = row.status if row is not None else "not_assigned"
         required = [s for s in prog.scenarios if s.required]
+        modules_done, passed = prog.modules_done, prog.assessment.passed
+        scenarios_done = sum(1 for s in required if s.passed)
+        if cycle.mode == "certified":
+            # Nothing to do until the refresher opens: the cycle that earned the
+            # certificate met every requirement (the new cycle's "0 of 9" would mislead).
+            modules_done, passed, scenarios_done = len(prog.modules), True, len(required)
         due_on = row.due_on if row is not None else None
         reminder = REMINDER_FOR_STATUS.get(status)
         if reminder == DUE_7 and due_on is None:
             reminder = None  # the e-mail names the due date
         out.append(CourseSummary(
             course_id=v.course_id, slug=v.course.slug, title=v.title, status=status,
-            modules_done=prog.modules_done, modules_total=len(prog.modules),
-            assessment_passed=prog.assessment.passed, attempts_used=prog.assessment.attempts_used,
-            scenarios_done=sum(1 for s in required if s.passed), scenarios_total=len(required),
+            modules_done=modules_done, modules_total=len(prog.modules),
+            assessment_passed=passed, attempts_used=prog.assessment.attempts_used,
+            scenarios_done=scenarios_done, scenarios_total=len(required),
             due_on=due_on, valid_until=row.valid_until if row is not None else None,
             certificate=latest.get(v.course_id), reminder=reminder,
         ))

@@ -30,11 +30,11 @@ def test_person_page_summary_and_reminder(page, live_server):
 def test_people_picker_searches_and_keeps_ticks(page, live_server):
     sign_in(page, live_server, "manager@example.com")
     page.goto(f"{live_server}/reports/assign")
-    # One person is the default target: the department and manager choices are hidden.
+    # Chosen people are the default target: the department and manager choices are hidden.
     expect(page.get_by_label("Department", exact=True)).to_be_hidden()
     page.get_by_label("A department").check()
     expect(page.get_by_label("Department", exact=True)).to_be_visible()
-    page.get_by_label("One person").check()
+    page.get_by_label("People I choose").check()
     expect(page.get_by_label("Department", exact=True)).to_be_hidden()
 
     search = page.get_by_label("Find people by name or e-mail")

@@ -141,3 +141,11 @@ def test_a_reminder_is_in_the_audit_log_in_words(app, org):
     assert c.post(f"/reports/people/{dana}/remind", data={"course": "mini", "csrf_token": token}).status_code == 302
     html = client_for(app, "admin@example.com").get("/admin/audit?action=send_reminder").get_data(as_text=True)
     assert "Sent a reminder" in html and "Dana Dąbrowska" in html
+
+
+def test_a_certified_person_shows_the_requirements_met(app, org):
+    html = client_for(app, "manager@example.com").get(f"/reports/people/{org['chidi@example.com']}").get_data(
+        as_text=True)
+    row = html[html.index('data-course="mini"'):].split("</tr>")[0]
+    assert "Certified" in row and "passed" in row and "not taken" not in row and "0 of" not in row
+    assert "Send a reminder" not in row
