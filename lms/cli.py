@@ -290,6 +290,8 @@ def sync_courses_cmd(directory):
         line = f"{o.slug}: {'new version' if o.created else 'unchanged at version'} {o.version}"
         if o.reviews:
             line += f" ({o.reviews} certified people asked to review the changes)"
+        if o.translations:
+            line += f"; translations stored: {', '.join(o.translations)}"
         click.echo(line)
 
 

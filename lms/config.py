@@ -25,6 +25,9 @@ DEFAULTS: dict[str, object] = {
     "LMS_TODAY": None,
     "LMS_SITE_NAME": "Policy training",
     "LMS_DEFAULT_LOCALE": "en",
+    # A translated course item whose source changed since it was translated: "show" the
+    # translation with a note that it may be out of date, or show the "source" text.
+    "LMS_STALE_TRANSLATIONS": "show",
     # Public URL of the app's root (scheme://host[/script-root]) for links in e-mails and
     # certificate QR codes. None: inside a request the request's own URL is used.
     "LMS_BASE_URL": None,
@@ -94,3 +97,6 @@ def apply_defaults(app: Flask, options: dict) -> None:
         config.setdefault(key, value)
     if not config["LMS_COURSES_DIR"]:
         config["LMS_COURSES_DIR"] = str(Path(app.root_path) / "courses")
+    if config["LMS_STALE_TRANSLATIONS"] not in ("show", "source"):  # fail at start, not per page
+        raise ValueError(f"LMS_STALE_TRANSLATIONS must be 'show' or 'source', got "
+                         f"{config['LMS_STALE_TRANSLATIONS']!r}")

@@ -83,12 +83,12 @@ DEMO_TRAINING = (
 def _demo_training(people: dict[str, Person]) -> None:
     """Assignments and a few backdated certifications, added once; skipped until the
     demo course (``LMS_DEMO_COURSE``, the social media course by default) is synced."""
-    from datetime import timedelta
+    from datetime import datetime, time, timedelta
 
     from flask import current_app
 
     from lms.certification import services as certification
-    from lms.certification.models import Assignment, CertificationPeriod
+    from lms.certification.models import Assignment, CertificationPeriod, PolicyAcknowledgement
     from lms.clock import today as clock_today
     from lms.courses.services import latest_version_by_slug
 
@@ -116,3 +116,9 @@ def _demo_training(people: dict[str, Person]) -> None:
             day = today - timedelta(days=certified_ago)
             cycle = certification.cycle_for(person.id, version, day)
             certification.issue_period(person.id, version, cycle, today=day)
+            if version.course_settings.acknowledge_policy:  # they signed the policy that day
+                session.add(PolicyAcknowledgement(
+                    person_id=person.id, course_id=version.course_id, version_id=version.id,
+                    policy_hash=version.policy_hash or "", typed_name=person.name,
+                    acknowledged_at=datetime.combine(day, time(9))))
+    session.commit()

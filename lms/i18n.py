@@ -111,6 +111,12 @@ def force_locale(code: str | None) -> Iterator[None]:
         _forced.reset(token)
 
 
+def locale_code() -> str:
+    """The current locale as a code to record (``fi``, ``pt_BR``): the language an attempt
+    or a scenario run was taken in."""
+    return str(get_locale())
+
+
 def html_lang() -> str:
     """The current locale as an HTML ``lang`` value (``pt-BR``)."""
     return str(get_locale()).replace("_", "-")

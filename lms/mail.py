@@ -51,6 +51,8 @@ from pathlib import Path
 import click
 from flask import current_app
 
+from lms.domain.registry import Registry
+
 log = logging.getLogger(__name__)
 
 SMTP_TIMEOUT_SECONDS = 30
@@ -87,19 +89,12 @@ Backend = Callable[[], AbstractContextManager[Deliver]]
 messages shares (an SMTP connection) and yields a function that sends one message
 (whose ``sender`` is already filled in) or raises."""
 
-BACKENDS: dict[str, Backend] = {}
+BACKENDS: Registry[Backend] = Registry("mail backend")
 
 
 def register_backend(name: str) -> Callable[[Backend], Backend]:
     """Decorator adding a backend under ``name`` (a duplicate name raises ValueError)."""
-
-    def decorate(func: Backend) -> Backend:
-        if name in BACKENDS:
-            raise ValueError(f"mail backend {name!r} is already registered")
-        BACKENDS[name] = func
-        return func
-
-    return decorate
+    return BACKENDS.decorator(name)
 
 
 def get_backend(name: str | None = None) -> Backend:

@@ -3,7 +3,13 @@
 from lms.accounts.models import Invite, LoginSession, PasswordReset, Person
 from lms.api.models import ApiToken
 from lms.audit.models import AuditEvent
-from lms.certification.models import Assignment, CertificationPeriod, ReminderSent, ReviewTask
+from lms.certification.models import (
+    Assignment,
+    CertificationPeriod,
+    PolicyAcknowledgement,
+    ReminderSent,
+    ReviewTask,
+)
 from lms.courses.models import (
     Course,
     CourseVersion,
@@ -20,7 +26,7 @@ from lms.scenarios.models import ScenarioRun
 
 __all__ = [
     "ApiToken", "AuditEvent", "Invite", "LoginSession", "PasswordReset",
-    "Assignment", "CertificationPeriod", "ReminderSent", "ReviewTask",
+    "Assignment", "CertificationPeriod", "PolicyAcknowledgement", "ReminderSent", "ReviewTask",
     "Attempt", "Base", "OutboxJob", "Course", "CourseVersion", "Module", "ModuleProgress", "Person",
     "PolicySection", "Question", "Scenario", "ScenarioRun",
 ]

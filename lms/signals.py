@@ -30,3 +30,5 @@ scenario_finished = _signals.signal("lms.scenario-finished")
 certificate_issued = _signals.signal("lms.certificate-issued")
 #: An admin revoked a certification period (``period=``, ``reason=``).
 certificate_revoked = _signals.signal("lms.certificate-revoked")
+#: A learner signed the policy acknowledgement (``person_id=``, ``version=``).
+policy_acknowledged = _signals.signal("lms.policy-acknowledged")

@@ -1,13 +1,16 @@
 """API errors: always JSON, ``{"error": {"code": 422, "message": "...", "fields": {...}}}``.
 
-Every error the API returns goes through :func:`error_response`, so clients see one
-shape whatever went wrong (a bad token, a bad parameter, an unknown id, a routing error).
+Every error the API returns goes through :func:`error_response`, serialised from the
+contract's ``Error`` model, so clients see one shape whatever went wrong (a bad token, a
+bad parameter, an unknown id, a routing error).
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from lms.api.schemas import Error, ErrorDetail
 
 #: The challenge sent with every 401 (RFC 6750).
 REALM = 'Bearer realm="lms-api"'
@@ -45,19 +48,18 @@ class Invalid(ApiError):
     """422: the request was understood but a value is wrong; ``fields`` says which."""
 
     def __init__(self, fields: dict[str, str], message: str | None = None):
-        super().__init__(422, message or _summary(fields), fields=fields)
+        super().__init__(422, message or summary(fields), fields=fields)
 
 
-def _summary(fields: dict[str, str]) -> str:
+def summary(fields: dict[str, str]) -> str:
+    """One line naming every field's problem (the ``message`` of a 422 or 409)."""
     return "; ".join(f"{name}: {problem}" for name, problem in fields.items()) or "invalid request"
 
 
 def error_response(code: int, message: str, *, fields: dict[str, str] | None = None,
                    headers: dict[str, str] | None = None):
-    body: dict = {"code": code, "message": message}
-    if fields:
-        body["fields"] = fields
-    response = jsonify({"error": body})
+    detail = ErrorDetail(code=code, message=message, **({"fields": fields} if fields else {}))
+    response = jsonify(Error(error=detail).model_dump(mode="json", exclude_unset=True))
     response.status_code = code
     response.headers.update(headers or {})
     response.headers["Cache-Control"] = "no-store"

@@ -1,5 +1,8 @@
-"""What the API reads and writes. Views validate input and call these; these run the
-queries (paginated in SQL) and the writes (with their audit events, in one transaction).
+"""What the API reads and writes. Views hand over validated request models and get
+response models back; these run the queries (paginated in SQL), the checks that need the
+database (does that course or manager exist?) and the writes (with their audit events,
+in one transaction). Problems are raised as the API's errors (``Invalid``, ``Conflict``,
+``NotFound``), so a view never decides a status.
 
 Completions reuse the report queries (``lms.reports.queries``): the same status table,
 the same scopes and the same filters, so the API and the reports always agree.
@@ -7,7 +10,6 @@ the same scopes and the same filters, so the API and the reports always agree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,43 +18,37 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from lms import signals
+from lms.accounts import services as accounts
 from lms.accounts.hierarchy import ManagerLoop, set_manager
 from lms.accounts.models import Person
 from lms.accounts.services import find_by_email, normalise_email
+from lms.api import schemas
+from lms.api.errors import ApiError, Conflict, Invalid, NotFound, summary
 from lms.audit.services import record
+from lms.certification import assignments
 from lms.certification import services as certification
 from lms.certification.models import CertificationPeriod
 from lms.courses.models import Course, CourseVersion
-from lms.db import session
+from lms.db import MAX_ID, session
 from lms.domain import certification as rules
 from lms.reports import queries
 from lms.reports.queries import Filters, Scope
 
 
-@dataclass(frozen=True)
-class Page:
-    data: list[dict[str, Any]]
-    page: int
-    per_page: int
-    total: int
-
-    def envelope(self) -> dict[str, Any]:
-        return {"data": self.data, "page": self.page, "per_page": self.per_page, "total": self.total}
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _paginate(stmt: Select, page: int, per_page: int) -> tuple[list, int]:
+def _paginate(stmt: Select, query: schemas.PageQuery) -> tuple[list, dict[str, int]]:
+    """The rows of the asked page, and the page fields of the answer."""
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    rows = list(session.execute(stmt.limit(per_page).offset((page - 1) * per_page)))
-    return rows, total
+    rows = list(session.execute(stmt.limit(query.per_page).offset((query.page - 1) * query.per_page)))
+    return rows, {"page": query.page, "per_page": query.per_page, "total": total}
 
 
 def _audit(action: str, **kwargs: Any) -> None:
     """An audit event with no person as actor; ``auth`` names the request's token in it."""
     record(action, actor=None, **kwargs)
+
+
+def _conflict(fields: dict[str, str]) -> Conflict:
+    return Conflict(summary(fields), fields=fields)
 
 
 # --- courses ----------------------------------------------------------------------------
@@ -61,7 +57,24 @@ def course_by_slug(slug: str) -> Course | None:
     return session.scalar(select(Course).where(Course.slug == slug))
 
 
-def courses(page: int, per_page: int) -> Page:
+def exists(kind: str, value: str) -> bool:
+    """Whether the record a request names exists: ``course`` by slug, ``person`` by e-mail."""
+    if kind == "course":
+        return course_by_slug(value) is not None
+    if kind == "person":
+        return find_by_email(value) is not None
+    raise ValueError(f"unknown kind of record {kind!r}")
+
+
+def _require_course(slug: str) -> Course:
+    """The course (the contract checked it exists; this covers one removed since)."""
+    course = course_by_slug(slug)
+    if course is None:
+        raise Invalid({"course": schemas.NO_COURSE.format(value=slug)})
+    return course
+
+
+def courses(query: schemas.PageQuery) -> schemas.CourseList:
     newest = (select(CourseVersion.course_id, func.max(CourseVersion.number).label("n"))
               .group_by(CourseVersion.course_id).subquery())
     stmt = (select(Course.id, Course.slug, CourseVersion.title, CourseVersion.number)
@@ -69,122 +82,143 @@ def courses(page: int, per_page: int) -> Page:
             .outerjoin(CourseVersion, and_(CourseVersion.course_id == Course.id,
                                            CourseVersion.number == newest.c.n))
             .order_by(Course.id))
-    rows, total = _paginate(stmt, page, per_page)
-    data = [{"id": r.id, "slug": r.slug, "title": r.title or r.slug, "version": r.number or 0} for r in rows]
-    return Page(data, page, per_page, total)
+    rows, page = _paginate(stmt, query)
+    data = [schemas.Course(id=r.id, slug=r.slug, title=r.title or r.slug, version=r.number or 0)
+            for r in rows]
+    return schemas.CourseList(data=data, **page)
 
 
 # --- people -----------------------------------------------------------------------------
 
-def person_json(person: Person, manager_email: str | None = None) -> dict[str, Any]:
+def _person_record(person: Person, manager_email: str | None = None) -> schemas.Person:
     if manager_email is None and person.manager_id is not None:
         manager_email = session.scalar(select(Person.email).where(Person.id == person.manager_id))
-    return {
-        "id": person.id,
-        "email": person.email,
-        "name": person.name,
-        "role": person.role,
-        "status": person.status,
-        "department": person.department,
-        "manager_id": person.manager_id,
-        "manager_email": manager_email,
-    }
+    return schemas.Person(
+        id=person.id, email=person.email, name=person.name, role=person.role, status=person.status,
+        department=person.department, manager_id=person.manager_id, manager_email=manager_email,
+    )
 
 
-def people(page: int, per_page: int, *, department: str | None = None, role: str | None = None,
-           email: str | None = None, status: str | None = None) -> Page:
+def _load_person(person_id: int) -> Person:
+    person = session.get(Person, person_id) if person_id <= MAX_ID else None
+    if person is None:
+        raise NotFound(f"no person with id {person_id}")
+    return person
+
+
+def require_person(person_id: int) -> None:
+    """Raise the 404 unless there is a person with this id."""
+    _load_person(person_id)
+
+
+def person(person_id: int) -> schemas.Person:
+    """One person, or a 404."""
+    return _person_record(_load_person(person_id))
+
+
+def people(query: schemas.PeopleQuery) -> schemas.PersonList:
     manager = Person.__table__.alias("manager")
     stmt = (select(Person, manager.c.email.label("manager_email"))
             .outerjoin(manager, manager.c.id == Person.manager_id).order_by(Person.id))
-    if department:
-        stmt = stmt.where(Person.department == department)
-    if role:
-        stmt = stmt.where(Person.role == role)
-    if email:
-        stmt = stmt.where(Person.email == normalise_email(email))
-    if status:
-        stmt = stmt.where(Person.status == status)
-    rows, total = _paginate(stmt, page, per_page)
-    return Page([person_json(r[0], r.manager_email) for r in rows], page, per_page, total)
-
-
-class PersonProblem(ValueError):
-    """A person cannot be written as asked; ``fields`` says why, ``conflict`` means 409."""
-
-    def __init__(self, fields: dict[str, str], *, conflict: bool = False):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
-        self.fields = fields
-        self.conflict = conflict
+    if query.department:
+        stmt = stmt.where(Person.department == query.department)
+    if query.role:
+        stmt = stmt.where(Person.role == query.role)
+    if query.email:
+        stmt = stmt.where(Person.email == normalise_email(query.email))
+    if query.status:
+        stmt = stmt.where(Person.status == query.status)
+    rows, page = _paginate(stmt, query)
+    return schemas.PersonList(data=[_person_record(r[0], r.manager_email) for r in rows], **page)
 
 
 def _manager(email: str) -> Person:
     manager = find_by_email(email)
     if manager is None or manager.status == "erased":
-        raise PersonProblem({"manager_email": "no person with this e-mail address"})
+        raise Invalid({"manager_email": "no person with this e-mail address"})
     return manager
 
 
-def create_person(*, email: str, name: str, role: str, department: str | None,
-                  manager_email: str | None) -> Person:
-    """Create a person (no password: they sign in through the host or an invite)."""
-    from lms.accounts import services as accounts
+_DUPLICATE = {"email": "a person with this e-mail address already exists"}
 
-    address = normalise_email(email)
-    manager = _manager(manager_email) if manager_email else None
+
+def create_person(body: schemas.PersonCreate) -> schemas.Person:
+    """Create a person (no password: they sign in through the host or an invite)."""
+    address = normalise_email(body.email)
+    manager = _manager(body.manager_email) if body.manager_email else None
     if find_by_email(address) is not None:
-        raise PersonProblem({"email": "a person with this e-mail address already exists"}, conflict=True)
+        raise _conflict(_DUPLICATE)
     try:
-        person = accounts.create_person(email=address, name=name, role=role, department=department,
-                                        manager=manager, commit=False)
+        person = accounts.create_person(email=address, name=body.name, role=body.role,
+                                        department=body.department, manager=manager, commit=False)
         session.flush()
         _audit("create_person", target_type="person", target_id=person.id, email=person.email,
                role=person.role)
         session.commit()
     except (IntegrityError, accounts.DuplicateEmail):  # created concurrently since the check
         session.rollback()
-        raise PersonProblem({"email": "a person with this e-mail address already exists"},
-                            conflict=True) from None
+        raise _conflict(_DUPLICATE) from None
     except ValueError as exc:  # the accounts service's own checks (e-mail syntax, role)
         session.rollback()
-        raise PersonProblem({"email": str(exc)}) from None
+        raise Invalid({"email": str(exc)}) from None
     signals.person_created.send(current_app._get_current_object(), person=person)
-    return person
+    return _person_record(person)
 
 
-def update_person(person: Person, changes: dict[str, Any]) -> Person:
-    """Apply ``changes`` (name, role, department, manager_email, status); audit what changed."""
+def update_person(person_id: int, changes: dict[str, Any]) -> schemas.Person:
+    """Apply ``changes`` (name, role, department, manager_email, status); audit what changed.
+
+    Nothing is written when any change is refused.
+    """
+    person = _load_person(person_id)
+    try:
+        return _update(person, changes)
+    except ApiError:
+        session.rollback()
+        raise
+
+
+def _update(person: Person, changes: dict[str, Any]) -> schemas.Person:
     if person.status == "erased":
-        raise PersonProblem({"status": "this person's record was erased and cannot be changed"},
-                            conflict=True)
-    before = person_json(person)
+        raise _conflict({"status": "this person's record was erased and cannot be changed"})
+    before = _person_record(person).model_dump()
     if "manager_email" in changes:
         if changes["manager_email"] is None:
             person.manager_id = None
         else:
             manager = _manager(changes["manager_email"])
             if manager.id == person.id:
-                raise PersonProblem({"manager_email": "a person cannot be their own manager"})
+                raise Invalid({"manager_email": "a person cannot be their own manager"})
             try:
                 set_manager(person, manager)
             except ManagerLoop as exc:
-                session.rollback()
-                raise PersonProblem({"manager_email": str(exc)}) from None
+                raise Invalid({"manager_email": str(exc)}) from None
     for key in ("name", "role", "department", "status"):
         if key in changes:
             setattr(person, key, changes[key])
     session.flush()
-    after = person_json(person)
-    diff = {k: [before[k], after[k]] for k in after if before[k] != after[k] and k != "manager_id"}
+    after = _person_record(person)
+    now = after.model_dump()
+    diff = {k: [before[k], now[k]] for k in now if before[k] != now[k] and k != "manager_id"}
     if diff:
         _audit("update_person", target_type="person", target_id=person.id, changes=diff)
     session.commit()
-    return person
+    return after
 
 
 # --- completions (the report's status table) --------------------------------------------
 
-def completions(scope: Scope, today: date, filters: Filters, page: int, per_page: int) -> Page:
+def completions(query: schemas.CompletionQuery, today: date) -> schemas.CompletionList:
     """One row per (person in scope, course), as the reports compute it, paged in SQL."""
+    scope = Scope()
+    if query.manager_email is not None:  # checked to exist by the contract
+        manager = find_by_email(query.manager_email)
+        if manager is None:  # gone since
+            raise Invalid({"manager_email": schemas.NO_PERSON})
+        scope = Scope(manager_id=manager.id)
+    filters = Filters(status=query.status, course=query.course, department=query.department,
+                      within_days=query.within_days, direct_only=query.direct_only,
+                      search=query.search, page=query.page, per_page=query.per_page)
     table = queries.status_table(scope, today, filters)
     manager = Person.__table__.alias("manager")
     stmt = (
@@ -195,19 +229,19 @@ def completions(scope: Scope, today: date, filters: Filters, page: int, per_page
         .where(*queries.filter_conditions(table, today, filters))  # the reports' own status/within_days filter
         .order_by(Person.id, table.c.slug)
     )
-    rows, total = _paginate(stmt, page, per_page)
-    data = [{
-        "person_id": r.id, "email": r.email, "name": r.name, "department": r.department,
-        "manager_email": r.manager_email, "course": r.slug, "status": r.status,
-        "due_on": _iso(r.due_on), "certified_on": _iso(r.certified_on), "valid_until": _iso(r.valid_until),
-    } for r in rows]
-    return Page(data, page, per_page, total)
+    rows, page = _paginate(stmt, query)
+    data = [schemas.Completion(
+        person_id=r.id, email=r.email, name=r.name, department=r.department,
+        manager_email=r.manager_email, course=r.slug, status=r.status,
+        due_on=r.due_on, certified_on=r.certified_on, valid_until=r.valid_until,
+    ) for r in rows]
+    return schemas.CompletionList(data=data, **page)
 
 
 # --- certification periods --------------------------------------------------------------
 
-def certifications(today: date, page: int, per_page: int, *, course_id: int | None = None,
-                   person_email: str | None = None, valid_on: date | None = None) -> Page:
+def certifications(query: schemas.CertificationQuery, today: date) -> schemas.CertificationList:
+    course_id = _require_course(query.course).id if query.course is not None else None
     cp = CertificationPeriod
     stmt = (select(cp, Person.email, Course.slug, CourseVersion.number)
             .join(Person, Person.id == cp.person_id)
@@ -216,23 +250,21 @@ def certifications(today: date, page: int, per_page: int, *, course_id: int | No
             .order_by(cp.id))
     if course_id is not None:
         stmt = stmt.where(cp.course_id == course_id)
-    if person_email:
-        stmt = stmt.where(Person.email == normalise_email(person_email))
-    if valid_on is not None:
+    if query.email:
+        stmt = stmt.where(Person.email == normalise_email(query.email))
+    if query.valid_on is not None:
+        valid_on = query.valid_on
         stmt = stmt.where(cp.certified_on <= valid_on, cp.valid_until >= valid_on,
                           or_(cp.revoked_on.is_(None), cp.revoked_on > valid_on))
-    rows, total = _paginate(stmt, page, per_page)
-    data = []
-    for period, email, slug, number in rows:
-        data.append({
-            "id": period.id, "person_id": period.person_id, "email": email, "course": slug,
-            "version": number, "sequence": period.sequence, "kind": period.kind,
-            "certified_on": _iso(period.certified_on), "valid_until": _iso(period.valid_until),
-            "window_opens_on": _iso(period.window_opens_on), "revoked_on": _iso(period.revoked_on),
-            "code": period.code,
-            "status": rules.status_on(today, [certification.period_facts(period)], None),
-        })
-    return Page(data, page, per_page, total)
+    rows, page = _paginate(stmt, query)
+    data = [schemas.Certification(
+        id=period.id, person_id=period.person_id, email=email, course=slug, version=number,
+        sequence=period.sequence, kind=period.kind, certified_on=period.certified_on,
+        valid_until=period.valid_until, window_opens_on=period.window_opens_on,
+        revoked_on=period.revoked_on, code=period.code,
+        status=rules.status_on(today, [certification.period_facts(period)], None),
+    ) for period, email, slug, number in rows]
+    return schemas.CertificationList(data=data, **page)
 
 
 # --- assignments ------------------------------------------------------------------------
@@ -256,20 +288,23 @@ def resolve_people(refs: list[int | str]) -> tuple[list[int], list[str]]:
     return found, unknown
 
 
-def assign(course: Course, person_ids: list[int], *, reason: str, due_on: date | None,
-           reassign: bool = False) -> dict[str, Any]:
+def assign(body: schemas.AssignmentCreate) -> schemas.AssignmentResult:
     """Assign with the same rules as the assign page; what happened, person by person.
 
     People with an open assignment keep it and its due date, certified people are
     skipped unless ``reassign``; the certification service records the ``assign`` event.
     """
-    from lms.certification import assignments
-
-    plan = assignments.plan(course.id, person_ids, reason=reason, due_on=due_on, reassign=reassign)
+    course = _require_course(body.course)
+    person_ids, unknown = resolve_people(body.people)
+    if unknown:
+        raise Invalid({"people": f"no such person: {', '.join(unknown[:20])}"})
+    plan = assignments.plan(course.id, person_ids, reason=body.reason, due_on=body.due_on,
+                            reassign=body.reassign)
     result = assignments.carry_out(plan, by=None)
-    return {
-        "count": result.assigned,
-        "summary": result.counts,
-        "results": [{"person_id": pid, "outcome": result.outcomes[pid],
-                     "due_on": _iso(result.due_dates.get(pid))} for pid in person_ids if pid in result.outcomes],
-    }
+    return schemas.AssignmentResult(
+        count=result.assigned, course=body.course, person_ids=person_ids, reason=body.reason,
+        due_on=body.due_on, reassign=body.reassign, summary=schemas.AssignmentSummary(**result.counts),
+        results=[schemas.AssignmentOutcome(person_id=pid, outcome=result.outcomes[pid],
+                                           due_on=result.due_dates.get(pid))
+                 for pid in person_ids if pid in result.outcomes],
+    )

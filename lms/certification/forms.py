@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import TextAreaField
-from wtforms.validators import ValidationError
+from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.validators import DataRequired, ValidationError
 
 from lms.certification.revocation import REASON_MAX, reason_problem
 from lms.i18n import lazy_gettext as _l
@@ -22,3 +22,18 @@ class RevokeForm(FlaskForm):
         problem = reason_problem(field.data)
         if problem:
             raise ValidationError(problem)
+
+
+class AcknowledgeForm(FlaskForm):
+    """The policy acknowledgement: the statement ticked and the learner's name typed."""
+
+    accept = BooleanField(
+        _l("I have read this version of the policy, I understand it and I will follow it."),
+        validators=[DataRequired(_l("Tick the statement to acknowledge the policy."))],
+    )
+    name = StringField(
+        _l("Your full name, as a signature"),
+        description=_l("Type your name exactly as it appears on your account."),
+        validators=[DataRequired(_l("Type your full name to sign."))],
+        render_kw={"autocomplete": "name", "maxlength": 200},
+    )

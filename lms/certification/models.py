@@ -120,3 +120,23 @@ class ReminderSent(Base):
     key: Mapped[str] = mapped_column(String(80))
     sent_on: Mapped[date] = mapped_column(Date)
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PolicyAcknowledgement(Base):
+    """A learner's signed statement that they read and accept one text of the policy.
+
+    Keyed by the policy's content (``policy_hash``, see ``CourseVersion.policy_hash``), not
+    the version: a course version that changes only questions keeps the acknowledgement,
+    a changed policy text asks for a new one. The unique key makes a double submit one row.
+    """
+
+    __tablename__ = "lms_policy_acknowledgement"
+    __table_args__ = (UniqueConstraint("person_id", "course_id", "policy_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("lms_person.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("lms_course.id", ondelete="CASCADE"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("lms_course_version.id", ondelete="CASCADE"))
+    policy_hash: Mapped[str] = mapped_column(String(64))
+    typed_name: Mapped[str] = mapped_column(String(200))
+    acknowledged_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -22,6 +22,7 @@ from lms.certification.models import Assignment, CertificationPeriod
 from lms.clock import today as clock_today
 from lms.courses.models import Course, CourseVersion
 from lms.db import session
+from lms.domain.certification import CycleMode
 from lms.quizzes.models import Attempt
 
 
@@ -64,7 +65,7 @@ def candidates(course_id: int, today: date) -> list[int]:
     out = []
     for person_id, passed_at in sorted(last_pass.items()):
         cycle = certification.cycle_from(periods[person_id], None, today)
-        if cycle.mode != "certified" and _in_cycle(passed_at, cycle.since):
+        if cycle.mode != CycleMode.CERTIFIED and _in_cycle(passed_at, cycle.since):
             out.append(person_id)
     return out
 

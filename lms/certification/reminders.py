@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from lms.accounts.models import Person
 from lms.certification.models import Assignment, CertificationPeriod, ReminderSent
 from lms.certification.services import period_facts
+from lms.courses import localized
 from lms.courses.models import Course, CourseVersion
 from lms.db import session
 from lms.domain import certification as rules
@@ -69,8 +70,11 @@ def _latest_versions() -> list[tuple[Course, CourseVersion]]:
 def plan(today: date) -> list[Planned]:
     """Every learner reminder due today, whether or not it was already sent."""
     planned: list[Planned] = []
-    for course, version in _latest_versions():
+    latest = _latest_versions()
+    titles = localized.course_titles([v.id for _c, v in latest])  # each mail in its reader's language
+    for course, version in latest:
         link = absolute_url("lms.courses.course", slug=course.slug)
+        title = localized.title_in_every_language(version.id, version.title, titles)
         periods: dict[int, list[CertificationPeriod]] = defaultdict(list)
         for p in session.scalars(select(CertificationPeriod).where(CertificationPeriod.course_id == course.id)
                                  .order_by(CertificationPeriod.sequence)):
@@ -97,7 +101,7 @@ def plan(today: date) -> list[Planned]:
                 completed=completed,
             )
             for reminder in due:
-                context = {"kind": reminder.kind, "course_title": version.title, "course_url": link,
+                context = {"kind": reminder.kind, "course_title": title, "course_url": link,
                            "valid_until": latest.valid_until if latest else None,
                            "due_on": assignment.due_on if assignment else None}
                 planned.append(Planned(person, course, version, reminder.kind, reminder.key,
@@ -117,7 +121,9 @@ def plan_manager_digests(today: date) -> list[Planned]:
     managers = session.scalars(select(Person).where(Person.role.in_(("manager", "admin")),
                                                     Person.status == "active")).all()
     link = absolute_url("lms.reports.team")
-    for course, version in _latest_versions():
+    latest = _latest_versions()
+    titles = localized.course_titles([v.id for _c, v in latest])
+    for course, version in latest:
         table = status_table(Scope(), today, Filters(course=course.slug))
         late = {person.id: (person, status) for person, status in session.execute(
             select(Person, table.c.status).join(table, table.c.person_id == Person.id)
@@ -130,7 +136,7 @@ def plan_manager_digests(today: date) -> list[Planned]:
             if not mine:
                 continue
             planned.append(Planned(manager, course, version, DIGEST, week, "manager_digest",
-                                   digest_context(version, mine, link)))
+                                   digest_context(version, mine, link, titles)))
     return planned
 
 
@@ -140,10 +146,13 @@ def digest_week(today: date) -> str:
     return f"week:{year}-W{week_number:02d}"
 
 
-def digest_context(version: CourseVersion, late: list[tuple[Person, str]], report_url: str) -> dict[str, Any]:
-    """The ``manager_digest`` template's context: the course and its late people, by name
+def digest_context(version: CourseVersion, late: list[tuple[Person, str]], report_url: str,
+                   titles: dict | None = None) -> dict[str, Any]:
+    """The ``manager_digest`` template's context: the course (its title in every language,
+    ``titles`` from ``localized.course_titles`` or one query) and its late people, by name
     (the digest preview page renders the same)."""
-    return {"course_title": version.title, "report_url": report_url,
+    return {"course_title": localized.title_in_every_language(version.id, version.title, titles),
+            "report_url": report_url,
             "people": [{"name": p.name, "email": p.email, "status": s} for p, s in late]}
 
 

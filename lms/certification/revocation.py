@@ -77,8 +77,11 @@ def notify_revoked(period: CertificationPeriod, *, day: date, reason: str) -> No
     person = session.get(Person, period.person_id)
     if person is None or person.status == "erased" or not person.email:
         return
+    from lms.courses.localized import title_in_every_language
+
     queue_mail(to=person, template="certificate_revoked", key=f"revoked:{period.id}", context={
-        "course_title": (period.details or {}).get("course_title", ""), "code": period.code,
+        "course_title": title_in_every_language(period.version_id, (period.details or {}).get("course_title", "")),
+        "code": period.code,
         "certified_on": period.certified_on.isoformat(), "revoked_on": day.isoformat(),
         "reason": reason,
         "certificates_url": absolute_url("lms.certification.mine"),

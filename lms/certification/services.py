@@ -24,6 +24,7 @@ from lms.courses.models import CourseVersion, Module, PolicySection
 from lms.courses.progress import LearnerRecords, modules_of
 from lms.db import session, utcnow
 from lms.domain import certification as rules
+from lms.domain.certification import CycleMode as Mode
 from lms.domain.progress import CourseProgress
 from lms.once import insert_ignoring_duplicates
 from lms.xapi import events as xapi
@@ -33,12 +34,11 @@ from lms.xapi import events as xapi
 class Cycle:
     """Where a learner stands with a course today.
 
-    ``mode``: ``initial`` (never certified), ``certified`` (nothing to do),
-    ``refresher`` (window open: the short refresher renews), ``retake`` (expired or
-    revoked: the full course again). Progress before ``since`` does not count.
+    ``mode`` says what the learner has to do (see :class:`CycleMode`). Progress before
+    ``since`` does not count.
     """
 
-    mode: str
+    mode: Mode
     status: str
     since: datetime | None
     period: CertificationPeriod | None
@@ -49,7 +49,7 @@ class Cycle:
 
     @property
     def learning(self) -> bool:
-        return self.mode != "certified"
+        return self.mode != Mode.CERTIFIED
 
     @property
     def due_on(self) -> date | None:
@@ -81,7 +81,7 @@ def start_of_day(day: date) -> datetime:
 
 
 def rules_for(version: CourseVersion) -> rules.CertificationRules:
-    return rules.rules_from(version.settings.get("certification") or {})
+    return version.course_settings.rules
 
 
 def period_facts(p: CertificationPeriod) -> rules.PeriodFacts:
@@ -117,15 +117,15 @@ def cycle_from(periods: list[CertificationPeriod], assignment: Assignment | None
     status = rules.status_on(today, facts, a_facts)
     nxt = max((p.sequence for p in periods), default=0) + 1
     if latest is None:
-        return Cycle("initial", status, None, None, assignment, nxt)
+        return Cycle(Mode.INITIAL, status, None, None, assignment, nxt)
     if latest.revoked_on and latest.revoked_on <= today:
-        return Cycle("retake", status, start_of_day(latest.revoked_on), latest, assignment, nxt)
+        return Cycle(Mode.RETAKE, status, start_of_day(latest.revoked_on), latest, assignment, nxt)
     if today > latest.valid_until:
-        return Cycle("retake", status, start_of_day(latest.valid_until + timedelta(days=1)), latest,
+        return Cycle(Mode.RETAKE, status, start_of_day(latest.valid_until + timedelta(days=1)), latest,
                      assignment, nxt)
     if today >= latest.window_opens_on:
-        return Cycle("refresher", status, start_of_day(latest.window_opens_on), latest, assignment, nxt)
-    return Cycle("certified", status, start_of_day(latest.certified_on), latest, assignment, nxt)
+        return Cycle(Mode.REFRESHER, status, start_of_day(latest.window_opens_on), latest, assignment, nxt)
+    return Cycle(Mode.CERTIFIED, status, start_of_day(latest.certified_on), latest, assignment, nxt)
 
 
 def cycle_for(person_id: int, version: CourseVersion, today: date | None = None) -> Cycle:
@@ -157,18 +157,18 @@ def requirements(version: CourseVersion, cycle: Cycle, modules: list[Module] | N
     """What ``cycle`` asks of the learner on ``version``; ``earned`` maps module keys to
     section hashes of the version the current certificate was earned on (refresher)."""
     modules = modules if modules is not None else modules_of(version)
-    settings = version.settings
-    if cycle.mode != "refresher":
-        return Requirements(modules, "final", settings["assessment"]["draw"], None)
-    refresher = (settings.get("certification") or {}).get("refresher") or {}
-    if refresher.get("all_modules"):
+    settings = version.course_settings
+    if cycle.mode != Mode.REFRESHER:
+        return Requirements(modules, "final", settings.assessment.draw, None)
+    refresher = settings.refresher
+    if refresher.all_modules:
         changed = modules
     else:
         if earned is None:
             earned = _earned_hashes([cycle.period.version_id])[cycle.period.version_id]
         changed = [m for m in modules if earned.get(m.key) != m.sections_hash]
-    draw = refresher.get("draw") or max(1, settings["assessment"]["draw"] // 2)
-    scenario = refresher.get("scenario")
+    draw = settings.refresher_draw
+    scenario = refresher.scenario
     earned_on = session.get(CourseVersion, cycle.period.version_id)
     sections = frozenset(changed_sections(earned_on, version)) if earned_on else frozenset()
     return Requirements(changed, "refresher", draw, {scenario} if scenario else set(), sections)
@@ -206,7 +206,7 @@ def progress_for_many(person_id: int, versions: list[CourseVersion], today: date
     cycles = {v.course_id: cycle_from(periods[v.course_id], assignments.get(v.course_id), today,
                                       started=v.course_id in records.started)
               for v in versions}
-    earned = _earned_hashes([c.period.version_id for c in cycles.values() if c.mode == "refresher"])
+    earned = _earned_hashes([c.period.version_id for c in cycles.values() if c.mode == Mode.REFRESHER])
     out = {}
     for version in versions:
         cycle = cycles[version.course_id]
@@ -253,7 +253,7 @@ def certify_if_complete(person_id: int, course_id: int, today: date | None = Non
     session.execute(select(Person.id).where(Person.id == person_id).with_for_update())
     version = latest_version(course_id)
     cycle, _needs, progress = progress_for(person_id, version, today)
-    if cycle.mode == "certified" or not progress.complete:
+    if cycle.mode == Mode.CERTIFIED or not progress.complete:
         return None
     completed_on = local_date(progress.completed_at) if backdate and progress.completed_at else None
     period, created = insert_period(person_id, version, cycle, today, completed_on=completed_on)
@@ -351,7 +351,7 @@ def changed_sections(old: CourseVersion, new: CourseVersion) -> list[str]:
 def create_review_tasks(new: CourseVersion, today: date | None = None) -> int:
     """Ask everyone currently certified to review what changed (if the course says so)."""
     today = today or clock_today()
-    if not new.settings.get("review_on_change", True):
+    if not new.course_settings.review_on_change:
         return 0
     old = session.scalar(select(CourseVersion).where(CourseVersion.course_id == new.course_id,
                                                      CourseVersion.number == new.number - 1))
@@ -367,7 +367,7 @@ def create_review_tasks(new: CourseVersion, today: date | None = None) -> int:
             CertificationPeriod.revoked_on.is_(None),
         ).distinct()
     ).all()
-    due = today + timedelta(days=new.settings.get("review_due_days") or 30)
+    due = today + timedelta(days=new.course_settings.review_due_days)
     if not certified:
         return 0
     # One task per person and version (unique key): a second sync of the same version,

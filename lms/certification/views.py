@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from flask import (
     Blueprint,
@@ -17,11 +18,13 @@ from flask import (
 
 from lms.accounts.access import current_person, login_required
 from lms.accounts.models import Person
-from lms.certification import certificates, revocation, services
-from lms.certification.forms import RevokeForm
+from lms.certification import acknowledgements, certificates, revocation, services
+from lms.certification.forms import AcknowledgeForm, RevokeForm
 from lms.certification.models import CertificationPeriod, ReviewTask
 from lms.certification.pdf import CertificateDetails, render_certificate_pdf
+from lms.courses import localized
 from lms.courses import services as courses
+from lms.courses.access import course_or_404
 from lms.courses.models import CourseVersion
 from lms.db import session
 from lms.i18n import force_locale, format_date
@@ -38,8 +41,19 @@ CODE = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$")
 @bp.route("/certificates/")
 @login_required
 def mine():
-    return render("lms/certification/mine.html",
-                  items=certificates.certificates_of(current_person().id))
+    items = certificates.certificates_of(current_person().id)
+    texts = localized.load([(c.period.version_id, "course", None) for c in items])
+    items = [replace(c, period=_with_title(c.period, texts)) for c in items]
+    return render("lms/certification/mine.html", items=items)
+
+
+def _with_title(period: CertificationPeriod, texts: localized.Texts):
+    """The period with its frozen course title in the page's language, when there is one."""
+    details = period.details or {}
+    title = texts.title(period.version_id, details.get("course_title", ""))
+    if title == details.get("course_title"):
+        return period
+    return localized.Localized(period, details={**details, "course_title": title})
 
 
 def _may_see(viewer: Person, owner_id: int) -> bool:
@@ -82,8 +96,10 @@ def pdf(code: str):
     details = period.details
     owner = session.get(Person, period.person_id)
     with force_locale(owner.locale if owner else None):  # in the holder's language
+        title = localized.load([(period.version_id, "course", None)]).title(period.version_id,
+                                                                            details["course_title"])
         data = render_certificate_pdf(CertificateDetails(
-            person_name=details["person_name"], course_title=details["course_title"],
+            person_name=details["person_name"], course_title=title,
             version_label=details["version_label"], certified_on=period.certified_on,
             valid_until=period.valid_until, code=period.code,
             verify_url=absolute_url("lms.certification.verify", code=period.code),
@@ -116,8 +132,30 @@ def verify(code: str):
     period = certificates.by_code(code) if CODE.match(code) else None
     if period is None:
         return render("lms/certification/verify_unknown.html", code=code), 404
-    return render("lms/certification/verify.html", period=period,
+    texts = localized.load([(period.version_id, "course", None)])
+    return render("lms/certification/verify.html", period=_with_title(period, texts),
                   status=certificates.status_of(period))
+
+
+@bp.route("/courses/<slug>/policy/acknowledge", methods=["POST"])
+@login_required
+def acknowledge(slug: str):
+    """Sign the policy acknowledgement: the statement ticked and the person's own name."""
+    from lms.courses.views import policy as policy_page
+
+    version = course_or_404(slug)
+    if not acknowledgements.asks_for_it(version):
+        abort(404)
+    person = current_person()
+    form = AcknowledgeForm()
+    if form.validate_on_submit():
+        if acknowledgements.signature_matches(form.name.data, person.name):
+            acknowledgements.sign(person.id, version, form.name.data)
+            flash(_("Thank you: your acknowledgement of the policy is recorded."), "success")
+            return redirect(url_for("lms.courses.course", slug=slug))
+        form.name.errors.append(_("Type your name as it appears on your account: %(name)s.",
+                                  name=person.name))
+    return policy_page(slug, form=form, status=422)
 
 
 @bp.route("/reviews/<lms_id:task_id>", methods=["GET", "POST"])
@@ -128,16 +166,38 @@ def review(task_id: int):
         abort(404)
     new = session.get(CourseVersion, task.to_version_id)
     old = session.get(CourseVersion, task.from_version_id)
+    person = current_person()
+    # A course that asks for acknowledgements asks for one of the new text here too,
+    # unless this person already signed it.
+    asks = acknowledgements.asks_for_it(new) and acknowledgements.current_for(person.id, new) is None
+    ack_form = AcknowledgeForm() if asks and task.acknowledged_at is None else None
+    status = 200
     if request.method == "POST":
         if not csrf_valid():
             flash(_("The page had expired. Please confirm again."), "warning")
             return redirect(url_for(".review", task_id=task.id))
-        services.acknowledge(task)
-        flash(_("Thank you: your review of the policy changes is recorded."), "success")
-        return redirect(url_for("lms.home.index"))
-    changes = courses.policy_changes(old, new, keys=set(task.section_keys))
+        if ack_form is None or _signed(ack_form, person, new):
+            services.acknowledge(task)
+            flash(_("Thank you: your review of the policy changes is recorded."), "success")
+            return redirect(url_for("lms.home.index"))
+        status = 422
+    texts = localized.load([(new.id, "course", None), *courses.change_wants(old, new)])
+    changes = courses.policy_changes(old, new, keys=set(task.section_keys), texts=texts)
+    new = texts.version(new)
     return render("lms/certification/review.html", task=task, new=new, old=old, changes=changes,
-                           version=new)
+                  version=new, ack_form=ack_form), status
+
+
+def _signed(form: AcknowledgeForm, person: Person, version: CourseVersion) -> bool:
+    """Validate the acknowledgement fields and sign; False (with field errors) otherwise."""
+    if not form.validate():
+        return False
+    if not acknowledgements.signature_matches(form.name.data, person.name):
+        form.name.errors.append(_("Type your name as it appears on your account: %(name)s.",
+                                  name=person.name))
+        return False
+    acknowledgements.sign(person.id, version, form.name.data)
+    return True
 
 
 @bp.route("/certificates/<lms_id:period_id>/revoke", methods=["GET", "POST"])

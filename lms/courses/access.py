@@ -16,3 +16,12 @@ def course_or_404(slug: str) -> CourseVersion:
     if version is None or not services.may_open(current_person(), version):
         abort(404)
     return version
+
+
+def version_or_404(slug: str, number: int) -> CourseVersion:
+    """Version ``number`` of a course the signed-in person may open; 404 otherwise."""
+    latest = course_or_404(slug)
+    version = services.version_by_number(latest.course_id, number)
+    if version is None:
+        abort(404)
+    return version

@@ -14,6 +14,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from lms.db import Base, utcnow
+from lms.domain.course_settings import CourseSettings
 
 
 class Course(Base):
@@ -41,6 +42,12 @@ class CourseVersion(Base):
     course_id: Mapped[int] = mapped_column(ForeignKey("lms_course.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
+    #: The policy text alone (title, preamble, every section in order): what a learner's
+    #: policy acknowledgement is of. None only for versions stored before it existed.
+    policy_hash: Mapped[str | None] = mapped_column(String(64))
+    #: Estimated minutes, computed at sync from word counts (``lms.courses.estimates``):
+    #: {"modules": {key: m}, "assessment": m, "scenarios": {key: m}, "refresher_assessment": m}.
+    estimates: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
     policy_title: Mapped[str] = mapped_column(String(200))
@@ -55,6 +62,11 @@ class CourseVersion(Base):
     modules: Mapped[list[Module]] = relationship(
         order_by="Module.position", lazy="raise_on_sql", cascade="all, delete-orphan"
     )
+
+    @property
+    def course_settings(self) -> CourseSettings:
+        """``settings`` read into one value, defaults filled in (see lms.domain.course_settings)."""
+        return CourseSettings.from_dict(self.settings)
 
     @property
     def slug(self) -> str:
@@ -128,6 +140,31 @@ class Scenario(VersionPart, Base):
     required: Mapped[bool] = mapped_column(default=True)
     pass_mark: Mapped[int] = mapped_column(Integer, default=70)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ItemTranslation(Base):
+    """One translatable item of a version in one language (``translations/<lang>/``).
+
+    ``kind`` and ``key`` name the item as ``lms.domain.translations`` does (``section``
+    ``scope``, ``node`` ``complaint/post``); ``text`` holds its text with the source's
+    fields where the translation has none, Markdown already rendered to sanitised HTML.
+    A translation is text only, no part of what a certificate was earned on: a sync that
+    changes only translations replaces these rows of the latest version and makes no new
+    version. ``stale`` says the source text changed since the item was translated (or it
+    was never stamped); what a learner then sees is ``LMS_STALE_TRANSLATIONS``.
+    """
+
+    __tablename__ = "lms_item_translation"
+    __table_args__ = (UniqueConstraint("version_id", "language", "kind", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("lms_course_version.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(Text)  # a node's is "<scenario>/<node>": no length limit
+    text: Mapped[dict[str, Any]] = mapped_column(JSON)
+    source_hash: Mapped[str | None] = mapped_column(String(12))  # what it was translated from
+    stale: Mapped[bool] = mapped_column(default=False)
 
 
 class ModuleProgress(Base):

@@ -8,9 +8,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from lms.certification.models import PolicyAcknowledgement
 from lms.courses.models import CourseVersion, Module, ModuleProgress, Scenario
 from lms.db import session, utcnow
 from lms.domain.progress import (
+    Acknowledgement,
     AssessmentRules,
     AttemptFacts,
     CourseProgress,
@@ -28,11 +30,11 @@ def modules_of(version: CourseVersion) -> list[Module]:
 
 
 def assessment_rules(version: CourseVersion, kind: str = "final") -> AssessmentRules:
-    settings = version.settings["assessment"]
+    settings = version.course_settings.assessment
     return AssessmentRules(
-        pass_mark=settings["pass_mark"],
-        max_attempts=settings["max_attempts"] if kind == "final" else None,
-        cooldown_minutes=settings["cooldown_minutes"],
+        pass_mark=settings.pass_mark,
+        max_attempts=settings.max_attempts if kind == "final" else None,
+        cooldown_minutes=settings.cooldown_minutes,
     )
 
 
@@ -52,6 +54,8 @@ class LearnerRecords:
     # Courses with any recorded activity (a module opened, any attempt, any scenario
     # run): what "started" means for the status, exactly as the reports' SQL counts it.
     started: set[int] = field(default_factory=set)
+    # course id -> policy hash -> when signed; loaded only for courses that ask for it.
+    acknowledged: dict[int, dict[str, datetime]] = field(default_factory=lambda: defaultdict(dict))
 
     @classmethod
     def load(cls, person_id: int, versions: list[CourseVersion]) -> LearnerRecords:
@@ -86,6 +90,14 @@ class LearnerRecords:
             records.started.add(course_id)
             if passed:
                 records.passed_runs[course_id].append((key, finished))
+        asking = [v.course_id for v in versions if v.course_settings.acknowledge_policy]
+        if asking:
+            for course_id, policy, signed in session.execute(
+                    select(PolicyAcknowledgement.course_id, PolicyAcknowledgement.policy_hash,
+                           PolicyAcknowledgement.acknowledged_at)
+                    .where(PolicyAcknowledgement.person_id == person_id,
+                           PolicyAcknowledgement.course_id.in_(asking))):
+                records.acknowledged[course_id][policy] = signed
         return records
 
     def progress_on(
@@ -124,5 +136,9 @@ class LearnerRecords:
             for sc in self.scenarios[version.id]
             if scenario_keys is None or sc.key in scenario_keys
         ]
+        ack = None
+        if version.course_settings.acknowledge_policy:
+            ack = Acknowledgement(True, self.acknowledged[version.course_id].get(version.policy_hash or ""))
         return course_progress(module_facts, self.attempts[(version.course_id, kind)], scenarios,
-                               assessment_rules(version, kind), now=utcnow(), since=since)
+                               assessment_rules(version, kind), now=utcnow(), since=since,
+                               acknowledgement=ack)

@@ -62,24 +62,51 @@ def sections_of(version_id: int) -> list:
                                 .order_by(PolicySection.position)))
 
 
-def policy_changes(old: CourseVersion | None, new: CourseVersion, keys: set[str] | None = None) -> list[dict]:
+def change_wants(old: CourseVersion | None, new: CourseVersion) -> list:
+    """What :func:`policy_changes` needs from ``localized.load``: both versions' sections."""
+    return [(old.id if old else None, "section", None), (new.id, "section", None)]
+
+
+def policy_changes(old: CourseVersion | None, new: CourseVersion, keys: set[str] | None = None,
+                   texts=None) -> list[dict]:
     """Changed policy sections between two versions, each with a readable word diff.
 
-    ``keys`` narrows the list (a review task shows only its sections). The diff HTML is
-    built from escaped text only, so templates may mark it safe.
+    ``keys`` narrows the list (a review task shows only its sections). Which sections
+    changed is decided on the source; a change is shown in the page's language when the
+    translation of both sides is up to date (``lms.courses.localized``), else in the
+    source (``texts``: the page's ``localized.load`` when it has one, with the sections
+    of both versions, else loaded here). The diff HTML is built from escaped text only, so
+    templates may mark it safe.
     """
+    from lms.courses import localized
     from lms.domain.textdiff import compare_sections, diff_html
 
     before = [(s.key, s.title, s.body_md) for s in sections_of(old.id)] if old else []
     after = [(s.key, s.title, s.body_md) for s in sections_of(new.id)]
+    if texts is None:
+        texts = localized.load(change_wants(old, new))
     out = []
     for change in compare_sections(before, after):
         if change.kind == "unchanged" or (keys is not None and change.key not in keys):
             continue
+        was = texts.fresh(old.id, "section", change.key) if old and change.old_text is not None else None
+        now = texts.fresh(new.id, "section", change.key) if change.new_text is not None else None
+        if (change.old_text is None or was) and (change.new_text is None or now):
+            old_title, new_title = (was or {}).get("title"), (now or {}).get("title")
+            old_text, new_text = (was or {}).get("body"), (now or {}).get("body")
+        else:  # one side untranslated or stale: the source's words on both sides
+            old_title, new_title, old_text, new_text = (change.old_title, change.new_title,
+                                                        change.old_text, change.new_text)
         out.append({
             "key": change.key, "kind": change.kind,
-            "title": change.new_title or change.old_title,
-            "old_title": change.old_title,
-            "diff_html": diff_html(change.old_text or "", change.new_text or ""),
+            "title": new_title or old_title,
+            "old_title": old_title,
+            "diff_html": diff_html(old_text or "", new_text or ""),
         })
     return out
+
+
+def version_by_number(course_id: int, number: int) -> CourseVersion | None:
+    """One stored version of a course by its number."""
+    return session.scalar(select(CourseVersion).where(CourseVersion.course_id == course_id,
+                                                      CourseVersion.number == number))

@@ -1,8 +1,11 @@
 """Storing course sources as versions.
 
-A course is stored only when it checks clean. Its content hash decides whether a new
-version is needed, so syncing twice changes nothing. Markdown is rendered (and
-sanitised) here, once, never per request.
+A course is stored only when it checks clean, its translations included. Its content
+hash (the source files only) decides whether a new version is needed, so syncing twice
+changes nothing. Translations are stored with the latest version
+(``lms.courses.translation_store``): a change to them alone updates that version's
+translated text and makes no new version. Markdown is rendered (and sanitised) here,
+once, never per request.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lms import signals
+from lms.courses import translation_store
+from lms.courses.estimates import stored_estimates
 from lms.courses.models import Course, CourseVersion, Module, PolicySection, Question, Scenario
 from lms.courses.render import inline_markdown_to_html, markdown_to_html
 from lms.courses.source import CourseProblem, CourseSource, check_courses
@@ -32,6 +37,7 @@ class SyncOutcome:
     version: int
     created: bool
     reviews: int = 0  # policy-change review tasks created for certified people
+    translations: tuple[str, ...] = ()  # languages whose stored text this sync changed
 
 
 def _sha(*parts: str) -> str:
@@ -60,6 +66,12 @@ def _rendered_scenario(raw: dict) -> dict[str, Any]:
     return data
 
 
+def policy_hash(title: str, preamble_html: str, section_hashes: list[str]) -> str:
+    """The hash of the policy text a learner acknowledges: its title, preamble and each
+    section's hash in order (migration 0012 backfills stored versions the same way)."""
+    return _sha(title, preamble_html, *section_hashes)
+
+
 def build_version(course: Course, number: int, src: CourseSource) -> CourseVersion:
     """A new, unsaved version holding rendered copies of everything in ``src``."""
     section_hash = {s.key: _sha(s.title, s.body_md) for s in src.sections}
@@ -67,6 +79,9 @@ def build_version(course: Course, number: int, src: CourseSource) -> CourseVersi
         course=course, number=number, content_hash=src.content_hash, title=src.title,
         summary=src.summary, policy_title=src.policy_title,
         policy_preamble_html=markdown_to_html(src.preamble_md), settings=src.settings,
+        policy_hash=policy_hash(src.policy_title, markdown_to_html(src.preamble_md),
+                                [section_hash[s.key] for s in src.sections]),
+        estimates=stored_estimates(src),
     )
     version.sections = [
         PolicySection(key=s.key, position=i, title=s.title, body_md=s.body_md,
@@ -102,8 +117,11 @@ def latest_version(course_id: int) -> CourseVersion | None:
     )
 
 
-def sync_course(src: CourseSource) -> SyncOutcome:
-    """Store ``src`` as a new version unless its content hash matches the latest one."""
+def sync_course(src: CourseSource, translated: translation_store.Rows | None = None) -> SyncOutcome:
+    """Store ``src`` as a new version unless its content hash matches the latest one, and
+    its translations (``translated``: from ``translation_store.prepare``) with the latest."""
+    if translated is None:
+        translated, _problems = translation_store.prepare(src)
     course = session.scalar(select(Course).where(Course.slug == src.slug))
     if course is None:
         course = Course(slug=src.slug)
@@ -111,8 +129,18 @@ def sync_course(src: CourseSource) -> SyncOutcome:
         session.flush()
     latest = latest_version(course.id)
     if latest is not None and latest.content_hash == src.content_hash:
-        return SyncOutcome(src.slug, latest.number, created=False)
+        # Same source: at most the translations changed, which is no new version.
+        if latest.estimates is None:  # stored before estimates existed (migration 0013)
+            latest.estimates = stored_estimates(src)
+        languages = translation_store.store(latest.id, translated)
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()  # a concurrent sync stored the same rows first
+            languages = []
+        return SyncOutcome(src.slug, latest.number, created=False, translations=tuple(languages))
     version = build_version(course, (latest.number if latest else 0) + 1, src)
+    languages = translation_store.store(version.id, translated)
     try:
         session.commit()
     except IntegrityError:
@@ -124,12 +152,19 @@ def sync_course(src: CourseSource) -> SyncOutcome:
     from lms.certification.services import create_review_tasks
 
     reviews = create_review_tasks(version)
-    return SyncOutcome(src.slug, version.number, created=True, reviews=reviews)
+    return SyncOutcome(src.slug, version.number, created=True, reviews=reviews,
+                       translations=tuple(languages))
 
 
 def sync_courses(root: Path) -> tuple[list[SyncOutcome], list[CourseProblem]]:
-    """Check every course under ``root``; store them only if all of them check clean."""
+    """Check every course under ``root`` and its translations; store them only if all of
+    them check clean (stale translations are no problem: they are stored, marked stale)."""
     courses, problems = check_courses(root)
+    prepared = []
+    for src in courses:  # each translation file is read once, for its check and its rows
+        rows, found = translation_store.prepare(src)
+        prepared.append((src, rows))
+        problems += found
     if problems:
         return [], problems
-    return [sync_course(src) for src in courses], []
+    return [sync_course(src, rows) for src, rows in prepared], []

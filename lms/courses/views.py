@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from sqlalchemy import select
 
 from lms.accounts.access import current_person, login_required
+from lms.certification import acknowledgements
 from lms.certification import services as certification
-from lms.courses import services
-from lms.courses.access import course_or_404
+from lms.certification.forms import AcknowledgeForm
+from lms.courses import localized, policy_document, services
+from lms.courses.access import course_or_404, version_or_404
 from lms.courses.models import CourseVersion, PolicySection
 from lms.courses.progress import modules_of
 from lms.db import MAX_ID, session
@@ -29,8 +31,10 @@ def course(slug: str):
     version = course_or_404(slug)
     person = current_person()
     cycle, needs, progress = certification.progress_for(person.id, version)
-    return render("lms/courses/course.html", version=version, progress=progress,
-                           cycle=cycle, needs=needs, person=person)
+    texts = localized.load([(version.id, "course", None), (version.id, "module", None),
+                            (version.id, "scenario", None)])
+    return render("lms/courses/course.html", version=texts.version(version),
+                  progress=texts.progress(version.id, progress), cycle=cycle, needs=needs, person=person)
 
 
 @bp.route("/<slug>/modules/<key>", methods=["GET"])
@@ -55,12 +59,20 @@ def module(slug: str, key: str):
         if result is None or result.person_id != person.id or result.module_key != key or not result.submitted_at:
             result = None
     check = None if (result is not None and result.passed) else quizzes.check_for(person.id, version, current)
+    texts = localized.load([
+        (version.id, "course", None), (version.id, "module", None), (version.id, "lesson", [key]),
+        (version.id, "section", current.section_keys),
+        *((a.version_id, "question", [q["id"] for q in a.questions]) for a in (check, result) if a),
+    ])
     return render(
-        "lms/courses/module.html", version=version, module=current, sections=sections,
-        check=check, check_questions=quizzes.questions_for_page(check) if check else [],
-        result=result, position=index + 1, total=len(modules), kept=resume.take_answers() if check else None,
-        previous=modules[index - 1] if index else None,
-        next=modules[index + 1] if index + 1 < len(modules) else None,
+        "lms/courses/module.html", version=texts.version(version), module=texts.module(current),
+        sections=texts.sections(sections), check=check,
+        check_questions=texts.page_questions(check.version_id, check.questions,
+                                             quizzes.questions_for_page(check)) if check else [],
+        result=texts.attempt(result), position=index + 1, total=len(modules),
+        kept=resume.take_answers() if check else None,
+        previous=texts.module(modules[index - 1]) if index else None,
+        next=texts.module(modules[index + 1]) if index + 1 < len(modules) else None,
     )
 
 
@@ -85,11 +97,30 @@ def submit_check(slug: str, key: str, attempt_id: int):
 
 @bp.route("/<slug>/policy")
 @login_required
-def policy(slug: str):
+def policy(slug: str, form: AcknowledgeForm | None = None, status: int = 200):
+    """The policy; with the acknowledgement form when the course asks for one (the POST
+    view shows it again with its errors)."""
     version = course_or_404(slug)
     sections = session.scalars(select(PolicySection).where(PolicySection.version_id == version.id)
                                .order_by(PolicySection.position)).all()
-    return render("lms/courses/policy.html", version=version, sections=sections)
+    acknowledged = ack_form = None
+    if acknowledgements.asks_for_it(version):
+        acknowledged = acknowledgements.current_for(current_person().id, version)
+        ack_form = None if acknowledged else (form or AcknowledgeForm())
+    texts = localized.load([(version.id, "preamble", None), (version.id, "section", None)])
+    return render("lms/courses/policy.html", version=texts.version(version),
+                  sections=texts.sections(sections), acknowledged=acknowledged,
+                  ack_form=ack_form), status
+
+
+@bp.route("/<slug>/versions/<lms_id:number>/policy.pdf")
+@login_required
+def policy_pdf(slug: str, number: int):
+    """The policy text of one version as a printable PDF (any signed-in person)."""
+    version = version_or_404(slug, number)
+    data = policy_document.render(version)
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{slug}-policy-v{version.number}.pdf"'})
 
 
 @bp.route("/<slug>/versions/")
@@ -98,7 +129,8 @@ def versions(slug: str):
     latest = course_or_404(slug)
     rows = session.scalars(select(CourseVersion).where(CourseVersion.course_id == latest.course_id)
                            .order_by(CourseVersion.number.desc())).all()
-    return render("lms/courses/versions.html", version=latest, versions=rows)
+    texts = localized.load([(latest.id, "course", None)])
+    return render("lms/courses/versions.html", version=texts.version(latest), versions=rows)
 
 
 @bp.route("/<slug>/versions/<lms_id:number>/changes")
@@ -111,8 +143,9 @@ def changes(slug: str, number: int):
         abort(404)
     old = session.scalar(select(CourseVersion).where(CourseVersion.course_id == latest.course_id,
                                                      CourseVersion.number == number - 1))
-    diff = services.policy_changes(old, new)
-    return render("lms/courses/changes.html", version=latest, new=new, old=old, changes=diff)
+    texts = localized.load([(latest.id, "course", None), *services.change_wants(old, new)])
+    diff = services.policy_changes(old, new, texts=texts)
+    return render("lms/courses/changes.html", version=texts.version(latest), new=new, old=old, changes=diff)
 
 
 def _own_attempt(attempt_id: int) -> Attempt:

@@ -166,3 +166,24 @@ def estimate_course(
         refresher_assessment=assessment_minutes(refresher_draw),
         refresher_scenario=refresher_scenario,
     )
+
+
+def minutes_left(
+    estimates: Mapping | None,
+    *,
+    modules_left: Iterable[str],
+    assessment_left: bool,
+    scenarios_left: Iterable[str],
+    refresher: bool = False,
+) -> int | None:
+    """Whole minutes still to go, from stored estimates (``CourseVersion.estimates``);
+    None when the version has none. Unknown keys count nothing."""
+    if not estimates:
+        return None
+    modules = estimates.get("modules") or {}
+    scenarios = estimates.get("scenarios") or {}
+    total = sum(modules.get(k, 0.0) for k in modules_left)
+    if assessment_left:
+        total += estimates.get("refresher_assessment" if refresher else "assessment") or 0.0
+    total += sum(scenarios.get(k, 0.0) for k in scenarios_left)
+    return display_minutes(total) if total > 0 else 0

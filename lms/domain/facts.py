@@ -19,6 +19,7 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+from lms.domain.checks import PLAIN, Checks, is_text
 from lms.domain.problems import Problem
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -40,32 +41,24 @@ def validate_facts(raw: object, section_ids: Collection[str]) -> list[Problem]:
         return []
     if not isinstance(raw, list):
         return [Problem((), "facts must be a list of {id, section, text}")]
-    problems: list[Problem] = []
+    checks = Checks(PLAIN)
     first: dict[str, int] = {}
     for i, item in enumerate(raw):
         if not isinstance(item, Mapping):
-            problems.append(Problem((i,), "a fact must be a mapping with id, section and text"))
+            checks.add((i,), "a fact must be a mapping with id, section and text")
             continue
-        for key in item:
-            if key not in FACT_KEYS:
-                problems.append(Problem((i, key), f"unknown key {key!r} in a fact "
-                                                  f"(expected one of: {', '.join(FACT_KEYS)})"))
+        checks.unknown_keys(item, FACT_KEYS, (i,), where=" in a fact")
         fact_id = item.get("id")
         if not isinstance(fact_id, str) or not _SLUG.fullmatch(fact_id):
-            problems.append(Problem((i, "id"), f"fact id must be a slug of a-z, 0-9 and '-', "
-                                               f"got {fact_id!r}"))
+            checks.add((i, "id"), f"fact id must be a slug of a-z, 0-9 and '-', got {fact_id!r}")
         elif fact_id in first:
-            problems.append(Problem((i, "id"), f"duplicate fact id {fact_id!r} "
-                                               f"(also fact {first[fact_id] + 1})"))
+            checks.add((i, "id"), f"duplicate fact id {fact_id!r} (also fact {first[fact_id] + 1})")
         else:
             first[fact_id] = i
-        section = item.get("section")
-        if not isinstance(section, str) or section not in section_ids:
-            problems.append(Problem((i, "section"), f"unknown policy section {section!r}"))
-        text = item.get("text")
-        if not isinstance(text, str) or not text.strip():
-            problems.append(Problem((i, "text"), "a fact needs a text: the fact in one sentence"))
-    return problems
+        checks.section(item, "section", section_ids, (i,))
+        if not is_text(item.get("text")):
+            checks.add((i, "text"), "a fact needs a text: the fact in one sentence")
+    return checks.problems
 
 
 def parse_facts(raw: Sequence[Mapping] | None) -> list[Fact]:

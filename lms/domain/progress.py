@@ -55,6 +55,19 @@ class ScenarioFacts:
 
 
 @dataclass(frozen=True)
+class Acknowledgement:
+    """The policy acknowledgement step: ``required`` by the course, ``signed_at`` when the
+    learner signed the policy's current text (None: not yet)."""
+
+    required: bool
+    signed_at: datetime | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.signed_at is not None
+
+
+@dataclass(frozen=True)
 class Gate:
     """Whether the final assessment may be started now, and why not."""
 
@@ -78,6 +91,8 @@ class CourseProgress:
     # When the last requirement was met (the latest of each step's first counted
     # completion); None until complete. The repair run dates a late certificate by it.
     completed_at: datetime | None = None
+    #: The acknowledgement step, when the course asks for one.
+    acknowledgement: Acknowledgement | None = None
 
     @property
     def percent(self) -> int:
@@ -97,11 +112,14 @@ class CourseProgress:
 
     @property
     def next_step(self) -> NextStep:
-        """Where a Continue button leads: the first module not complete, then the
-        assessment (once it may be started), then the first required scenario left."""
+        """Where a Continue button leads: the first module not complete, then the policy
+        acknowledgement (when the course asks for one), then the assessment (once it may be
+        started), then the first required scenario left."""
         module = self.next_module
         if module is not None:
             return NextStep("module", module.key, module.title)
+        if self.acknowledgement is not None and not self.acknowledgement.done:
+            return NextStep("acknowledge", "", "")
         if not self.assessment.passed:
             if self.assessment.can_start:
                 return NextStep("assessment", "", "")
@@ -115,7 +133,7 @@ class CourseProgress:
 
 @dataclass(frozen=True)
 class NextStep:
-    """``kind``: module | assessment | scenario | wait (a cooldown or no attempts left) |
+    """``kind``: module | acknowledge | assessment | scenario | wait (a cooldown or no attempts left) |
     done; ``key`` and ``title`` of the module or scenario."""
 
     kind: str
@@ -176,18 +194,22 @@ def course_progress(
     *,
     now: datetime,
     since: datetime | None = None,
+    acknowledgement: Acknowledgement | None = None,
 ) -> CourseProgress:
     """Everything the course page shows: states, the gate, steps done out of total.
 
-    Steps are: each module, the final assessment, and each required scenario.
+    Steps are: each module, the policy acknowledgement (when the course asks for one),
+    the final assessment, and each required scenario. An acknowledgement counts whenever
+    it was signed: it is of the policy's current text, which is what matters, not of a cycle.
     """
     states = tuple((m, module_state(m, since)) for m in modules)
     done = sum(1 for _, s in states if s == COMPLETE)
     gate = assessment_gate(attempts, rules, modules_done=done == len(modules), now=now, since=since)
     required = [s for s in scenarios if s.required]
     scen_done = sum(1 for s in required if s.passed)
-    total = len(modules) + 1 + len(required)
-    steps = done + (1 if gate.passed else 0) + scen_done
+    ack = acknowledgement if acknowledgement is not None and acknowledgement.required else None
+    total = len(modules) + 1 + len(required) + (1 if ack else 0)
+    steps = done + (1 if gate.passed else 0) + scen_done + (1 if ack and ack.done else 0)
     complete = steps == total
     return CourseProgress(
         modules=states,
@@ -197,14 +219,18 @@ def course_progress(
         steps_done=steps,
         steps_total=total,
         complete=complete,
-        completed_at=_completed_at(modules, attempts, required, since) if complete else None,
+        completed_at=_completed_at(modules, attempts, required, since, ack) if complete else None,
+        acknowledgement=ack,
     )
 
 
 def _completed_at(modules: Sequence[ModuleFacts], attempts: Sequence[AttemptFacts],
-                  required: Sequence[ScenarioFacts], since: datetime | None) -> datetime | None:
+                  required: Sequence[ScenarioFacts], since: datetime | None,
+                  ack: Acknowledgement | None = None) -> datetime | None:
     """The moment the last step was met: each step counts from its first counted pass."""
     moments = [m.passed_at for m in modules]
+    if ack is not None:
+        moments.append(ack.signed_at)
     moments.append(min((a.submitted_at for a in attempts
                         if a.passed and a.submitted_at and _counts(a.started_at, since)), default=None))
     moments += [s.passed_at for s in required]

@@ -13,25 +13,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
 from lms.domain.certification import AssignmentFacts, PeriodFacts, is_revoked
 
-WINDOW_OPEN = "window_open"
-EXPIRY_30 = "expiry_30"
-EXPIRY_7 = "expiry_7"
-EXPIRED = "expired"
-DUE_7 = "due_7"
-OVERDUE = "overdue"
 
-# Also the order in which ``reminders_due`` lists reminders that fall due together.
-REMINDER_KINDS: tuple[str, ...] = (WINDOW_OPEN, EXPIRY_30, EXPIRY_7, EXPIRED, DUE_7, OVERDUE)
+class ReminderKind(StrEnum):
+    """A kind of reminder e-mail; the value is stored with every reminder sent.
+
+    Listed in the order in which ``reminders_due`` lists reminders that fall due together.
+    """
+
+    WINDOW_OPEN = "window_open"
+    EXPIRY_30 = "expiry_30"
+    EXPIRY_7 = "expiry_7"
+    EXPIRED = "expired"
+    DUE_7 = "due_7"
+    OVERDUE = "overdue"
+
+
+WINDOW_OPEN = ReminderKind.WINDOW_OPEN
+EXPIRY_30 = ReminderKind.EXPIRY_30
+EXPIRY_7 = ReminderKind.EXPIRY_7
+EXPIRED = ReminderKind.EXPIRED
+DUE_7 = ReminderKind.DUE_7
+OVERDUE = ReminderKind.OVERDUE
+
+REMINDER_KINDS: tuple[ReminderKind, ...] = tuple(ReminderKind)
 
 
 @dataclass(frozen=True)
 class DueReminder:
     """One reminder to send: its kind and the period/assignment it is about."""
 
-    kind: str
+    kind: ReminderKind
     key: str
 
 

@@ -20,20 +20,40 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from enum import StrEnum
 
-ADDED = "added"
-REMOVED = "removed"
-CHANGED = "changed"
-UNCHANGED = "unchanged"
 
-EQUAL = "equal"
-INSERT = "insert"
-DELETE = "delete"
+class ChangeKind(StrEnum):
+    """How a policy section differs between two versions (see :class:`SectionChange`)."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+
+
+class DiffOp(StrEnum):
+    """One step of a diff: kept, inserted, deleted, or (paragraphs only) changed."""
+
+    EQUAL = "equal"
+    INSERT = "insert"
+    DELETE = "delete"
+    CHANGED = "changed"
+
+
+ADDED = ChangeKind.ADDED
+REMOVED = ChangeKind.REMOVED
+CHANGED = ChangeKind.CHANGED
+UNCHANGED = ChangeKind.UNCHANGED
+
+EQUAL = DiffOp.EQUAL
+INSERT = DiffOp.INSERT
+DELETE = DiffOp.DELETE
 
 Section = tuple[str, str, str]
 """One section of a policy version: ``(key, title, text)``."""
 
-WordOp = tuple[str, str]
+WordOp = tuple[DiffOp, str]
 """One step of a word diff: ``(op, text)`` with op ``"equal"``, ``"insert"`` or ``"delete"``."""
 
 _TOKEN = re.compile(r"^\s+|\S+\s*")
@@ -50,7 +70,7 @@ class SectionChange:
     """
 
     key: str
-    kind: str
+    kind: ChangeKind
     old_title: str | None
     new_title: str | None
     old_text: str | None
@@ -68,7 +88,7 @@ class ParagraphDiff:
     paragraphs, otherwise a single step carrying the whole paragraph.
     """
 
-    op: str
+    op: DiffOp
     old: str | None
     new: str | None
     words: tuple[WordOp, ...]
@@ -189,7 +209,7 @@ def paragraph_diff(old: str, new: str) -> list[ParagraphDiff]:
             result.extend(ParagraphDiff(EQUAL, p, p, ((EQUAL, p),)) for p in olds)
             continue
         for a, b in zip(olds, news, strict=False):
-            result.append(ParagraphDiff(CHANGED, a, b, tuple(word_diff(a, b))))
+            result.append(ParagraphDiff(DiffOp.CHANGED, a, b, tuple(word_diff(a, b))))
         result.extend(ParagraphDiff(DELETE, p, None, ((DELETE, p),)) for p in olds[len(news) :])
         result.extend(ParagraphDiff(INSERT, None, p, ((INSERT, p),)) for p in news[len(olds) :])
     return result

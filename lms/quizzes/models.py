@@ -49,3 +49,6 @@ class Attempt(Base):
     results: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     score: Mapped[float | None]
     passed: Mapped[bool | None]
+    # The language of the page the attempt was answered on (``lms.i18n``), for the record
+    # only: grading and reports never depend on it.
+    locale: Mapped[str | None] = mapped_column(String(16))

@@ -15,6 +15,7 @@ from lms.courses.models import CourseVersion, Module, ModuleProgress, Question
 from lms.db import session, utcnow
 from lms.domain.draw import present_all, present_refresher
 from lms.domain.questions import grade, passed, question_from_dict, score_percent
+from lms.i18n import locale_code
 from lms.quizzes.models import Attempt
 from lms.quizzes.responses import FormData
 from lms.quizzes.tokens import StaleAnswer, page_questions, responses_from_tokens
@@ -67,7 +68,7 @@ def _create(person_id: int, version: CourseVersion, kind: str, module_key: str, 
         q.update(extras.get(q["id"], {}))
     attempt = Attempt(person_id=person_id, course_id=version.course_id, version_id=version.id,
                       kind=kind, module_key=module_key, seed=seed, pass_mark=pass_mark,
-                      questions=shown)
+                      questions=shown, locale=locale_code())
     session.add(attempt)
     try:
         if kind != "check":
@@ -100,9 +101,8 @@ def start_assessment(person_id: int, version: CourseVersion, gate, *, kind: str 
         return existing
     if not gate.can_start:
         raise AttemptNotAllowed(gate.reason or "not allowed")
-    settings = version.settings["assessment"]
-    return _create(person_id, version, kind, "", draw or settings["draw"], settings["pass_mark"],
-                   needs)
+    settings = version.course_settings.assessment
+    return _create(person_id, version, kind, "", draw or settings.draw, settings.pass_mark, needs)
 
 
 def mark_read(person_id: int, module: Module, course_id: int) -> None:
@@ -159,7 +159,8 @@ def submit(attempt: Attempt, form: FormData) -> Attempt:
         won = session.execute(
             update(Attempt)
             .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-            .values(submitted_at=now, answers=responses, results=results, score=percent, passed=ok)
+            .values(submitted_at=now, answers=responses, results=results, score=percent, passed=ok,
+                    locale=locale_code())  # the language of the page answered (see Attempt.locale)
             .execution_options(synchronize_session=False)
         ).rowcount
         if won and attempt.kind == "check" and ok:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from lms.accounts.access import current_person, login_required
 from lms.certification import services as certification
+from lms.courses import localized
 from lms.courses.access import course_or_404
 from lms.courses.models import CourseVersion, PolicySection
 from lms.db import session
@@ -40,7 +41,8 @@ def assessment(slug: str):
         return redirect(url_for(".attempt", attempt_id=attempt.id))
     history = services.attempts_of(person.id, version.course_id, needs.kind)
     open_one = services.open_attempt(person.id, version.course_id, needs.kind)
-    return render("lms/quizzes/assessment.html", version=version, cycle=cycle, needs=needs,
+    texts = localized.load([(version.id, "course", None)])
+    return render("lms/quizzes/assessment.html", version=texts.version(version), cycle=cycle, needs=needs,
                            progress=progress, gate=progress.assessment, history=history,
                            open_attempt=open_one)
 
@@ -70,9 +72,12 @@ def attempt(attempt_id: int):
         return redirect(url_for(".result", attempt_id=attempt.id))
     if attempt.submitted_at is not None:
         return redirect(url_for(".result", attempt_id=attempt.id))
-    questions = services.questions_for_page(attempt)
-    return render("lms/quizzes/attempt.html", attempt=attempt, version=version, questions=questions,
-                  kept=resume.take_answers())
+    texts = localized.load([(version.id, "course", None),
+                            (attempt.version_id, "question", [q["id"] for q in attempt.questions])])
+    questions = texts.page_questions(attempt.version_id, attempt.questions,
+                                     services.questions_for_page(attempt))
+    return render("lms/quizzes/attempt.html", attempt=attempt, version=texts.version(version),
+                  questions=questions, kept=resume.take_answers())
 
 
 @bp.route("/attempts/<lms_id:attempt_id>/result")
@@ -84,11 +89,15 @@ def result(attempt_id: int):
     version = session.get(CourseVersion, attempt.version_id)
     titles = dict(session.execute(select(PolicySection.key, PolicySection.title)
                                   .where(PolicySection.version_id == version.id)).all())
-    reveal = version.settings["assessment"].get("reveal_answers", False)
-    by_id = {q["id"]: q for q in attempt.questions}
-    wrong = [(by_id[r["id"]], r) for r in attempt.results if not r["correct"]]
+    reveal = version.course_settings.assessment.reveal_answers
+    missed = [r for r in attempt.results if not r["correct"]]
+    texts = localized.load([(version.id, "course", None), (version.id, "section", None),
+                            (version.id, "question", [r["id"] for r in missed])])
+    by_id = {q["id"]: q for q in texts.questions(version.id, attempt.questions)}
+    wrong = [(by_id[r["id"]], r) for r in missed]
     reread = sorted({r["section"] for _q, r in wrong}, key=list(titles).index)
     cycle, needs, progress = certification.progress_for(attempt.person_id, version)
-    return render("lms/quizzes/result.html", attempt=attempt, version=version, wrong=wrong,
-                           reread=reread, titles=titles, reveal=reveal, progress=progress, cycle=cycle)
+    return render("lms/quizzes/result.html", attempt=attempt, version=texts.version(version), wrong=wrong,
+                  reread=reread, titles=texts.section_titles(version.id, titles), reveal=reveal,
+                  progress=progress, cycle=cycle)
 

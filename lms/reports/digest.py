@@ -18,6 +18,7 @@ from lms.accounts.models import Person
 from lms.accounts.tree import report_ids
 from lms.certification.models import ReminderSent
 from lms.certification.reminders import DIGEST, digest_context, digest_week
+from lms.courses import localized
 from lms.db import session
 from lms.outbox.mail import RenderedMail, recipient_of, render_mail
 from lms.reports import queries
@@ -55,11 +56,12 @@ def preview(manager: Person, today: date) -> list[DigestPreview]:
         ReminderSent.key == digest_week(today))).all())
     link = absolute_url("lms.reports.team")
     recipient = recipient_of(manager)
+    titles = localized.course_titles([v.id for v in versions if v.course_id in late])
     out = []
     for version in sorted(versions, key=lambda v: v.course.slug):  # the run's order
         people = late.get(version.course_id)
         if people:
             out.append(DigestPreview(version.title, render_mail(
-                "manager_digest", recipient, digest_context(version, people, link)),
+                "manager_digest", recipient, digest_context(version, people, link, titles)),
                 sent.get(version.course_id)))
     return out

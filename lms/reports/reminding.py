@@ -15,6 +15,7 @@ from datetime import date
 from lms.accounts.models import Person
 from lms.audit import services as audit
 from lms.certification.models import ReminderSent
+from lms.courses import localized
 from lms.courses.models import CourseVersion
 from lms.outbox.mail import queue_mail
 from lms.outbox.queue import insert_ignoring_conflict
@@ -50,7 +51,9 @@ def send_reminder(request: ReminderRequest, today: date, *, by: Person | None = 
     }, ["person_id", "course_id", "kind", "key"])
     if not claimed:
         return False
-    context = {"kind": request.kind, "course_title": request.version.title,
+    # The title in every language: the mail is rendered in the learner's.
+    title = localized.title_in_every_language(request.version.id, request.version.title)
+    context = {"kind": request.kind, "course_title": title,
                "course_url": absolute_url("lms.courses.course", slug=request.version.course.slug),
                "valid_until": request.valid_until, "due_on": request.due_on}
     queue_mail(to=person, template="reminder", key=f"reminder:{person.id}:{course_id}:{MANUAL}:{key}",

@@ -45,6 +45,10 @@ LEGEND_GAP = 18
 LABEL_HEIGHT = 18
 BAR_HEIGHT = 22
 ROW_GAP = 14
+# Drawn for a phone's column (390 px less the page margins) and scaled up to fit wider
+# ones (lms.css caps it at 28rem): drawn wider, a 390 px screen shrinks the text below
+# legibility (640 wide gave 7 px legend text), and the legend and labels are the chart.
+DEFAULT_WIDTH = 360
 
 
 def percent(part: int, whole: int) -> int:
@@ -123,7 +127,7 @@ def stacked_bar(
     colours: Mapping[str, str],
     labels: Mapping[str, str],
     title: str,
-    width: int = 640,
+    width: int = DEFAULT_WIDTH,
     chart_id: str | None = None,
 ) -> str:
     """An SVG chart with one horizontal 100% stacked bar per row, as a string.

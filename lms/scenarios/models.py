@@ -36,3 +36,5 @@ class ScenarioRun(Base):
     outcome: Mapped[str | None] = mapped_column(String(20))
     score: Mapped[int | None]
     passed: Mapped[bool | None]
+    # The language of the page the latest choice was made on, for the record only.
+    locale: Mapped[str | None] = mapped_column(String(16))

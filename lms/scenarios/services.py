@@ -23,6 +23,7 @@ from lms.courses.models import CourseVersion, Scenario
 from lms.db import session, utcnow
 from lms.domain import scenarios as engine
 from lms.domain.scenarios import InvalidChoice, ScenarioResult, StaleChoice, Step
+from lms.i18n import locale_code
 from lms.scenarios.choices import index_of, page_choices
 from lms.scenarios.models import ScenarioRun
 from lms.xapi import events as xapi
@@ -131,7 +132,7 @@ def start_run(person_id: int, version: CourseVersion, row: Scenario) -> Scenario
     if existing is not None and existing.version_id == version.id:
         return existing
     run = ScenarioRun(person_id=person_id, course_id=version.course_id, version_id=version.id,
-                      scenario_key=row.key, path=[], steps=0)
+                      scenario_key=row.key, path=[], steps=0, locale=locale_code())
     session.add(run)
     try:
         session.commit()
@@ -159,7 +160,8 @@ def choose(run: ScenarioRun, row: Scenario, node_id: Any, step: Any,
     scenario = parse(row)
     path = engine.take_choice(scenario, path_of(run, scenario), node_id, choice_index)
     outcome = engine.result(scenario, path, pass_mark=row.pass_mark)
-    values: dict[str, Any] = {"path": [s.choice_index for s in path], "steps": len(path)}
+    values: dict[str, Any] = {"path": [s.choice_index for s in path], "steps": len(path),
+                              "locale": locale_code()}  # the language of the latest choice's page
     if outcome.finished:
         values.update(finished_at=utcnow(), outcome=outcome.outcome, score=outcome.score,
                       passed=outcome.passed)

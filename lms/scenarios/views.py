@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from sqlalchemy import select
 
 from lms.accounts.access import current_person, login_required
+from lms.courses import localized
 from lms.courses import services as courses
 from lms.courses.access import course_or_404
 from lms.courses.models import CourseVersion, PolicySection, Scenario
@@ -43,6 +44,14 @@ def _section_titles(version_id: int) -> dict[str, str]:
                                 .where(PolicySection.version_id == version_id)).all())
 
 
+def _texts(version: CourseVersion, row: Scenario) -> localized.Texts:
+    """The page's translated text: the course title, the scenario, its nodes and the
+    policy section titles (one query)."""
+    return localized.load([(version.id, "course", None), (row.version_id, "scenario", [row.key]),
+                           (row.version_id, "node", [f"{row.key}/{n['id']}" for n in row.data["nodes"]]),
+                           (version.id, "section", None)])
+
+
 def _scenario_or_404(slug: str, key: str) -> tuple[CourseVersion, Scenario]:
     """The course version and scenario row behind a scenario URL, or a 404."""
     version = course_or_404(slug)
@@ -63,8 +72,9 @@ def play(slug: str, key: str):
         open_run = None  # a run on an older version: Start begins on the current one
     history = [r for r in services.runs_of(person.id, version.course_id, key)
                if r.finished_at is not None]
-    return render("lms/scenarios/intro.html", version=version, row=row,
-                           scenario=scenario, open_run=open_run, history=history)
+    texts = localized.load([(version.id, "course", None), (version.id, "scenario", [key])])
+    return render("lms/scenarios/intro.html", version=texts.version(version), row=texts.scenario(row),
+                  scenario=scenario, open_run=open_run, history=history)
 
 
 @bp.route("/courses/<slug>/scenarios/<key>/start", methods=["POST"])
@@ -89,13 +99,15 @@ def run(run_id: int):
     node = current_node(scenario, path)
     if node.is_end:  # cannot happen with a consistent row; the debrief shows it anyway
         return redirect(url_for(".debrief", run_id=run.id))
-    so_far = services.decisions(row, path)
+    texts = _texts(version, row)
+    shown = texts.scenario(row)  # the row in the page's language; ``row`` itself plays
+    so_far = services.decisions(shown, path)
     last = so_far[-1] if so_far and scenario.feedback_mode == "immediate" else None
-    return render("lms/scenarios/node.html", version=version, row=row,
-                           scenario=scenario, run=run, node=node,
-                           node_html=services.node_data(row)[node.id], so_far=so_far,
-                           choices=services.choices_for_page(run, row, node),
-                           last=last, titles=_section_titles(version.id))
+    return render("lms/scenarios/node.html", version=texts.version(version), row=shown,
+                  scenario=scenario, run=run, node=node,
+                  node_html=services.node_data(shown)[node.id], so_far=so_far,
+                  choices=services.choices_for_page(run, shown, node),
+                  last=last, titles=texts.section_titles(version.id, _section_titles(version.id)))
 
 
 @bp.route("/scenario-runs/<lms_id:run_id>/choose", methods=["POST"])
@@ -132,8 +144,10 @@ def debrief(run_id: int):
         return redirect(url_for(".run", run_id=run.id))
     scenario = services.parse(row)
     result = services.debrief(run, row)
-    end = services.node_data(row)[result.end_node_id]
-    return render("lms/scenarios/debrief.html", version=version, row=row,
-                           scenario=scenario, run=run, result=result, end=end,
-                           decisions=services.decisions(row, services.path_of(run, scenario)),
-                           titles=_section_titles(version.id))
+    texts = _texts(version, row)
+    shown = texts.scenario(row)
+    end = services.node_data(shown)[result.end_node_id]
+    return render("lms/scenarios/debrief.html", version=texts.version(version), row=shown,
+                  scenario=scenario, run=run, result=result, end=end,
+                  decisions=services.decisions(shown, services.path_of(run, scenario)),
+                  titles=texts.section_titles(version.id, _section_titles(version.id)))

@@ -32,6 +32,7 @@ def _environment(app: Flask) -> Environment:
 
 def _lms_globals(app: Flask) -> dict[str, Any]:
     from lms.accounts.access import current_person
+    from lms.courses import estimates
     from lms.web.language import lms_decides_locale
     from lms.web.layout import portal_links
 
@@ -47,6 +48,8 @@ def _lms_globals(app: Flask) -> dict[str, Any]:
         "lms_percent": i18n.format_percent,
         "lms_number": i18n.format_number,
         "lms_person": current_person,
+        "lms_minutes_left": estimates.minutes_left_on,
+        "lms_module_minutes": estimates.module_minutes_of,
         "lms_portal_links": portal_links,
         "csrf_token": generate_csrf,
     }

@@ -37,6 +37,13 @@ def index():
         .where(ReviewTask.person_id == person.id, ReviewTask.acknowledged_at.is_(None))
         .order_by(ReviewTask.due_on)
     ).all()
+    from lms.courses import localized
+
+    texts = localized.load([*((v.id, "course", None) for v in versions),
+                            *((v.id, "course", None) for _task, v in reviews)])
+    for card in cards:
+        card["version"] = texts.version(card["version"])
+    reviews = [(task, texts.version(v)) for task, v in reviews]
     return render("lms/home.html", person=person, cards=cards, reviews=reviews)
 
 

@@ -157,6 +157,10 @@ def test_update_validation_errors(api, org, body, field):
 
 def test_update_unknown_person_is_404(api, org):
     assert api.patch("/people/999999", json={"name": "X"}).status_code == 404
+    # whatever the body: the missing record is the answer
+    assert api.patch("/people/999999", json={"name": None}).status_code == 404
+    assert api.patch("/people/999999", data="{", content_type="application/json").status_code == 404
+    assert api.patch("/people/999999", data="name=X").status_code == 404
 
 
 def test_erased_people_cannot_be_changed(app, api, org):

@@ -159,3 +159,14 @@ def test_revoked_periods(app, api, org):
                                    "course=nope", "email=", "per_page=0"])
 def test_certification_query_errors(api, org, query):
     assert api.get(f"/certifications?{query}").status_code == 422
+
+
+@pytest.mark.parametrize("query, fields", [
+    ("course=nope&page=0", {"course", "page"}),
+    ("status=bogus&course=nope&manager_email=ghost@example.com", {"status", "course", "manager_email"}),
+    ("manager_email=ghost@example.com&direct_only=true", {"manager_email"}),  # given, just unknown
+])
+def test_one_422_names_every_problem_unknown_records_included(api, org, query, fields):
+    response = api.get(f"/completions?{query}")
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == fields

@@ -163,4 +163,4 @@ def test_last_used_is_written_at_most_once_a_minute(app, client, token):
 def test_openapi_document_needs_no_token(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
-    assert response.get_json()["openapi"] == "3.0.3"
+    assert response.get_json()["openapi"] == "3.1.0"

@@ -261,12 +261,30 @@ def play_best_path(page: Page, title: str, feedback_mode: str, path: list[str], 
             has=page.get_by_role("link", name=title, exact=True))).to_contain_text("Passed")
 
 
+def acknowledge_policy(page: Page, name: str) -> None:
+    """From the course page: the Continue button leads to the policy's acknowledgement; a
+    wrong name is refused with a field error, the right one signs and comes back."""
+    page.get_by_role("link", name="Continue: acknowledge the policy").click()
+    expect(page.get_by_role("heading", name="Acknowledge the policy", level=2)).to_be_visible()
+    page.get_by_label("Your full name, as a signature").fill("Somebody Else")
+    page.get_by_label("I have read this version of the policy").check()
+    page.get_by_role("button", name="Sign the acknowledgement").click()
+    expect(page.get_by_text(f"Type your name as it appears on your account: {name}.")).to_be_visible()
+    page.get_by_label("Your full name, as a signature").fill(name.upper())
+    page.get_by_label("I have read this version of the policy").check()
+    page.get_by_role("button", name="Sign the acknowledgement").click()
+    expect(page.get_by_text("your acknowledgement of the policy is recorded")).to_be_visible()
+    expect(page.get_by_role("heading", name="Policy acknowledgement", level=2)).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Signed on "))).to_be_visible()
+
+
 def test_a_learner_passes_everything_and_gets_a_verifiable_certificate(
         page, browser, live_server, live_app, tmp_path):
     email, name = "employee@example.com", "Erik Employee"
     sign_in(page, live_server, email)
     open_course_from_home(page)
     pass_modules(page, live_app, email, MODULES)
+    acknowledge_policy(page, name)
 
     # The final assessment, passed first time: scenarios are still left.
     start_assessment(page)

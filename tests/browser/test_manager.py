@@ -25,7 +25,7 @@ LEAD_TEAM = ["Sami Virtanen", "Tara Singh"]
 OUTSIDE = ["Frank Finance", "Cara Candidate", "Ada Admin"]
 EXPORT_HEADER = [
     "person_email", "person_name", "department", "manager_email", "course", "status",
-    "due_on", "certified_on", "valid_until",
+    "due_on", "certified_on", "valid_until", "course_title", "status_label",
 ]
 
 

@@ -20,7 +20,7 @@ DEMO_ACCOUNTS = [
 def expect_home(page: Page, base_url: str) -> None:
     expect(page).to_have_url(f"{base_url}/")
     expect(page.get_by_role("heading", name="My training", level=1)).to_be_visible()
-    expect(page.get_by_role("link", name="Social media policy")).to_be_visible()
+    expect(page.get_by_role("link", name="Social media policy", exact=True)).to_be_visible()
 
 
 def has_no_horizontal_scroll(page: Page) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lms.domain.scenario_outcomes import (
+from lms.domain.scenarios import Step, parse_scenario
+from lms.domain.scenarios.outcomes import (
     STRATEGIES,
     describe_path,
     outcome_problems,
@@ -12,7 +13,6 @@ from lms.domain.scenario_outcomes import (
     score_ranges,
     strategy_score,
 )
-from lms.domain.scenarios import Step, parse_scenario
 from tests.domain.test_scenarios import ch, end, scen, sit
 
 

@@ -10,10 +10,10 @@ from tests.reports.conftest import TODAY, client_for, csv_rows
 
 
 def _department_rows(html: str) -> dict[str, list[int]]:
-    table = html[html.index('class="departments"'):].split("</table>")[0]
+    table = html[html.index('class="departments'):].split("</table>")[0]
     out = {}
     for name, cells in re.findall(r'<tr data-department="([^"]*)".*?>(.*?)</tr>', table, re.S):
-        out[name] = [int(n) for n in re.findall(r"<td>(\d+)</td>", cells)]
+        out[name] = [int(n) for n in re.findall(r"<td[^>]*>(\d+)</td>", cells)]
     return out
 
 

@@ -1,7 +1,7 @@
 """Scenarios that can be passed without reading them.
 
 Each scenario is played with every fixed strategy of
-:data:`lms.domain.scenario_outcomes.STRATEGIES` (always the first, the last or the
+:data:`lms.domain.scenarios.outcomes.STRATEGIES` (always the first, the last or the
 longest choice, in file order). A strategy that reaches an end with a passing score is a
 finding; for a required scenario it is also shown by the normal ``check-courses``.
 """
@@ -9,7 +9,7 @@ finding; for a required scenario it is also shown by the normal ``check-courses`
 from __future__ import annotations
 
 from lms.domain.quality.model import CourseQuality, Finding, ScenarioCase
-from lms.domain.scenario_outcomes import STRATEGIES, describe_path, strategy_score
+from lms.domain.scenarios.outcomes import STRATEGIES, describe_path, strategy_score
 
 
 def strategy_scores(case: ScenarioCase) -> dict[str, tuple[int, bool]]:

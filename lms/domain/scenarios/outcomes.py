@@ -20,14 +20,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from lms.domain.problems import Problem
-from lms.domain.scenarios import (
-    SCORING_MODES,
-    Node,
-    Scenario,
-    Step,
-    best_path_score,
-    max_sum,
-)
+from lms.domain.scenarios.graph import max_sum
+from lms.domain.scenarios.model import SCORING_MODES, Node, Scenario, Step
+from lms.domain.scenarios.scoring import best_path_score
 
 #: Outcome labels from worst to best.
 OUTCOME_RANK: Mapping[str, int] = {"poor": 0, "acceptable": 1, "good": 2}
@@ -156,24 +151,34 @@ def outcome_problems(scenario: Scenario, pass_mark: int) -> list[Problem]:
 
     for end in ranges.values():
         if end.outcome == "poor" and end.high >= pass_mark:
-            at(end, f"end {end.end_id!r} is labelled poor, but a run reaches it with {end.high}, "
-                    f"which passes (pass mark {pass_mark}): {describe_path(end.high_path)}")
+            at(
+                end,
+                f"end {end.end_id!r} is labelled poor, but a run reaches it with {end.high}, "
+                f"which passes (pass mark {pass_mark}): {describe_path(end.high_path)}",
+            )
         if end.outcome == "good" and end.low < pass_mark:
-            at(end, f"end {end.end_id!r} is labelled good, but a run reaches it with {end.low}, "
-                    f"which fails (pass mark {pass_mark}): {describe_path(end.low_path)}")
+            at(
+                end,
+                f"end {end.end_id!r} is labelled good, but a run reaches it with {end.low}, "
+                f"which fails (pass mark {pass_mark}): {describe_path(end.low_path)}",
+            )
     for worse in ranges.values():
         better = [
-            b for b in ranges.values()
+            b
+            for b in ranges.values()
             if OUTCOME_RANK.get(b.outcome, 0) > OUTCOME_RANK.get(worse.outcome, 0)
             and b.low < worse.high
         ]
         if not better:
             continue
         b = min(better, key=lambda e: (e.low, index[e.end_id]))
-        at(worse, f"end {worse.end_id!r} ({worse.outcome}) can score {worse.high} "
-                  f"({describe_path(worse.high_path)}) but end {b.end_id!r} ({b.outcome}) can "
-                  f"score as little as {b.low} ({describe_path(b.low_path)}): a worse ending "
-                  f"must never outscore a better one")
+        at(
+            worse,
+            f"end {worse.end_id!r} ({worse.outcome}) can score {worse.high} "
+            f"({describe_path(worse.high_path)}) but end {b.end_id!r} ({b.outcome}) can "
+            f"score as little as {b.low} ({describe_path(b.low_path)}): a worse ending "
+            f"must never outscore a better one",
+        )
     return problems
 
 
@@ -182,12 +187,21 @@ def whole_scenario_problems(scenario: Scenario) -> list[Problem]:
     ``sum`` scoring needs a path with a positive sum, the pass mark must be reachable,
     and the ends' labels must agree with the scores (:func:`outcome_problems`)."""
     if scenario.scoring == "sum" and max_sum(scenario) == 0:
-        return [Problem(("scoring",), "scoring 'sum' needs a choice with a positive score on "
-                                      "some path (every path scores 0)")]
+        return [
+            Problem(
+                ("scoring",),
+                "scoring 'sum' needs a choice with a positive score on "
+                "some path (every path scores 0)",
+            )
+        ]
     best = best_path_score(scenario)
     if best < scenario.pass_mark:
-        return [Problem(("pass_mark",), f"pass_mark {scenario.pass_mark} cannot be reached: "
-                                        f"the best run scores {best}")]
+        return [
+            Problem(
+                ("pass_mark",),
+                f"pass_mark {scenario.pass_mark} cannot be reached: the best run scores {best}",
+            )
+        ]
     return outcome_problems(scenario, scenario.pass_mark)
 
 
