@@ -22,7 +22,7 @@ ACTION_WORDS = {
     "revoke_token": _l("Revoked an API token"), "create_person": _l("Created a person"),
     "update_person": _l("Changed a person"), "recheck_certification": _l("Repaired a certification"),
     "request_password_reset": _l("Asked for a password reset"), "reset_password": _l("Reset a password"),
-    "import_people": _l("Imported people"),
+    "import_people": _l("Imported people"), "send_reminder": _l("Sent a reminder"),
 }
 FIELD_WORDS = {
     "reason": _l("Reason"), "due_on": _l("Due"), "people": _l("People"), "person_ids": _l("People"),
@@ -33,6 +33,7 @@ FIELD_WORDS = {
     "role": _l("Role"), "created": _l("Created"), "updated": _l("Updated"),
     "unchanged": _l("Unchanged"), "file": _l("File"), "via": _l("Via"), "token_id": _l("API token"),
     "reinvite": _l("Invited again"), "completed_on": _l("Completed on"),
+    "reminder": _l("Reminder"),
 }
 PERSON_FIELDS = {"person_id", "manager_id", "person_ids"}
 COURSE_FIELDS = {"course_id", "course_ids"}

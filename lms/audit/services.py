@@ -18,7 +18,7 @@ from lms.db import session
 ACTIONS = (
     "assign", "revoke_certificate", "invite_candidate", "hire_candidate", "erase_person",
     "create_token", "revoke_token", "create_person", "update_person", "recheck_certification",
-    "request_password_reset", "reset_password", "import_people",
+    "request_password_reset", "reset_password", "import_people", "send_reminder",
 )
 
 

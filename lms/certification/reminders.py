@@ -117,8 +117,7 @@ def plan_manager_digests(today: date) -> list[Planned]:
     from lms.reports.queries import Filters, Scope, status_table
 
     planned = []
-    year, week_number, _ = today.isocalendar()
-    week = f"week:{year}-W{week_number:02d}"
+    week = digest_week(today)
     managers = session.scalars(select(Person).where(Person.role.in_(("manager", "admin")),
                                                     Person.status == "active")).all()
     link = absolute_url("lms.reports.team")
@@ -136,12 +135,25 @@ def plan_manager_digests(today: date) -> list[Planned]:
             mine = sorted((late[pid] for pid in tree if pid in late), key=lambda ps: (ps[0].name, ps[0].id))
             if not mine:
                 continue
-            people = [{"name": p.name, "email": p.email, "status": s} for p, s in mine]
             planned.append(Planned(manager, course, version, DIGEST, week, "manager_digest",
-                                   {"course_title": localized.title_in_every_language(
-                                       version.id, version.title, titles), "people": people,
-                                    "report_url": link}))
+                                   digest_context(version, mine, link, titles)))
     return planned
+
+
+def digest_week(today: date) -> str:
+    """The claim key of the week's digest (one per manager, course and ISO week)."""
+    year, week_number, _ = today.isocalendar()
+    return f"week:{year}-W{week_number:02d}"
+
+
+def digest_context(version: CourseVersion, late: list[tuple[Person, str]], report_url: str,
+                   titles: dict | None = None) -> dict[str, Any]:
+    """The ``manager_digest`` template's context: the course (its title in every language,
+    ``titles`` from ``localized.course_titles`` or one query) and its late people, by name
+    (the digest preview page renders the same)."""
+    return {"course_title": localized.title_in_every_language(version.id, version.title, titles),
+            "report_url": report_url,
+            "people": [{"name": p.name, "email": p.email, "status": s} for p, s in late]}
 
 
 def _claimed(course_ids: set[int]) -> set[tuple[int, int, str, str]]:

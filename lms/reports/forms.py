@@ -10,6 +10,7 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
 )
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
@@ -42,10 +43,13 @@ class ReportFilterForm(FlaskForm):
 
 class AssignForm(FlaskForm):
     course = SelectField(_l("Course"), validators=[DataRequired()])
-    target = RadioField(_l("Assign to"), choices=[("person", _l("One person")), ("department", _l("A department")),
+    target = RadioField(_l("Assign to"), choices=[("person", _l("People I choose")), ("department", _l("A department")),
                                                   ("tree", _l("A manager's whole team"))],
                         default="person", validators=[DataRequired()])
-    person = SelectField(_l("Person"), validators=[Optional()], coerce=str)
+    # Ticked in the picker: any ids; whom they reach is decided by ``reach.people_reached``
+    # (only people the one assigning may assign), so the choices are not loaded here.
+    person = SelectMultipleField(_l("People"), validators=[Optional()], coerce=str, validate_choice=False)
+    q = StringField(_l("Find people by name or e-mail"), validators=[Optional()])
     department = SelectField(_l("Department"), validators=[Optional()], coerce=str)
     manager = SelectField(_l("Manager"), validators=[Optional()], coerce=str)
     reason = SelectField(_l("Reason"), choices=[("annual", _l("Annual")), ("onboarding", _l("Onboarding")),
@@ -60,3 +64,9 @@ class AssignForm(FlaskForm):
     def validate_due_on(self, field):
         if field.data and due_date_problem(field.data, today()):
             raise ValidationError(_l("The due date is in the past: choose today or a later day."))
+
+
+class RemindForm(FlaskForm):
+    """The person page's "Send a reminder" button (a POST, so CSRF-protected)."""
+
+    course = HiddenField(validators=[DataRequired()])

@@ -25,6 +25,7 @@ from lms.db import session
 from lms.domain.certification import STATUSES
 from lms.domain.text import fold
 from lms.quizzes.models import Attempt
+from lms.reports.dates import date_shown_sql
 from lms.scenarios.models import ScenarioRun
 
 SORTS = ("name", "department", "status", "due")
@@ -235,11 +236,13 @@ def _ordered_people(scope: Scope, today: date, filters: Filters):
     rank = case({s: i for i, s in enumerate(("overdue", "expired", "revoked", "renewal_due", "in_progress",
                                                  "assigned", "not_assigned", "certified"))},
                 value=table.c.status, else_=99)
-    matching = (select(table.c.person_id, func.min(rank).label("rank"), func.min(table.c.due_on).label("due"))
+    # "due" is the earliest date the person's row shows (lms.reports.dates), never a hidden one.
+    matching = (select(table.c.person_id, func.min(rank).label("rank"), func.min(date_shown_sql(table)).label("due"))
                 .where(*conds).group_by(table.c.person_id).subquery("matching"))
     order = {
         "name": [Person.name], "department": [Person.department, Person.name],
-        "status": [matching.c.rank, Person.name], "due": [matching.c.due, Person.name],
+        "status": [matching.c.rank, Person.name],
+        "due": [matching.c.due.is_(None), matching.c.due, Person.name],  # rows without a date last
     }[filters.sort if filters.sort in SORTS else "name"]
     if filters.descending:
         order = [o.desc() for o in order]

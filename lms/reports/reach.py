@@ -1,4 +1,4 @@
-"""Whom an assignment reaches: one person, a department or a manager's whole tree,
+"""Whom an assignment reaches: the people picked, a department or a manager's whole tree,
 limited to the people the one assigning may assign (admins: everyone; managers: their
 reporting tree). The assign page and its confirm step both ask this, so Confirm always
 acts on the target as it is then, not as it was when the page was drawn.
@@ -38,6 +38,7 @@ class Target:
 
     kind: str
     person_id: int | None = None
+    person_ids: tuple[int, ...] = ()  # kind "person": the people picked (with ``person_id``)
     department: str | None = None
     manager_id: int | None = None
 
@@ -59,9 +60,12 @@ def people_reached(viewer: Person, target: Target) -> list[int]:
     allowed = None if viewer.role == "admin" else report_ids(viewer.id)
     live = Person.status.in_(REACHABLE)
     if target.kind == "person":
-        if target.person_id is None:
-            raise TargetProblem("person", "Choose a person.")
-        ids = list(session.scalars(select(Person.id).where(Person.id == target.person_id, live)))
+        picked = set(target.person_ids) | ({target.person_id} if target.person_id is not None else set())
+        if not picked:
+            raise TargetProblem("person", "Choose at least one person.")
+        if allowed is not None and not picked <= allowed:
+            raise TargetProblem("person", "Choose only people in your reporting tree.")
+        ids = list(session.scalars(select(Person.id).where(Person.id.in_(picked), live).order_by(Person.id)))
     elif target.kind == "department":
         if not target.department:
             raise TargetProblem("department", "Choose a department.")

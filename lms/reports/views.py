@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import (
     Blueprint,
     Response,
@@ -12,28 +14,23 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from lms.accounts.access import current_person, roles_required
 from lms.accounts.models import Person
-from lms.certification import acknowledgements, assignments, certificates
-from lms.certification.models import Assignment, CertificationPeriod, ReminderSent
+from lms.certification import acknowledgements, assignments
 from lms.clock import today as clock_today
-from lms.courses.models import Course, CourseVersion
 from lms.courses.services import latest_version_by_slug
 from lms.db import session
 from lms.domain.assigning import OUTCOME_LABELS, OUTCOMES
 from lms.domain.certification import STATUS_COLOURS, STATUS_LABELS, STATUSES
 from lms.i18n import gettext as _
 from lms.i18n import ngettext
-from lms.quizzes.models import Attempt
-from lms.reports import queries, reach
+from lms.reports import departments, digest, person_page, picker, queries, reach, reminding
 from lms.reports.access import may_view_person, org_scope, team_scope
 from lms.reports.csvexport import stream_csv
-from lms.reports.forms import AssignForm, ReportFilterForm
+from lms.reports.forms import AssignForm, RemindForm, ReportFilterForm
 from lms.reports.svg import percent, stacked_bar
-from lms.scenarios.models import ScenarioRun
 from lms.web.errors import slow_query_page
 from lms.web.templating import render
 
@@ -110,8 +107,20 @@ def org():
     focus = next((c for c in courses if c[1] == context["filters"].course), courses[0] if courses else None)
     teams = queries.teams_side_by_side(context["today"], focus[0]) if focus else []
     versions = queries.certified_per_version(context["today"], focus[0]) if focus else []
+    # Every department (so the table also picks one), for the course in focus.
+    by_department = departments.by_department(
+        org_scope(None), context["today"], replace(context["filters"], department=None, course=focus[1])
+    ) if focus else []
     return render("lms/reports/report.html", title=_("Organisation"), teams=teams, versions=versions,
-                           focus=focus, **context)
+                  focus=focus, by_department=by_department, department=department, **context)
+
+
+@bp.route("/digest")
+@roles_required("manager", "admin")
+def digest_preview():
+    """What this week's digest e-mail tells the viewer (the same templates as the mail)."""
+    today = clock_today()
+    return render("lms/reports/digest.html", today=today, digests=digest.preview(current_person(), today))
 
 
 #: Columns added next to the codes, for people: the course's title and the status's word
@@ -162,31 +171,50 @@ def org_csv():
     return _export(org_scope(request.args.get("department")), "organisation-report")
 
 
+def _visible_person(person_id: int) -> Person:
+    """The person, if the viewer may see them; else 404 (never "forbidden")."""
+    subject = session.get(Person, person_id)
+    # Someone outside your tree is "not found", exactly like an id that does not exist.
+    if subject is None or subject.status == "erased" or not may_view_person(current_person(), person_id):
+        abort(404)
+    return subject
+
+
 @bp.route("/people/<lms_id:person_id>")
 @roles_required("manager", "admin")
 def person(person_id: int):
-    viewer = current_person()
-    subject = session.get(Person, person_id)
-    # Someone outside your tree is "not found", exactly like an id that does not exist.
-    if subject is None or subject.status == "erased" or not may_view_person(viewer, person_id):
-        abort(404)
-    titles = dict(session.execute(select(Course.id, Course.slug)).all())
-    versions = dict(session.execute(select(CourseVersion.id, CourseVersion.number)).all())
-    assignments = session.scalars(select(Assignment).where(Assignment.person_id == person_id)
-                                  .order_by(Assignment.assigned_on.desc())).all()
-    attempts = session.scalars(select(Attempt).where(Attempt.person_id == person_id,
-                                                     Attempt.submitted_at.is_not(None))
-                               .order_by(Attempt.submitted_at.desc())).all()
-    runs = session.scalars(select(ScenarioRun).where(ScenarioRun.person_id == person_id)
-                           .order_by(ScenarioRun.started_at.desc())).all()
-    periods = session.scalars(select(CertificationPeriod).where(CertificationPeriod.person_id == person_id)
-                              .order_by(CertificationPeriod.certified_on.desc())).all()
-    reminders = session.scalars(select(ReminderSent).where(ReminderSent.person_id == person_id)
-                                .order_by(ReminderSent.sent_at.desc())).all()
-    return render("lms/reports/person.html", subject=subject, titles=titles, versions=versions,
-                           assignments=assignments, attempts=attempts, runs=runs, periods=periods,
-                           reminders=reminders, period_status=certificates.statuses_of(periods),
-                           viewer=viewer)
+    subject = _visible_person(person_id)
+    data = person_page.load(person_id, clock_today())
+    return render("lms/reports/person.html", subject=subject, page=data, viewer=current_person(),
+                  remind_form=RemindForm(), labels=STATUS_LABELS)
+
+
+@bp.route("/people/<lms_id:person_id>/remind", methods=["POST"])
+@roles_required("manager", "admin")
+def remind(person_id: int):
+    """Send the person today's reminder about one course (at most one a day)."""
+    subject = _visible_person(person_id)
+    form = RemindForm()
+    back = redirect(url_for(".person", person_id=person_id))
+    if not form.validate_on_submit():
+        flash(_("The form had expired. Please try again."), "error")
+        return back
+    today = clock_today()
+    found = person_page.course_summary(person_id, today, form.course.data)
+    if found is None or found[1].reminder is None or subject.status != "active":
+        flash(_("There is nothing to remind this person about on that course."), "warning")
+        return back
+    version, summary = found
+    sent = reminding.send_reminder(reminding.ReminderRequest(
+        subject, version, summary.reminder, summary.due_on, summary.valid_until), today, by=current_person())
+    session.commit()
+    if sent:
+        flash(_("A reminder about %(course)s is on its way to %(name)s.", course=version.title,
+                name=subject.name), "success")
+    else:
+        flash(_("%(name)s already got a reminder about %(course)s today.", course=version.title,
+                name=subject.name), "info")
+    return back
 
 
 # --- assignments -------------------------------------------------------------------
@@ -195,7 +223,6 @@ def _assign_choices(form: AssignForm, viewer: Person) -> None:
     courses = queries.latest_courses()
     form.course.choices = [(slug, title) for _id, slug, title in courses]
     people = reach.assignable_people(viewer)
-    form.person.choices = [("", _("Choose a person"))] + [(str(p.id), f"{p.name} <{p.email}>") for p in people]
     departments = sorted({p.department for p in people if p.department})
     form.department.choices = [("", _("Choose a department"))] + [(d, d) for d in departments]
     managers = [p for p in people if p.role in ("manager", "admin")]
@@ -209,7 +236,7 @@ def _target(form: AssignForm) -> reach.Target:
     def as_id(value: str | None) -> int | None:
         return int(value) if value and value.isdigit() else None
 
-    return reach.Target(form.target.data, person_id=as_id(form.person.data),
+    return reach.Target(form.target.data, person_ids=tuple(picker.as_ids(form.person.data)),
                         department=form.department.data or None, manager_id=as_id(form.manager.data))
 
 
@@ -232,24 +259,30 @@ def _plan(form: AssignForm, viewer: Person) -> assignments.Plan | None:
 def assign():
     """Check what an assignment does (the breakdown), then Confirm exactly that."""
     viewer = current_person()
-    form = AssignForm()
+    # A GET may preselect (the person page's "Assign" links here with person and course).
+    form = AssignForm(formdata=request.args) if request.method == "GET" and request.args else AssignForm()
     _assign_choices(form, viewer)
     plan = changed = None
-    if form.validate_on_submit() and (plan := _plan(form, viewer)) is not None:
+    searching = request.method == "POST" and "search" in request.form
+    if searching:
+        form.confirmed.data = ""  # the picks may change: Confirm needs a fresh check
+    elif form.validate_on_submit() and (plan := _plan(form, viewer)) is not None:
         if not plan.outcomes:
             flash(_("Nobody matches: nothing to assign."), "warning")
             plan = None
         elif (form.confirmed.data == plan.fingerprint and not request.form.get("recheck")):
             done = assignments.carry_out(plan, by=viewer)
+            kept = len(done.outcomes) - done.assigned
             flash(ngettext("Assigned to %(num)d person.", "Assigned to %(num)d people.", done.assigned)
-                  + (" " + _("%(k)s already assigned or certified were left as they were.",
-                             k=len(done.outcomes) - done.assigned) if len(done.outcomes) > done.assigned
-                     else ""), "success")
+                  + (" " + ngettext("%(num)d person already assigned or certified was left as they were.",
+                                    "%(num)d people already assigned or certified were left as they were.",
+                                    kept) if kept else ""), "success")
             return redirect(url_for(".team"))
         else:
             # Confirm pressed, but a fresh check no longer matches what the page showed.
             changed = bool(form.confirmed.data) and not request.form.get("recheck")
             form.confirmed.data = plan.fingerprint
     people = assignments.people_by_outcome(plan) if plan else {}
-    return render("lms/reports/assign.html", form=form, plan=plan, changed=changed,
-                           people=people, outcomes=OUTCOMES, labels=OUTCOME_LABELS)
+    picks = picker.pick(viewer, form.q.data or "", picker.as_ids(form.person.data))
+    return render("lms/reports/assign.html", form=form, plan=plan, changed=changed, picks=picks,
+                  people=people, outcomes=OUTCOMES, labels=OUTCOME_LABELS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify, redirect, url_for
 from sqlalchemy import select, text
 
 from lms.accounts.access import current_person, login_required
@@ -21,8 +21,13 @@ def index():
     from lms.certification import services as certification
     from lms.certification.models import ReviewTask
     from lms.courses import services as courses
+    from lms.reports.landing import lands_on_org_report
 
     person = current_person()
+    # Standalone: an admin's start page is the organisation overview (a host portal has
+    # its own start page, and its admins may well be learners first).
+    if current_app.extensions["lms"].standalone and lands_on_org_report(person):
+        return redirect(url_for("lms.reports.org"))
     versions = courses.courses_for(person)
     progress = certification.progress_for_many(person.id, versions)
     cards = [{"version": v, "cycle": progress[v.course_id][0], "needs": progress[v.course_id][1],

@@ -132,7 +132,7 @@ def test_token_in_query_string_or_cookie_is_ignored(client, token):
 def test_a_signed_in_browser_session_is_not_enough(client, make_person):
     make_person("ada@example.com", role="admin")
     assert login(client, "ada@example.com").status_code == 302
-    assert client.get("/").status_code == 200  # signed in to the LMS pages
+    assert client.get("/", follow_redirects=True).status_code == 200  # signed in to the LMS pages
     response = client.get("/api/v1/people")
     assert response.status_code == 401
     response = client.post("/api/v1/people", json={"email": "x@example.com", "name": "X"})

@@ -178,7 +178,7 @@ def _certified_pages(audit: Audit, base_url: str) -> None:
 
 
 def _manager_pages(audit: Audit, base_url: str) -> None:
-    """A manager's team report, a person page, the assign page, and a 403."""
+    """A manager's team report, a person page, the assign page, the digest preview, and a 403."""
     page = audit.page()
     sign_in(page, base_url, "manager@example.com")
     expect(page.get_by_role("heading", name="My training", level=1)).to_be_visible()
@@ -192,6 +192,9 @@ def _manager_pages(audit: Audit, base_url: str) -> None:
     audit.check(page, "person page")
     page.goto(f"{base_url}/reports/assign")
     audit.check(page, "assign training")
+    page.goto(f"{base_url}/reports/digest")
+    expect(page.get_by_role("heading", name="Your weekly digest", level=1)).to_be_visible()
+    audit.check(page, "digest preview")
     response = page.goto(f"{base_url}/admin/audit")
     assert response is not None and response.status == 403
     audit.check(page, "403 page")

@@ -27,10 +27,16 @@ def has_no_horizontal_scroll(page: Page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-@pytest.mark.parametrize("email", DEMO_ACCOUNTS)
+@pytest.mark.parametrize("email", [e for e in DEMO_ACCOUNTS if e != "admin@example.com"])
 def test_each_demo_role_signs_in_and_sees_the_course(page, live_server, email):
     sign_in(page, live_server, email)
     expect_home(page, live_server)
+
+
+def test_the_admin_lands_on_the_organisation_overview(page, live_server):
+    sign_in(page, live_server, "admin@example.com")
+    expect(page).to_have_url(f"{live_server}/reports/org")
+    expect(page.get_by_role("heading", name="Organisation: training report", level=1)).to_be_visible()
 
 
 def test_wrong_password_shows_the_generic_error(page, live_server):

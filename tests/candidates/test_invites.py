@@ -80,7 +80,7 @@ def invited(app, client, courses, admin):
     login(client, admin.email)
     response = invite_form(client, courses)
     assert response.status_code == 302, response.get_data(as_text=True)
-    client.post("/logout", data={"csrf_token": csrf_from(client.get("/").get_data(as_text=True))})
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/", follow_redirects=True).get_data(as_text=True))})
     return link_in(outbox(app)[-1])
 
 
