@@ -33,10 +33,12 @@ SORTS = ("name", "department", "status", "due")
 def tune_session() -> None:
     """Per-transaction planner settings for report queries.
 
-    PostgreSQL's row estimates for recursive CTEs and the people x courses cross join are
-    very high, which makes it JIT-compile these queries: on a 10,000-person organisation
-    compiling took ~0.9 s of a query that runs in 30 ms. ``SET LOCAL`` ends with the
-    transaction, so a host's other queries keep its own settings.
+    PostgreSQL's row estimates for the people x courses cross join are high, which makes
+    it JIT-compile these queries: on a 10,000-person organisation compiling took ~0.9 s
+    of a query that runs in 30 ms. ``SET LOCAL`` ends with the transaction, so a host's
+    other queries keep its own settings, and so must be run in the transaction of the
+    query it is for: a streamed export calls it inside its generator (``export_rows``),
+    since the request's transaction may be over before the first row is read.
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL jit = off"))
@@ -271,7 +273,11 @@ EXPORT_COLUMNS = ("person_email", "person_name", "department", "manager_email", 
 
 
 def export_rows(scope: Scope, today: date, filters: Filters, *, chunk: int = 1000) -> Iterator[tuple]:
-    """Every (person, course) row of the report, streamed from the database in chunks."""
+    """Every (person, course) row of the report, streamed from the database in chunks.
+
+    The planner settings are made here, in the transaction the rows are read in: the
+    generator runs after the view has returned."""
+    tune_session()
     table = status_table(scope, today, filters)
     manager = Person.__table__.alias("manager")
     stmt = (

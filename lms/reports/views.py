@@ -118,12 +118,13 @@ def org():
 #: Columns added next to the codes, for people: the course's title and the status's word
 #: in the viewer's language. The codes stay for machines.
 LABEL_COLUMNS = ("course_title", "status_label")
+#: Rows per chunk of a streamed export: one chunk per row cost ~15 µs of Python each.
+EXPORT_BATCH = 500
 
 
 def _export(scope: queries.Scope, name: str) -> Response:
     """The report's rows as CSV; ``?excel=1`` starts it with a UTF-8 byte-order mark, so
     Excel opens names such as "Dąbrowska" correctly (HR systems get the file without)."""
-    queries.tune_session()
     today = clock_today()
     courses = queries.latest_courses()
     form = _form(courses, scope)
@@ -132,7 +133,7 @@ def _export(scope: queries.Scope, name: str) -> Response:
     words = {code: _(label) for code, label in STATUS_LABELS.items()}
     rows = (labelled_row(row, titles, words) for row in queries.export_rows(scope, today, filters))
     header = (*queries.EXPORT_COLUMNS, *LABEL_COLUMNS)
-    lines = stream_csv(header, rows)
+    lines = stream_csv(header, rows, batch=EXPORT_BATCH)
     if request.args.get("excel") == "1":
         lines = _with_bom(lines)
     headers = {"Content-Disposition": f'attachment; filename="{name}-{today.isoformat()}.csv"'}

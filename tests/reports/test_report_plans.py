@@ -1,0 +1,50 @@
+"""What keeps reports fast at scale (issue 13): no JIT on export connections, batched CSV chunks."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+
+from tests.reports.conftest import client_for, csv_rows
+
+
+def _export_settings(app, client, url: str) -> list[tuple[str, str]]:
+    """(jit, statement_timeout) in force when each export query starts, read from its
+    own connection while the response streams."""
+    with app.app_context():
+        engine = app.extensions["sqlalchemy"].engine
+    seen: list[tuple[str, str]] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if "AS manager" in statement:  # the export's SELECT (the manager's e-mail is joined)
+            raw = cursor.connection
+            seen.append((raw.execute("SHOW jit").fetchone()[0],
+                         raw.execute("SHOW statement_timeout").fetchone()[0]))
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        response = client.get(url)
+        assert response.status_code == 200
+        b"".join(response.response)  # stream it all, as a server would
+        response.close()
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    return seen
+
+
+def test_exports_run_without_jit_while_streaming(app, org):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("JIT is a PostgreSQL setting")
+    for email, url in (("lead@example.com", "/reports/team.csv"), ("admin@example.com", "/reports/org.csv")):
+        seen = _export_settings(app, client_for(app, email), url)
+        assert seen and all(jit == "off" for jit, _timeout in seen), (url, seen)
+        assert all(timeout != "0" for _jit, timeout in seen), (url, seen)
+
+
+def test_export_chunks_hold_many_rows(app, org):
+    c = client_for(app, "admin@example.com")
+    response = c.get("/reports/org.csv")
+    chunks = [bytes(chunk) for chunk in response.response if chunk]
+    rows = csv_rows(c.get("/reports/org.csv"))
+    assert len(rows) > 3
+    assert len(chunks) < len(rows)  # the header, then batches (this organisation: one)
