@@ -1,10 +1,12 @@
-"""What keeps reports fast at scale (issue 13): no JIT on export connections, batched CSV chunks."""
+"""What keeps reports fast at scale (issue 13): no JIT on export connections, team reports
+that name their people, batched CSV chunks."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import event
 
+from tests.helpers import count_queries
 from tests.reports.conftest import client_for, csv_rows
 
 
@@ -39,6 +41,17 @@ def test_exports_run_without_jit_while_streaming(app, org):
         seen = _export_settings(app, client_for(app, email), url)
         assert seen and all(jit == "off" for jit, _timeout in seen), (url, seen)
         assert all(timeout != "0" for _jit, timeout in seen), (url, seen)
+
+
+def test_team_queries_name_the_team_instead_of_recursing(app, org):
+    """The tree is walked once per request; the status queries carry its ids."""
+    with app.app_context():
+        engine = app.extensions["sqlalchemy"].engine
+    c = client_for(app, "lead@example.com")
+    with count_queries(engine) as statements:
+        assert c.get("/reports/team").status_code == 200
+    recursive = [s for s in statements if "lms_tree" in s]
+    assert len(recursive) == 1, recursive
 
 
 def test_export_chunks_hold_many_rows(app, org):
