@@ -358,8 +358,18 @@ def certified_per_version(today: date, course_id: int) -> list[tuple[int, int]]:
 
 
 def departments(scope: Scope | None = None) -> list[str]:
-    """The departments of the people ``scope`` covers (a manager sees only their tree's)."""
-    stmt = select(Person.department).where(Person.department.is_not(None))
+    """The departments of the people ``scope`` covers (a manager sees only their tree's).
+
+    For the organisation this walks the department index one value at a time (a
+    recursive "loose index scan": one index probe per department) instead of reading
+    every person's row for a ``SELECT DISTINCT``; a team's come from its known ids.
+    """
     if scope is not None and scope.manager_id is not None:
-        stmt = stmt.where(Person.id.in_(people_in_scope(scope)))
-    return list(session.scalars(stmt.distinct().order_by(Person.department)))
+        stmt = select(Person.department).where(Person.department.is_not(None),
+                                               Person.id.in_(people_in_scope(scope)))
+        return list(session.scalars(stmt.distinct().order_by(Person.department)))
+    walk = select(func.min(Person.department).label("d")).cte("lms_departments", recursive=True)
+    walk = walk.union_all(
+        select(select(func.min(Person.department)).where(Person.department > walk.c.d)
+               .scalar_subquery()).where(walk.c.d.is_not(None)))
+    return list(session.scalars(select(walk.c.d).where(walk.c.d.is_not(None)).order_by(walk.c.d)))
