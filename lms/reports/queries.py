@@ -334,43 +334,6 @@ def export_rows(scope: Scope, today: date, filters: Filters, *, chunk: int = 100
         yield tuple(row)
 
 
-
-
-def teams_side_by_side(today: date, course_id: int) -> list[tuple[Person, dict[str, int]]]:
-    """Per manager, status counts over their whole tree, in one recursive query."""
-    edges = select(Person.manager_id.label("ancestor"), Person.id.label("person_id")).where(
-        Person.manager_id.is_not(None)).cte("lms_closure", recursive=True)
-    edges = edges.union_all(
-        select(edges.c.ancestor, Person.id).where(Person.manager_id == edges.c.person_id))
-    slug = session.scalar(select(Course.slug).where(Course.id == course_id))
-    # Each person's status is computed once (materialised), then counted for every
-    # manager above them: without MATERIALIZED the planner re-evaluates it per edge.
-    statuses = select(status_table(Scope(), today, Filters(course=slug))).cte("statuses").prefix_with(
-        "MATERIALIZED", dialect="postgresql")
-    rows = session.execute(
-        select(edges.c.ancestor, statuses.c.status, func.count())
-        .join(statuses, statuses.c.person_id == edges.c.person_id)
-        .group_by(edges.c.ancestor, statuses.c.status)
-    ).all()
-    counts: dict[int, dict[str, int]] = {}
-    for ancestor, status, count in rows:
-        counts.setdefault(ancestor, dict.fromkeys(STATUSES, 0))[status] = count
-    managers = session.scalars(select(Person).where(Person.id.in_(counts)).order_by(Person.name)).all()
-    return [(m, counts[m.id]) for m in managers]
-
-
-def certified_per_version(today: date, course_id: int) -> list[tuple[int, int]]:
-    """(version number, people currently holding a valid certificate earned on it)."""
-    cp = CertificationPeriod
-    return list(session.execute(
-        select(CourseVersion.number, func.count(func.distinct(cp.person_id)))
-        .join(cp, cp.version_id == CourseVersion.id)
-        .where(cp.course_id == course_id, cp.certified_on <= today, cp.valid_until >= today,
-               or_(cp.revoked_on.is_(None), cp.revoked_on > today))
-        .group_by(CourseVersion.number).order_by(CourseVersion.number)
-    ).all())
-
-
 def departments(scope: Scope | None = None) -> list[str]:
     """The departments of the people ``scope`` covers (a manager sees only their tree's).
 

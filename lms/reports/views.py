@@ -29,7 +29,7 @@ from lms.domain.certification import STATUS_COLOURS, STATUS_LABELS, STATUSES
 from lms.i18n import gettext as _
 from lms.i18n import ngettext
 from lms.quizzes.models import Attempt
-from lms.reports import queries, reach
+from lms.reports import overview, queries, reach
 from lms.reports.access import may_view_person, org_scope, team_scope
 from lms.reports.csvexport import stream_csv
 from lms.reports.forms import AssignForm, ReportFilterForm
@@ -83,7 +83,13 @@ def _report(scope: queries.Scope, *, kind: str):
     courses = queries.latest_courses()
     form = _form(courses, scope)
     filters = _filters(form)
-    counts = queries.summary(scope, today, filters)
+    extra = {}
+    if kind == "org":  # the summary and the teams share one computation of the statuses
+        focus = next((c for c in courses if c[1] == filters.course), courses[0] if courses else None)
+        counts, teams = overview.org_overview(scope, today, filters, focus[0] if focus else None)
+        extra = {"focus": focus, "teams": teams}
+    else:
+        counts = queries.summary(scope, today, filters)
     chart = stacked_bar(
         [(title, counts.get(cid, dict.fromkeys(STATUSES, 0))) for cid, _slug, title in courses],
         statuses=STATUSES, colours=CHART_SHADES, labels=STATUS_LABELS,
@@ -93,7 +99,7 @@ def _report(scope: queries.Scope, *, kind: str):
     args = {k: v for k, v in request.args.items() if k != "excel"}
     return dict(today=today, courses=courses, form=form, filters=filters, counts=counts, chart=chart,
                 page=page, kind=kind, args=args, statuses=STATUSES, labels=STATUS_LABELS,
-                colours=STATUS_COLOURS, percent=percent)
+                colours=STATUS_COLOURS, percent=percent, **extra)
 
 
 @bp.route("/team")
@@ -107,12 +113,9 @@ def team():
 def org():
     department = request.args.get("department") or None
     context = _report(org_scope(department), kind="org")
-    courses = context["courses"]
-    focus = next((c for c in courses if c[1] == context["filters"].course), courses[0] if courses else None)
-    teams = queries.teams_side_by_side(context["today"], focus[0]) if focus else []
-    versions = queries.certified_per_version(context["today"], focus[0]) if focus else []
-    return render("lms/reports/report.html", title=_("Organisation"), teams=teams, versions=versions,
-                           focus=focus, **context)
+    focus = context["focus"]
+    versions = overview.certified_per_version(context["today"], focus[0]) if focus else []
+    return render("lms/reports/report.html", title=_("Organisation"), versions=versions, **context)
 
 
 #: Columns added next to the codes, for people: the course's title and the status's word

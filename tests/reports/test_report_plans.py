@@ -70,3 +70,54 @@ def test_department_list_from_the_index_matches_distinct(app_ctx, org):
     expected = sorted({d for d in session.scalars(select(Person.department)) if d is not None})
     assert queries.departments() == expected
     assert queries.departments(queries.Scope()) == expected
+
+
+def _closure_teams(today, course_id):
+    """The reference: every status counted for every manager above the person, in SQL."""
+    from sqlalchemy import func
+
+    from lms.courses.models import Course
+    from lms.domain.certification import STATUSES
+
+    edges = select(Person.manager_id.label("ancestor"), Person.id.label("person_id")).where(
+        Person.manager_id.is_not(None)).cte("closure", recursive=True)
+    edges = edges.union_all(select(edges.c.ancestor, Person.id).where(Person.manager_id == edges.c.person_id))
+    slug = session.scalar(select(Course.slug).where(Course.id == course_id))
+    statuses = select(queries.status_table(queries.Scope(), today, queries.Filters(course=slug))).subquery()
+    counts: dict = {}
+    for ancestor, status, n in session.execute(
+            select(edges.c.ancestor, statuses.c.status, func.count())
+            .join(statuses, statuses.c.person_id == edges.c.person_id)
+            .group_by(edges.c.ancestor, statuses.c.status)):
+        counts.setdefault(ancestor, dict.fromkeys(STATUSES, 0))[status] = n
+    return counts
+
+
+def test_org_overview_counts_once_and_agrees_with_summary_and_the_closure(app, org):
+    from lms.reports import overview
+    from tests.reports.conftest import TODAY
+
+    with app.test_request_context():
+        course_id = queries.latest_courses()[0][0]
+        counts, teams = overview.org_overview(queries.Scope(), TODAY, queries.Filters(), course_id)
+        assert counts == queries.summary(queries.Scope(), TODAY, queries.Filters())
+        assert {m.id: c for m, c in teams} == _closure_teams(TODAY, course_id)
+        assert [m.name for m, _ in teams] == sorted(m.name for m, _ in teams)
+        assert overview.teams_side_by_side(TODAY, course_id) == teams
+        filtered = queries.Filters(status="overdue")
+        counts, again = overview.org_overview(queries.Scope(), TODAY, filtered, course_id)
+        assert counts == queries.summary(queries.Scope(), TODAY, filtered)
+        assert again == teams  # the teams never take the summary's filters
+
+
+def test_org_report_runs_the_statuses_once(app, org):
+    with app.app_context():
+        engine = app.extensions["sqlalchemy"].engine
+    c = client_for(app, "admin@example.com")
+    with count_queries(engine) as statements:
+        assert c.get("/reports/org").status_code == 200
+    # The summary+teams statement, the matrix page's cells, the per-version counts: each
+    # reads the period table once; no second full computation for the teams.
+    full = [s for s in statements if "lms_certification_period" in s and "LIMIT" not in s
+            and "person_id IN" not in s and "lms_course_version.number" not in s]
+    assert len(full) == 1, full
