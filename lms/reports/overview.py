@@ -38,10 +38,9 @@ def _tallies(statuses, course_id: int, by_course: bool, conds=()):
         parts.append(select(literal("c").label("kind"), statuses.c.course_id.label("a"), none.label("b"),
                             statuses.c.status.label("status"), func.count().label("n"))
                      .where(*conds).group_by(statuses.c.course_id, statuses.c.status))
-    parts.append(select(literal("m"), Person.manager_id, none, statuses.c.status, func.count())
-                 .join(Person, Person.id == statuses.c.person_id)
-                 .where(statuses.c.course_id == course_id, Person.manager_id.is_not(None))
-                 .group_by(Person.manager_id, statuses.c.status))
+    parts.append(select(literal("m"), statuses.c.manager_id, none, statuses.c.status, func.count())
+                 .where(statuses.c.course_id == course_id, statuses.c.manager_id.is_not(None))
+                 .group_by(statuses.c.manager_id, statuses.c.status))
     managers = select(Person.manager_id).where(Person.manager_id.is_not(None)).distinct()
     parts.append(select(literal("p"), Person.id, Person.manager_id, cast(null(), Person.name.type),
                         cast(null(), Integer)).where(Person.id.in_(managers)))
@@ -82,9 +81,11 @@ def _split(rows) -> tuple[dict[int, Counts], dict[int, Counts], dict[int, int | 
 
 
 def _statuses(scope: Scope, today: date, filters: Filters):
-    # Materialised: computed once, then read by every branch of the tallies.
-    return select(status_table(scope, today, filters)).cte("statuses").prefix_with(
-        "MATERIALIZED", dialect="postgresql")
+    # Materialised: computed once, then read by every branch of the tallies. The direct
+    # manager rides along (one hash join) so the per-manager branch joins nothing.
+    table = status_table(scope, today, filters)
+    return (select(table, Person.manager_id).join(Person, Person.id == table.c.person_id)
+            .cte("statuses").prefix_with("MATERIALIZED", dialect="postgresql"))
 
 
 def teams_side_by_side(today: date, course_id: int) -> list[tuple[Person, Counts]]:

@@ -43,6 +43,9 @@ def tune_session() -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL jit = off"))
+        # The organisation-wide status table sorts and hashes a row per person and
+        # course: at 100,000 people the default 4 MB spilled its sorts to disk.
+        session.execute(text("SET LOCAL work_mem = '64MB'"))
         # One runaway report must not hold a worker: PostgreSQL cancels it (a 503 page).
         timeout = int(current_app.config["LMS_REPORT_TIMEOUT_MS"])
         session.execute(text(f"SET LOCAL statement_timeout = {timeout}"))
@@ -111,9 +114,10 @@ def id_in(column, ids: list[int]):
 
 
 def people_in_scope(scope: Scope, filters: Filters | None = None,
-                    person_statuses: tuple[str, ...] = REPORTED) -> Select:
-    """SELECT of the people a report covers (active and invited by default; never erased)."""
-    stmt = select(Person.id).where(Person.status.in_(person_statuses))
+                    person_statuses: tuple[str, ...] = REPORTED, *, entity=None) -> Select:
+    """SELECT of the people a report covers (active and invited by default; never erased):
+    their ids, or ``entity`` (``Person`` for whole rows)."""
+    stmt = select(entity if entity is not None else Person.id).where(Person.status.in_(person_statuses))
     if scope.manager_id is not None:
         stmt = stmt.where(id_in(Person.id, team_ids(scope.manager_id)))
         if filters and filters.direct_only:
@@ -268,11 +272,11 @@ def _ordered_people(scope: Scope, today: date, filters: Filters):
     Sorting by name or department without a status or date filter needs no statuses at
     all, so the common first view of a report only pages through people.
     """
-    if not filters.status and not filters.within_days and filters.sort in ("name", "department"):
+    if _plain_order(filters):
         order = [Person.name] if filters.sort == "name" else [Person.department, Person.name]
         if filters.descending:
             order = [o.desc() for o in order]
-        return select(Person).where(Person.id.in_(people_in_scope(scope, filters))).order_by(*order, Person.id)
+        return people_in_scope(scope, filters, entity=Person).order_by(*order, Person.id)
     table = status_table(scope, today, filters)
     conds = filter_conditions(table, today, filters)
     rank = case({s: i for i, s in enumerate(("overdue", "expired", "revoked", "renewal_due", "in_progress",
@@ -289,18 +293,29 @@ def _ordered_people(scope: Scope, today: date, filters: Filters):
     return select(Person).join(matching, matching.c.person_id == Person.id).order_by(*order, Person.id)
 
 
+def _plain_order(filters: Filters) -> bool:
+    return not filters.status and not filters.within_days and filters.sort in ("name", "department")
+
+
 def matrix(scope: Scope, today: date, filters: Filters) -> MatrixPage:
     """One page of the people x courses matrix (people paginated in SQL)."""
     ordered = _ordered_people(scope, today, filters)
     page = max(1, filters.page)
-    # The total rides along as a window count, so the statuses are computed once for both.
-    rows = session.execute(ordered.add_columns(func.count().over().label("total"))
-                           .limit(filters.per_page).offset((page - 1) * filters.per_page)).all()
-    people = [row[0] for row in rows]
-    if rows:
-        total = rows[0].total
-    else:  # past the last page: count separately
-        total = session.scalar(select(func.count()).select_from(ordered.subquery())) or 0
+    window = ordered.limit(filters.per_page).offset((page - 1) * filters.per_page)
+    if _plain_order(filters):
+        # No statuses needed: count the people, and let the database keep only the page's
+        # rows while sorting (a window count would sort every person's whole row).
+        total = session.scalar(select(func.count()).select_from(people_in_scope(scope, filters).subquery())) or 0
+        people = list(session.scalars(window)) if total else []
+    else:
+        # The total rides along as a window count, so the statuses are computed once for both.
+        rows = session.execute(ordered.add_columns(func.count().over().label("total"))
+                               .limit(filters.per_page).offset((page - 1) * filters.per_page)).all()
+        people = [row[0] for row in rows]
+        if rows:
+            total = rows[0].total
+        else:  # past the last page: count separately
+            total = session.scalar(select(func.count()).select_from(ordered.subquery())) or 0
     cells: dict[tuple[int, int], Any] = {}
     if people:
         table = status_table(scope, today, filters, person_ids=[p.id for p in people])
