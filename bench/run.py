@@ -23,6 +23,7 @@ import time
 
 from bench import learner, load
 from bench.learner import COURSE, MODULES
+from bench.memory import export_memory
 from bench.seed import LEARNER, TODAY, ensure_database
 from bench.servers import ROOT, SECRET, Servers
 
@@ -187,10 +188,13 @@ def main(argv: list[str] | None = None) -> int:
                 table.stop()
             reports[facts["people"]] = measure_reports(lms.url, {k: c.cookie for k, c in who.items()}, runs)
             lms.stop()
+        memory = export_memory(args.url)
     print(f"\nThroughput (median of {rounds} interleaved rounds, {sizes[0]:,} people)")
     print("\n".join(page_table(rates)))
     print(f"\nReports (median of {runs} interleaved runs)")
     print("\n".join(report_table(reports)))
+    print(f"\nCSV export memory ({list(reports)[-1]:,} people, in-process, tracemalloc)")
+    print("\n".join(memory))
     return 0
 
 
