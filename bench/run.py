@@ -21,7 +21,7 @@ import statistics
 import sys
 import time
 
-from bench import learner, load
+from bench import instructions, learner, load
 from bench.learner import COURSE, MODULES
 from bench.memory import export_memory
 from bench.seed import LEARNER, TODAY, ensure_database
@@ -154,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=None, help="report runs per size (5)")
     parser.add_argument("--quick", action="store_true", help="about a minute: 1,000 people, 3 rounds of 2 s")
     parser.add_argument("--reuse", action="store_true", help="keep an organisation of that size")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count CPU instructions per request with valgrind (slow: minutes)")
     parser.add_argument("--url", default=os.environ.get("LMS_BENCH_DATABASE_URL", DEFAULT_URL))
     args = parser.parse_args(argv)
     quick = args.quick
@@ -167,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
           f"-d{spec.seconds:g}s, {rounds} rounds; gunicorn -w 2 (sync)")
 
     reports: dict[int, dict[str, float]] = {}
+    counts = None
     rates: dict[str, float] = {}
     with Servers(args.url) as servers:
         for n, size in enumerate(sizes):
@@ -184,6 +187,10 @@ def main(argv: list[str] | None = None) -> int:
                     load.throughput(base, path, load.Load(1, 1, 1), cookie)
                 posters = learner.sign_in_all(lms.url, facts["team_emails"][: 100 if quick else 494])
                 rates = measure_pages(figures, posters, rounds, spec)
+                if args.instructions:
+                    counts = instructions.per_request(args.url, {
+                        "/healthz": "/healthz", "learner home": "/",
+                        "module page": f"/courses/{COURSE}/modules/{MODULES[0]}"})
                 hello.stop()
                 table.stop()
             reports[facts["people"]] = measure_reports(lms.url, {k: c.cookie for k, c in who.items()}, runs)
@@ -191,6 +198,16 @@ def main(argv: list[str] | None = None) -> int:
         memory = export_memory(args.url)
     print(f"\nThroughput (median of {rounds} interleaved rounds, {sizes[0]:,} people)")
     print("\n".join(page_table(rates)))
+    if counts:
+        goals = {"learner home": 4, "module page": 3}
+        print("\nInstructions per request (callgrind, in-process, the web process only)")
+        for label, n in counts.items():
+            ratio = n / counts["/healthz"]
+            goal = (f"<= {goals[label]}x healthz " + ("met" if ratio <= goals[label] else "NOT MET")
+                    if label in goals else "baseline")
+            print(f"{label:<38} {n / 1e6:>8.2f} M {ratio:>8.1f}x   {goal}")
+    elif args.instructions:
+        print("\n(valgrind is not installed: no instruction counts)")
     print(f"\nReports (median of {runs} interleaved runs)")
     print("\n".join(report_table(reports)))
     print(f"\nCSV export memory ({list(reports)[-1]:,} people, in-process, tracemalloc)")
