@@ -48,8 +48,9 @@ test: $(STAMP) $(CATALOGUES) axe
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+## Speed and scale on PostgreSQL (LMS_BENCH_DATABASE_URL); BENCH_ARGS=--quick for a short run.
 bench: $(STAMP)
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 ## Refresh the translation template after changing UI strings.
 messages: $(STAMP)

@@ -1,208 +1,217 @@
-"""Report benchmark: 10,000 people, two courses, a year of history, on PostgreSQL.
+"""Speed and scale benchmark (issue 13): learner pages against the stack's ceilings, and the
+reports, on PostgreSQL, all measured side by side in one run.
 
-    make bench                      # LMS_BENCH_DATABASE_URL or a local lms_bench database
-    python -m bench.run --people 2000 --runs 5
+    make bench                                  # 10,000 people, wrk -t1 -c8 -d10s, 6 rounds
+    make bench BENCH_ARGS=--quick               # about a minute: 1,000 people, short rounds
+    python -m bench.run --people 10000 --report-sizes 1000,100000
 
-Prints the median response time of the org report, a 500-person team report and the
-CSV export, each also as a ratio to /healthz measured in the same run, plus the export's
-peak Python memory at two sizes (flat memory means streaming works).
+Builds its own database (``LMS_BENCH_DATABASE_URL``, default a local ``lms_bench``), starts
+gunicorn ``-w 2`` for the LMS and for two baselines (bare Flask "hello", Flask +
+Flask-SQLAlchemy rendering a 50-row table), drives them with ``wrk`` (or a Python loop),
+interleaving the pages round by round, and prints one table: each figure, its ratio to the
+baseline measured in the same run, and the goal beside it. Every server it starts is
+stopped on the way out, also on Ctrl-C or an error.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import random
 import statistics
 import sys
 import time
-import tracemalloc
-from datetime import date, timedelta
-from pathlib import Path
 
-from sqlalchemy import create_engine, insert, select, text
+from bench import instructions, learner, load
+from bench.learner import COURSE, MODULES
+from bench.memory import export_memory
+from bench.seed import LEARNER, TODAY, ensure_database
+from bench.servers import ROOT, SECRET, Servers
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/lms_bench"
-TODAY = date(2026, 11, 22)
+PAGE_GOAL, TABLE_GOAL, POST_GOAL = 0.35, 0.45, 0.20
+REPORTS = (("org report", "admin", "/reports/org"),
+           ("500-person team report", "director", "/reports/team"),
+           ("500-person team CSV", "director", "/reports/team.csv"),
+           ("org CSV", "admin", "/reports/org.csv"))
 
 
-def ensure_database(url: str) -> None:
-    """Create the benchmark database on a PostgreSQL server if it is missing."""
-    from sqlalchemy.engine import make_url
+def seeded(url: str, people: int, reuse: bool) -> dict:
+    """Build (or, with ``reuse``, keep) the organisation; the facts the figures need."""
+    from sqlalchemy import func, select
 
-    target = make_url(url)
-    if target.get_backend_name() != "postgresql":
-        return
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database})
-        if not exists:
-            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
-
-
-def build(app, people: int, seed: int = 7) -> dict:
-    """Schema from migrations, two courses, the hierarchy and a year of history."""
-    from werkzeug.security import generate_password_hash
-
+    from app import create_app
+    from bench import baselines, seed
     from lms.accounts.models import Person
-    from lms.certification.models import Assignment, CertificationPeriod
-    from lms.courses.models import CourseVersion
-    from lms.courses.sync import sync_courses
-    from lms.db import Base, session
-    from lms.migrate import upgrade
-    from lms.quizzes.models import Attempt
+    from lms.db import session
 
-    rng = random.Random(seed)
-    engine = app.extensions["sqlalchemy"].engine
-    with engine.begin() as conn:
-        Base.metadata.drop_all(conn)
-        conn.execute(text("DROP TABLE IF EXISTS lms_alembic_version"))
-    upgrade()
-    for folder in (ROOT / "courses", ROOT / "tests" / "fixtures" / "courses"):
-        _, problems = sync_courses(folder)
-        assert not problems, problems
-    versions = session.execute(select(CourseVersion.id, CourseVersion.course_id)).all()
-
-    pw = generate_password_hash("bench-password", method="pbkdf2:sha256:1000")
-    # CEO -> 20 directors -> 5 managers each -> employees: a director's tree is ~500 people.
-    directors, managers_per, ceo_and_up = 20, 5, 1
-    staff = max(0, people - ceo_and_up - directors - directors * managers_per)
-    rows, next_id = [], 1
-
-    def person(name, role, manager_id, dept):
-        nonlocal next_id
-        rows.append({"id": next_id, "email": f"{name}@bench.example", "name": name.replace("-", " ").title(),
-                     "role": role, "manager_id": manager_id, "department": dept, "status": "active",
-                     "password_hash": pw})
-        next_id += 1
-        return next_id - 1
-
-    ceo = person("ceo", "admin", None, "Board")
-    manager_ids, director_ids = [], []
-    for d in range(directors):
-        did = person(f"director-{d}", "manager", ceo, f"Division {d}")
-        director_ids.append(did)
-        for m in range(managers_per):
-            manager_ids.append((person(f"manager-{d}-{m}", "manager", did, f"Division {d}"), d))
-    for i in range(staff):
-        mid, d = manager_ids[i % len(manager_ids)]
-        person(f"employee-{i}", "employee", mid, f"Division {d}")
-    with engine.begin() as conn:
-        for chunk in range(0, len(rows), 2000):
-            conn.execute(insert(Person.__table__), rows[chunk:chunk + 2000])
-        if engine.dialect.name == "postgresql":
-            conn.execute(text("SELECT setval(pg_get_serial_sequence('lms_person', 'id'), :n)"), {"n": next_id})
-
-    assignments, periods, attempts = [], [], []
-    for pid in range(1, next_id):
-        for vid, cid in versions:
-            assigned = TODAY - timedelta(days=rng.randint(0, 400))
-            assignments.append({"person_id": pid, "course_id": cid, "reason": "annual", "assigned_on": assigned,
-                                "due_on": assigned + timedelta(days=30)})
-            if rng.random() < 0.75:  # certified at some point in the last ~13 months
-                certified = TODAY - timedelta(days=rng.randint(0, 420))
-                until = certified + timedelta(days=365)
-                periods.append({"person_id": pid, "course_id": cid, "version_id": vid, "sequence": 1,
-                                "kind": "initial", "certified_on": certified, "valid_until": until,
-                                "window_opens_on": until - timedelta(days=60),
-                                "code": f"B{pid:06d}{cid:02d}{rng.randrange(10**8):08d}",
-                                "details": {"person_name": f"P{pid}"},
-                                "revoked_on": TODAY - timedelta(days=3) if rng.random() < 0.01 else None})
-                attempts.append({"person_id": pid, "course_id": cid, "version_id": vid, "kind": "final",
-                                 "module_key": "", "seed": "bench", "pass_mark": 80, "questions": [],
-                                 "score": 90.0, "passed": True})
-    with engine.begin() as conn:
-        for table, data in ((Assignment.__table__, assignments), (CertificationPeriod.__table__, periods),
-                            (Attempt.__table__, attempts)):
-            for chunk in range(0, len(data), 5000):
-                conn.execute(insert(table), data[chunk:chunk + 5000])
-        if engine.dialect.name == "postgresql":
-            conn.execute(text("ANALYZE"))
-    team_lead = director_ids[0]
-    return {"people": next_id - 1, "assignments": len(assignments), "periods": len(periods),
-            "director_email": "director-0@bench.example", "director_id": team_lead}
+    ensure_database(url)
+    app = create_app({"SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": url, "LMS_TODAY": TODAY.isoformat(),
+                      "LMS_MAIL_BACKEND": "memory"})
+    started = time.perf_counter()
+    with app.app_context():
+        engine = app.extensions["sqlalchemy"].engine
+        if reuse:
+            try:
+                have = session.scalar(select(func.count()).select_from(Person))
+            except Exception:
+                session.rollback()
+                have = None
+            if have and abs(have - people) <= seed.TEAM:
+                team = session.scalars(select(Person.email).where(Person.email.like("team-%"))).all()
+                session.remove()
+                engine.dispose()
+                print(f"reusing {have} people in {url.rsplit('/', 1)[-1]}")
+                return {"people": have, "team_emails": sorted(team)}
+        facts = seed.build(app, people)
+        baselines.seed(engine)
+        engine.dispose()
+    print(f"built {facts['people']:,} people, {facts['assignments']:,} assignments, "
+          f"{facts['periods']:,} certification periods in {time.perf_counter() - started:.1f}s")
+    return facts
 
 
-def signed_in(app, email: str):
-    from tests.conftest import csrf_from
+def pages(lms: str, hello: str, table: str, learner_client, scenario_step: str) -> list[tuple]:
+    """(label, base URL, path, cookie) of each throughput figure."""
+    cookie = learner_client.cookie
+    return [("/healthz", lms, "/healthz", ""),
+            ('bare Flask "hello"', hello, "/", ""),
+            ("bare Flask + SQLAlchemy 50-row table", table, "/", ""),
+            ("learner home", lms, "/", cookie),
+            ("course page", lms, f"/courses/{COURSE}/", cookie),
+            ("module page", lms, f"/courses/{COURSE}/modules/{MODULES[0]}", cookie),
+            ("final assessment page", lms, f"/courses/{COURSE}/assessment", cookie),
+            ("scenario step", lms, scenario_step, cookie)]
 
-    client = app.test_client()
-    html = client.get("/login").get_data(as_text=True)
-    response = client.post("/login", data={"csrf_token": csrf_from(html), "email": email,
-                                           "password": "bench-password"})
-    assert response.status_code == 302, response.status_code
-    return client
+
+def measure_pages(figures, posters, rounds: int, spec: load.Load) -> dict[str, float]:
+    """Median req/s of each page over interleaved rounds (the POST included)."""
+    samples: dict[str, list[float]] = {label: [] for label, *_ in figures}
+    samples["knowledge-check POST"] = []
+    want = max(200, int(40 * spec.seconds))  # fresh forms for the first round; then measured
+    for r in range(rounds):
+        for label, base, path, cookie in figures:
+            samples[label].append(load.throughput(base, path, spec, cookie)[0])
+        posts = learner.check_forms(posters, want)
+        rate, made = load.throughput(figures[0][1], "", spec, posts=posts)
+        if made > len(posts):
+            print(f"  round {r + 1}: {made} POSTs for {len(posts)} fresh forms (the rest re-posted)")
+        want = min(len(posters) * len(MODULES), int(made * 1.5) + 50)
+        samples["knowledge-check POST"].append(rate)
+        print(f"  round {r + 1}/{rounds}: " + ", ".join(f"{k} {v[-1]:.0f}" for k, v in samples.items()))
+    return {label: statistics.median(v) for label, v in samples.items()}
 
 
-def timed(client, url: str, runs: int) -> float:
-    """Median seconds of GET url over ``runs`` (after one warm-up)."""
-    client.get(url).get_data()
-    samples = []
+def measure_reports(lms: str, cookies: dict[str, str], runs: int) -> dict[str, float]:
+    """Single-client median seconds of /healthz and each report, interleaved run by run."""
+    samples: dict[str, list[float]] = {"/healthz": []} | {label: [] for label, *_ in REPORTS}
     for _ in range(runs):
-        start = time.perf_counter()
-        response = client.get(url)
-        response.get_data()
-        samples.append(time.perf_counter() - start)
-        assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(samples)
+        samples["/healthz"].append(load.latency(lms, "/healthz", 1))
+        for label, who, path in REPORTS:
+            samples[label].append(load.latency(lms, path, 1, cookies[who]))
+    return {label: statistics.median(v) for label, v in samples.items()}
 
 
-def export_peak(client, url: str) -> tuple[int, int]:
-    """(rows, peak bytes of Python allocations) while streaming a CSV export."""
-    tracemalloc.start()
-    response = client.get(url)
-    rows = sum(chunk.count(b"\n") for chunk in response.response) - 1
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    response.close()
-    return rows, peak
+def page_table(rates: dict[str, float]) -> list[str]:
+    base, table = rates["/healthz"], rates["bare Flask + SQLAlchemy 50-row table"]
+    lines = [f"{'page':<38} {'req/s':>8} {'x healthz':>10} {'x table':>8}   goal"]
+    for label, rate in rates.items():
+        if label in ("/healthz", 'bare Flask "hello"', "bare Flask + SQLAlchemy 50-row table"):
+            goal = "baseline" if label == "/healthz" else ""
+        elif label == "knowledge-check POST":
+            goal = f">= {POST_GOAL}x healthz " + ("met" if rate / base >= POST_GOAL else "NOT MET")
+        else:
+            ok = rate / base >= PAGE_GOAL and rate / table >= TABLE_GOAL
+            goal = f">= {PAGE_GOAL}x healthz, >= {TABLE_GOAL}x table " + ("met" if ok else "NOT MET")
+        lines.append(f"{label:<38} {rate:>8.0f} {rate / base:>10.3f} {rate / table:>8.2f}   {goal}")
+    return lines
+
+
+def report_table(by_size: dict[int, dict[str, float]]) -> list[str]:
+    sizes = sorted(by_size)
+    smallest, largest = sizes[0], sizes[-1]
+    head = "".join(f"{f'{n:,} people':>22}" for n in sizes)
+    lines = [f"{'report (single client, median)':<30}{head}   goal",
+             f"{'':<30}" + "".join(f"{'ms':>12}{'x healthz':>10}" for _ in sizes)]
+    goals = {"org report": "<= 300 ms at 100k", "org CSV": "<= 2 s at 100k, flat memory",
+             "500-person team report": "<= 1.3x the 1k time at 100k",
+             "500-person team CSV": "<= 1.3x the 1k time at 100k"}
+    for label in ["/healthz"] + [r[0] for r in REPORTS]:
+        cells = "".join(f"{by_size[n][label] * 1000:>12.1f}{by_size[n][label] / by_size[n]['/healthz']:>10.1f}"
+                        for n in sizes)
+        goal = "baseline" if label == "/healthz" else goals[label]
+        if label != "/healthz" and len(sizes) > 1:
+            goal += f"  ({largest:,} vs {smallest:,}: {by_size[largest][label] / by_size[smallest][label]:.2f}x)"
+        lines.append(f"{label:<30}{cells}   {goal}")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--people", type=int, default=None, help="organisation size (10,000)")
+    parser.add_argument("--report-sizes", default="", help="more sizes for the reports only, e.g. 1000,100000")
+    parser.add_argument("--rounds", type=int, default=None, help="interleaved rounds (6)")
+    parser.add_argument("--seconds", type=float, default=None, help="wrk duration per page (10)")
+    parser.add_argument("--runs", type=int, default=None, help="report runs per size (5)")
+    parser.add_argument("--quick", action="store_true", help="about a minute: 1,000 people, 3 rounds of 2 s")
+    parser.add_argument("--reuse", action="store_true", help="keep an organisation of that size")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count CPU instructions per request with valgrind (slow: minutes)")
     parser.add_argument("--url", default=os.environ.get("LMS_BENCH_DATABASE_URL", DEFAULT_URL))
     args = parser.parse_args(argv)
-
+    quick = args.quick
+    people = args.people or (1000 if quick else 10_000)
+    rounds = args.rounds or (3 if quick else 6)
+    runs = args.runs or (3 if quick else 5)
+    spec = load.Load(seconds=args.seconds or (2 if quick else 10))
+    sizes = [people] + [int(s) for s in args.report_sizes.split(",") if s.strip()]
     sys.path.insert(0, str(ROOT))
-    from app import create_app
+    print(f"load: {'wrk' if load.WRK else 'Python loop'} -t{spec.threads} -c{spec.connections} "
+          f"-d{spec.seconds:g}s, {rounds} rounds; gunicorn -w 2 (sync)")
 
-    ensure_database(args.url)
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": args.url, "LMS_TODAY": TODAY.isoformat(),
-                      "LMS_LOGIN_RATE_LIMIT": "1000 per minute", "LMS_MAIL_BACKEND": "memory"})
-    started = time.perf_counter()
-    with app.app_context():
-        facts = build(app, args.people)
-        dialect = app.extensions["sqlalchemy"].engine.dialect.name
-    print(f"loaded {facts['people']} people, {facts['assignments']} assignments, {facts['periods']} "
-          f"certification periods in {time.perf_counter() - started:.1f}s on {dialect}")
-
-    admin = signed_in(app, "ceo@bench.example")
-    director = signed_in(app, facts["director_email"])
-    with app.app_context():
-        from lms.accounts.tree import report_ids
-
-        team_size = len(report_ids(facts["director_id"]))
-    base = timed(admin, "/healthz", args.runs)
-    results = [
-        ("GET /healthz (baseline)", base),
-        ("org report (summary + first page)", timed(admin, "/reports/org", args.runs)),
-        ("org summary filtered: overdue", timed(admin, "/reports/org?status=overdue", args.runs)),
-        (f"team report, {team_size}-person tree", timed(director, "/reports/team", args.runs)),
-        ("team report page 5, sorted by urgency", timed(director, "/reports/team?sort=status&page=5", args.runs)),
-    ]
-    print(f"\nmedian of {args.runs} runs")
-    for label, seconds in results:
-        print(f"  {label:<42} {seconds * 1000:8.1f} ms   {seconds / base:8.1f}x healthz")
-    small_rows, small_peak = export_peak(director, "/reports/team.csv")
-    big_rows, big_peak = export_peak(admin, "/reports/org.csv")
-    print("\nCSV export, peak Python memory while streaming")
-    print(f"  team export {small_rows:>7} rows   {small_peak / 1024:8.0f} KiB")
-    print(f"  org export  {big_rows:>7} rows   {big_peak / 1024:8.0f} KiB   "
-          f"({big_rows / max(small_rows, 1):.0f}x the rows, {big_peak / max(small_peak, 1):.1f}x the memory)")
+    reports: dict[int, dict[str, float]] = {}
+    counts = None
+    rates: dict[str, float] = {}
+    with Servers(args.url) as servers:
+        for n, size in enumerate(sizes):
+            facts = seeded(args.url, size, args.reuse)
+            lms = servers.start("bench.servers:lms_app()", "/healthz")
+            who = {"admin": learner.Client(lms.url, "ceo@bench.example"),
+                   "director": learner.Client(lms.url, "director-0@bench.example")}
+            if n == 0:
+                hello = servers.start("bench.baselines:hello()")
+                table = servers.start("bench.baselines:table()")
+                me = learner.Client(lms.url, LEARNER)
+                step = me.scenario_step()
+                figures = pages(lms.url, hello.url, table.url, me, step)
+                for _, base, path, cookie in figures:  # first visits write progress rows
+                    load.throughput(base, path, load.Load(1, 1, 1), cookie)
+                posters = learner.sign_in_all(lms.url, facts["team_emails"][: 100 if quick else 494])
+                rates = measure_pages(figures, posters, rounds, spec)
+                if args.instructions:
+                    counts = instructions.per_request(args.url, {
+                        "/healthz": "/healthz", "learner home": "/",
+                        "module page": f"/courses/{COURSE}/modules/{MODULES[0]}"})
+                hello.stop()
+                table.stop()
+            reports[facts["people"]] = measure_reports(lms.url, {k: c.cookie for k, c in who.items()}, runs)
+            lms.stop()
+        memory = export_memory(args.url)
+    print(f"\nThroughput (median of {rounds} interleaved rounds, {sizes[0]:,} people)")
+    print("\n".join(page_table(rates)))
+    if counts:
+        goals = {"learner home": 4, "module page": 3}
+        print("\nInstructions per request (callgrind, in-process, the web process only)")
+        for label, n in counts.items():
+            ratio = n / counts["/healthz"]
+            goal = (f"<= {goals[label]}x healthz " + ("met" if ratio <= goals[label] else "NOT MET")
+                    if label in goals else "baseline")
+            print(f"{label:<38} {n / 1e6:>8.2f} M {ratio:>8.1f}x   {goal}")
+    elif args.instructions:
+        print("\n(valgrind is not installed: no instruction counts)")
+    print(f"\nReports (median of {runs} interleaved runs)")
+    print("\n".join(report_table(reports)))
+    print(f"\nCSV export memory ({list(reports)[-1]:,} people, in-process, tracemalloc)")
+    print("\n".join(memory))
     return 0
 
 

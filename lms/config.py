@@ -28,6 +28,8 @@ DEFAULTS: dict[str, object] = {
     # A translated course item whose source changed since it was translated: "show" the
     # translation with a note that it may be out of date, or show the "source" text.
     "LMS_STALE_TRANSLATIONS": "show",
+    # The language course sources are written in: a page in it reads no translations.
+    "LMS_COURSE_SOURCE_LANGUAGE": "en",
     # Public URL of the app's root (scheme://host[/script-root]) for links in e-mails and
     # certificate QR codes. None: inside a request the request's own URL is used.
     "LMS_BASE_URL": None,

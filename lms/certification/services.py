@@ -14,13 +14,13 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 
 from lms import signals
 from lms.accounts.models import Person
 from lms.certification.models import Assignment, CertificationPeriod, ReviewTask
 from lms.clock import today as clock_today
-from lms.courses.models import CourseVersion, Module, PolicySection
+from lms.courses.models import Course, CourseVersion, Module, PolicySection
 from lms.courses.progress import LearnerRecords, modules_of
 from lms.db import session, utcnow
 from lms.domain import certification as rules
@@ -194,14 +194,18 @@ def progress_for_many(person_id: int, versions: list[CourseVersion], today: date
     periods: dict[int, list[CertificationPeriod]] = defaultdict(list)
     assignments: dict[int, Assignment] = {}
     if course_ids:
-        for p in session.scalars(select(CertificationPeriod).where(
-                CertificationPeriod.person_id == person_id, CertificationPeriod.course_id.in_(course_ids))
-                .order_by(CertificationPeriod.sequence)):
-            periods[p.course_id].append(p)
-        for a in session.scalars(select(Assignment).where(
-                Assignment.person_id == person_id, Assignment.course_id.in_(course_ids),
-                Assignment.closed_on.is_(None))):
-            assignments[a.course_id] = a
+        # Periods and the open assignment (at most one per course) in one statement: each
+        # course's periods, each beside that course's open assignment if any.
+        cp, a = CertificationPeriod, Assignment
+        for period, assignment in session.execute(
+                select(cp, a).select_from(Course)
+                .outerjoin(cp, and_(cp.course_id == Course.id, cp.person_id == person_id))
+                .outerjoin(a, and_(a.course_id == Course.id, a.person_id == person_id, a.closed_on.is_(None)))
+                .where(Course.id.in_(course_ids)).order_by(Course.id, cp.sequence)):
+            if period is not None:
+                periods[period.course_id].append(period)
+            if assignment is not None:
+                assignments[assignment.course_id] = assignment
     records = LearnerRecords.load(person_id, versions)
     cycles = {v.course_id: cycle_from(periods[v.course_id], assignments.get(v.course_id), today,
                                       started=v.course_id in records.started)

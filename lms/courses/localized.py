@@ -191,9 +191,10 @@ def load(wants: Iterable[Want]) -> Texts:
     wants = [(v, kind, None if keys is None else list(keys)) for v, kind, keys in wants if v is not None]
     wants = [w for w in wants if w[2] is None or w[2]]
     texts = Texts(words=_words())
-    if not wants:
-        return texts
     candidates = languages()
+    source = current_app.config.get("LMS_COURSE_SOURCE_LANGUAGE", "en")
+    if not wants or candidates[-1] == source.split("-")[0]:
+        return texts  # nothing wanted, or the page is in the sources' own language
     stmt = select(ItemTranslation.version_id, ItemTranslation.language, ItemTranslation.kind,
                   ItemTranslation.key, ItemTranslation.text, ItemTranslation.stale).where(
         ItemTranslation.language.in_(candidates),

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Boolean, DateTime, String, cast, literal, null, select, union_all
 
 from lms.certification.models import PolicyAcknowledgement
 from lms.courses.models import CourseVersion, Module, ModuleProgress, Scenario
+from lms.courses.structure import structure
 from lms.db import session, utcnow
 from lms.domain.progress import (
     Acknowledgement,
@@ -25,7 +27,39 @@ from lms.scenarios.models import ScenarioRun
 
 
 def modules_of(version: CourseVersion) -> list[Module]:
-    return list(session.scalars(select(Module).where(Module.version_id == version.id).order_by(Module.position)))
+    """The version's modules in order (cached: ``lms.courses.structure``)."""
+    return list(structure(version).modules)
+
+
+class ProgressFacts(NamedTuple):
+    """What progress counts from a ``ModuleProgress`` row."""
+
+    read_at: datetime | None
+    passed_at: datetime | None
+    sections_hash: str | None
+
+
+def _activity(person_id: int, course_ids: list[int]):
+    """The learner's module progress, attempts (a check only as "started"), scenario runs
+    and policy acknowledgements on ``course_ids``, as one statement: (source, course, key,
+    hash, t1, t2, flag)."""
+    mp, at, sr, pa = ModuleProgress, Attempt, ScenarioRun, PolicyAcknowledgement
+    text, when, flag = cast(null(), String), cast(null(), DateTime), cast(null(), Boolean)
+    return session.execute(union_all(
+        select(literal("p").label("src"), mp.course_id.label("course_id"), mp.module_key.label("key"),
+               mp.sections_hash.label("hash"), mp.read_at.label("t1"), mp.passed_at.label("t2"),
+               flag.label("flag"))
+        .where(mp.person_id == person_id, mp.course_id.in_(course_ids)),
+        select(literal("a"), at.course_id, at.kind, text, at.started_at, at.submitted_at, at.passed)
+        .where(at.person_id == person_id, at.course_id.in_(course_ids), at.kind != "check"),
+        select(literal("c"), at.course_id, text, text, when, when, flag)
+        .where(at.person_id == person_id, at.course_id.in_(course_ids), at.kind == "check")
+        .group_by(at.course_id),
+        select(literal("r"), sr.course_id, sr.scenario_key, text, sr.finished_at, when, sr.passed)
+        .where(sr.person_id == person_id, sr.course_id.in_(course_ids)),
+        select(literal("k"), pa.course_id, pa.policy_hash, text, pa.acknowledged_at, when, flag)
+        .where(pa.person_id == person_id, pa.course_id.in_(course_ids)),
+    )).all()
 
 
 
@@ -40,7 +74,7 @@ def assessment_rules(version: CourseVersion, kind: str = "final") -> AssessmentR
 
 @dataclass
 class LearnerRecords:
-    """One learner's rows for several course versions, loaded in five queries.
+    """One learner's rows for several course versions, loaded in one statement.
 
     Pages that show many courses (the home page) ask for all of them at once instead of
     running the same queries per course.
@@ -48,7 +82,7 @@ class LearnerRecords:
 
     modules: dict[int, list[Module]]  # version id -> modules in order
     scenarios: dict[int, list[Scenario]]  # version id -> scenarios in order
-    progress: dict[int, dict[str, ModuleProgress]]  # course id -> module key -> row
+    progress: dict[int, dict[str, ProgressFacts]]  # course id -> module key -> row
     attempts: dict[tuple[int, str], list[AttemptFacts]]  # (course id, kind) -> attempts
     passed_runs: dict[int, list[tuple[str, datetime]]]  # course id -> (scenario key, finished at)
     # Courses with any recorded activity (a module opened, any attempt, any scenario
@@ -59,45 +93,30 @@ class LearnerRecords:
 
     @classmethod
     def load(cls, person_id: int, versions: list[CourseVersion]) -> LearnerRecords:
-        version_ids = [v.id for v in versions]
-        course_ids = [v.course_id for v in versions]
+        """The learner's rows in one statement; the versions' structure from the cache.
+
+        Only what progress counts is read: no module bodies, no scenario graphs, no
+        attempt questions."""
         records = cls(defaultdict(list), defaultdict(list), defaultdict(dict), defaultdict(list),
                       defaultdict(list))
-        for m in session.scalars(select(Module).where(Module.version_id.in_(version_ids))
-                                 .order_by(Module.position)):
-            records.modules[m.version_id].append(m)
-        for sc in session.scalars(select(Scenario).where(Scenario.version_id.in_(version_ids))
-                                  .order_by(Scenario.position)):
-            records.scenarios[sc.version_id].append(sc)
-        for row in session.scalars(select(ModuleProgress).where(
-                ModuleProgress.person_id == person_id, ModuleProgress.course_id.in_(course_ids))):
-            records.progress[row.course_id][row.module_key] = row
-            records.started.add(row.course_id)
-        for course_id, kind, started, submitted, passed in session.execute(
-                select(Attempt.course_id, Attempt.kind, Attempt.started_at, Attempt.submitted_at,
-                       Attempt.passed)
-                .where(Attempt.person_id == person_id, Attempt.course_id.in_(course_ids),
-                       Attempt.kind != "check")):
-            records.attempts[(course_id, kind)].append(AttemptFacts(started, submitted, passed))
+        for v in versions:
+            parts = structure(v)
+            records.modules[v.id] = list(parts.modules)
+            records.scenarios[v.id] = list(parts.scenarios)
+        course_ids = [v.course_id for v in versions]
+        if not course_ids:
+            return records
+        for src, course_id, key, hash_, t1, t2, flag in _activity(person_id, course_ids):
+            if src == "k":  # a policy acknowledgement is not "started" (as the reports count it)
+                records.acknowledged[course_id][key] = t1
+                continue
             records.started.add(course_id)
-        records.started.update(session.scalars(
-            select(Attempt.course_id).where(Attempt.person_id == person_id, Attempt.kind == "check",
-                                            Attempt.course_id.in_(course_ids)).distinct()))
-        for course_id, key, finished, passed in session.execute(
-                select(ScenarioRun.course_id, ScenarioRun.scenario_key, ScenarioRun.finished_at,
-                       ScenarioRun.passed)
-                .where(ScenarioRun.person_id == person_id, ScenarioRun.course_id.in_(course_ids))):
-            records.started.add(course_id)
-            if passed:
-                records.passed_runs[course_id].append((key, finished))
-        asking = [v.course_id for v in versions if v.course_settings.acknowledge_policy]
-        if asking:
-            for course_id, policy, signed in session.execute(
-                    select(PolicyAcknowledgement.course_id, PolicyAcknowledgement.policy_hash,
-                           PolicyAcknowledgement.acknowledged_at)
-                    .where(PolicyAcknowledgement.person_id == person_id,
-                           PolicyAcknowledgement.course_id.in_(asking))):
-                records.acknowledged[course_id][policy] = signed
+            if src == "p":
+                records.progress[course_id][key] = ProgressFacts(t1, t2, hash_)
+            elif src == "a":
+                records.attempts[(course_id, key)].append(AttemptFacts(t1, t2, flag))
+            elif src == "r" and flag:
+                records.passed_runs[course_id].append((key, t1))
         return records
 
     def progress_on(

@@ -13,6 +13,7 @@ from lms.courses import localized, policy_document, services
 from lms.courses.access import course_or_404, version_or_404
 from lms.courses.models import CourseVersion, PolicySection
 from lms.courses.progress import modules_of
+from lms.courses.structure import structure
 from lms.db import MAX_ID, session
 from lms.i18n import gettext as _
 from lms.quizzes import services as quizzes
@@ -47,9 +48,7 @@ def module(slug: str, key: str):
     if index is None:
         abort(404)
     current = modules[index]
-    sections = session.scalars(select(PolicySection).where(
-        PolicySection.version_id == version.id, PolicySection.key.in_(current.section_keys))
-        .order_by(PolicySection.position)).all()
+    sections = structure(version).sections_for(current.section_keys)
     quizzes.mark_read(person.id, current, version.course_id)
 
     result = None

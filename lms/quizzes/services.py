@@ -213,6 +213,15 @@ def attempts_of(person_id: int, course_id: int, kind: str) -> list[Attempt]:
         Attempt.submitted_at.is_not(None)).order_by(Attempt.submitted_at.desc())))
 
 
+def history_and_open(person_id: int, course_id: int, kind: str) -> tuple[list[Attempt], Attempt | None]:
+    """``attempts_of`` and ``open_attempt`` (of the course's assessment) in one statement."""
+    rows = list(session.scalars(select(Attempt).where(
+        Attempt.person_id == person_id, Attempt.course_id == course_id, Attempt.kind == kind)))
+    history = sorted((a for a in rows if a.submitted_at is not None), key=lambda a: a.submitted_at,
+                     reverse=True)
+    return history, next((a for a in rows if a.submitted_at is None and a.module_key == ""), None)
+
+
 def questions_for_page(attempt: Attempt) -> list[dict]:
     """The attempt's questions without answers, feedback or choice ids: all a page may
     hold (values are the attempt's opaque answer tokens, ``lms.quizzes.tokens``)."""

@@ -39,8 +39,7 @@ def assessment(slug: str):
             flash(_("The assessment cannot be started right now."), "warning")
             return redirect(url_for(".assessment", slug=slug))
         return redirect(url_for(".attempt", attempt_id=attempt.id))
-    history = services.attempts_of(person.id, version.course_id, needs.kind)
-    open_one = services.open_attempt(person.id, version.course_id, needs.kind)
+    history, open_one = services.history_and_open(person.id, version.course_id, needs.kind)
     texts = localized.load([(version.id, "course", None)])
     return render("lms/quizzes/assessment.html", version=texts.version(version), cycle=cycle, needs=needs,
                            progress=progress, gate=progress.assessment, history=history,

@@ -39,6 +39,11 @@ def by_department(scope: queries.Scope, today: date, filters: queries.Filters) -
     counts: dict[str | None, dict[str, int]] = {}
     for department, status, count in rows:
         counts.setdefault(department, dict.fromkeys(STATUSES, 0))[status] = count
-    # Named departments by name, then the people without one.
+    return rows_from(counts)
+
+
+def rows_from(counts: dict[str | None, dict[str, int]]) -> list[DepartmentRow]:
+    """Department rows from counts per department: named departments by name, then the
+    people without one."""
     order = sorted(counts, key=lambda d: (d is None, d or ""))
     return [DepartmentRow(d, counts[d]) for d in order]

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import and_, case, exists, func, literal, or_, select, text
+from flask import current_app, g, has_request_context
+from sqlalchemy import Integer, and_, any_, case, exists, func, literal, or_, select, text
+from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 from sqlalchemy.sql import Select
 
 from lms.accounts.models import Person
@@ -34,13 +35,18 @@ SORTS = ("name", "department", "status", "due")
 def tune_session() -> None:
     """Per-transaction planner settings for report queries.
 
-    PostgreSQL's row estimates for recursive CTEs and the people x courses cross join are
-    very high, which makes it JIT-compile these queries: on a 10,000-person organisation
-    compiling took ~0.9 s of a query that runs in 30 ms. ``SET LOCAL`` ends with the
-    transaction, so a host's other queries keep its own settings.
+    PostgreSQL's row estimates for the people x courses cross join are high, which makes
+    it JIT-compile these queries: on a 10,000-person organisation compiling took ~0.9 s
+    of a query that runs in 30 ms. ``SET LOCAL`` ends with the transaction, so a host's
+    other queries keep its own settings, and so must be run in the transaction of the
+    query it is for: a streamed export calls it inside its generator (``export_rows``),
+    since the request's transaction may be over before the first row is read.
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL jit = off"))
+        # The organisation-wide status table sorts and hashes a row per person and
+        # course: at 100,000 people the default 4 MB spilled its sorts to disk.
+        session.execute(text("SET LOCAL work_mem = '64MB'"))
         # One runaway report must not hold a worker: PostgreSQL cancels it (a 503 page).
         timeout = int(current_app.config["LMS_REPORT_TIMEOUT_MS"])
         session.execute(text(f"SET LOCAL statement_timeout = {timeout}"))
@@ -87,13 +93,34 @@ def latest_courses() -> list[tuple[int, str, str]]:
 REPORTED = ("active", "invited")
 
 
+def team_ids(manager_id: int) -> list[int]:
+    """The ids in ``manager_id``'s reporting tree (the recursive CTE), once per request.
+
+    Reports select these first and then name them: PostgreSQL cannot estimate a
+    recursive CTE (it guessed 690,591 rows for a 500-person team and so scanned every
+    assignment, period and attempt), but it plans a list of 500 ids exactly.
+    """
+    cache = g.setdefault("lms_team_ids", {}) if has_request_context() else {}
+    if manager_id not in cache:
+        tree = tree_cte(manager_id)
+        cache[manager_id] = sorted(session.scalars(select(tree.c.id)))
+    return cache[manager_id]
+
+
+def id_in(column, ids: list[int]):
+    """``column IN ids`` as one array parameter on PostgreSQL (any team size fits)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(ids, ARRAY(Integer)))
+    return column.in_(ids)
+
+
 def people_in_scope(scope: Scope, filters: Filters | None = None,
-                    person_statuses: tuple[str, ...] = REPORTED) -> Select:
-    """SELECT of the people a report covers (active and invited by default; never erased)."""
-    stmt = select(Person.id).where(Person.status.in_(person_statuses))
+                    person_statuses: tuple[str, ...] = REPORTED, *, entity=None) -> Select:
+    """SELECT of the people a report covers (active and invited by default; never erased):
+    their ids, or ``entity`` (``Person`` for whole rows)."""
+    stmt = select(entity if entity is not None else Person.id).where(Person.status.in_(person_statuses))
     if scope.manager_id is not None:
-        tree = tree_cte(scope.manager_id)
-        stmt = stmt.where(Person.id.in_(select(tree.c.id)))
+        stmt = stmt.where(id_in(Person.id, team_ids(scope.manager_id)))
         if filters and filters.direct_only:
             stmt = stmt.where(Person.manager_id == scope.manager_id)
     if scope.department:
@@ -121,6 +148,12 @@ def status_table(scope: Scope, today: date, filters: Filters | None = None,
     if person_ids is not None:
         def only(column):
             return column.in_(person_ids)
+    elif scope.manager_id is not None and not scope.department and not (
+            filters and (filters.department or filters.search or filters.direct_only)):
+        ids = team_ids(scope.manager_id)
+
+        def only(column):  # a whole team: its ids, which the planner can count
+            return id_in(column, ids)
     elif scope.manager_id is not None or scope.department or (filters and (filters.department or filters.search)):
         def only(column):  # a team: aggregate only its people's rows
             return column.in_(select(people.c.id))
@@ -133,23 +166,37 @@ def status_table(scope: Scope, today: date, filters: Filters | None = None,
             Course.slug == filters.course).subquery("courses")
 
     cp = CertificationPeriod
-    latest_seq = (select(cp.person_id, cp.course_id, func.max(cp.sequence).label("seq"))
-                  .where(cp.certified_on <= today, only(cp.person_id))
-                  .group_by(cp.person_id, cp.course_id).subquery("latest_seq"))
-    period = (select(cp.person_id, cp.course_id, cp.valid_until, cp.window_opens_on, cp.revoked_on,
-                     cp.certified_on, cp.version_id)
-              .join(latest_seq, and_(latest_seq.c.person_id == cp.person_id,
-                                     latest_seq.c.course_id == cp.course_id, latest_seq.c.seq == cp.sequence))
-              .subquery("period"))
+    period_columns = (cp.person_id, cp.course_id, cp.valid_until, cp.window_opens_on, cp.revoked_on,
+                      cp.certified_on, cp.version_id)
+    if session.get_bind().dialect.name == "postgresql":
+        # The latest period per person and course as DISTINCT ON: PostgreSQL estimates it
+        # from the (person, course) statistics, where a join back to MAX(sequence) was
+        # estimated at one row and nested-looped (1,000 x 741 comparisons for one team).
+        period = (select(*period_columns).where(cp.certified_on <= today, only(cp.person_id))
+                  .ext(distinct_on(cp.person_id, cp.course_id))
+                  .order_by(cp.person_id, cp.course_id, cp.sequence.desc()).subquery("period"))
+    else:
+        latest_seq = (select(cp.person_id, cp.course_id, func.max(cp.sequence).label("seq"))
+                      .where(cp.certified_on <= today, only(cp.person_id))
+                      .group_by(cp.person_id, cp.course_id).subquery("latest_seq"))
+        period = (select(*period_columns)
+                  .join(latest_seq, and_(latest_seq.c.person_id == cp.person_id,
+                                         latest_seq.c.course_id == cp.course_id, latest_seq.c.seq == cp.sequence))
+                  .subquery("period"))
     assignment = (select(Assignment.id, Assignment.person_id, Assignment.course_id, Assignment.due_on,
                          Assignment.reason)
                   .where(Assignment.closed_on.is_(None), only(Assignment.person_id)).subquery("assignment"))
 
     # "Started" is any recorded activity on the course, as ``LearnerRecords.started``.
+    # Each EXISTS also names the scope's people, so the hashed subplan PostgreSQL builds
+    # for it reads a team's rows, not every attempt of the organisation.
     started = or_(
-        exists().where(ModuleProgress.person_id == people.c.id, ModuleProgress.course_id == courses.c.course_id),
-        exists().where(Attempt.person_id == people.c.id, Attempt.course_id == courses.c.course_id),
-        exists().where(ScenarioRun.person_id == people.c.id, ScenarioRun.course_id == courses.c.course_id),
+        exists().where(ModuleProgress.person_id == people.c.id, ModuleProgress.course_id == courses.c.course_id,
+                       only(ModuleProgress.person_id)),
+        exists().where(Attempt.person_id == people.c.id, Attempt.course_id == courses.c.course_id,
+                       only(Attempt.person_id)),
+        exists().where(ScenarioRun.person_id == people.c.id, ScenarioRun.course_id == courses.c.course_id,
+                       only(ScenarioRun.person_id)),
     )
     status = case(
         (and_(period.c.person_id.is_not(None), period.c.revoked_on.is_not(None), period.c.revoked_on <= today),
@@ -226,11 +273,11 @@ def _ordered_people(scope: Scope, today: date, filters: Filters):
     Sorting by name or department without a status or date filter needs no statuses at
     all, so the common first view of a report only pages through people.
     """
-    if not filters.status and not filters.within_days and filters.sort in ("name", "department"):
+    if _plain_order(filters):
         order = [Person.name] if filters.sort == "name" else [Person.department, Person.name]
         if filters.descending:
             order = [o.desc() for o in order]
-        return select(Person).where(Person.id.in_(people_in_scope(scope, filters))).order_by(*order, Person.id)
+        return people_in_scope(scope, filters, entity=Person).order_by(*order, Person.id)
     table = status_table(scope, today, filters)
     conds = filter_conditions(table, today, filters)
     rank = case({s: i for i, s in enumerate(("overdue", "expired", "revoked", "renewal_due", "in_progress",
@@ -249,18 +296,29 @@ def _ordered_people(scope: Scope, today: date, filters: Filters):
     return select(Person).join(matching, matching.c.person_id == Person.id).order_by(*order, Person.id)
 
 
+def _plain_order(filters: Filters) -> bool:
+    return not filters.status and not filters.within_days and filters.sort in ("name", "department")
+
+
 def matrix(scope: Scope, today: date, filters: Filters) -> MatrixPage:
     """One page of the people x courses matrix (people paginated in SQL)."""
     ordered = _ordered_people(scope, today, filters)
     page = max(1, filters.page)
-    # The total rides along as a window count, so the statuses are computed once for both.
-    rows = session.execute(ordered.add_columns(func.count().over().label("total"))
-                           .limit(filters.per_page).offset((page - 1) * filters.per_page)).all()
-    people = [row[0] for row in rows]
-    if rows:
-        total = rows[0].total
-    else:  # past the last page: count separately
-        total = session.scalar(select(func.count()).select_from(ordered.subquery())) or 0
+    window = ordered.limit(filters.per_page).offset((page - 1) * filters.per_page)
+    if _plain_order(filters):
+        # No statuses needed: count the people, and let the database keep only the page's
+        # rows while sorting (a window count would sort every person's whole row).
+        total = session.scalar(select(func.count()).select_from(people_in_scope(scope, filters).subquery())) or 0
+        people = list(session.scalars(window)) if total else []
+    else:
+        # The total rides along as a window count, so the statuses are computed once for both.
+        rows = session.execute(ordered.add_columns(func.count().over().label("total"))
+                               .limit(filters.per_page).offset((page - 1) * filters.per_page)).all()
+        people = [row[0] for row in rows]
+        if rows:
+            total = rows[0].total
+        else:  # past the last page: count separately
+            total = session.scalar(select(func.count()).select_from(ordered.subquery())) or 0
     cells: dict[tuple[int, int], Any] = {}
     if people:
         table = status_table(scope, today, filters, person_ids=[p.id for p in people])
@@ -274,7 +332,11 @@ EXPORT_COLUMNS = ("person_email", "person_name", "department", "manager_email", 
 
 
 def export_rows(scope: Scope, today: date, filters: Filters, *, chunk: int = 1000) -> Iterator[tuple]:
-    """Every (person, course) row of the report, streamed from the database in chunks."""
+    """Every (person, course) row of the report, streamed from the database in chunks.
+
+    The planner settings are made here, in the transaction the rows are read in: the
+    generator runs after the view has returned."""
+    tune_session()
     table = status_table(scope, today, filters)
     manager = Person.__table__.alias("manager")
     stmt = (
@@ -290,46 +352,19 @@ def export_rows(scope: Scope, today: date, filters: Filters, *, chunk: int = 100
         yield tuple(row)
 
 
-
-
-def teams_side_by_side(today: date, course_id: int) -> list[tuple[Person, dict[str, int]]]:
-    """Per manager, status counts over their whole tree, in one recursive query."""
-    edges = select(Person.manager_id.label("ancestor"), Person.id.label("person_id")).where(
-        Person.manager_id.is_not(None)).cte("lms_closure", recursive=True)
-    edges = edges.union_all(
-        select(edges.c.ancestor, Person.id).where(Person.manager_id == edges.c.person_id))
-    slug = session.scalar(select(Course.slug).where(Course.id == course_id))
-    # Each person's status is computed once (materialised), then counted for every
-    # manager above them: without MATERIALIZED the planner re-evaluates it per edge.
-    statuses = select(status_table(Scope(), today, Filters(course=slug))).cte("statuses").prefix_with(
-        "MATERIALIZED", dialect="postgresql")
-    rows = session.execute(
-        select(edges.c.ancestor, statuses.c.status, func.count())
-        .join(statuses, statuses.c.person_id == edges.c.person_id)
-        .group_by(edges.c.ancestor, statuses.c.status)
-    ).all()
-    counts: dict[int, dict[str, int]] = {}
-    for ancestor, status, count in rows:
-        counts.setdefault(ancestor, dict.fromkeys(STATUSES, 0))[status] = count
-    managers = session.scalars(select(Person).where(Person.id.in_(counts)).order_by(Person.name)).all()
-    return [(m, counts[m.id]) for m in managers]
-
-
-def certified_per_version(today: date, course_id: int) -> list[tuple[int, int]]:
-    """(version number, people currently holding a valid certificate earned on it)."""
-    cp = CertificationPeriod
-    return list(session.execute(
-        select(CourseVersion.number, func.count(func.distinct(cp.person_id)))
-        .join(cp, cp.version_id == CourseVersion.id)
-        .where(cp.course_id == course_id, cp.certified_on <= today, cp.valid_until >= today,
-               or_(cp.revoked_on.is_(None), cp.revoked_on > today))
-        .group_by(CourseVersion.number).order_by(CourseVersion.number)
-    ).all())
-
-
 def departments(scope: Scope | None = None) -> list[str]:
-    """The departments of the people ``scope`` covers (a manager sees only their tree's)."""
-    stmt = select(Person.department).where(Person.department.is_not(None))
+    """The departments of the people ``scope`` covers (a manager sees only their tree's).
+
+    For the organisation this walks the department index one value at a time (a
+    recursive "loose index scan": one index probe per department) instead of reading
+    every person's row for a ``SELECT DISTINCT``; a team's come from its known ids.
+    """
     if scope is not None and scope.manager_id is not None:
-        stmt = stmt.where(Person.id.in_(people_in_scope(scope)))
-    return list(session.scalars(stmt.distinct().order_by(Person.department)))
+        stmt = select(Person.department).where(Person.department.is_not(None),
+                                               Person.id.in_(people_in_scope(scope)))
+        return list(session.scalars(stmt.distinct().order_by(Person.department)))
+    walk = select(func.min(Person.department).label("d")).cte("lms_departments", recursive=True)
+    walk = walk.union_all(
+        select(select(func.min(Person.department)).where(Person.department > walk.c.d)
+               .scalar_subquery()).where(walk.c.d.is_not(None)))
+    return list(session.scalars(select(walk.c.d).where(walk.c.d.is_not(None)).order_by(walk.c.d)))

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from lms import signals
 from lms.certification import services as certification
 from lms.courses.models import CourseVersion, Scenario
+from lms.courses.structure import structure
 from lms.db import session, utcnow
 from lms.domain import scenarios as engine
 from lms.domain.scenarios import InvalidChoice, ScenarioResult, StaleChoice, Step
@@ -43,15 +44,14 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 
 
 def scenario_for(version: CourseVersion, key: str) -> Scenario | None:
-    """The scenario ``key`` of ``version``, or None."""
-    return session.scalar(select(Scenario).where(Scenario.version_id == version.id,
-                                                 Scenario.key == key))
+    """The scenario ``key`` of ``version``, or None (from the cached structure)."""
+    return structure(version).scenario(key)
 
 
 def row_of(run: ScenarioRun) -> Scenario | None:
     """The scenario row a run is played on (its own version, even after a newer sync)."""
-    return session.scalar(select(Scenario).where(Scenario.version_id == run.version_id,
-                                                 Scenario.key == run.scenario_key))
+    version = session.get(CourseVersion, run.version_id)  # usually already in the session
+    return structure(version).scenario(run.scenario_key) if version is not None else None
 
 
 def parse(row: Scenario) -> engine.Scenario:

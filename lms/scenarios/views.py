@@ -8,13 +8,13 @@ double click) is recognised and the learner is shown where the run really is.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
-from sqlalchemy import select
 
 from lms.accounts.access import current_person, login_required
 from lms.courses import localized
 from lms.courses import services as courses
 from lms.courses.access import course_or_404
-from lms.courses.models import CourseVersion, PolicySection, Scenario
+from lms.courses.models import CourseVersion, Scenario
+from lms.courses.structure import structure
 from lms.db import session
 from lms.domain.scenarios import current_node
 from lms.i18n import gettext as _
@@ -39,9 +39,8 @@ def _own(run_id: int) -> tuple[ScenarioRun, Scenario, CourseVersion]:
     return run, row, version
 
 
-def _section_titles(version_id: int) -> dict[str, str]:
-    return dict(session.execute(select(PolicySection.key, PolicySection.title)
-                                .where(PolicySection.version_id == version_id)).all())
+def _section_titles(version: CourseVersion) -> dict[str, str]:
+    return structure(version).section_titles
 
 
 def _texts(version: CourseVersion, row: Scenario) -> localized.Texts:
@@ -107,7 +106,7 @@ def run(run_id: int):
                   scenario=scenario, run=run, node=node,
                   node_html=services.node_data(shown)[node.id], so_far=so_far,
                   choices=services.choices_for_page(run, shown, node),
-                  last=last, titles=texts.section_titles(version.id, _section_titles(version.id)))
+                  last=last, titles=texts.section_titles(version.id, _section_titles(version)))
 
 
 @bp.route("/scenario-runs/<lms_id:run_id>/choose", methods=["POST"])
@@ -150,4 +149,4 @@ def debrief(run_id: int):
     return render("lms/scenarios/debrief.html", version=texts.version(version), row=shown,
                   scenario=scenario, run=run, result=result, end=end,
                   decisions=services.decisions(shown, services.path_of(run, scenario)),
-                  titles=texts.section_titles(version.id, _section_titles(version.id)))
+                  titles=texts.section_titles(version.id, _section_titles(version)))

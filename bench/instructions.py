@@ -1,0 +1,60 @@
+"""CPU instructions per request, independent of machine load (valgrind's callgrind).
+
+Each figure is ``(instructions of a run with 100 requests - those of a run with none) /
+100``, both runs starting the app in-process, signing in and warming up the page the same
+way, so start-up cancels out. Only the web process is counted (PostgreSQL's own work is
+not). ``python -m bench.run --instructions`` prints them when valgrind is installed.
+
+    python -m bench.instructions URL PATH N     # the child callgrind runs
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+VALGRIND = shutil.which("valgrind")
+REQUESTS = 100
+
+
+def _child(url: str, path: str, n: int) -> None:
+    from app import create_app
+    from bench.memory import _signed_in
+    from bench.seed import LEARNER, TODAY
+    from bench.servers import SECRET
+
+    app = create_app({"SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": url, "LMS_TODAY": TODAY.isoformat(),
+                      "LMS_LOGIN_RATE_LIMIT": "100000 per minute", "LMS_MAIL_BACKEND": "memory"})
+    client = _signed_in(app, LEARNER)
+    for _ in range(3):
+        assert client.get(path).status_code == 200
+        assert client.get("/healthz").status_code == 200
+    for _ in range(n):
+        client.get(path).get_data()
+
+
+def _instructions(url: str, path: str, n: int) -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "callgrind.out")
+        subprocess.run([VALGRIND, "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable,
+                        "-m", "bench.instructions", url, path, str(n)],
+                       check=True, capture_output=True, cwd=os.path.dirname(os.path.dirname(__file__)))
+        with open(out) as f:
+            text = f.read()
+    return int(re.search(r"^(?:summary|totals): (\d+)", text, re.M).group(1))
+
+
+def per_request(url: str, paths: dict[str, str]) -> dict[str, float] | None:
+    """Instructions per request of each labelled path, or None without valgrind."""
+    if not VALGRIND:
+        return None
+    base = _instructions(url, "/healthz", 0)
+    return {label: (_instructions(url, path, REQUESTS) - base) / REQUESTS for label, path in paths.items()}
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1], sys.argv[2], int(sys.argv[3]))

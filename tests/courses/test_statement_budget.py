@@ -1,0 +1,79 @@
+"""Learner pages run at most five SQL statements each, on the real course (issue 13).
+
+The budget counts every statement of the request: the sign-in check, the course, the
+learner's progress and whatever the page itself needs. Course versions are immutable, so
+their structure (modules, scenarios, sections, questions) is cached per process and costs
+no statement once warm; only the learner's own rows are read per request.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from lms.courses.sync import sync_courses
+from tests.conftest import csrf_from, login
+from tests.helpers import count_queries
+
+COURSES = Path(__file__).resolve().parents[2] / "courses"
+BUDGET = 5
+SLUG = "social-media-policy"
+
+
+@pytest.fixture
+def learner(app, make_person, client):
+    with app.app_context():
+        _, problems = sync_courses(COURSES)
+        assert not problems, [str(p) for p in problems]
+    make_person("learner@example.com")
+    login(client, "learner@example.com")
+    return client
+
+
+def statements(app, client, url: str) -> list[str]:
+    with app.app_context():
+        engine = app.extensions["sqlalchemy"].engine
+    client.get(url)  # warm-up: first visits write progress rows and draw checks
+    client.get(url)
+    with count_queries(engine) as seen:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    return seen
+
+
+def scenario_step(client) -> str:
+    page = client.get(f"/courses/{SLUG}/scenarios/angry-customer").get_data(as_text=True)
+    started = client.post(f"/courses/{SLUG}/scenarios/angry-customer/start",
+                          data={"csrf_token": csrf_from(page)})
+    return started.headers["Location"]
+
+
+@pytest.mark.parametrize("url", ["/", f"/courses/{SLUG}/", f"/courses/{SLUG}/modules/why-a-policy",
+                                 f"/courses/{SLUG}/assessment", "scenario"])
+def test_learner_pages_stay_within_the_statement_budget(app, learner, url):
+    if url == "scenario":
+        url = scenario_step(learner)
+    seen = statements(app, learner, url)
+    assert len(seen) <= BUDGET, "\n\n".join(re.sub(r"\s+", " ", s)[:300] for s in seen)
+
+
+@pytest.mark.parametrize("url", ["/", f"/courses/{SLUG}/", f"/courses/{SLUG}/modules/why-a-policy"])
+def test_learner_pages_read_no_course_bodies_once_warm(app, learner, url):
+    """Module bodies, section texts and scenario graphs come from the structure cache."""
+    for statement in statements(app, learner, url):
+        assert "body_html" not in statement and "lms_scenario.data" not in statement, statement
+
+
+def test_the_structure_cache_is_per_app_and_per_content(app, learner):
+    from lms.courses import structure
+    from lms.courses.services import latest_version_by_slug
+
+    with app.app_context():
+        version = latest_version_by_slug(SLUG)
+        first = structure.structure(version)
+        assert structure.structure(version) is first
+        assert [m.key for m in first.modules][0] == "why-a-policy"
+        version.content_hash = "something else"  # as another database reusing the id would
+        assert structure.structure(version) is not first
