@@ -274,11 +274,11 @@ def test_a_stale_item_shows_the_translation_with_a_note(app, finn, client, cours
     stale_scope(app, course_root)
     policy = page(client, "/courses/mini/policy")
     scope = policy.split('id="section-scope"')[1].split("</section>")[0]
-    assert "Soveltamisala" in scope and "Translation may be out of date." in scope
+    assert "Soveltamisala" in scope and "Käännös voi olla vanhentunut." in scope  # the note in the fi catalogue
     voice = policy.split('id="section-voice"')[1].split("</section>")[0]
     assert "Kuka puhuu" in voice and "out of date" not in voice
     basics = page(client, "/courses/mini/modules/basics")
-    assert "Mitä ohje kattaa?" in basics and basics.count("Translation may be out of date.") == 2
+    assert "Mitä ohje kattaa?" in basics and basics.count("Käännös voi olla vanhentunut.") == 2
     assert "<strong>jokaisen</strong>" in basics  # the lesson is not stale
 
 
