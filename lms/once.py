@@ -24,11 +24,16 @@ from lms.db import session
 _DIALECTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
+class UnsupportedDatabase(RuntimeError):
+    """The database has no INSERT ... ON CONFLICT the LMS can use (PostgreSQL and SQLite do)."""
+
+
 def insert_ignoring_duplicates(model: Any, index_elements: list[str], *, where: Any = None):
     """An INSERT into ``model``'s table that skips rows conflicting on ``index_elements``."""
     name = session.get_bind().dialect.name
     try:
         insert = _DIALECTS[name]
     except KeyError:
-        raise NotImplementedError(f"insert-on-conflict is not implemented for {name}") from None
+        raise UnsupportedDatabase(f"the LMS runs on PostgreSQL or SQLite, not {name}: it needs "
+                                  "INSERT ... ON CONFLICT") from None
     return insert(model).on_conflict_do_nothing(index_elements=index_elements, index_where=where)
