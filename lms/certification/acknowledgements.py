@@ -37,6 +37,14 @@ def signature_matches(typed: str | None, name: str) -> bool:
     return bool(norm(typed)) and norm(typed) == norm(name)
 
 
+def sign_as(person, version: CourseVersion, typed_name: str) -> bool:
+    """Sign for ``person`` when the typed name is theirs; False (nothing stored) otherwise."""
+    if not signature_matches(typed_name, person.name):
+        return False
+    sign(person.id, version, typed_name)
+    return True
+
+
 def current_for(person_id: int, version: CourseVersion) -> PolicyAcknowledgement | None:
     """The person's acknowledgement of this version's policy text, if any."""
     return session.scalar(select(PolicyAcknowledgement).where(

@@ -37,3 +37,10 @@ class AcknowledgeForm(FlaskForm):
         validators=[DataRequired(_l("Type your full name to sign."))],
         render_kw={"autocomplete": "name", "maxlength": 200},
     )
+
+
+def name_mismatch(person) -> str:
+    """The field error for a signature that is not the person's name."""
+    from lms.i18n import gettext
+
+    return gettext("Type your name as it appears on your account: %(name)s.", name=person.name)

@@ -19,12 +19,11 @@ from flask import (
 from lms.accounts.access import current_person, login_required
 from lms.accounts.models import Person
 from lms.certification import acknowledgements, certificates, revocation, services
-from lms.certification.forms import AcknowledgeForm, RevokeForm
+from lms.certification.forms import AcknowledgeForm, RevokeForm, name_mismatch
 from lms.certification.models import CertificationPeriod, ReviewTask
 from lms.certification.pdf import CertificateDetails, render_certificate_pdf
 from lms.courses import localized
 from lms.courses import services as courses
-from lms.courses.access import course_or_404
 from lms.courses.models import CourseVersion
 from lms.db import session
 from lms.i18n import force_locale, format_date
@@ -137,27 +136,6 @@ def verify(code: str):
                   status=certificates.status_of(period))
 
 
-@bp.route("/courses/<slug>/policy/acknowledge", methods=["POST"])
-@login_required
-def acknowledge(slug: str):
-    """Sign the policy acknowledgement: the statement ticked and the person's own name."""
-    from lms.courses.views import policy as policy_page
-
-    version = course_or_404(slug)
-    if not acknowledgements.asks_for_it(version):
-        abort(404)
-    person = current_person()
-    form = AcknowledgeForm()
-    if form.validate_on_submit():
-        if acknowledgements.signature_matches(form.name.data, person.name):
-            acknowledgements.sign(person.id, version, form.name.data)
-            flash(_("Thank you: your acknowledgement of the policy is recorded."), "success")
-            return redirect(url_for("lms.courses.course", slug=slug))
-        form.name.errors.append(_("Type your name as it appears on your account: %(name)s.",
-                                  name=person.name))
-    return policy_page(slug, form=form, status=422)
-
-
 @bp.route("/reviews/<lms_id:task_id>", methods=["GET", "POST"])
 @login_required
 def review(task_id: int):
@@ -192,12 +170,11 @@ def _signed(form: AcknowledgeForm, person: Person, version: CourseVersion) -> bo
     """Validate the acknowledgement fields and sign; False (with field errors) otherwise."""
     if not form.validate():
         return False
-    if not acknowledgements.signature_matches(form.name.data, person.name):
-        form.name.errors.append(_("Type your name as it appears on your account: %(name)s.",
-                                  name=person.name))
+    if not acknowledgements.sign_as(person, version, form.name.data):
+        form.name.errors.append(name_mismatch(person))
         return False
-    acknowledgements.sign(person.id, version, form.name.data)
     return True
+
 
 
 @bp.route("/certificates/<lms_id:period_id>/revoke", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from lms.accounts.access import current_person, login_required
 from lms.certification import acknowledgements
 from lms.certification import services as certification
-from lms.certification.forms import AcknowledgeForm
+from lms.certification.forms import AcknowledgeForm, name_mismatch
 from lms.courses import localized, policy_document, services
 from lms.courses.access import course_or_404, version_or_404
 from lms.courses.models import CourseVersion, PolicySection
@@ -96,10 +96,29 @@ def submit_check(slug: str, key: str, attempt_id: int):
 
 @bp.route("/<slug>/policy")
 @login_required
-def policy(slug: str, form: AcknowledgeForm | None = None, status: int = 200):
-    """The policy; with the acknowledgement form when the course asks for one (the POST
-    view shows it again with its errors)."""
+def policy(slug: str):
+    """The policy; with the acknowledgement form when the course asks for one."""
+    return _policy_page(course_or_404(slug))
+
+
+@bp.route("/<slug>/policy/acknowledge", methods=["POST"])
+@login_required
+def acknowledge(slug: str):
+    """Sign the policy acknowledgement: the statement ticked and the person's own name."""
     version = course_or_404(slug)
+    if not acknowledgements.asks_for_it(version):
+        abort(404)
+    person = current_person()
+    form = AcknowledgeForm()
+    if form.validate_on_submit():
+        if acknowledgements.sign_as(person, version, form.name.data):
+            flash(_("Thank you: your acknowledgement of the policy is recorded."), "success")
+            return redirect(url_for(".course", slug=slug))
+        form.name.errors.append(name_mismatch(person))
+    return _policy_page(version, form, 422)
+
+
+def _policy_page(version: CourseVersion, form: AcknowledgeForm | None = None, status: int = 200):
     sections = session.scalars(select(PolicySection).where(PolicySection.version_id == version.id)
                                .order_by(PolicySection.position)).all()
     acknowledged = ack_form = None
