@@ -72,7 +72,8 @@ def sign(person_id: int, version: CourseVersion, typed_name: str) -> bool:
             PolicyAcknowledgement, ["person_id", "course_id", "policy_hash"]).values(
             person_id=person_id, course_id=version.course_id, version_id=version.id,
             policy_hash=version.policy_hash or "", typed_name=typed_name.strip()[:200],
-            acknowledged_at=utcnow())).rowcount > 0
+            acknowledged_at=utcnow()).returning(PolicyAcknowledgement.id)).scalar() is not None
+        # (RETURNING, not rowcount: PostgreSQL's driver reports -1 for a conflict-skipping insert)
         if stored:
             period = certification.certify_if_complete(person_id, version.course_id)
         session.commit()
