@@ -43,10 +43,12 @@ axe:
 ## Install and run the whole suite (on PostgreSQL too when LMS_TEST_DATABASE_URL is set).
 test: $(STAMP) $(CATALOGUES) axe
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 ## Speed and scale on PostgreSQL (LMS_BENCH_DATABASE_URL); BENCH_ARGS=--quick for a short run.
 bench: $(STAMP)

@@ -27,8 +27,14 @@ HERE = Path(__file__).resolve().parent
 
 #: Settings read from the environment: the LMS's own, and Flask's and Flask-Login's cookie
 #: and session settings (SESSION_COOKIE_SECURE=true, REMEMBER_COOKIE_DURATION=86400, ...).
-ENV_PREFIXES = ("LMS_", "SESSION_COOKIE_", "REMEMBER_COOKIE_", "PERMANENT_SESSION_LIFETIME",
-                "PREFERRED_URL_SCHEME", "RATELIMIT_")
+ENV_PREFIXES = (
+    "LMS_",
+    "SESSION_COOKIE_",
+    "REMEMBER_COOKIE_",
+    "PERMANENT_SESSION_LIFETIME",
+    "PREFERRED_URL_SCHEME",
+    "RATELIMIT_",
+)
 
 
 def _env_value(raw: str):
@@ -64,7 +70,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         LMS_BASE_URL="http://127.0.0.1:5000",
         LMS_MAIL_FILE_DIR=str(instance / "outbox"),
     )
-    app.config.update({k: _env_value(v) for k, v in os.environ.items() if k.startswith(ENV_PREFIXES)})
+    app.config.update(
+        {k: _env_value(v) for k, v in os.environ.items() if k.startswith(ENV_PREFIXES)}
+    )
     if test_config:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):

@@ -40,8 +40,9 @@ class build_py_with_bundled_data(build_py):
             dest = target / name
             if dest.exists():
                 shutil.rmtree(dest)
-            shutil.copytree(HERE / name, dest,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            shutil.copytree(
+                HERE / name, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+            )
 
 
 setup(cmdclass={"build_py": build_py_with_bundled_data})

@@ -19,8 +19,11 @@ app = create_app()
 
 # Several workers (or servers) each keep their own memory:// counters, so the sign-in limit
 # would be multiplied by their number: production needs shared storage.
-if app.config["LMS_RATELIMIT_STORAGE_URI"].startswith("memory://") and not app.config.get("LMS_SINGLE_PROCESS"):
+if app.config["LMS_RATELIMIT_STORAGE_URI"].startswith("memory://") and not app.config.get(
+    "LMS_SINGLE_PROCESS"
+):
     raise RuntimeError(
         "LMS_RATELIMIT_STORAGE_URI is memory://, which every gunicorn worker keeps on its own: "
         "set it to shared storage (redis://host:6379), or set LMS_SINGLE_PROCESS=1 if this "
-        "really is one process on one server.")
+        "really is one process on one server."
+    )

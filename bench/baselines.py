@@ -64,5 +64,10 @@ def seed(engine) -> None:
     with engine.begin() as conn:
         conn.execute(text("DROP TABLE IF EXISTS bench_row"))
         _Base.metadata.create_all(conn)
-        conn.execute(BenchRow.__table__.insert(), [
-            {"id": i, "name": f"Person {i}", "department": f"Division {i % 7}"} for i in range(1, ROWS + 1)])
+        conn.execute(
+            BenchRow.__table__.insert(),
+            [
+                {"id": i, "name": f"Person {i}", "department": f"Division {i % 7}"}
+                for i in range(1, ROWS + 1)
+            ],
+        )

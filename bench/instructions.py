@@ -27,8 +27,15 @@ def _child(url: str, path: str, n: int) -> None:
     from bench.seed import LEARNER, TODAY
     from bench.servers import SECRET
 
-    app = create_app({"SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": url, "LMS_TODAY": TODAY.isoformat(),
-                      "LMS_LOGIN_RATE_LIMIT": "100000 per minute", "LMS_MAIL_BACKEND": "memory"})
+    app = create_app(
+        {
+            "SECRET_KEY": SECRET,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "LMS_TODAY": TODAY.isoformat(),
+            "LMS_LOGIN_RATE_LIMIT": "100000 per minute",
+            "LMS_MAIL_BACKEND": "memory",
+        }
+    )
     client = _signed_in(app, LEARNER)
     for _ in range(3):
         assert client.get(path).status_code == 200
@@ -40,9 +47,22 @@ def _child(url: str, path: str, n: int) -> None:
 def _instructions(url: str, path: str, n: int) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "callgrind.out")
-        subprocess.run([VALGRIND, "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable,
-                        "-m", "bench.instructions", url, path, str(n)],
-                       check=True, capture_output=True, cwd=os.path.dirname(os.path.dirname(__file__)))
+        subprocess.run(
+            [
+                VALGRIND,
+                "--tool=callgrind",
+                f"--callgrind-out-file={out}",
+                sys.executable,
+                "-m",
+                "bench.instructions",
+                url,
+                path,
+                str(n),
+            ],
+            check=True,
+            capture_output=True,
+            cwd=os.path.dirname(os.path.dirname(__file__)),
+        )
         with open(out) as f:
             text = f.read()
     return int(re.search(r"^(?:summary|totals): (\d+)", text, re.M).group(1))
@@ -53,7 +73,10 @@ def per_request(url: str, paths: dict[str, str]) -> dict[str, float] | None:
     if not VALGRIND:
         return None
     base = _instructions(url, "/healthz", 0)
-    return {label: (_instructions(url, path, REQUESTS) - base) / REQUESTS for label, path in paths.items()}
+    return {
+        label: (_instructions(url, path, REQUESTS) - base) / REQUESTS
+        for label, path in paths.items()
+    }
 
 
 if __name__ == "__main__":

@@ -13,8 +13,15 @@ from bench.load import Post
 from bench.seed import PASSWORD
 
 COURSE = "social-media-policy"
-MODULES = ("why-a-policy", "speaking-for-company", "complaints-and-conflict", "personal-accounts",
-           "confidential-and-safety", "account-security", "legal-compliance")
+MODULES = (
+    "why-a-policy",
+    "speaking-for-company",
+    "complaints-and-conflict",
+    "personal-accounts",
+    "confidential-and-safety",
+    "account-security",
+    "legal-compliance",
+)
 SCENARIO = "angry-customer"
 CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 CHECK_ACTION = re.compile(r'action="([^"]*/check/\d+)"')
@@ -27,8 +34,11 @@ class Client:
     def __init__(self, base: str, email: str):
         self.base, self.http = base, requests.Session()
         page = self.get("/login")
-        r = self.http.post(base + "/login", allow_redirects=False, data={
-            "csrf_token": CSRF.search(page).group(1), "email": email, "password": PASSWORD})
+        r = self.http.post(
+            base + "/login",
+            allow_redirects=False,
+            data={"csrf_token": CSRF.search(page).group(1), "email": email, "password": PASSWORD},
+        )
         if r.status_code != 302:
             raise RuntimeError(f"sign-in as {email}: HTTP {r.status_code}")
 
@@ -45,8 +55,11 @@ class Client:
     def scenario_step(self) -> str:
         """Start a run of the scenario; the path of its first step."""
         page = self.get(f"/courses/{COURSE}/scenarios/{SCENARIO}")
-        r = self.http.post(self.base + f"/courses/{COURSE}/scenarios/{SCENARIO}/start",
-                           data={"csrf_token": CSRF.search(page).group(1)}, allow_redirects=False)
+        r = self.http.post(
+            self.base + f"/courses/{COURSE}/scenarios/{SCENARIO}/start",
+            data={"csrf_token": CSRF.search(page).group(1)},
+            allow_redirects=False,
+        )
         if r.status_code != 302 or "/scenario-runs/" not in r.headers["Location"]:
             raise RuntimeError(f"scenario start: HTTP {r.status_code}")
         return "/scenario-runs/" + r.headers["Location"].split("/scenario-runs/")[1]

@@ -53,7 +53,9 @@ class Post:
     body: str
 
 
-def throughput(base: str, path: str, load: Load, cookie: str = "", posts: list[Post] | None = None) -> tuple[float, int]:
+def throughput(
+    base: str, path: str, load: Load, cookie: str = "", posts: list[Post] | None = None
+) -> tuple[float, int]:
     """(requests per second, requests made) for GET ``path``, or for ``posts`` in turn."""
     if WRK:
         return _wrk(base, path, load, cookie, posts)
@@ -93,11 +95,19 @@ def _python(base, path, load, cookie, posts) -> tuple[float, int]:
         while time.monotonic() < deadline:
             if posts:
                 p = posts[next(cursor) % len(posts)]
-                r = http.post(base + p.path, data=p.body, allow_redirects=False, headers={
-                    "Cookie": p.cookie, "Content-Type": "application/x-www-form-urlencoded"})
+                r = http.post(
+                    base + p.path,
+                    data=p.body,
+                    allow_redirects=False,
+                    headers={
+                        "Cookie": p.cookie,
+                        "Content-Type": "application/x-www-form-urlencoded",
+                    },
+                )
             else:
-                r = http.get(base + path, headers={"Cookie": cookie} if cookie else {},
-                             allow_redirects=False)
+                r = http.get(
+                    base + path, headers={"Cookie": cookie} if cookie else {}, allow_redirects=False
+                )
             if r.status_code >= 400:
                 failures.append(r.status_code)
                 return

@@ -29,10 +29,12 @@ from bench.servers import ROOT, SECRET, Servers
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/lms_bench"
 PAGE_GOAL, TABLE_GOAL, POST_GOAL = 0.35, 0.45, 0.20
-REPORTS = (("org report", "admin", "/reports/org"),
-           ("500-person team report", "director", "/reports/team"),
-           ("500-person team CSV", "director", "/reports/team.csv"),
-           ("org CSV", "admin", "/reports/org.csv"))
+REPORTS = (
+    ("org report", "admin", "/reports/org"),
+    ("500-person team report", "director", "/reports/team"),
+    ("500-person team CSV", "director", "/reports/team.csv"),
+    ("org CSV", "admin", "/reports/org.csv"),
+)
 
 
 def seeded(url: str, people: int, reuse: bool) -> dict:
@@ -45,8 +47,14 @@ def seeded(url: str, people: int, reuse: bool) -> dict:
     from lms.db import session
 
     ensure_database(url)
-    app = create_app({"SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": url, "LMS_TODAY": TODAY.isoformat(),
-                      "LMS_MAIL_BACKEND": "memory"})
+    app = create_app(
+        {
+            "SECRET_KEY": SECRET,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "LMS_TODAY": TODAY.isoformat(),
+            "LMS_MAIL_BACKEND": "memory",
+        }
+    )
     started = time.perf_counter()
     with app.app_context():
         engine = app.extensions["sqlalchemy"].engine
@@ -57,7 +65,9 @@ def seeded(url: str, people: int, reuse: bool) -> dict:
                 session.rollback()
                 have = None
             if have and abs(have - people) <= seed.TEAM:
-                team = session.scalars(select(Person.email).where(Person.email.like("team-%"))).all()
+                team = session.scalars(
+                    select(Person.email).where(Person.email.like("team-%"))
+                ).all()
                 session.remove()
                 engine.dispose()
                 print(f"reusing {have} people in {url.rsplit('/', 1)[-1]}")
@@ -65,22 +75,26 @@ def seeded(url: str, people: int, reuse: bool) -> dict:
         facts = seed.build(app, people)
         baselines.seed(engine)
         engine.dispose()
-    print(f"built {facts['people']:,} people, {facts['assignments']:,} assignments, "
-          f"{facts['periods']:,} certification periods in {time.perf_counter() - started:.1f}s")
+    print(
+        f"built {facts['people']:,} people, {facts['assignments']:,} assignments, "
+        f"{facts['periods']:,} certification periods in {time.perf_counter() - started:.1f}s"
+    )
     return facts
 
 
 def pages(lms: str, hello: str, table: str, learner_client, scenario_step: str) -> list[tuple]:
     """(label, base URL, path, cookie) of each throughput figure."""
     cookie = learner_client.cookie
-    return [("/healthz", lms, "/healthz", ""),
-            ('bare Flask "hello"', hello, "/", ""),
-            ("bare Flask + SQLAlchemy 50-row table", table, "/", ""),
-            ("learner home", lms, "/", cookie),
-            ("course page", lms, f"/courses/{COURSE}/", cookie),
-            ("module page", lms, f"/courses/{COURSE}/modules/{MODULES[0]}", cookie),
-            ("final assessment page", lms, f"/courses/{COURSE}/assessment", cookie),
-            ("scenario step", lms, scenario_step, cookie)]
+    return [
+        ("/healthz", lms, "/healthz", ""),
+        ('bare Flask "hello"', hello, "/", ""),
+        ("bare Flask + SQLAlchemy 50-row table", table, "/", ""),
+        ("learner home", lms, "/", cookie),
+        ("course page", lms, f"/courses/{COURSE}/", cookie),
+        ("module page", lms, f"/courses/{COURSE}/modules/{MODULES[0]}", cookie),
+        ("final assessment page", lms, f"/courses/{COURSE}/assessment", cookie),
+        ("scenario step", lms, scenario_step, cookie),
+    ]
 
 
 def measure_pages(figures, posters, rounds: int, spec: load.Load) -> dict[str, float]:
@@ -94,10 +108,15 @@ def measure_pages(figures, posters, rounds: int, spec: load.Load) -> dict[str, f
         posts = learner.check_forms(posters, want)
         rate, made = load.throughput(figures[0][1], "", spec, posts=posts)
         if made > len(posts):
-            print(f"  round {r + 1}: {made} POSTs for {len(posts)} fresh forms (the rest re-posted)")
+            print(
+                f"  round {r + 1}: {made} POSTs for {len(posts)} fresh forms (the rest re-posted)"
+            )
         want = min(len(posters) * len(MODULES), int(made * 1.5) + 50)
         samples["knowledge-check POST"].append(rate)
-        print(f"  round {r + 1}/{rounds}: " + ", ".join(f"{k} {v[-1]:.0f}" for k, v in samples.items()))
+        print(
+            f"  round {r + 1}/{rounds}: "
+            + ", ".join(f"{k} {v[-1]:.0f}" for k, v in samples.items())
+        )
     return {label: statistics.median(v) for label, v in samples.items()}
 
 
@@ -121,7 +140,9 @@ def page_table(rates: dict[str, float]) -> list[str]:
             goal = f">= {POST_GOAL}x healthz " + ("met" if rate / base >= POST_GOAL else "NOT MET")
         else:
             ok = rate / base >= PAGE_GOAL and rate / table >= TABLE_GOAL
-            goal = f">= {PAGE_GOAL}x healthz, >= {TABLE_GOAL}x table " + ("met" if ok else "NOT MET")
+            goal = f">= {PAGE_GOAL}x healthz, >= {TABLE_GOAL}x table " + (
+                "met" if ok else "NOT MET"
+            )
         lines.append(f"{label:<38} {rate:>8.0f} {rate / base:>10.3f} {rate / table:>8.2f}   {goal}")
     return lines
 
@@ -130,14 +151,21 @@ def report_table(by_size: dict[int, dict[str, float]]) -> list[str]:
     sizes = sorted(by_size)
     smallest, largest = sizes[0], sizes[-1]
     head = "".join(f"{f'{n:,} people':>22}" for n in sizes)
-    lines = [f"{'report (single client, median)':<30}{head}   goal",
-             f"{'':<30}" + "".join(f"{'ms':>12}{'x healthz':>10}" for _ in sizes)]
-    goals = {"org report": "<= 300 ms at 100k", "org CSV": "<= 2 s at 100k, flat memory",
-             "500-person team report": "<= 1.3x the 1k time at 100k",
-             "500-person team CSV": "<= 1.3x the 1k time at 100k"}
+    lines = [
+        f"{'report (single client, median)':<30}{head}   goal",
+        f"{'':<30}" + "".join(f"{'ms':>12}{'x healthz':>10}" for _ in sizes),
+    ]
+    goals = {
+        "org report": "<= 300 ms at 100k",
+        "org CSV": "<= 2 s at 100k, flat memory",
+        "500-person team report": "<= 1.3x the 1k time at 100k",
+        "500-person team CSV": "<= 1.3x the 1k time at 100k",
+    }
     for label in ["/healthz"] + [r[0] for r in REPORTS]:
-        cells = "".join(f"{by_size[n][label] * 1000:>12.1f}{by_size[n][label] / by_size[n]['/healthz']:>10.1f}"
-                        for n in sizes)
+        cells = "".join(
+            f"{by_size[n][label] * 1000:>12.1f}{by_size[n][label] / by_size[n]['/healthz']:>10.1f}"
+            for n in sizes
+        )
         goal = "baseline" if label == "/healthz" else goals[label]
         if label != "/healthz" and len(sizes) > 1:
             goal += f"  ({largest:,} vs {smallest:,}: {by_size[largest][label] / by_size[smallest][label]:.2f}x)"
@@ -148,14 +176,21 @@ def report_table(by_size: dict[int, dict[str, float]]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=None, help="organisation size (10,000)")
-    parser.add_argument("--report-sizes", default="", help="more sizes for the reports only, e.g. 1000,100000")
+    parser.add_argument(
+        "--report-sizes", default="", help="more sizes for the reports only, e.g. 1000,100000"
+    )
     parser.add_argument("--rounds", type=int, default=None, help="interleaved rounds (6)")
     parser.add_argument("--seconds", type=float, default=None, help="wrk duration per page (10)")
     parser.add_argument("--runs", type=int, default=None, help="report runs per size (5)")
-    parser.add_argument("--quick", action="store_true", help="about a minute: 1,000 people, 3 rounds of 2 s")
+    parser.add_argument(
+        "--quick", action="store_true", help="about a minute: 1,000 people, 3 rounds of 2 s"
+    )
     parser.add_argument("--reuse", action="store_true", help="keep an organisation of that size")
-    parser.add_argument("--instructions", action="store_true",
-                        help="also count CPU instructions per request with valgrind (slow: minutes)")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count CPU instructions per request with valgrind (slow: minutes)",
+    )
     parser.add_argument("--url", default=os.environ.get("LMS_BENCH_DATABASE_URL", DEFAULT_URL))
     args = parser.parse_args(argv)
     quick = args.quick
@@ -165,8 +200,10 @@ def main(argv: list[str] | None = None) -> int:
     spec = load.Load(seconds=args.seconds or (2 if quick else 10))
     sizes = [people] + [int(s) for s in args.report_sizes.split(",") if s.strip()]
     sys.path.insert(0, str(ROOT))
-    print(f"load: {'wrk' if load.WRK else 'Python loop'} -t{spec.threads} -c{spec.connections} "
-          f"-d{spec.seconds:g}s, {rounds} rounds; gunicorn -w 2 (sync)")
+    print(
+        f"load: {'wrk' if load.WRK else 'Python loop'} -t{spec.threads} -c{spec.connections} "
+        f"-d{spec.seconds:g}s, {rounds} rounds; gunicorn -w 2 (sync)"
+    )
 
     reports: dict[int, dict[str, float]] = {}
     counts = None
@@ -175,8 +212,10 @@ def main(argv: list[str] | None = None) -> int:
         for n, size in enumerate(sizes):
             facts = seeded(args.url, size, args.reuse)
             lms = servers.start("bench.servers:lms_app()", "/healthz")
-            who = {"admin": learner.Client(lms.url, "ceo@bench.example"),
-                   "director": learner.Client(lms.url, "director-0@bench.example")}
+            who = {
+                "admin": learner.Client(lms.url, "ceo@bench.example"),
+                "director": learner.Client(lms.url, "director-0@bench.example"),
+            }
             if n == 0:
                 hello = servers.start("bench.baselines:hello()")
                 table = servers.start("bench.baselines:table()")
@@ -185,15 +224,24 @@ def main(argv: list[str] | None = None) -> int:
                 figures = pages(lms.url, hello.url, table.url, me, step)
                 for _, base, path, cookie in figures:  # first visits write progress rows
                     load.throughput(base, path, load.Load(1, 1, 1), cookie)
-                posters = learner.sign_in_all(lms.url, facts["team_emails"][: 100 if quick else 494])
+                posters = learner.sign_in_all(
+                    lms.url, facts["team_emails"][: 100 if quick else 494]
+                )
                 rates = measure_pages(figures, posters, rounds, spec)
                 if args.instructions:
-                    counts = instructions.per_request(args.url, {
-                        "/healthz": "/healthz", "learner home": "/",
-                        "module page": f"/courses/{COURSE}/modules/{MODULES[0]}"})
+                    counts = instructions.per_request(
+                        args.url,
+                        {
+                            "/healthz": "/healthz",
+                            "learner home": "/",
+                            "module page": f"/courses/{COURSE}/modules/{MODULES[0]}",
+                        },
+                    )
                 hello.stop()
                 table.stop()
-            reports[facts["people"]] = measure_reports(lms.url, {k: c.cookie for k, c in who.items()}, runs)
+            reports[facts["people"]] = measure_reports(
+                lms.url, {k: c.cookie for k, c in who.items()}, runs
+            )
             lms.stop()
         memory = export_memory(args.url)
     print(f"\nThroughput (median of {rounds} interleaved rounds, {sizes[0]:,} people)")
@@ -203,8 +251,11 @@ def main(argv: list[str] | None = None) -> int:
         print("\nInstructions per request (callgrind, in-process, the web process only)")
         for label, n in counts.items():
             ratio = n / counts["/healthz"]
-            goal = (f"<= {goals[label]}x healthz " + ("met" if ratio <= goals[label] else "NOT MET")
-                    if label in goals else "baseline")
+            goal = (
+                f"<= {goals[label]}x healthz " + ("met" if ratio <= goals[label] else "NOT MET")
+                if label in goals
+                else "baseline"
+            )
             print(f"{label:<38} {n / 1e6:>8.2f} M {ratio:>8.1f}x   {goal}")
     elif args.instructions:
         print("\n(valgrind is not installed: no instruction counts)")

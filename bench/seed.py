@@ -34,7 +34,9 @@ def ensure_database(url: str) -> None:
         return
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database})
+        exists = conn.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
+        )
         if not exists:
             conn.execute(text(f'CREATE DATABASE "{target.database}"'))
     admin.dispose()
@@ -49,17 +51,31 @@ def _people(people: int, pw: str) -> tuple[list[dict], list[int]]:
     def person(local: str, role: str, manager_id: int | None, dept: str) -> int:
         name = local.replace("-", " ").title()
         email = f"{local}@bench.example"
-        rows.append({"id": len(rows) + 1, "email": email, "name": name, "role": role,
-                     "manager_id": manager_id, "department": dept, "status": "active",
-                     "password_hash": pw, "search_name": search_key(name, email)})
+        rows.append(
+            {
+                "id": len(rows) + 1,
+                "email": email,
+                "name": name,
+                "role": role,
+                "manager_id": manager_id,
+                "department": dept,
+                "status": "active",
+                "password_hash": pw,
+                "search_name": search_key(name, email),
+            }
+        )
         return len(rows)
 
     ceo = person("ceo", "admin", None, "Board")
     managers: list[list[tuple[int, int]]] = []
     for d in range(DIRECTORS):
         did = person(f"director-{d}", "manager", ceo, f"Division {d}")
-        managers.append([(person(f"manager-{d}-{m}", "manager", did, f"Division {d}"), d)
-                         for m in range(MANAGERS_PER)])
+        managers.append(
+            [
+                (person(f"manager-{d}-{m}", "manager", did, f"Division {d}"), d)
+                for m in range(MANAGERS_PER)
+            ]
+        )
     team_staff = TEAM - 1 - MANAGERS_PER
     team = [person("learner", "employee", managers[0][0][0], "Division 0")]
     for i in range(team_staff - 1):
@@ -78,20 +94,47 @@ def _history(people: int, versions, rng: random.Random) -> tuple[list, list, lis
         fresh = pid == 1 + 1 + DIRECTORS * (1 + MANAGERS_PER)  # the learner: assigned, nothing done
         for vid, cid in versions:
             assigned = TODAY - timedelta(days=0 if fresh else rng.randint(0, 400))
-            assignments.append({"person_id": pid, "course_id": cid, "reason": "annual", "assigned_on": assigned,
-                                "due_on": assigned + timedelta(days=30)})
+            assignments.append(
+                {
+                    "person_id": pid,
+                    "course_id": cid,
+                    "reason": "annual",
+                    "assigned_on": assigned,
+                    "due_on": assigned + timedelta(days=30),
+                }
+            )
             if not fresh and rng.random() < 0.75:
                 certified = TODAY - timedelta(days=rng.randint(0, 420))
                 until = certified + timedelta(days=365)
-                periods.append({"person_id": pid, "course_id": cid, "version_id": vid, "sequence": 1,
-                                "kind": "initial", "certified_on": certified, "valid_until": until,
-                                "window_opens_on": until - timedelta(days=60),
-                                "code": f"B{pid:07d}{cid:02d}{rng.randrange(10**8):08d}",
-                                "details": {"person_name": f"P{pid}"},
-                                "revoked_on": TODAY - timedelta(days=3) if rng.random() < 0.01 else None})
-                attempts.append({"person_id": pid, "course_id": cid, "version_id": vid, "kind": "final",
-                                 "module_key": "", "seed": "bench", "pass_mark": 80, "questions": [],
-                                 "score": 90.0, "passed": True})
+                periods.append(
+                    {
+                        "person_id": pid,
+                        "course_id": cid,
+                        "version_id": vid,
+                        "sequence": 1,
+                        "kind": "initial",
+                        "certified_on": certified,
+                        "valid_until": until,
+                        "window_opens_on": until - timedelta(days=60),
+                        "code": f"B{pid:07d}{cid:02d}{rng.randrange(10**8):08d}",
+                        "details": {"person_name": f"P{pid}"},
+                        "revoked_on": TODAY - timedelta(days=3) if rng.random() < 0.01 else None,
+                    }
+                )
+                attempts.append(
+                    {
+                        "person_id": pid,
+                        "course_id": cid,
+                        "version_id": vid,
+                        "kind": "final",
+                        "module_key": "",
+                        "seed": "bench",
+                        "pass_mark": 80,
+                        "questions": [],
+                        "score": 90.0,
+                        "passed": True,
+                    }
+                )
     return assignments, periods, attempts
 
 
@@ -102,20 +145,25 @@ def _copy(conn, table, rows: list[dict]) -> None:
         return
     if conn.dialect.name != "postgresql":
         for chunk in range(0, len(rows), 5000):
-            conn.execute(table.insert(), rows[chunk:chunk + 5000])
+            conn.execute(table.insert(), rows[chunk : chunk + 5000])
         return
     now = datetime.utcnow()
     given = list(rows[0])
-    defaults = {c.name: (now if c.default.is_callable else c.default.arg)
-                for c in table.columns if c.default is not None and c.name not in given}
+    defaults = {
+        c.name: (now if c.default.is_callable else c.default.arg)
+        for c in table.columns
+        if c.default is not None and c.name not in given
+    }
     columns = given + list(defaults)
     json_columns = {c.name for c in table.columns if c.type.__class__.__name__ == "JSON"}
     names = ", ".join(f'"{c}"' for c in columns)
     raw = conn.connection.dbapi_connection
     with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row([json.dumps(row[c]) if c in json_columns else row[c] for c in given]
-                           + list(defaults.values()))
+            copy.write_row(
+                [json.dumps(row[c]) if c in json_columns else row[c] for c in given]
+                + list(defaults.values())
+            )
 
 
 def build(app, people: int, seed: int = 7) -> dict:
@@ -145,15 +193,26 @@ def build(app, people: int, seed: int = 7) -> dict:
     rows, team = _people(max(people, TEAM + 1 + DIRECTORS * (1 + MANAGERS_PER)), pw)
     assignments, periods, attempts = _history(len(rows), versions, random.Random(seed))
     with engine.begin() as conn:
-        for table, data in ((Person.__table__, rows), (Assignment.__table__, assignments),
-                            (CertificationPeriod.__table__, periods), (Attempt.__table__, attempts)):
+        for table, data in (
+            (Person.__table__, rows),
+            (Assignment.__table__, assignments),
+            (CertificationPeriod.__table__, periods),
+            (Attempt.__table__, attempts),
+        ):
             _copy(conn, table, data)
         if engine.dialect.name == "postgresql":
-            conn.execute(text("SELECT setval(pg_get_serial_sequence('lms_person', 'id'), :n)"),
-                         {"n": len(rows)})
+            conn.execute(
+                text("SELECT setval(pg_get_serial_sequence('lms_person', 'id'), :n)"),
+                {"n": len(rows)},
+            )
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
-    return {"people": len(rows), "assignments": len(assignments), "periods": len(periods),
-            "director_email": "director-0@bench.example", "admin_email": "ceo@bench.example",
-            "team_emails": [rows[i - 1]["email"] for i in team]}
+    return {
+        "people": len(rows),
+        "assignments": len(assignments),
+        "periods": len(periods),
+        "director_email": "director-0@bench.example",
+        "admin_email": "ceo@bench.example",
+        "team_emails": [rows[i - 1]["email"] for i in team],
+    }

@@ -26,11 +26,16 @@ def lms_app():
     """The standalone LMS on the benchmark database (``gunicorn 'bench.servers:lms_app()'``)."""
     from app import create_app
 
-    return create_app({
-        "SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": os.environ["LMS_BENCH_DATABASE_URL"],
-        "LMS_TODAY": TODAY.isoformat(), "LMS_LOGIN_RATE_LIMIT": "100000 per minute",
-        "LMS_MAIL_BACKEND": "memory", "LMS_XAPI_ENDPOINT": None,
-    })
+    return create_app(
+        {
+            "SECRET_KEY": SECRET,
+            "SQLALCHEMY_DATABASE_URI": os.environ["LMS_BENCH_DATABASE_URL"],
+            "LMS_TODAY": TODAY.isoformat(),
+            "LMS_LOGIN_RATE_LIMIT": "100000 per minute",
+            "LMS_MAIL_BACKEND": "memory",
+            "LMS_XAPI_ENDPOINT": None,
+        }
+    )
 
 
 def free_port() -> int:
@@ -48,9 +53,24 @@ class Server:
         env = {**os.environ, "LMS_BENCH_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
         gunicorn = [sys.executable, "-m", "gunicorn"]
         self.process = subprocess.Popen(
-            [*gunicorn, "-w", str(workers), "-k", "sync", "-b", f"127.0.0.1:{self.port}",
-             "--log-level", "warning", "--timeout", "120", target],
-            cwd=ROOT, env=env, start_new_session=True)
+            [
+                *gunicorn,
+                "-w",
+                str(workers),
+                "-k",
+                "sync",
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                "--timeout",
+                "120",
+                target,
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
 
     def wait(self, path: str = "/", timeout: float = 60) -> Server:
         deadline = time.monotonic() + timeout

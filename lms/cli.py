@@ -28,13 +28,15 @@ def needs_schema(command):
         engine = current_app.extensions["sqlalchemy"].engine
         if "lms_person" not in inspect(engine).get_table_names():
             raise click.ClickException(
-                "the database has no LMS tables yet: run `flask lms db upgrade` first")
+                "the database has no LMS tables yet: run `flask lms db upgrade` first"
+            )
         return command(*args, **kwargs)
 
     return wrapper
 
 
 # --- schema -------------------------------------------------------------------------
+
 
 @lms_cli.group("db")
 def db_group():
@@ -97,11 +99,16 @@ def db_revision(message):
 
 # --- people -------------------------------------------------------------------------
 
+
 @lms_cli.command("create-user")
 @click.option("--email", prompt=True)
 @click.option("--name", prompt=True)
-@click.option("--role", type=click.Choice(["admin", "manager", "employee", "candidate"]), default="employee",
-              show_default=True)
+@click.option(
+    "--role",
+    type=click.Choice(["admin", "manager", "employee", "candidate"]),
+    default="employee",
+    show_default=True,
+)
 @click.option("--department", default=None)
 @click.option("--manager-email", default=None)
 @click.password_option(help="At least 10 characters.")
@@ -116,8 +123,14 @@ def create_user(email, name, role, department, manager_email, password):
         if manager is None:
             raise click.ClickException(f"no person with e-mail {manager_email}")
     try:
-        person = services.create_person(email=email, name=name, role=role, password=password,
-                                        department=department, manager=manager)
+        person = services.create_person(
+            email=email,
+            name=name,
+            role=role,
+            password=password,
+            department=department,
+            manager=manager,
+        )
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Created {person.role} {person.email}.")
@@ -138,7 +151,9 @@ def import_people(csv_file):
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        click.echo(f"{csv_file.name}: line {line}: not valid UTF-8 (save the file as UTF-8 CSV)", err=True)
+        click.echo(
+            f"{csv_file.name}: line {line}: not valid UTF-8 (save the file as UTF-8 CSV)", err=True
+        )
         click.echo("Nothing was imported.", err=True)
         sys.exit(1)
     try:
@@ -153,6 +168,7 @@ def import_people(csv_file):
 
 # --- courses ------------------------------------------------------------------------
 
+
 def _courses_dir(directory: str | None) -> Path:
     """The folder of course folders; a missing one is one clear line naming the setting."""
     path = Path(directory or current_app.config["LMS_COURSES_DIR"])
@@ -160,7 +176,8 @@ def _courses_dir(directory: str | None) -> Path:
         how = "check the path" if directory else "set LMS_COURSES_DIR"
         raise click.ClickException(
             f"no course folder at {path}: {how}, or copy the example course there with "
-            "`flask lms example-course`")
+            "`flask lms example-course`"
+        )
     return path
 
 
@@ -184,8 +201,11 @@ def example_course_cmd(destination):
 
 @lms_cli.command("check-courses")
 @click.argument("directory", required=False)
-@click.option("--quality", is_flag=True,
-              help="Also run the course-quality linter: every finding is printed and fails the check.")
+@click.option(
+    "--quality",
+    is_flag=True,
+    help="Also run the course-quality linter: every finding is printed and fails the check.",
+)
 def check_courses_cmd(directory, quality):
     """Check course folders; print each problem as path:line: message.
 
@@ -214,9 +234,11 @@ def check_courses_cmd(directory, quality):
         sys.exit(1)
     findings = 0
     for course in courses:
-        click.echo(f"{course.slug}: ok ({len(course.sections)} sections, {len(course.modules)} modules, "
-                   f"{sum(len(m.questions) for m in course.modules) + len(course.pool)} questions, "
-                   f"{len(course.scenarios)} scenarios)")
+        click.echo(
+            f"{course.slug}: ok ({len(course.sections)} sections, {len(course.modules)} modules, "
+            f"{sum(len(m.questions) for m in course.modules) + len(course.pool)} questions, "
+            f"{len(course.scenarios)} scenarios)"
+        )
         if quality:
             for line in summary_lines(course):
                 click.echo(line)
@@ -228,17 +250,30 @@ def check_courses_cmd(directory, quality):
             for finding in course_warnings(course):
                 click.echo(f"warning: {finding}", err=True)
     if quality:
-        click.echo(f"{findings} quality finding(s)." if findings else "No quality findings.", err=bool(findings))
+        click.echo(
+            f"{findings} quality finding(s)." if findings else "No quality findings.",
+            err=bool(findings),
+        )
         if findings:
             sys.exit(1)
 
 
 @lms_cli.command("translation-status")
 @click.argument("directory", required=False)
-@click.option("--stamp", "stamp_language", default=None, metavar="LANG",
-              help="Record the current source hashes in LANG's translation (after a review).")
-@click.option("--only", "groups", multiple=True, metavar="SECTION",
-              help="With --stamp: only the items of this policy section (repeatable).")
+@click.option(
+    "--stamp",
+    "stamp_language",
+    default=None,
+    metavar="LANG",
+    help="Record the current source hashes in LANG's translation (after a review).",
+)
+@click.option(
+    "--only",
+    "groups",
+    multiple=True,
+    metavar="SECTION",
+    help="With --stamp: only the items of this policy section (repeatable).",
+)
 def translation_status_cmd(directory, stamp_language, groups):
     """Print language x section: up to date, stale or missing; or --stamp a language."""
     from lms.courses.source import check_courses
@@ -255,7 +290,9 @@ def translation_status_cmd(directory, stamp_language, groups):
             if stamp_language not in languages(course):
                 raise click.ClickException(f"{course.slug} has no translations/{stamp_language}/")
             changed = stamp(course, stamp_language, set(groups) or None)
-            click.echo(f"{course.slug} [{stamp_language}]: {changed} item(s) stamped as up to date.")
+            click.echo(
+                f"{course.slug} [{stamp_language}]: {changed} item(s) stamped as up to date."
+            )
             continue
         langs = languages(course)
         click.echo(f"{course.slug}: {', '.join(langs) or 'no translations'}")
@@ -264,12 +301,16 @@ def translation_status_cmd(directory, stamp_language, groups):
         table = {}
         for language in langs:
             _translation, reports = check_translation(course, language)
-            table[language] = summary_by_group({(r.kind, r.key): (r.group, r.status) for r in reports})
+            table[language] = summary_by_group(
+                {(r.kind, r.key): (r.group, r.status) for r in reports}
+            )
         groups_order = list(dict.fromkeys(g for row in table.values() for g in row))
         width = max(len(g) for g in groups_order)
         click.echo("  " + "section".ljust(width) + "".join(f"  {lang:<10}" for lang in langs))
         for group in groups_order:
-            cells = "".join(f"  {table[lang].get(group, '-').replace('_', ' '):<10}" for lang in langs)
+            cells = "".join(
+                f"  {table[lang].get(group, '-').replace('_', ' '):<10}" for lang in langs
+            )
             click.echo("  " + group.ljust(width) + cells)
 
 
@@ -297,10 +338,18 @@ def sync_courses_cmd(directory):
 
 # --- certification ------------------------------------------------------------------
 
+
 @lms_cli.command("send-reminders")
-@click.option("--today", "today_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Act as if today were this date (YYYY-MM-DD).")
-@click.option("--dry-run", is_flag=True, help="Print what would be queued; queue and record nothing.")
+@click.option(
+    "--today",
+    "today_",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Act as if today were this date (YYYY-MM-DD).",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Print what would be queued; queue and record nothing."
+)
 @needs_schema
 def send_reminders_cmd(today_, dry_run):
     """Queue due reminders (meant for a daily cron); each is queued once.
@@ -323,22 +372,41 @@ def send_reminders_cmd(today_, dry_run):
     items = send_reminders(day, dry_run=dry_run)
     verb = "would queue" if dry_run else "queued"
     for item in items:
-        click.echo(f"{verb} {item.kind:<15} to {item.person.email} ({item.course.slug}): {item.message.subject}")
-    click.echo(f"{len(items)} reminder(s) {'would be queued' if dry_run else 'queued'} for {day.isoformat()}.")
+        click.echo(
+            f"{verb} {item.kind:<15} to {item.person.email} ({item.course.slug}): {item.message.subject}"
+        )
+    click.echo(
+        f"{len(items)} reminder(s) {'would be queued' if dry_run else 'queued'} for {day.isoformat()}."
+    )
     if items and not dry_run:
         click.echo("`flask lms send-mail` delivers them.")
 
 
 @lms_cli.command("send-mail")
-@click.option("--batch", "batch", type=click.IntRange(1, 1000), default=50, show_default=True,
-              help="Jobs claimed at a time.")
+@click.option(
+    "--batch",
+    "batch",
+    type=click.IntRange(1, 1000),
+    default=50,
+    show_default=True,
+    help="Jobs claimed at a time.",
+)
 @click.option("--loop", is_flag=True, help="Keep running (a worker); stop with SIGTERM or Ctrl-C.")
-@click.option("--interval", type=click.FloatRange(0.1, 3600), default=5.0, show_default=True,
-              help="With --loop: seconds to wait when nothing is due.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(0.1, 3600),
+    default=5.0,
+    show_default=True,
+    help="With --loop: seconds to wait when nothing is due.",
+)
 @click.option("--kind", "kinds", multiple=True, help="Deliver only this kind (repeatable).")
 @click.option("--retry-dead", is_flag=True, help="Put dead jobs back in the queue first.")
-@click.option("--status", "status_only", is_flag=True,
-              help="Only print the queue's state; exit 1 if there are dead jobs.")
+@click.option(
+    "--status",
+    "status_only",
+    is_flag=True,
+    help="Only print the queue's state; exit 1 if there are dead jobs.",
+)
 @needs_schema
 def send_mail_cmd(batch, loop, interval, kinds, retry_dead, status_only):
     """Deliver the outbox: e-mails (and every other queued job kind).
@@ -349,8 +417,16 @@ def send_mail_cmd(batch, loop, interval, kinds, retry_dead, status_only):
     """
     from lms.outbox import cli as outbox_cli
 
-    sys.exit(outbox_cli.main(batch=batch, loop=loop, interval=interval, kinds=list(kinds),
-                             retry_dead=retry_dead, status_only=status_only))
+    sys.exit(
+        outbox_cli.main(
+            batch=batch,
+            loop=loop,
+            interval=interval,
+            kinds=list(kinds),
+            retry_dead=retry_dead,
+            status_only=status_only,
+        )
+    )
 
 
 def recheck_certifications(day, *, dry_run: bool) -> None:
@@ -362,13 +438,22 @@ def recheck_certifications(day, *, dry_run: bool) -> None:
     verb = "would certify" if dry_run else "certified"
     for r in repairs:
         code = f", certificate {r.period.code}" if r.period else ""
-        click.echo(f"{verb} {r.person.email} ({r.course.slug}): complete on {r.completed_on.isoformat()}{code}")
-    click.echo(f"{len(repairs)} missing certificate(s) {'would be issued' if dry_run else 'issued'}.")
+        click.echo(
+            f"{verb} {r.person.email} ({r.course.slug}): complete on {r.completed_on.isoformat()}{code}"
+        )
+    click.echo(
+        f"{len(repairs)} missing certificate(s) {'would be issued' if dry_run else 'issued'}."
+    )
 
 
 @lms_cli.command("recheck-certifications")
-@click.option("--today", "today_", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Act as if today were this date (YYYY-MM-DD).")
+@click.option(
+    "--today",
+    "today_",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Act as if today were this date (YYYY-MM-DD).",
+)
 @click.option("--dry-run", is_flag=True, help="Print who would be certified; change nothing.")
 @needs_schema
 def recheck_certifications_cmd(today_, dry_run):
@@ -380,6 +465,7 @@ def recheck_certifications_cmd(today_, dry_run):
 
 # --- demo ---------------------------------------------------------------------------
 
+
 @lms_cli.command("demo")
 @needs_schema
 def demo_cmd():
@@ -390,8 +476,9 @@ def demo_cmd():
     from lms.web.urls import BaseURLMissing, absolute_url
 
     try:
-        where = absolute_url("lms.accounts.login" if current_app.extensions["lms"].standalone
-                             else "lms.home.index")
+        where = absolute_url(
+            "lms.accounts.login" if current_app.extensions["lms"].standalone else "lms.home.index"
+        )
     except BaseURLMissing:
         where = "the LMS (set LMS_BASE_URL to print its address)"
     click.echo(f"Demo organisation ready at {where}")

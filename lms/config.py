@@ -100,5 +100,7 @@ def apply_defaults(app: Flask, options: dict) -> None:
     if not config["LMS_COURSES_DIR"]:
         config["LMS_COURSES_DIR"] = str(Path(app.root_path) / "courses")
     if config["LMS_STALE_TRANSLATIONS"] not in ("show", "source"):  # fail at start, not per page
-        raise ValueError(f"LMS_STALE_TRANSLATIONS must be 'show' or 'source', got "
-                         f"{config['LMS_STALE_TRANSLATIONS']!r}")
+        raise ValueError(
+            f"LMS_STALE_TRANSLATIONS must be 'show' or 'source', got "
+            f"{config['LMS_STALE_TRANSLATIONS']!r}"
+        )

@@ -18,7 +18,13 @@ from lms.db import session
 DEMO_PEOPLE: tuple[tuple[str, str, str, str | None, str], ...] = (
     ("admin@example.com", "Ada Admin", "admin", None, "People Operations"),
     ("manager@example.com", "Maria Manager", "manager", None, "Customer Service"),
-    ("employee@example.com", "Erik Employee", "employee", "manager@example.com", "Customer Service"),
+    (
+        "employee@example.com",
+        "Erik Employee",
+        "employee",
+        "manager@example.com",
+        "Customer Service",
+    ),
     ("alice@example.com", "Alice Andersen", "employee", "manager@example.com", "Customer Service"),
     ("bruno@example.com", "Bruno Barros", "employee", "manager@example.com", "Customer Service"),
     ("chidi@example.com", "Chidi Okafor", "employee", "manager@example.com", "Customer Service"),
@@ -44,7 +50,9 @@ def load_demo(password: str) -> list[Person]:
         if person is None and not first_run:
             continue
         if person is None:
-            person = Person(email=email, name=name, role=role, department=department, status="active")
+            person = Person(
+                email=email, name=name, role=role, department=department, status="active"
+            )
             session.add(person)
             existing[email] = person
         # Re-hash only when the password changed, so a re-run leaves rows untouched.
@@ -69,10 +77,10 @@ def load_demo(password: str) -> list[Person]:
 DEMO_TRAINING = (
     ("candidate@example.com", "onboarding", 14, None),
     ("employee@example.com", "annual", 30, None),
-    ("alice@example.com", "annual", 30, 320),   # refresher window open: renewal due
-    ("bruno@example.com", "annual", 30, 400),   # certificate expired
-    ("chidi@example.com", "annual", 30, 30),    # certified
-    ("dana@example.com", "annual", -5, None),   # overdue
+    ("alice@example.com", "annual", 30, 320),  # refresher window open: renewal due
+    ("bruno@example.com", "annual", 30, 400),  # certificate expired
+    ("chidi@example.com", "annual", 30, 30),  # certified
+    ("dana@example.com", "annual", -5, None),  # overdue
     ("lead@example.com", "annual", 30, 100),
     ("sami@example.com", "annual", 30, None),
     ("tara@example.com", "annual", -10, None),
@@ -92,7 +100,9 @@ def _demo_training(people: dict[str, Person]) -> None:
     from lms.clock import today as clock_today
     from lms.courses.services import latest_version_by_slug
 
-    version = latest_version_by_slug(current_app.config.get("LMS_DEMO_COURSE", "social-media-policy"))
+    version = latest_version_by_slug(
+        current_app.config.get("LMS_DEMO_COURSE", "social-media-policy")
+    )
     if version is None:
         return
     today = clock_today()
@@ -101,24 +111,44 @@ def _demo_training(people: dict[str, Person]) -> None:
         person = people.get(email)
         if person is None:  # erased or removed since the first demo run
             continue
-        has_assignment = session.scalar(select(Assignment.id).where(
-            Assignment.person_id == person.id, Assignment.course_id == version.course_id).limit(1))
+        has_assignment = session.scalar(
+            select(Assignment.id)
+            .where(Assignment.person_id == person.id, Assignment.course_id == version.course_id)
+            .limit(1)
+        )
         if has_assignment is None:
             # Assigned a week before the certificate (or today, for the uncertified), due
             # ``due_in`` days after that certificate's day: deadlines that belong to it.
             assigned = today - timedelta(days=(certified_ago or 0) + 7)
-            certification.assign(version.course_id, [person.id], reason=reason, by=admin,
-                                 due_on=assigned + timedelta(days=due_in + 7), today=assigned)
-        has_period = session.scalar(select(CertificationPeriod.id).where(
-            CertificationPeriod.person_id == person.id,
-            CertificationPeriod.course_id == version.course_id).limit(1))
+            certification.assign(
+                version.course_id,
+                [person.id],
+                reason=reason,
+                by=admin,
+                due_on=assigned + timedelta(days=due_in + 7),
+                today=assigned,
+            )
+        has_period = session.scalar(
+            select(CertificationPeriod.id)
+            .where(
+                CertificationPeriod.person_id == person.id,
+                CertificationPeriod.course_id == version.course_id,
+            )
+            .limit(1)
+        )
         if certified_ago is not None and has_period is None:
             day = today - timedelta(days=certified_ago)
             cycle = certification.cycle_for(person.id, version, day)
             certification.issue_period(person.id, version, cycle, today=day)
             if version.course_settings.acknowledge_policy:  # they signed the policy that day
-                session.add(PolicyAcknowledgement(
-                    person_id=person.id, course_id=version.course_id, version_id=version.id,
-                    policy_hash=version.policy_hash or "", typed_name=person.name,
-                    acknowledged_at=datetime.combine(day, time(9))))
+                session.add(
+                    PolicyAcknowledgement(
+                        person_id=person.id,
+                        course_id=version.course_id,
+                        version_id=version.id,
+                        policy_hash=version.policy_hash or "",
+                        typed_name=person.name,
+                        acknowledged_at=datetime.combine(day, time(9)),
+                    )
+                )
     session.commit()

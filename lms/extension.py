@@ -66,7 +66,8 @@ class LMSState:
         if db is None:
             raise LMSConfigError(
                 "the LMS needs Flask-SQLAlchemy on this app: call db.init_app(app) "
-                "(before or after LMS(app, mode='host'))")
+                "(before or after LMS(app, mode='host'))"
+            )
         return db
 
     @property
@@ -76,7 +77,8 @@ class LMSState:
         if manager is None:
             raise LMSConfigError(
                 "the LMS in host mode signs people in through the host's Flask-Login: "
-                "call login_manager.init_app(app) (before or after LMS(app, mode='host'))")
+                "call login_manager.init_app(app) (before or after LMS(app, mode='host'))"
+            )
         return manager
 
 
@@ -103,14 +105,19 @@ class LMS:
             raise LMSConfigError(
                 "say which mode the LMS runs in: LMS(app, mode='host') inside a portal that "
                 "signs people in with its own Flask-Login, or mode='standalone' for the "
-                f"LMS's own accounts (got {mode!r})")
+                f"LMS's own accounts (got {mode!r})"
+            )
         if "lms" in app.extensions:
             raise LMSConfigError("the LMS is already initialised on this app")
         apply_defaults(app, opts)
         app.config["LMS_MODE"] = mode
 
-        state = LMSState(app=app, mode=mode, identity=identity or default_identity,
-                         url_prefix=app.config["LMS_URL_PREFIX"] or "")
+        state = LMSState(
+            app=app,
+            mode=mode,
+            identity=identity or default_identity,
+            url_prefix=app.config["LMS_URL_PREFIX"] or "",
+        )
         app.extensions["lms"] = state
 
         if mode == "standalone":
@@ -186,8 +193,16 @@ def _feature_blueprints() -> list[Blueprint]:
     from lms.reports.views import bp as reports_bp
     from lms.scenarios.views import bp as scenarios_bp
 
-    return [courses_bp, quizzes_bp, scenarios_bp, certification_bp, reports_bp,
-            candidates_bp, audit_bp, api_bp]
+    return [
+        courses_bp,
+        quizzes_bp,
+        scenarios_bp,
+        certification_bp,
+        reports_bp,
+        candidates_bp,
+        audit_bp,
+        api_bp,
+    ]
 
 
 def _register_cli(app: Flask) -> None:

@@ -153,6 +153,7 @@ def lazy_gettext(string: str, **variables) -> LazyString:
 
 # --- formatting for the locale (Babel) ----------------------------------------------------
 
+
 def format_date(value: date | datetime | None, format: str = "medium") -> str:
     """A date as the locale writes it ("1 Dec 2026", "1.12.2026"); "" for None."""
     if value is None:

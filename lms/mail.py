@@ -148,9 +148,7 @@ def send(messages: Message | Iterable[Message]) -> int:
     with connect() as deliver:
         for message in batch:
             deliver(message)
-    log.info(
-        "sent %d e-mail(s) via %s backend", len(batch), current_app.config["LMS_MAIL_BACKEND"]
-    )
+    log.info("sent %d e-mail(s) via %s backend", len(batch), current_app.config["LMS_MAIL_BACKEND"])
     return len(batch)
 
 

@@ -33,8 +33,9 @@ def is_lms_table(name: str | None) -> bool:
     return bool(name) and name.startswith(TABLE_PREFIX)
 
 
-def exclude_lms_tables(include_object: Callable | None = None,
-                       include_name: Callable | None = None) -> dict[str, Callable]:
+def exclude_lms_tables(
+    include_object: Callable | None = None, include_name: Callable | None = None
+) -> dict[str, Callable]:
     """Alembic ``include_object`` / ``include_name`` filters that hide the lms_* tables.
 
     Pass the host's own filters (if any) and they still decide about everything else::
@@ -70,7 +71,8 @@ def migrations_directory() -> Path:
         where = directory or "the installed package"
         raise MigrationsNotFound(
             f"no LMS migrations in {where}: unset LMS_MIGRATIONS_DIR to use the migrations "
-            "shipped with the package, or point it at a folder holding env.py")
+            "shipped with the package, or point it at a folder holding env.py"
+        )
     return directory
 
 
@@ -95,7 +97,9 @@ def current() -> str | None:
 
     engine = current_app.extensions["sqlalchemy"].engine
     with engine.connect() as conn:
-        return MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE}).get_current_revision()
+        return MigrationContext.configure(
+            conn, opts={"version_table": VERSION_TABLE}
+        ).get_current_revision()
 
 
 def revision(message: str) -> None:

@@ -34,6 +34,7 @@ def insert_ignoring_duplicates(model: Any, index_elements: list[str], *, where: 
     try:
         insert = _DIALECTS[name]
     except KeyError:
-        raise UnsupportedDatabase(f"the LMS runs on PostgreSQL or SQLite, not {name}: it needs "
-                                  "INSERT ... ON CONFLICT") from None
+        raise UnsupportedDatabase(
+            f"the LMS runs on PostgreSQL or SQLite, not {name}: it needs INSERT ... ON CONFLICT"
+        ) from None
     return insert(model).on_conflict_do_nothing(index_elements=index_elements, index_where=where)

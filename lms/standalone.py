@@ -29,10 +29,14 @@ def session_defaults(app: Flask) -> dict:
     """
     https = str(app.config.get("LMS_BASE_URL") or "").startswith("https://")
     return {
-        "SESSION_COOKIE_SECURE": https, "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax", "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
-        "REMEMBER_COOKIE_SECURE": https, "REMEMBER_COOKIE_HTTPONLY": True,
-        "REMEMBER_COOKIE_SAMESITE": "Lax", "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "SESSION_COOKIE_SECURE": https,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "REMEMBER_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on a 429
     }
 
@@ -52,7 +56,8 @@ def init_standalone(app: Flask, state) -> None:
 
         raise LMSConfigError(
             "this app already has a Flask-Login manager: use LMS(app, mode='host') so the "
-            "LMS signs people in through it, or remove it for mode='standalone'")
+            "LMS signs people in through it, or remove it for mode='standalone'"
+        )
     login_manager = LoginManager(app)
     login_manager.login_view = "lms.accounts.login"
     login_manager.login_message_category = "info"
@@ -86,7 +91,8 @@ def client_address() -> str:
             state.extra["warned_proxy"] = True
             current_app.logger.warning(
                 "requests carry X-Forwarded-For but LMS_PROXY_FIX is off: sign-in limits count "
-                "the proxy's address for everyone; set LMS_PROXY_FIX=1 behind a reverse proxy")
+                "the proxy's address for everyone; set LMS_PROXY_FIX=1 behind a reverse proxy"
+            )
     return get_remote_address()
 
 
@@ -103,10 +109,14 @@ def limit_sign_in(app: Flask, state) -> None:
     """Throttle the LMS's own sign-in and reset forms, per address and per account."""
     config = app.config
     limits = {
-        "lms.accounts.login": [(config["LMS_LOGIN_RATE_LIMIT"], client_address),
-                               (config["LMS_LOGIN_ACCOUNT_RATE_LIMIT"], account_key)],
-        "lms.accounts.request_reset": [(config["LMS_PASSWORD_RESET_RATE_LIMIT"], client_address),
-                                       (config["LMS_PASSWORD_RESET_RATE_LIMIT"], account_key)],
+        "lms.accounts.login": [
+            (config["LMS_LOGIN_RATE_LIMIT"], client_address),
+            (config["LMS_LOGIN_ACCOUNT_RATE_LIMIT"], account_key),
+        ],
+        "lms.accounts.request_reset": [
+            (config["LMS_PASSWORD_RESET_RATE_LIMIT"], client_address),
+            (config["LMS_PASSWORD_RESET_RATE_LIMIT"], account_key),
+        ],
     }
     for endpoint, rules in limits.items():
         view = app.view_functions[endpoint]

@@ -112,7 +112,9 @@ def runner(app):
     return app.test_cli_runner()
 
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+CSRF_RE = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 
 def csrf_from(html: str) -> str:
@@ -145,8 +147,13 @@ def make_person(app):
             if manager_id:
                 person.manager_id = manager_id
                 services.session.commit()
-            return SimpleNamespace(id=person.id, email=person.email, role=person.role,
-                                   name=person.name, password_hash=person.password_hash)
+            return SimpleNamespace(
+                id=person.id,
+                email=person.email,
+                role=person.role,
+                name=person.name,
+                password_hash=person.password_hash,
+            )
 
     return make
 

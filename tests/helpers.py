@@ -17,14 +17,19 @@ def tokenised(app, attempt_id: int, questions: list[dict], data: dict) -> dict:
     out: dict = {}
     with app.app_context():
         for name, value in data.items():
-            qid = next(i for i in sorted(by_id, key=len, reverse=True) if name == f"q-{i}" or name.startswith(f"q-{i}-"))
+            qid = next(
+                i
+                for i in sorted(by_id, key=len, reverse=True)
+                if name == f"q-{i}" or name.startswith(f"q-{i}-")
+            )
             convert = lambda v, qid=qid: answer_token(attempt_id, qid, v)  # noqa: E731
             out[name] = [convert(v) for v in value] if isinstance(value, list) else convert(value)
     return out
 
 
-def answers(questions: list[dict], *, right: bool = True, app=None, attempt_id: int | None = None
-            ) -> dict[str, list[str] | str]:
+def answers(
+    questions: list[dict], *, right: bool = True, app=None, attempt_id: int | None = None
+) -> dict[str, list[str] | str]:
     """Form data answering every shown question correctly (or every one wrongly); with
     ``app`` and ``attempt_id``, in that attempt's answer tokens, as a page sends it."""
     if app is not None:

@@ -14,8 +14,13 @@ from lms.db import session
 from tests.conftest import login
 
 ROLES = ("anonymous", "candidate", "employee", "sub_manager", "manager", "admin")
-EMAIL = {"candidate": "candidate@example.com", "employee": "employee@example.com",
-         "sub_manager": "lead@example.com", "manager": "manager@example.com", "admin": "admin@example.com"}
+EMAIL = {
+    "candidate": "candidate@example.com",
+    "employee": "employee@example.com",
+    "sub_manager": "lead@example.com",
+    "manager": "manager@example.com",
+    "admin": "admin@example.com",
+}
 
 # route -> the roles that may open it (everyone else: 403, or a redirect to sign in)
 ROUTES = {
@@ -60,9 +65,9 @@ def test_report_and_admin_routes_by_role(app, org, role):
 
 # person page: who may see whom (manager@ manages lead@, who manages sami@ and tara@)
 PEOPLE_CASES = [
-    ("manager", "sami@example.com", 200),      # in the tree, two levels down
+    ("manager", "sami@example.com", 200),  # in the tree, two levels down
     ("manager", "lead@example.com", 200),
-    ("manager", "finance@example.com", 404),   # another department's person
+    ("manager", "finance@example.com", 404),  # another department's person
     ("manager", "admin@example.com", 404),
     ("sub_manager", "sami@example.com", 200),
     ("sub_manager", "alice@example.com", 404),  # a peer's report: not theirs
@@ -73,7 +78,9 @@ PEOPLE_CASES = [
 ]
 
 
-@pytest.mark.parametrize("role,target,expected", PEOPLE_CASES, ids=[f"{r}->{t}" for r, t, _ in PEOPLE_CASES])
+@pytest.mark.parametrize(
+    "role,target,expected", PEOPLE_CASES, ids=[f"{r}->{t}" for r, t, _ in PEOPLE_CASES]
+)
 def test_person_pages_by_role(app, org, role, target, expected):
     client = client_as(app, role)
     assert client.get(f"/reports/people/{org[target]}").status_code == expected
@@ -85,8 +92,9 @@ def test_guessing_an_id_looks_the_same_as_a_missing_one(app, org):
     missing = client.get("/reports/people/999999")
     assert outside.status_code == missing.status_code == 404
     # The only difference is the address itself (the language switcher returns to it).
-    assert outside.get_data(as_text=True).replace(str(org["finance@example.com"]), "X") == \
-        missing.get_data(as_text=True).replace("999999", "X")
+    assert outside.get_data(as_text=True).replace(
+        str(org["finance@example.com"]), "X"
+    ) == missing.get_data(as_text=True).replace("999999", "X")
 
 
 def test_csv_exports_never_include_people_outside_the_scope(app, org):

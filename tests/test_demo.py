@@ -27,8 +27,13 @@ def test_demo_is_idempotent_and_shaped_as_promised(app, runner):
 
 def test_every_demo_role_can_sign_in(app, runner):
     runner.invoke(args=["lms", "demo"])
-    for email in ("admin@example.com", "manager@example.com", "lead@example.com",
-                  "employee@example.com", "candidate@example.com"):
+    for email in (
+        "admin@example.com",
+        "manager@example.com",
+        "lead@example.com",
+        "employee@example.com",
+        "candidate@example.com",
+    ):
         client = app.test_client()
         assert login(client, email, "training-demo").status_code == 302, email
         # Admins start on the organisation overview (they have no training of their own).
@@ -46,7 +51,9 @@ def test_loading_the_demo_again_does_not_bring_back_an_erased_candidate(app, run
     assert runner.invoke(args=["lms", "demo"]).exit_code == 0
     with app.app_context():
         assert session.scalar(select(Person).where(Person.email == "candidate@example.com")) is None
-        assert session.scalar(select(func.count()).select_from(Person)) == 12  # the erased row stays
+        assert (
+            session.scalar(select(func.count()).select_from(Person)) == 12
+        )  # the erased row stays
 
 
 def test_the_readmes_pinned_date_examples_do_what_they_say(app, runner, synced):
@@ -59,8 +66,10 @@ def test_the_readmes_pinned_date_examples_do_what_they_say(app, runner, synced):
     from lms.courses.services import latest_version_by_slug
 
     readme = Path(__file__).resolve().parent.parent.joinpath("README.md").read_text()
-    window, expired = (int(n) for n in re.findall(r"LMS_TODAY=\$\(date -d '\+(\d+) days' \+%F\) make run",
-                                                   readme)[:2])
+    window, expired = (
+        int(n)
+        for n in re.findall(r"LMS_TODAY=\$\(date -d '\+(\d+) days' \+%F\) make run", readme)[:2]
+    )
     assert "opens the refresher window of\nchidi@example.com" in readme
     app.config["LMS_DEMO_COURSE"] = "mini"  # the same certification rules as the real course
     first = date(2026, 12, 1)
@@ -74,5 +83,10 @@ def test_the_readmes_pinned_date_examples_do_what_they_say(app, runner, synced):
             return certification.cycle_for(people[email], version, day).status
 
         assert status("chidi@example.com", first + timedelta(days=window)) == "renewal_due"
-        for email in ("alice@example.com", "bruno@example.com", "chidi@example.com", "lead@example.com"):
+        for email in (
+            "alice@example.com",
+            "bruno@example.com",
+            "chidi@example.com",
+            "lead@example.com",
+        ):
             assert status(email, first + timedelta(days=expired)) == "expired", email

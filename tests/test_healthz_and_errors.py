@@ -42,8 +42,15 @@ def test_ids_beyond_the_integer_column_are_404_not_a_database_error(client, make
     make_person("e@example.com", role="admin")
     login(client, "e@example.com")
     huge = 2**31
-    for url in (f"/attempts/{huge}", f"/attempts/{huge}/result", f"/scenario-runs/{huge}",
-                f"/reviews/{huge}", f"/reports/people/{huge}", f"/candidates/{huge}/hire",
-                f"/courses/x/versions/{huge}/changes", "/attempts/99999999999999999999999"):
+    for url in (
+        f"/attempts/{huge}",
+        f"/attempts/{huge}/result",
+        f"/scenario-runs/{huge}",
+        f"/reviews/{huge}",
+        f"/reports/people/{huge}",
+        f"/candidates/{huge}/hire",
+        f"/courses/x/versions/{huge}/changes",
+        "/attempts/99999999999999999999999",
+    ):
         assert client.get(url).status_code == 404, url
     assert client.get(f"/courses/mini/modules/basics?result={huge}").status_code == 404  # no course

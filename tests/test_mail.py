@@ -163,8 +163,10 @@ def test_memory_backend_collects_with_the_default_sender(app_ctx):
 
 
 def test_send_counts_a_generator_and_an_empty_batch(app_ctx):
-    assert mail.send(Message(to=(f"p{i}@example.com",), subject=str(i), text="x")
-                     for i in range(3)) == 3
+    assert (
+        mail.send(Message(to=(f"p{i}@example.com",), subject=str(i), text="x") for i in range(3))
+        == 3
+    )
     assert mail.send([]) == 0
     assert len(mail.outbox()) == 3
 
@@ -204,9 +206,14 @@ def test_a_backend_name_registers_once():
 
 def test_console_backend_prints_headers_and_text(app_ctx, capsys):
     app_ctx.config["LMS_MAIL_BACKEND"] = "console"
-    sent = mail.send(Message(to=("Zoë <zoe@example.com>", "sami@example.com"),
-                             subject="Your certificate", text="Well done, Zoë.",
-                             html="<p>Well done</p>"))
+    sent = mail.send(
+        Message(
+            to=("Zoë <zoe@example.com>", "sami@example.com"),
+            subject="Your certificate",
+            text="Well done, Zoë.",
+            html="<p>Well done</p>",
+        )
+    )
     out = capsys.readouterr().out
     assert sent == 1
     assert f"From: {SENDER}" in out
@@ -224,8 +231,11 @@ def test_file_backend_writes_parseable_eml_files(app_ctx, tmp_path):
     folder = tmp_path / "outbox" / "nested"
     app_ctx.config.update(LMS_MAIL_BACKEND="file", LMS_MAIL_FILE_DIR=str(folder))
     messages = [
-        Message(to=(f"Dana Dąbrowska <dana{i}@example.com>",), subject=f"Reminder {i}: zażółć",
-                text=f"Hello Dana,\nmessage {i}.\n")
+        Message(
+            to=(f"Dana Dąbrowska <dana{i}@example.com>",),
+            subject=f"Reminder {i}: zażółć",
+            text=f"Hello Dana,\nmessage {i}.\n",
+        )
         for i in range(5)
     ]
     assert mail.send(messages) == 5
@@ -246,8 +256,15 @@ def test_file_backend_writes_parseable_eml_files(app_ctx, tmp_path):
 
 def test_file_backend_writes_multipart_alternative_for_html(app_ctx, tmp_path):
     app_ctx.config.update(LMS_MAIL_BACKEND="file", LMS_MAIL_FILE_DIR=str(tmp_path))
-    mail.send(Message(to=("a@example.com",), subject="s", text="plain body",
-                      html="<p>rich <b>body</b></p>", sender="hr@example.com"))
+    mail.send(
+        Message(
+            to=("a@example.com",),
+            subject="s",
+            text="plain body",
+            html="<p>rich <b>body</b></p>",
+            sender="hr@example.com",
+        )
+    )
 
     (path,) = tmp_path.glob("*.eml")
     email = parse(path.read_bytes())
@@ -276,10 +293,18 @@ def test_a_line_break_in_a_header_is_refused(app_ctx, tmp_path):
 
 def test_smtp_backend_sends_a_batch_over_one_connection(smtp_app, smtp_server):
     messages = [
-        Message(to=("Dana Dąbrowska <dana@example.com>",), subject="Certificate",
-                text="Well done.\n.\nA line with only a dot above.\n", html="<p>Well done.</p>"),
-        Message(to=("sami@example.com", "tara@example.com"), subject="Reminder",
-                text="Your refresher is due.\n", sender="hr@example.com"),
+        Message(
+            to=("Dana Dąbrowska <dana@example.com>",),
+            subject="Certificate",
+            text="Well done.\n.\nA line with only a dot above.\n",
+            html="<p>Well done.</p>",
+        ),
+        Message(
+            to=("sami@example.com", "tara@example.com"),
+            subject="Reminder",
+            text="Your refresher is due.\n",
+            sender="hr@example.com",
+        ),
     ]
     assert mail.send(messages) == 2
 
@@ -327,7 +352,9 @@ def test_connect_sends_several_messages_over_one_connection(smtp_app, smtp_serve
         for i in range(3):
             deliver(Message(to=(f"p{i}@example.com",), subject=str(i), text="x"))
     assert smtp_server.connections == 1
-    assert [r["rcpt_to"] for r in smtp_server.received] == [[f"<p{i}@example.com>"] for i in range(3)]
+    assert [r["rcpt_to"] for r in smtp_server.received] == [
+        [f"<p{i}@example.com>"] for i in range(3)
+    ]
 
 
 # --------------------------------------------------------------- keyed messages
@@ -337,13 +364,23 @@ QUEUED_AT = datetime(2026, 3, 2, 9, 15, 30, 123456)
 
 
 def test_a_keyed_message_has_a_stable_message_id_and_date(app_ctx):
-    keyed = Message(to="a@example.com", subject="s", text="t", key="reminder:1:2:expired:period:3",
-                    date=QUEUED_AT)
+    keyed = Message(
+        to="a@example.com",
+        subject="s",
+        text="t",
+        key="reminder:1:2:expired:period:3",
+        date=QUEUED_AT,
+    )
     first, again = mail.as_email(keyed), mail.as_email(keyed)
-    assert first["Message-ID"] == again["Message-ID"] == (
-        f"<lms.{mail.key_digest(keyed.key)}@example.com>")
+    assert (
+        first["Message-ID"]
+        == again["Message-ID"]
+        == (f"<lms.{mail.key_digest(keyed.key)}@example.com>")
+    )
     assert first["Date"] == "Mon, 02 Mar 2026 09:15:30 +0000"
-    other = mail.as_email(Message(to="a@example.com", subject="s", text="t", key="reminder:1:2:expired:period:4"))
+    other = mail.as_email(
+        Message(to="a@example.com", subject="s", text="t", key="reminder:1:2:expired:period:4")
+    )
     assert other["Message-ID"] != first["Message-ID"]
     unkeyed = Message(to="a@example.com", subject="s", text="t")
     assert mail.as_email(unkeyed)["Message-ID"] != mail.as_email(unkeyed)["Message-ID"]
@@ -391,15 +428,25 @@ def test_the_outbox_worker_sends_a_batch_over_one_connection(smtp_app, smtp_serv
     smtp_server.refuse.add("gone@example.com")
     context = {"url": "http://lms.test/", "due_on": None, "standalone": False, "max_age_days": 14}
     for address in ("a@example.com", "gone@example.com", "b@example.com"):
-        queue_mail(to=address, template="candidate_invite", context=context, key=f"invite:{address}")
+        queue_mail(
+            to=address, template="candidate_invite", context=context, key=f"invite:{address}"
+        )
     session.commit()
 
     outcome = outbox.run()
     assert smtp_server.connections == 1
-    assert [r["rcpt_to"] for r in smtp_server.received] == [["<a@example.com>"], ["<b@example.com>"]]
-    assert outcome.delivered == {"mail": 2} and [job.key for job, _ in outcome.dead] == ["invite:gone@example.com"]
+    assert [r["rcpt_to"] for r in smtp_server.received] == [
+        ["<a@example.com>"],
+        ["<b@example.com>"],
+    ]
+    assert outcome.delivered == {"mail": 2} and [job.key for job, _ in outcome.dead] == [
+        "invite:gone@example.com"
+    ]
     statuses = dict(session.execute(select(OutboxJob.key, OutboxJob.status)).all())
-    assert statuses == {"invite:a@example.com": "done", "invite:gone@example.com": "dead",
-                        "invite:b@example.com": "done"}
+    assert statuses == {
+        "invite:a@example.com": "done",
+        "invite:gone@example.com": "dead",
+        "invite:b@example.com": "done",
+    }
     received = parse(smtp_server.received[0]["data"])
     assert received["Message-ID"] == f"<lms.{mail.key_digest('invite:a@example.com')}@example.com>"

@@ -17,7 +17,9 @@ def test_models_and_migrations_agree(app_ctx):
             opts={
                 "version_table": VERSION_TABLE,
                 "compare_type": True,
-                "include_object": lambda o, name, type_, r, c: type_ != "table" or name.startswith("lms_"),
+                "include_object": lambda o, name, type_, r, c: (
+                    type_ != "table" or name.startswith("lms_")
+                ),
             },
         )
         diff = compare_metadata(context, Base.metadata)

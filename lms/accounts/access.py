@@ -70,8 +70,13 @@ def _refuse_anonymous():
 
     back = resume.return_url()
     if resume.keep_answers(back):
-        flash(_("You were signed out before your answers were sent. Sign in again: your answers "
-                "are kept on the page for you to send."), "warning")
+        flash(
+            _(
+                "You were signed out before your answers were sent. Sign in again: your answers "
+                "are kept on the page for you to send."
+            ),
+            "warning",
+        )
     else:
         flash(_("You were signed out, so nothing was sent. Sign in again to continue."), "warning")
     return redirect(_login_url(back))

@@ -20,16 +20,23 @@ class EmailAddress:
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), EmailAddress()],
-                       render_kw={"autocomplete": "username"})
-    password = PasswordField(_l("Password"), validators=[DataRequired()],
-                             render_kw={"autocomplete": "current-password"})
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(), EmailAddress()],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+    )
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
 class SetPasswordForm(FlaskForm):
-    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)],
-                       render_kw={"autocomplete": "name"})
+    name = StringField(
+        _l("Your name"),
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)],
@@ -43,8 +50,11 @@ class SetPasswordForm(FlaskForm):
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), EmailAddress()],
-                       render_kw={"autocomplete": "username"})
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(), EmailAddress()],
+        render_kw={"autocomplete": "username"},
+    )
 
 
 class NewPasswordForm(FlaskForm):

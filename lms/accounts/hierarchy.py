@@ -58,7 +58,7 @@ def _loop_through(start: int, managers: Mapping[int, int]) -> list[int] | None:
         current = managers.get(current)
     if current is None:
         return None
-    return seen[seen.index(current):] + [current]
+    return seen[seen.index(current) :] + [current]
 
 
 def _emails(db, ids: list[int]) -> list[str]:

@@ -41,26 +41,41 @@ def request_reset(email: str) -> None:
     if person is None or not person.password_hash or person.status != "active":
         return
     now = utcnow()
-    recent = session.scalar(select(PasswordReset.id).where(
-        PasswordReset.person_id == person.id, PasswordReset.created_at > now - RESEND_AFTER))
+    recent = session.scalar(
+        select(PasswordReset.id).where(
+            PasswordReset.person_id == person.id, PasswordReset.created_at > now - RESEND_AFTER
+        )
+    )
     if recent is not None:
         return
     token = secrets.token_urlsafe(32)
     minutes = int(current_app.config["LMS_PASSWORD_RESET_MAX_AGE_MINUTES"])
-    reset = PasswordReset(person_id=person.id, token_hash=_hash(token), created_at=now,
-                          expires_at=now + timedelta(minutes=minutes))
+    reset = PasswordReset(
+        person_id=person.id,
+        token_hash=_hash(token),
+        created_at=now,
+        expires_at=now + timedelta(minutes=minutes),
+    )
     session.add(reset)
     session.flush()
-    queue_mail(to=person, template="password_reset", key=f"password-reset:{reset.id}",
-               context={"url": absolute_url("lms.accounts.reset_password", token=token),
-                        "minutes": minutes})
+    queue_mail(
+        to=person,
+        template="password_reset",
+        key=f"password-reset:{reset.id}",
+        context={
+            "url": absolute_url("lms.accounts.reset_password", token=token),
+            "minutes": minutes,
+        },
+    )
     record("request_password_reset", actor=person, target_type="person", target_id=person.id)
     session.commit()
 
 
 def check(token: str) -> PasswordReset:
     """The reset row for a link that still works, else ResetRefused."""
-    row = session.scalar(select(PasswordReset).where(PasswordReset.token_hash == _hash(token or "")))
+    row = session.scalar(
+        select(PasswordReset).where(PasswordReset.token_hash == _hash(token or ""))
+    )
     if row is None or row.used_at is not None or row.expires_at <= utcnow():
         raise ResetRefused("this link is unknown, already used or expired")
     return row
@@ -73,16 +88,25 @@ def reset(token: str, password: str) -> Person:
     services.set_password(person, password)  # ValueError (too short) before anything is written
     now = utcnow()
     claimed = session.execute(
-        update(PasswordReset).where(PasswordReset.id == row.id, PasswordReset.used_at.is_(None),
-                                    PasswordReset.expires_at > now)
-        .values(used_at=now).execution_options(synchronize_session=False))
+        update(PasswordReset)
+        .where(
+            PasswordReset.id == row.id,
+            PasswordReset.used_at.is_(None),
+            PasswordReset.expires_at > now,
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
     if claimed.rowcount != 1:
         session.rollback()
         raise ResetRefused("this link is unknown, already used or expired")
     # Other links the person asked for stop working too.
-    session.execute(update(PasswordReset).where(PasswordReset.person_id == person.id,
-                                                PasswordReset.used_at.is_(None))
-                    .values(used_at=now).execution_options(synchronize_session=False))
+    session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.person_id == person.id, PasswordReset.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
     sessions.revoke_all(person.id)
     record("reset_password", actor=person, target_type="person", target_id=person.id)
     session.commit()

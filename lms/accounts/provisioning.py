@@ -80,9 +80,13 @@ def person_for_identity(identity: Identity, session) -> Person:
 
 def _manager_id(conn, identity: Identity) -> int | None:
     if identity.manager_external_id:
-        return conn.scalar(select(Person.id).where(Person.external_id == identity.manager_external_id))
+        return conn.scalar(
+            select(Person.id).where(Person.external_id == identity.manager_external_id)
+        )
     if identity.manager_email:
-        return conn.scalar(select(Person.id).where(Person.email == identity.manager_email.strip().lower()))
+        return conn.scalar(
+            select(Person.id).where(Person.email == identity.manager_email.strip().lower())
+        )
     return None
 
 
@@ -114,8 +118,8 @@ def _find_or_create(conn, identity: Identity, email: str) -> int:
     """The id of the person linked to ``identity``: linked, claimed by e-mail, or new."""
     for _attempt in range(3):
         row = conn.execute(
-            select(Person.id, Person.external_id).where(
-                or_(Person.external_id == identity.external_id, Person.email == email))
+            select(Person.id, Person.external_id)
+            .where(or_(Person.external_id == identity.external_id, Person.email == email))
             .order_by((Person.external_id == identity.external_id).desc())
         ).first()
         if row is not None and row.external_id == identity.external_id:
@@ -124,25 +128,41 @@ def _find_or_create(conn, identity: Identity, email: str) -> int:
             if row.external_id is not None:
                 raise ProvisioningRefused(
                     f"{email} belongs to another host user ({row.external_id!r}, not "
-                    f"{identity.external_id!r})")
+                    f"{identity.external_id!r})"
+                )
             # Imported before the first visit: link it (once, whoever gets there first).
-            conn.execute(update(Person).where(Person.id == row.id, Person.external_id.is_(None))
-                         .values(external_id=identity.external_id, updated_at=utcnow()))
+            conn.execute(
+                update(Person)
+                .where(Person.id == row.id, Person.external_id.is_(None))
+                .values(external_id=identity.external_id, updated_at=utcnow())
+            )
             continue
         now = utcnow()
-        _insert_ignoring_conflicts(conn, {
-            "email": email, "name": identity.name.strip() or email,
-            "search_name": search_key(identity.name.strip() or email, email),
-            "role": identity.role or "employee", "status": "active",
-            "external_id": identity.external_id, "created_at": now, "updated_at": now,
-        })
+        _insert_ignoring_conflicts(
+            conn,
+            {
+                "email": email,
+                "name": identity.name.strip() or email,
+                "search_name": search_key(identity.name.strip() or email, email),
+                "role": identity.role or "employee",
+                "status": "active",
+                "external_id": identity.external_id,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
     raise ProvisioningRefused(f"could not link or create a person for {email}")
 
 
 def _refresh(conn, person_id: int, identity: Identity, email: str) -> None:
     wanted = _wanted(conn, identity, email)
-    current = conn.execute(select(*(getattr(Person, f) for f in PROFILE_FIELDS))
-                           .where(Person.id == person_id)).one()._asdict()
+    current = (
+        conn.execute(
+            select(*(getattr(Person, f) for f in PROFILE_FIELDS)).where(Person.id == person_id)
+        )
+        .one()
+        ._asdict()
+    )
     if "manager_id" in wanted and wanted["manager_id"] != current["manager_id"]:
         try:
             check_managers({person_id: wanted["manager_id"]}, db=conn)
@@ -150,14 +170,23 @@ def _refresh(conn, person_id: int, identity: Identity, email: str) -> None:
             log.warning("host user %s: manager not changed, %s", identity.external_id, exc)
             wanted.pop("manager_id")
     if "email" in wanted and wanted["email"] != current["email"]:
-        taken = conn.scalar(select(Person.id).where(Person.email == wanted["email"], Person.id != person_id))
+        taken = conn.scalar(
+            select(Person.id).where(Person.email == wanted["email"], Person.id != person_id)
+        )
         if taken is not None:
-            log.warning("host user %s changed e-mail to %s, which another person has; kept %s",
-                        identity.external_id, wanted["email"], current["email"])
+            log.warning(
+                "host user %s changed e-mail to %s, which another person has; kept %s",
+                identity.external_id,
+                wanted["email"],
+                current["email"],
+            )
             wanted.pop("email")
     changes = {k: v for k, v in wanted.items() if current[k] != v}
     if "name" in changes or "email" in changes:
-        changes["search_name"] = search_key(wanted.get("name", current["name"]),
-                                            wanted.get("email", current["email"]))
+        changes["search_name"] = search_key(
+            wanted.get("name", current["name"]), wanted.get("email", current["email"])
+        )
     if changes:
-        conn.execute(update(Person).where(Person.id == person_id).values(**changes, updated_at=utcnow()))
+        conn.execute(
+            update(Person).where(Person.id == person_id).values(**changes, updated_at=utcnow())
+        )

@@ -28,8 +28,6 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password")
 MIN_PASSWORD_LENGTH = 10
 
 
-
-
 def find_by_email(email: str) -> Person | None:
     """The person with this e-mail address, whatever its case."""
     return session.scalar(select(Person).where(Person.email == normalise_email(email)))
@@ -50,7 +48,9 @@ def set_password(person: Person, password: str) -> None:
     """Hash and store a password (werkzeug; scrypt unless ``LMS_PASSWORD_HASH_METHOD`` says)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
-    person.password_hash = generate_password_hash(password, method=current_app.config["LMS_PASSWORD_HASH_METHOD"])
+    person.password_hash = generate_password_hash(
+        password, method=current_app.config["LMS_PASSWORD_HASH_METHOD"]
+    )
 
 
 class DuplicateEmail(ValueError):
@@ -156,11 +156,15 @@ def parse_people_csv(text: str) -> list[ImportRow]:
         if not values["name"]:
             problems.append(f"line {line}: name is empty")
         if role not in ROLES:
-            problems.append(f"line {line}: unknown role {values['role']!r} (expected {', '.join(ROLES)})")
+            problems.append(
+                f"line {line}: unknown role {values['role']!r} (expected {', '.join(ROLES)})"
+            )
         manager_email = normalise_email(values["manager_email"])
         if manager_email and manager_email == email:
             problems.append(f"line {line}: a person cannot be their own manager")
-        rows.append(ImportRow(line, email, values["name"], role, manager_email, values["department"]))
+        rows.append(
+            ImportRow(line, email, values["name"], role, manager_email, values["department"])
+        )
     if not rows and not problems:
         problems.append("line 2: the file has no rows")
 
@@ -171,7 +175,9 @@ def parse_people_csv(text: str) -> list[ImportRow]:
         existing = set(session.scalars(select(Person.email).where(Person.email.in_(unresolved))))
     for r in rows:
         if r.manager_email and r.manager_email not in known and r.manager_email not in existing:
-            problems.append(f"line {r.line}: manager {r.manager_email} is neither in the file nor in the LMS")
+            problems.append(
+                f"line {r.line}: manager {r.manager_email} is neither in the file nor in the LMS"
+            )
     problems.extend(_manager_cycles(rows))
     if problems:
         raise ImportError_(problems)
@@ -189,16 +195,20 @@ def _manager_cycles(rows: Iterable[ImportRow]) -> list[str]:
             chain.append(current)
             current = manager_of[current]
         if current in chain and current not in reported:
-            loop = chain[chain.index(current):]
+            loop = chain[chain.index(current) :]
             reported.update(loop)
-            problems.append(f"line {line_of[current]}: manager chain loops: {' -> '.join(loop + [current])}")
+            problems.append(
+                f"line {line_of[current]}: manager chain loops: {' -> '.join(loop + [current])}"
+            )
     return problems
 
 
 def _refuse_manager_loops(rows: list[ImportRow], by_email: dict[str, Person]) -> None:
     """The file's manager changes, checked with the chains already in the database."""
-    changes = {by_email[r.email].id: (by_email[r.manager_email].id if r.manager_email else None)
-               for r in rows}
+    changes = {
+        by_email[r.email].id: (by_email[r.manager_email].id if r.manager_email else None)
+        for r in rows
+    }
     try:
         check_managers(changes)
     except ManagerLoop as exc:
@@ -234,11 +244,16 @@ def import_people(text: str) -> ImportResult:
             person.name, person.role, person.department, person.manager_id = wanted
             updated += person not in new_people
     unchanged = len(rows) - len(new_people) - updated
-    audit.record("import_people", actor=None, created=len(new_people), updated=updated, unchanged=unchanged,
-           person_ids=sorted(p.id for p in new_people)[:1000])
+    audit.record(
+        "import_people",
+        actor=None,
+        created=len(new_people),
+        updated=updated,
+        unchanged=unchanged,
+        person_ids=sorted(p.id for p in new_people)[:1000],
+    )
     session.commit()
     app = current_app._get_current_object()
     for person in new_people:
         signals.person_created.send(app, person=person)
     return ImportResult(len(new_people), updated, unchanged)
-

@@ -28,8 +28,11 @@ def _hash(token: str) -> str:
 
 def _lifetime(remember: bool) -> timedelta:
     config = current_app.config
-    value = (config.get("REMEMBER_COOKIE_DURATION", timedelta(days=30)) if remember
-             else config.get("PERMANENT_SESSION_LIFETIME", timedelta(hours=12)))
+    value = (
+        config.get("REMEMBER_COOKIE_DURATION", timedelta(days=30))
+        if remember
+        else config.get("PERMANENT_SESSION_LIFETIME", timedelta(hours=12))
+    )
     return value if isinstance(value, timedelta) else timedelta(seconds=int(value))
 
 
@@ -38,10 +41,20 @@ def sign_in(person: Person, *, remember: bool = False) -> None:
     now = utcnow()
     token = secrets.token_urlsafe(32)
     lifetime = _lifetime(remember)
-    session.execute(delete(LoginSession).where(LoginSession.person_id == person.id,
-                                               LoginSession.expires_at <= now))
-    session.add(LoginSession(person_id=person.id, token_hash=_hash(token), remember=remember,
-                             created_at=now, expires_at=now + lifetime))
+    session.execute(
+        delete(LoginSession).where(
+            LoginSession.person_id == person.id, LoginSession.expires_at <= now
+        )
+    )
+    session.add(
+        LoginSession(
+            person_id=person.id,
+            token_hash=_hash(token),
+            remember=remember,
+            created_at=now,
+            expires_at=now + lifetime,
+        )
+    )
     session.commit()
     person.login_token = token
     login_user(person, remember=remember, duration=lifetime if remember else None)
@@ -53,9 +66,13 @@ def load_person(user_id: str) -> Person | None:
     if not token or not person_id.isdigit() or not 0 < int(person_id) <= MAX_ID:
         return None
     row = session.execute(
-        select(Person, LoginSession.id).join(LoginSession, LoginSession.person_id == Person.id)
-        .where(Person.id == int(person_id), LoginSession.token_hash == _hash(token),
-               LoginSession.expires_at > utcnow())
+        select(Person, LoginSession.id)
+        .join(LoginSession, LoginSession.person_id == Person.id)
+        .where(
+            Person.id == int(person_id),
+            LoginSession.token_hash == _hash(token),
+            LoginSession.expires_at > utcnow(),
+        )
     ).first()
     if row is None:
         return None
@@ -67,8 +84,12 @@ def load_person(user_id: str) -> Person | None:
 def sign_out(person: Person | None) -> None:
     """End this sign-in on the server (its cookies stop working) and in the browser."""
     if person is not None and person.login_token:
-        session.execute(delete(LoginSession).where(LoginSession.person_id == person.id,
-                                                   LoginSession.token_hash == _hash(person.login_token)))
+        session.execute(
+            delete(LoginSession).where(
+                LoginSession.person_id == person.id,
+                LoginSession.token_hash == _hash(person.login_token),
+            )
+        )
         session.commit()
     logout_user()
 

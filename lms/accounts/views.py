@@ -18,8 +18,13 @@ bp = Blueprint("accounts", __name__)
 
 def _safe_next(target: str | None) -> str:
     """Only same-site relative paths: an open redirect would help phishing."""
-    if (target and target.startswith("/") and not target.startswith(("//", "/\\"))
-            and "\\" not in target and target.isprintable()):
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and "\\" not in target
+        and target.isprintable()
+    ):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
@@ -62,9 +67,14 @@ def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
         passwords.request_reset(form.email.data)
-        flash(_("If that address has an account here, we have sent it a link to choose a new "
+        flash(
+            _(
+                "If that address has an account here, we have sent it a link to choose a new "
                 "password. The link works once, for %(minutes)s minutes.",
-                minutes=current_app.config["LMS_PASSWORD_RESET_MAX_AGE_MINUTES"]), "info")
+                minutes=current_app.config["LMS_PASSWORD_RESET_MAX_AGE_MINUTES"],
+            ),
+            "info",
+        )
         return redirect(url_for(".login"))
     return render("lms/accounts/reset_request.html", form=form)
 

@@ -47,12 +47,22 @@ def create_token(name: str, by: Person | None = None) -> tuple[ApiToken, str]:
     if len(name) > MAX_NAME_LENGTH:
         raise ValueError(f"a token name has at most {MAX_NAME_LENGTH} characters")
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(name=name, token_hash=hash_token(plaintext), prefix=plaintext[:PREFIX_LENGTH],
-                     created_by_id=by.id if by else None)
+    token = ApiToken(
+        name=name,
+        token_hash=hash_token(plaintext),
+        prefix=plaintext[:PREFIX_LENGTH],
+        created_by_id=by.id if by else None,
+    )
     session.add(token)
     session.flush()
-    record("create_token", actor=by, target_type="api_token", target_id=token.id,
-           name=name, prefix=token.prefix)
+    record(
+        "create_token",
+        actor=by,
+        target_type="api_token",
+        target_id=token.id,
+        name=name,
+        prefix=token.prefix,
+    )
     session.commit()
     return token, plaintext
 
@@ -67,8 +77,14 @@ def revoke_token(token_id: int, by: Person | None = None) -> ApiToken:
         raise LookupError(f"no API token with id {token_id}")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-        record("revoke_token", actor=by, target_type="api_token", target_id=token.id,
-               name=token.name, prefix=token.prefix)
+        record(
+            "revoke_token",
+            actor=by,
+            target_type="api_token",
+            target_id=token.id,
+            name=token.name,
+            prefix=token.prefix,
+        )
         session.commit()
     return token
 
@@ -114,8 +130,12 @@ def _touch(token: ApiToken, now: datetime) -> None:
         return
     session.execute(
         update(ApiToken)
-        .where(ApiToken.id == token.id,
-               or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - LAST_USED_RESOLUTION))
+        .where(
+            ApiToken.id == token.id,
+            or_(
+                ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - LAST_USED_RESOLUTION
+            ),
+        )
         .values(last_used_at=now)
         .execution_options(synchronize_session=False)
     )

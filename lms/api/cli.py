@@ -15,8 +15,13 @@ def _when(value) -> str:
 
 @click.command("create-token")
 @click.argument("name")
-@click.option("--by", "by_email", default=None, metavar="EMAIL",
-              help="E-mail of the admin creating the token (recorded in the audit log).")
+@click.option(
+    "--by",
+    "by_email",
+    default=None,
+    metavar="EMAIL",
+    help="E-mail of the admin creating the token (recorded in the audit log).",
+)
 @with_appcontext
 def create_token_cmd(name, by_email):
     """Create an API token called NAME and print it (once: only its hash is stored).
@@ -45,8 +50,13 @@ def create_token_cmd(name, by_email):
 
 @click.command("revoke-token")
 @click.argument("token_id", type=int)
-@click.option("--by", "by_email", default=None, metavar="EMAIL",
-              help="E-mail of the admin revoking the token (recorded in the audit log).")
+@click.option(
+    "--by",
+    "by_email",
+    default=None,
+    metavar="EMAIL",
+    help="E-mail of the admin revoking the token (recorded in the audit log).",
+)
 @with_appcontext
 def revoke_token_cmd(token_id, by_email):
     """Revoke the API token with id TOKEN_ID (see list-tokens); it stops working at once."""
@@ -73,10 +83,14 @@ def list_tokens_cmd():
     if not tokens:
         click.echo("No API tokens.")
         return
-    click.echo(f"{'ID':>4}  {'NAME':<24} {'PREFIX':<10} {'CREATED (UTC)':<16}  {'LAST USED':<16}  REVOKED")
+    click.echo(
+        f"{'ID':>4}  {'NAME':<24} {'PREFIX':<10} {'CREATED (UTC)':<16}  {'LAST USED':<16}  REVOKED"
+    )
     for t in tokens:
-        click.echo(f"{t.id:>4}  {t.name[:24]:<24} {t.prefix:<10} {_when(t.created_at):<16}  "
-                   f"{_when(t.last_used_at):<16}  {_when(t.revoked_at) if t.revoked_at else 'no'}")
+        click.echo(
+            f"{t.id:>4}  {t.name[:24]:<24} {t.prefix:<10} {_when(t.created_at):<16}  "
+            f"{_when(t.last_used_at):<16}  {_when(t.revoked_at) if t.revoked_at else 'no'}"
+        )
 
 
 COMMANDS = (create_token_cmd, revoke_token_cmd, list_tokens_cmd)

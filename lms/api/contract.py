@@ -98,8 +98,9 @@ def problems(error: ValidationError, *, unknown: str, whole: str) -> dict[str, s
 Exists = Callable[[str, Any], bool]
 
 
-def _validate(model: type[BaseModel], data: Any, exists: Exists | None, *, unknown: str,
-              whole: str) -> BaseModel:
+def _validate(
+    model: type[BaseModel], data: Any, exists: Exists | None, *, unknown: str, whole: str
+) -> BaseModel:
     """``data`` as ``model``, or one 422 with every problem: the values' own, then the
     records they name that do not exist."""
     context: dict[str, Any] = {"today": today(), "exists": exists}
@@ -117,7 +118,9 @@ def _validate(model: type[BaseModel], data: Any, exists: Exists | None, *, unkno
 
 def parse_query(model: type[BaseModel], exists: Exists | None = None) -> BaseModel:
     """The query string as ``model`` (the first value of a repeated parameter counts)."""
-    return _validate(model, request.args.to_dict(), exists, unknown="unknown parameter", whole="query")
+    return _validate(
+        model, request.args.to_dict(), exists, unknown="unknown parameter", whole="query"
+    )
 
 
 def json_body() -> Any:
@@ -153,12 +156,23 @@ class Api:
 
     # --- declaring ------------------------------------------------------------------------
 
-    def operation(self, method: str, path: str, *, summary: str,
-                  response: type[BaseModel] | None, responses: Mapping[int, str] | str,
-                  query: type[BaseModel] | None = None, body: type[BaseModel] | None = None,
-                  auth: Auth = "token", description: str | None = None, errors: tuple[int, ...] = (),
-                  headers: Mapping[int, Mapping[str, str]] | None = None,
-                  documented: bool = True, found: Callable[..., Any] | None = None) -> Callable:
+    def operation(
+        self,
+        method: str,
+        path: str,
+        *,
+        summary: str,
+        response: type[BaseModel] | None,
+        responses: Mapping[int, str] | str,
+        query: type[BaseModel] | None = None,
+        body: type[BaseModel] | None = None,
+        auth: Auth = "token",
+        description: str | None = None,
+        errors: tuple[int, ...] = (),
+        headers: Mapping[int, Mapping[str, str]] | None = None,
+        documented: bool = True,
+        found: Callable[..., Any] | None = None,
+    ) -> Callable:
         """Register the decorated view as ``method path``.
 
         The view gets the path parameters and, when declared, ``query=`` and ``body=`` as
@@ -171,16 +185,29 @@ class Api:
             responses = {200: responses}
 
         def register(view: Callable) -> Callable:
-            op = Operation(method=method, path=path, endpoint=view.__name__, summary=summary,
-                           response=response, responses=dict(responses), query=query, body=body,
-                           auth=auth, description=description, errors=errors,
-                           headers=dict(headers or {}), documented=documented, found=found)
+            op = Operation(
+                method=method,
+                path=path,
+                endpoint=view.__name__,
+                summary=summary,
+                response=response,
+                responses=dict(responses),
+                query=query,
+                body=body,
+                auth=auth,
+                description=description,
+                errors=errors,
+                headers=dict(headers or {}),
+                documented=documented,
+                found=found,
+            )
             if op.endpoint in self._by_endpoint:
                 raise ValueError(f"API operation {op.endpoint!r} is declared twice")
             self.operations.append(op)
             self._by_endpoint[op.endpoint] = op
-            self.bp.add_url_rule(path, endpoint=op.endpoint, view_func=self._handler(op, view),
-                                 methods=[method])
+            self.bp.add_url_rule(
+                path, endpoint=op.endpoint, view_func=self._handler(op, view), methods=[method]
+            )
             return view
 
         return register
@@ -204,8 +231,10 @@ class Api:
             raise TypeError(f"{op.endpoint} answered {reply.status}, not in its contract")
         if op.response is not None:
             if not isinstance(reply.body, op.response):
-                raise TypeError(f"{op.endpoint} answered {type(reply.body).__name__}, "
-                                f"not {op.response.__name__}")
+                raise TypeError(
+                    f"{op.endpoint} answered {type(reply.body).__name__}, "
+                    f"not {op.response.__name__}"
+                )
             payload: Any = reply.body.model_dump(mode="json")
         else:
             payload = reply.body
@@ -245,11 +274,16 @@ class Api:
         for number, (path, methods) in enumerate(self.methods().items()):
             endpoint = f"method_not_allowed_{number}"
             self._fallbacks[endpoint] = methods
-            state.add_url_rule(path, endpoint=endpoint, view_func=_method_not_allowed(methods),
-                               methods=[m for m in _ALL_METHODS if m not in methods])
+            state.add_url_rule(
+                path,
+                endpoint=endpoint,
+                view_func=_method_not_allowed(methods),
+                methods=[m for m in _ALL_METHODS if m not in methods],
+            )
         self._fallbacks["not_found"] = ()
-        state.add_url_rule("/<path:rest>", endpoint="not_found", view_func=_not_found,
-                           methods=list(_ALL_METHODS))
+        state.add_url_rule(
+            "/<path:rest>", endpoint="not_found", view_func=_not_found, methods=list(_ALL_METHODS)
+        )
 
     def options(self, endpoint: str):
         """OPTIONS lists the methods of the path (no token needed, nothing else revealed)."""

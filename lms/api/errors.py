@@ -19,8 +19,14 @@ REALM = 'Bearer realm="lms-api"'
 class ApiError(Exception):
     """An error answered as JSON with ``code`` (4xx) and optional per-field messages."""
 
-    def __init__(self, code: int, message: str, *, fields: dict[str, str] | None = None,
-                 headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        code: int,
+        message: str,
+        *,
+        fields: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(message)
         self.code = code
         self.message = message
@@ -56,8 +62,13 @@ def summary(fields: dict[str, str]) -> str:
     return "; ".join(f"{name}: {problem}" for name, problem in fields.items()) or "invalid request"
 
 
-def error_response(code: int, message: str, *, fields: dict[str, str] | None = None,
-                   headers: dict[str, str] | None = None):
+def error_response(
+    code: int,
+    message: str,
+    *,
+    fields: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+):
     detail = ErrorDetail(code=code, message=message, **({"fields": fields} if fields else {}))
     response = jsonify(Error(error=detail).model_dump(mode="json", exclude_unset=True))
     response.status_code = code

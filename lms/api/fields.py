@@ -83,8 +83,11 @@ def is_id(value: Any) -> bool:
 
 
 def is_email_ref(value: Any, max_length: int) -> bool:
-    return (isinstance(value, str) and text_problem(value, max_length) is None
-            and email_problem(normalise_email(value)) is None)
+    return (
+        isinstance(value, str)
+        and text_problem(value, max_length) is None
+        and email_problem(normalise_email(value)) is None
+    )
 
 
 def _one_of(choices: Iterable[Any]) -> str:
@@ -92,6 +95,7 @@ def _one_of(choices: Iterable[Any]) -> str:
 
 
 # --- query string values (always text; "" is refused for every parameter) ------------------
+
 
 def _query_value(value: Any) -> str:
     if value == "":
@@ -175,6 +179,7 @@ QueryDate = Annotated[date, BeforeValidator(_query_date)]
 
 # --- JSON body values (never coerced) -------------------------------------------------------
 
+
 def _raw_text(value: Any, max_length: int, nullable: bool) -> str | None:
     """None where null is allowed, else the string as sent, checked as text."""
     if value is None:
@@ -204,14 +209,19 @@ def _text_check(max_length: int, nullable: bool) -> Callable[[Any], str | None]:
 
 def text(max_length: int) -> Any:
     """Required-when-present text, stripped; never null or blank."""
-    return Annotated[str, Field(min_length=1, max_length=max_length),
-                     BeforeValidator(_text_check(max_length, nullable=False))]
+    return Annotated[
+        str,
+        Field(min_length=1, max_length=max_length),
+        BeforeValidator(_text_check(max_length, nullable=False)),
+    ]
 
 
 def nullable_text(max_length: int) -> Any:
     """Text, stripped, or null (blank text is stored as null)."""
-    return Annotated[Annotated[str, Field(max_length=max_length)] | None,
-                     BeforeValidator(_text_check(max_length, nullable=True))]
+    return Annotated[
+        Annotated[str, Field(max_length=max_length)] | None,
+        BeforeValidator(_text_check(max_length, nullable=True)),
+    ]
 
 
 def _email_check(max_length: int, nullable: bool) -> Callable[[Any], str | None]:
@@ -233,8 +243,11 @@ def _email_check(max_length: int, nullable: bool) -> Callable[[Any], str | None]
 
 def email(max_length: int) -> Any:
     """An e-mail address the LMS accepts (``accounts.emails.check_email``)."""
-    return Annotated[str, Field(min_length=1, max_length=max_length, json_schema_extra={"format": "email"}),
-                     BeforeValidator(_email_check(max_length, nullable=False))]
+    return Annotated[
+        str,
+        Field(min_length=1, max_length=max_length, json_schema_extra={"format": "email"}),
+        BeforeValidator(_email_check(max_length, nullable=False)),
+    ]
 
 
 def nullable_email(max_length: int) -> Any:
@@ -286,7 +299,12 @@ def person_refs(max_items: int, email_max: int) -> Any:
             raise problem(f"item {bad[0]} is neither a person id nor an e-mail address")
         return value
 
-    ref = Id | Annotated[str, Field(min_length=1, max_length=email_max, json_schema_extra={"format": "email"})]
+    ref = (
+        Id
+        | Annotated[
+            str, Field(min_length=1, max_length=email_max, json_schema_extra={"format": "email"})
+        ]
+    )
     return Annotated[list[ref], Field(min_length=1, max_length=max_items), BeforeValidator(check)]
 
 

@@ -107,8 +107,12 @@ def _query_parameters(schema: dict[str, Any]) -> list[dict[str, Any]]:
 def _path(op: Operation) -> tuple[str, list[dict[str, Any]]]:
     """The OpenAPI path template of a Flask rule, and its path parameters."""
     parameters = [
-        {"name": m["name"], "in": "path", "required": True,
-         "schema": dict(_CONVERTERS.get(m["converter"] or "string", {"type": "string"}))}
+        {
+            "name": m["name"],
+            "in": "path",
+            "required": True,
+            "schema": dict(_CONVERTERS.get(m["converter"] or "string", {"type": "string"})),
+        }
         for m in _RULE_ARG.finditer(op.path)
     ]
     return _RULE_ARG.sub(lambda m: "{" + m["name"] + "}", op.path), parameters
@@ -124,8 +128,9 @@ class _Builder:
             wanted += [(m, "validation") for m in (op.query, op.body) if m is not None]
             if op.response is not None:
                 wanted.append((op.response, "serialization"))
-        refs, top = models_json_schema(list(dict.fromkeys(wanted)), ref_template=_REF,
-                                       schema_generator=_Schemas)
+        refs, top = models_json_schema(
+            list(dict.fromkeys(wanted)), ref_template=_REF, schema_generator=_Schemas
+        )
         self.refs = refs
         self.schemas: dict[str, Any] = top.get("$defs", {})
         queries = dict.fromkeys(op.query for op in self.operations if op.query is not None)
@@ -147,10 +152,17 @@ class _Builder:
         if parameters:
             spec["parameters"] = parameters
         if op.body is not None:
-            spec["requestBody"] = {"required": True,
-                                   "content": _json(self.refs[(op.body, "validation")])}
-        spec["responses"] = {**self._successes(op), **{
-            str(code): {"$ref": f"#/components/responses/{ERRORS[code][0]}"} for code in op.error_codes}}
+            spec["requestBody"] = {
+                "required": True,
+                "content": _json(self.refs[(op.body, "validation")]),
+            }
+        spec["responses"] = {
+            **self._successes(op),
+            **{
+                str(code): {"$ref": f"#/components/responses/{ERRORS[code][0]}"}
+                for code in op.error_codes
+            },
+        }
         return spec
 
     def _successes(self, op: Operation) -> dict[str, Any]:
@@ -160,8 +172,10 @@ class _Builder:
             if op.response is not None:
                 answer["content"] = _json(self.refs[(op.response, "serialization")])
             if headers := op.headers.get(status):
-                answer["headers"] = {name: {"required": True, "schema": {"type": "string"},
-                                            "description": text} for name, text in headers.items()}
+                answer["headers"] = {
+                    name: {"required": True, "schema": {"type": "string"}, "description": text}
+                    for name, text in headers.items()
+                }
             answers[str(status)] = answer
         return answers
 
@@ -175,11 +189,18 @@ class _Builder:
     def error_responses(self) -> dict[str, Any]:
         answers = {}
         for code, (name, description) in ERRORS.items():
-            answers[name] = {"description": description, "content": _json(self.refs[(Error, "serialization")])}
+            answers[name] = {
+                "description": description,
+                "content": _json(self.refs[(Error, "serialization")]),
+            }
             if code == 401:
-                answers[name]["headers"] = {"WWW-Authenticate": {
-                    "required": True, "schema": {"type": "string"},
-                    "description": "Bearer challenge (RFC 6750)."}}
+                answers[name]["headers"] = {
+                    "WWW-Authenticate": {
+                        "required": True,
+                        "schema": {"type": "string"},
+                        "description": "Bearer challenge (RFC 6750).",
+                    }
+                }
         return answers
 
 
@@ -190,10 +211,13 @@ def _contract(api: Api) -> dict[str, Any]:
     return {
         "paths": paths,
         "components": {
-            "securitySchemes": {"bearerAuth": {
-                "type": "http", "scheme": "bearer",
-                "description": "A token from `flask lms create-token` (admin-level integration).",
-            }},
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A token from `flask lms create-token` (admin-level integration).",
+                }
+            },
             "schemas": builder.schemas,
             "responses": builder.error_responses(),
         },

@@ -7,7 +7,6 @@ generated from these classes (``openapi.py``), so the document, the validation a
 answers are one thing. Class docstrings and field descriptions are published in it.
 """
 
-
 from datetime import date, datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
@@ -56,6 +55,7 @@ class Record(BaseModel):
 
 # --- query strings ----------------------------------------------------------------------------
 
+
 class PageQuery(Query):
     page: f.query_int(MAX_PAGE) = Field(1, description="Page number, from 1.")
     per_page: f.query_int(MAX_PER_PAGE) = Field(DEFAULT_PER_PAGE, description="Rows per page.")
@@ -80,11 +80,14 @@ class CompletionQuery(PageQuery):
     course: QueryCourse = f.absent(description=_COURSE)
     department: f.query_text(DEPARTMENT_MAX) = f.absent(description="Exact department.")
     within_days: f.query_int_choice(WITHIN_DAYS) = f.absent(
-        description="Due (assigned, in progress) or expiring (certified, renewal due) within N days.")
-    manager_email: Annotated[f.query_text(EMAIL_MAX),
-                             f.reference("person", NO_PERSON)] = f.absent(
-        description="Only this manager's reporting tree (422 if there is no such person).")
-    direct_only: f.QueryBool = Field(False, description="With manager_email: only the manager's direct reports.")
+        description="Due (assigned, in progress) or expiring (certified, renewal due) within N days."
+    )
+    manager_email: Annotated[f.query_text(EMAIL_MAX), f.reference("person", NO_PERSON)] = f.absent(
+        description="Only this manager's reporting tree (422 if there is no such person)."
+    )
+    direct_only: f.QueryBool = Field(
+        False, description="With manager_email: only the manager's direct reports."
+    )
     search: f.query_text(SEARCH_MAX) = f.absent(description="Part of a name or e-mail address.")
 
     @field_validator("direct_only")
@@ -98,7 +101,9 @@ class CompletionQuery(PageQuery):
 class CertificationQuery(PageQuery):
     course: QueryCourse = f.absent(description=_COURSE)
     email: f.query_text(EMAIL_MAX) = f.absent(description="The person's e-mail address.")
-    valid_on: f.QueryDate = f.absent(description="Only periods valid on this date (not revoked by then).")
+    valid_on: f.QueryDate = f.absent(
+        description="Only periods valid on this date (not revoked by then)."
+    )
 
 
 # --- request bodies ---------------------------------------------------------------------------
@@ -126,11 +131,16 @@ class PersonUpdate(Body):
 
 class AssignmentCreate(Body):
     course: Annotated[f.text(SLUG_MAX), f.reference("course", NO_COURSE)] = Field(
-        description="Course slug.")
-    people: f.person_refs(MAX_PEOPLE, EMAIL_MAX) = Field(description="People by id or e-mail address.")
+        description="Course slug."
+    )
+    people: f.person_refs(MAX_PEOPLE, EMAIL_MAX) = Field(
+        description="People by id or e-mail address."
+    )
     reason: f.choice(REASONS) = "manual"
     due_on: f.NullableDate = Field(None, description="Today or later (a past date is refused).")
-    reassign: f.Bool = Field(False, description="Also give people holding a valid certificate a new assignment.")
+    reassign: f.Bool = Field(
+        False, description="Also give people holding a valid certificate a new assignment."
+    )
 
     @field_validator("due_on")
     @classmethod
@@ -181,12 +191,16 @@ class Completion(Record):
     manager_email: str | None
     course: str = Field(description="Course slug.")
     status: Literal[STATUSES]
-    due_on: date | None = Field(description="Due date of the open assignment (none once certified).")
+    due_on: date | None = Field(
+        description="Due date of the open assignment (none once certified)."
+    )
     certified_on: date | None = Field(description="Start of the current certification.")
     valid_until: date | None = Field(description="Last day the certification is valid.")
     policy_acknowledged_at: datetime | None = Field(
-        default=None, description="When the person signed the course's current policy text "
-                                  "(courses that ask for an acknowledgement; none otherwise).")
+        default=None,
+        description="When the person signed the course's current policy text "
+        "(courses that ask for an acknowledgement; none otherwise).",
+    )
 
 
 class Certification(Record):
@@ -203,7 +217,8 @@ class Certification(Record):
     revoked_on: date | None
     code: str = Field(description="Certificate code (public verification).")
     status: Literal["certified", "renewal_due", "expired", "revoked"] = Field(
-        description="Status of this period on today's date.")
+        description="Status of this period on today's date."
+    )
 
 
 class CourseList(Page[Course]):
@@ -224,16 +239,20 @@ class CertificationList(Page[Certification]):
 
 class AssignmentOutcome(Record):
     person_id: int
-    outcome: Literal[ASSIGN_OUTCOMES] = Field(description=(
-        "assigned: a new assignment; reassigned: certified, given a new one on request; "
-        "already_assigned / overdue_kept: their open assignment and its due date stay; "
-        "already_certified: holds a valid certificate, skipped."))
+    outcome: Literal[ASSIGN_OUTCOMES] = Field(
+        description=(
+            "assigned: a new assignment; reassigned: certified, given a new one on request; "
+            "already_assigned / overdue_kept: their open assignment and its due date stay; "
+            "already_certified: holds a valid certificate, skipped."
+        )
+    )
     due_on: date | None = Field(description="The due date now in force for them.")
 
 
 #: How many people got each outcome (every outcome, in ``OUTCOMES`` order).
 AssignmentSummary = create_model(
-    "AssignmentSummary", __base__=Record,
+    "AssignmentSummary",
+    __base__=Record,
     **{outcome: (int, Field(ge=0)) for outcome in ASSIGN_OUTCOMES},
 )
 AssignmentSummary.__doc__ = "How many people got each outcome."
@@ -253,7 +272,9 @@ class AssignmentResult(Record):
 class ErrorDetail(Record):
     code: int = Field(ge=400, le=599)
     message: str
-    fields: dict[str, str] = f.absent(description="A message per invalid field or parameter (422 only).")
+    fields: dict[str, str] = f.absent(
+        description="A message per invalid field or parameter (422 only)."
+    )
 
 
 class Error(Record):

@@ -38,7 +38,9 @@ from lms.reports.queries import Filters, Scope
 def _paginate(stmt: Select, query: schemas.PageQuery) -> tuple[list, dict[str, int]]:
     """The rows of the asked page, and the page fields of the answer."""
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    rows = list(session.execute(stmt.limit(query.per_page).offset((query.page - 1) * query.per_page)))
+    rows = list(
+        session.execute(stmt.limit(query.per_page).offset((query.page - 1) * query.per_page))
+    )
     return rows, {"page": query.page, "per_page": query.per_page, "total": total}
 
 
@@ -52,6 +54,7 @@ def _conflict(fields: dict[str, str]) -> Conflict:
 
 
 # --- courses ----------------------------------------------------------------------------
+
 
 def course_by_slug(slug: str) -> Course | None:
     return session.scalar(select(Course).where(Course.slug == slug))
@@ -75,27 +78,43 @@ def _require_course(slug: str) -> Course:
 
 
 def courses(query: schemas.PageQuery) -> schemas.CourseList:
-    newest = (select(CourseVersion.course_id, func.max(CourseVersion.number).label("n"))
-              .group_by(CourseVersion.course_id).subquery())
-    stmt = (select(Course.id, Course.slug, CourseVersion.title, CourseVersion.number)
-            .outerjoin(newest, newest.c.course_id == Course.id)
-            .outerjoin(CourseVersion, and_(CourseVersion.course_id == Course.id,
-                                           CourseVersion.number == newest.c.n))
-            .order_by(Course.id))
+    newest = (
+        select(CourseVersion.course_id, func.max(CourseVersion.number).label("n"))
+        .group_by(CourseVersion.course_id)
+        .subquery()
+    )
+    stmt = (
+        select(Course.id, Course.slug, CourseVersion.title, CourseVersion.number)
+        .outerjoin(newest, newest.c.course_id == Course.id)
+        .outerjoin(
+            CourseVersion,
+            and_(CourseVersion.course_id == Course.id, CourseVersion.number == newest.c.n),
+        )
+        .order_by(Course.id)
+    )
     rows, page = _paginate(stmt, query)
-    data = [schemas.Course(id=r.id, slug=r.slug, title=r.title or r.slug, version=r.number or 0)
-            for r in rows]
+    data = [
+        schemas.Course(id=r.id, slug=r.slug, title=r.title or r.slug, version=r.number or 0)
+        for r in rows
+    ]
     return schemas.CourseList(data=data, **page)
 
 
 # --- people -----------------------------------------------------------------------------
 
+
 def _person_record(person: Person, manager_email: str | None = None) -> schemas.Person:
     if manager_email is None and person.manager_id is not None:
         manager_email = session.scalar(select(Person.email).where(Person.id == person.manager_id))
     return schemas.Person(
-        id=person.id, email=person.email, name=person.name, role=person.role, status=person.status,
-        department=person.department, manager_id=person.manager_id, manager_email=manager_email,
+        id=person.id,
+        email=person.email,
+        name=person.name,
+        role=person.role,
+        status=person.status,
+        department=person.department,
+        manager_id=person.manager_id,
+        manager_email=manager_email,
     )
 
 
@@ -118,8 +137,11 @@ def person(person_id: int) -> schemas.Person:
 
 def people(query: schemas.PeopleQuery) -> schemas.PersonList:
     manager = Person.__table__.alias("manager")
-    stmt = (select(Person, manager.c.email.label("manager_email"))
-            .outerjoin(manager, manager.c.id == Person.manager_id).order_by(Person.id))
+    stmt = (
+        select(Person, manager.c.email.label("manager_email"))
+        .outerjoin(manager, manager.c.id == Person.manager_id)
+        .order_by(Person.id)
+    )
     if query.department:
         stmt = stmt.where(Person.department == query.department)
     if query.role:
@@ -149,11 +171,22 @@ def create_person(body: schemas.PersonCreate) -> schemas.Person:
     if find_by_email(address) is not None:
         raise _conflict(_DUPLICATE)
     try:
-        person = accounts.create_person(email=address, name=body.name, role=body.role,
-                                        department=body.department, manager=manager, commit=False)
+        person = accounts.create_person(
+            email=address,
+            name=body.name,
+            role=body.role,
+            department=body.department,
+            manager=manager,
+            commit=False,
+        )
         session.flush()
-        _audit("create_person", target_type="person", target_id=person.id, email=person.email,
-               role=person.role)
+        _audit(
+            "create_person",
+            target_type="person",
+            target_id=person.id,
+            email=person.email,
+            role=person.role,
+        )
         session.commit()
     except (IntegrityError, accounts.DuplicateEmail):  # created concurrently since the check
         session.rollback()
@@ -208,6 +241,7 @@ def _update(person: Person, changes: dict[str, Any]) -> schemas.Person:
 
 # --- completions (the report's status table) --------------------------------------------
 
+
 def completions(query: schemas.CompletionQuery, today: date) -> schemas.CompletionList:
     """One row per (person in scope, course), as the reports compute it, paged in SQL."""
     scope = Scope()
@@ -216,73 +250,133 @@ def completions(query: schemas.CompletionQuery, today: date) -> schemas.Completi
         if manager is None:  # gone since
             raise Invalid({"manager_email": schemas.NO_PERSON})
         scope = Scope(manager_id=manager.id)
-    filters = Filters(status=query.status, course=query.course, department=query.department,
-                      within_days=query.within_days, direct_only=query.direct_only,
-                      search=query.search, page=query.page, per_page=query.per_page)
+    filters = Filters(
+        status=query.status,
+        course=query.course,
+        department=query.department,
+        within_days=query.within_days,
+        direct_only=query.direct_only,
+        search=query.search,
+        page=query.page,
+        per_page=query.per_page,
+    )
     table = queries.status_table(scope, today, filters)
     manager = Person.__table__.alias("manager")
     stmt = (
-        select(Person.id, Person.email, Person.name, Person.department, manager.c.email.label("manager_email"),
-               table.c.slug, table.c.status, table.c.due_on, table.c.certified_on, table.c.valid_until)
+        select(
+            Person.id,
+            Person.email,
+            Person.name,
+            Person.department,
+            manager.c.email.label("manager_email"),
+            table.c.slug,
+            table.c.status,
+            table.c.due_on,
+            table.c.certified_on,
+            table.c.valid_until,
+        )
         .join(table, table.c.person_id == Person.id)
         .outerjoin(manager, manager.c.id == Person.manager_id)
-        .where(*queries.filter_conditions(table, today, filters))  # the reports' own status/within_days filter
+        .where(
+            *queries.filter_conditions(table, today, filters)
+        )  # the reports' own status/within_days filter
         .order_by(Person.id, table.c.slug)
     )
     rows, page = _paginate(stmt, query)
     signed = acknowledgements.signed_current(sorted({r.email for r in rows}))
-    data = [schemas.Completion(
-        person_id=r.id, email=r.email, name=r.name, department=r.department,
-        manager_email=r.manager_email, course=r.slug, status=r.status,
-        due_on=r.due_on, certified_on=r.certified_on, valid_until=r.valid_until,
-        policy_acknowledged_at=signed.get((r.email, r.slug)),
-    ) for r in rows]
+    data = [
+        schemas.Completion(
+            person_id=r.id,
+            email=r.email,
+            name=r.name,
+            department=r.department,
+            manager_email=r.manager_email,
+            course=r.slug,
+            status=r.status,
+            due_on=r.due_on,
+            certified_on=r.certified_on,
+            valid_until=r.valid_until,
+            policy_acknowledged_at=signed.get((r.email, r.slug)),
+        )
+        for r in rows
+    ]
     return schemas.CompletionList(data=data, **page)
 
 
 # --- certification periods --------------------------------------------------------------
 
+
 def certifications(query: schemas.CertificationQuery, today: date) -> schemas.CertificationList:
     course_id = _require_course(query.course).id if query.course is not None else None
     cp = CertificationPeriod
-    stmt = (select(cp, Person.email, Course.slug, CourseVersion.number)
-            .join(Person, Person.id == cp.person_id)
-            .join(Course, Course.id == cp.course_id)
-            .join(CourseVersion, CourseVersion.id == cp.version_id)
-            .order_by(cp.id))
+    stmt = (
+        select(cp, Person.email, Course.slug, CourseVersion.number)
+        .join(Person, Person.id == cp.person_id)
+        .join(Course, Course.id == cp.course_id)
+        .join(CourseVersion, CourseVersion.id == cp.version_id)
+        .order_by(cp.id)
+    )
     if course_id is not None:
         stmt = stmt.where(cp.course_id == course_id)
     if query.email:
         stmt = stmt.where(Person.email == normalise_email(query.email))
     if query.valid_on is not None:
         valid_on = query.valid_on
-        stmt = stmt.where(cp.certified_on <= valid_on, cp.valid_until >= valid_on,
-                          or_(cp.revoked_on.is_(None), cp.revoked_on > valid_on))
+        stmt = stmt.where(
+            cp.certified_on <= valid_on,
+            cp.valid_until >= valid_on,
+            or_(cp.revoked_on.is_(None), cp.revoked_on > valid_on),
+        )
     rows, page = _paginate(stmt, query)
-    data = [schemas.Certification(
-        id=period.id, person_id=period.person_id, email=email, course=slug, version=number,
-        sequence=period.sequence, kind=period.kind, certified_on=period.certified_on,
-        valid_until=period.valid_until, window_opens_on=period.window_opens_on,
-        revoked_on=period.revoked_on, code=period.code,
-        status=rules.status_on(today, [certification.period_facts(period)], None),
-    ) for period, email, slug, number in rows]
+    data = [
+        schemas.Certification(
+            id=period.id,
+            person_id=period.person_id,
+            email=email,
+            course=slug,
+            version=number,
+            sequence=period.sequence,
+            kind=period.kind,
+            certified_on=period.certified_on,
+            valid_until=period.valid_until,
+            window_opens_on=period.window_opens_on,
+            revoked_on=period.revoked_on,
+            code=period.code,
+            status=rules.status_on(today, [certification.period_facts(period)], None),
+        )
+        for period, email, slug, number in rows
+    ]
     return schemas.CertificationList(data=data, **page)
 
 
 # --- assignments ------------------------------------------------------------------------
+
 
 def resolve_people(refs: list[int | str]) -> tuple[list[int], list[str]]:
     """Person ids for ids or e-mails (in order, without duplicates), and the unknown refs."""
     ids = {r for r in refs if isinstance(r, int)}
     emails = {normalise_email(r) for r in refs if isinstance(r, str)}
     live = Person.status != "erased"
-    by_id = set(session.scalars(select(Person.id).where(Person.id.in_(ids), live))) if ids else set()
-    by_email = (dict(session.execute(select(Person.email, Person.id).where(Person.email.in_(emails), live)).all())
-                if emails else {})
+    by_id = (
+        set(session.scalars(select(Person.id).where(Person.id.in_(ids), live))) if ids else set()
+    )
+    by_email = (
+        dict(
+            session.execute(
+                select(Person.email, Person.id).where(Person.email.in_(emails), live)
+            ).all()
+        )
+        if emails
+        else {}
+    )
     found: list[int] = []
     unknown: list[str] = []
     for ref in refs:
-        pid = (ref if ref in by_id else None) if isinstance(ref, int) else by_email.get(normalise_email(ref))
+        pid = (
+            (ref if ref in by_id else None)
+            if isinstance(ref, int)
+            else by_email.get(normalise_email(ref))
+        )
         if pid is None:
             unknown.append(str(ref))
         elif pid not in found:
@@ -300,13 +394,23 @@ def assign(body: schemas.AssignmentCreate) -> schemas.AssignmentResult:
     person_ids, unknown = resolve_people(body.people)
     if unknown:
         raise Invalid({"people": f"no such person: {', '.join(unknown[:20])}"})
-    plan = assignments.plan(course.id, person_ids, reason=body.reason, due_on=body.due_on,
-                            reassign=body.reassign)
+    plan = assignments.plan(
+        course.id, person_ids, reason=body.reason, due_on=body.due_on, reassign=body.reassign
+    )
     result = assignments.carry_out(plan, by=None)
     return schemas.AssignmentResult(
-        count=result.assigned, course=body.course, person_ids=person_ids, reason=body.reason,
-        due_on=body.due_on, reassign=body.reassign, summary=schemas.AssignmentSummary(**result.counts),
-        results=[schemas.AssignmentOutcome(person_id=pid, outcome=result.outcomes[pid],
-                                           due_on=result.due_dates.get(pid))
-                 for pid in person_ids if pid in result.outcomes],
+        count=result.assigned,
+        course=body.course,
+        person_ids=person_ids,
+        reason=body.reason,
+        due_on=body.due_on,
+        reassign=body.reassign,
+        summary=schemas.AssignmentSummary(**result.counts),
+        results=[
+            schemas.AssignmentOutcome(
+                person_id=pid, outcome=result.outcomes[pid], due_on=result.due_dates.get(pid)
+            )
+            for pid in person_ids
+            if pid in result.outcomes
+        ],
     )

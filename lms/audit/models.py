@@ -16,7 +16,9 @@ class AuditEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("lms_person.id", ondelete="SET NULL"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_person.id", ondelete="SET NULL"), index=True
+    )
     # Kept as text too, so the log still reads after an actor's record is erased.
     actor_label: Mapped[str] = mapped_column(String(300), default="system")
     action: Mapped[str] = mapped_column(String(60), index=True)

@@ -16,23 +16,47 @@ from lms.db import session
 from lms.i18n import lazy_gettext as _l
 
 ACTION_WORDS = {
-    "assign": _l("Assigned a course"), "revoke_certificate": _l("Revoked a certificate"),
-    "invite_candidate": _l("Invited a candidate"), "hire_candidate": _l("Hired a candidate"),
-    "erase_person": _l("Erased a person's data"), "create_token": _l("Created an API token"),
-    "revoke_token": _l("Revoked an API token"), "create_person": _l("Created a person"),
-    "update_person": _l("Changed a person"), "recheck_certification": _l("Repaired a certification"),
-    "request_password_reset": _l("Asked for a password reset"), "reset_password": _l("Reset a password"),
-    "import_people": _l("Imported people"), "send_reminder": _l("Sent a reminder"),
+    "assign": _l("Assigned a course"),
+    "revoke_certificate": _l("Revoked a certificate"),
+    "invite_candidate": _l("Invited a candidate"),
+    "hire_candidate": _l("Hired a candidate"),
+    "erase_person": _l("Erased a person's data"),
+    "create_token": _l("Created an API token"),
+    "revoke_token": _l("Revoked an API token"),
+    "create_person": _l("Created a person"),
+    "update_person": _l("Changed a person"),
+    "recheck_certification": _l("Repaired a certification"),
+    "request_password_reset": _l("Asked for a password reset"),
+    "reset_password": _l("Reset a password"),
+    "import_people": _l("Imported people"),
+    "send_reminder": _l("Sent a reminder"),
 }
 FIELD_WORDS = {
-    "reason": _l("Reason"), "due_on": _l("Due"), "people": _l("People"), "person_ids": _l("People"),
-    "person_id": _l("Person"), "manager_id": _l("Manager"), "course_ids": _l("Courses"),
-    "course": _l("Course"), "course_id": _l("Course"), "department": _l("Department"),
-    "code": _l("Certificate"), "revoked_on": _l("Revoked on"), "reassign": _l("Re-assigned"),
-    "skipped": _l("Left as they were"), "changes": _l("Changes"), "email": _l("E-mail"),
-    "role": _l("Role"), "created": _l("Created"), "updated": _l("Updated"),
-    "unchanged": _l("Unchanged"), "file": _l("File"), "via": _l("Via"), "token_id": _l("API token"),
-    "reinvite": _l("Invited again"), "completed_on": _l("Completed on"),
+    "reason": _l("Reason"),
+    "due_on": _l("Due"),
+    "people": _l("People"),
+    "person_ids": _l("People"),
+    "person_id": _l("Person"),
+    "manager_id": _l("Manager"),
+    "course_ids": _l("Courses"),
+    "course": _l("Course"),
+    "course_id": _l("Course"),
+    "department": _l("Department"),
+    "code": _l("Certificate"),
+    "revoked_on": _l("Revoked on"),
+    "reassign": _l("Re-assigned"),
+    "skipped": _l("Left as they were"),
+    "changes": _l("Changes"),
+    "email": _l("E-mail"),
+    "role": _l("Role"),
+    "created": _l("Created"),
+    "updated": _l("Updated"),
+    "unchanged": _l("Unchanged"),
+    "file": _l("File"),
+    "via": _l("Via"),
+    "token_id": _l("API token"),
+    "reinvite": _l("Invited again"),
+    "completed_on": _l("Completed on"),
     "reminder": _l("Reminder"),
 }
 PERSON_FIELDS = {"person_id", "manager_id", "person_ids"}
@@ -84,8 +108,10 @@ def _course_titles(ids: set[int]) -> dict[int, str]:
         return {}
     titles: dict[int, str] = {}
     for course_id, title in session.execute(
-            select(CourseVersion.course_id, CourseVersion.title)
-            .where(CourseVersion.course_id.in_(ids)).order_by(CourseVersion.number.desc())):
+        select(CourseVersion.course_id, CourseVersion.title)
+        .where(CourseVersion.course_id.in_(ids))
+        .order_by(CourseVersion.number.desc())
+    ):
         titles.setdefault(course_id, title)
     return titles
 
@@ -97,8 +123,10 @@ def _value(key: str, value, people: dict[int, str], courses: dict[int, str]) -> 
         items = [lookup.get(v, f"#{v}") if lookup is not None else str(v) for v in value]
         return Detail(label, items=items)
     if isinstance(value, dict):  # changes: {field: [before, after]}
-        parts = [f"{k}: {v[0]} → {v[1]}" if isinstance(v, list) and len(v) == 2 else f"{k}: {v}"
-                 for k, v in value.items()]
+        parts = [
+            f"{k}: {v[0]} → {v[1]}" if isinstance(v, list) and len(v) == 2 else f"{k}: {v}"
+            for k, v in value.items()
+        ]
         return Detail(label, items=parts)
     if isinstance(value, bool):
         return Detail(label, str(_l("yes") if value else _l("no")))
@@ -121,7 +149,10 @@ def describe(events: list[AuditEvent]) -> list[EventView]:
             target = f"{e.target_type.replace('_', ' ')} #{e.target_id}"
         else:
             target = "—"
-        details = [_value(k, v, people, courses) for k, v in (e.details or {}).items()
-                   if not (k == "people" and "person_ids" in (e.details or {}))]
+        details = [
+            _value(k, v, people, courses)
+            for k, v in (e.details or {}).items()
+            if not (k == "people" and "person_ids" in (e.details or {}))
+        ]
         views.append(EventView(e, str(ACTION_WORDS.get(e.action, e.action)), target, details))
     return views

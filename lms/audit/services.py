@@ -16,14 +16,31 @@ from lms.audit.models import AuditEvent
 from lms.db import session
 
 ACTIONS = (
-    "assign", "revoke_certificate", "invite_candidate", "hire_candidate", "erase_person",
-    "create_token", "revoke_token", "create_person", "update_person", "recheck_certification",
-    "request_password_reset", "reset_password", "import_people", "send_reminder",
+    "assign",
+    "revoke_certificate",
+    "invite_candidate",
+    "hire_candidate",
+    "erase_person",
+    "create_token",
+    "revoke_token",
+    "create_person",
+    "update_person",
+    "recheck_certification",
+    "request_password_reset",
+    "reset_password",
+    "import_people",
+    "send_reminder",
 )
 
 
-def record(action: str, *, actor: Person | None, target_type: str | None = None,
-           target_id: int | None = None, **details: Any) -> AuditEvent:
+def record(
+    action: str,
+    *,
+    actor: Person | None,
+    target_type: str | None = None,
+    target_id: int | None = None,
+    **details: Any,
+) -> AuditEvent:
     """Add an audit event to the session (the caller commits with its change).
 
     With no person acting, the actor is the system, or inside an API request the
@@ -37,8 +54,12 @@ def record(action: str, *, actor: Person | None, target_type: str | None = None,
         label = api["label"]
         details = {**details, "via": "api", "token_id": api["token_id"]}
     event = AuditEvent(
-        actor_id=actor.id if actor else None, actor_label=label,
-        action=action, target_type=target_type, target_id=target_id, details=details,
+        actor_id=actor.id if actor else None,
+        actor_label=label,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        details=details,
     )
     session.add(event)
     return event
@@ -69,8 +90,9 @@ def events_query(f: AuditFilter) -> Select:
     if f.action:
         stmt = stmt.where(AuditEvent.action == f.action)
     if f.actor and f.actor.strip():
-        stmt = stmt.where(func.lower(AuditEvent.actor_label).contains(f.actor.strip().lower(),
-                                                                      autoescape=True))
+        stmt = stmt.where(
+            func.lower(AuditEvent.actor_label).contains(f.actor.strip().lower(), autoescape=True)
+        )
     if f.since:
         stmt = stmt.where(AuditEvent.at >= datetime.combine(f.since, time.min))
     if f.until and f.until < date.max:  # the last day representable means "no end"

@@ -38,7 +38,9 @@ class AuditFilterForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(request.args, *args, **kwargs)
-        self.action.choices = [("", _l("Any action"))] + [(a, ACTION_WORDS.get(a, a)) for a in services.ACTIONS]
+        self.action.choices = [("", _l("Any action"))] + [
+            (a, ACTION_WORDS.get(a, a)) for a in services.ACTIONS
+        ]
 
     def to_filter(self) -> services.AuditFilter:
         """The filter from the valid fields (an invalid field is shown with its error and
@@ -48,14 +50,21 @@ class AuditFilterForm(FlaskForm):
         def ok(f):
             return f.data if not f.errors else None
 
-        return services.AuditFilter(action=ok(self.action) or None, actor=ok(self.actor) or None,
-                                    since=ok(self.since), until=ok(self.until))
+        return services.AuditFilter(
+            action=ok(self.action) or None,
+            actor=ok(self.actor) or None,
+            since=ok(self.since),
+            until=ok(self.until),
+        )
 
 
 def _filter_args(f: services.AuditFilter) -> dict[str, str]:
-    args = {"action": f.action, "actor": f.actor,
-            "since": f.since.isoformat() if f.since else None,
-            "until": f.until.isoformat() if f.until else None}
+    args = {
+        "action": f.action,
+        "actor": f.actor,
+        "since": f.since.isoformat() if f.since else None,
+        "until": f.until.isoformat() if f.until else None,
+    }
     return {k: v for k, v in args.items() if v}
 
 
@@ -67,8 +76,13 @@ def index():
     page = services.events_page(f, request.args.get("page", 1, type=int) or 1)
     args = _filter_args(f)
     return render(
-        "lms/audit/index.html", form=form, page=page, args=args, views=describe(page.events),
-        utc_iso=services.utc_iso, csv_url=url_for(".export", **args),
+        "lms/audit/index.html",
+        form=form,
+        page=page,
+        args=args,
+        views=describe(page.events),
+        utc_iso=services.utc_iso,
+        csv_url=url_for(".export", **args),
     )
 
 
@@ -82,8 +96,20 @@ def export():
     """The filtered log as CSV, streamed row by row (constant memory), cells defused
     against spreadsheet formula injection by ``stream_csv``."""
     f = AuditFilterForm().to_filter()
-    rows = ((services.utc_iso(e.at), e.actor_label, e.action, e.target_type, e.target_id,
-             _details_json(e.details)) for e in services.iter_events(f))
+    rows = (
+        (
+            services.utc_iso(e.at),
+            e.actor_label,
+            e.action,
+            e.target_type,
+            e.target_id,
+            _details_json(e.details),
+        )
+        for e in services.iter_events(f)
+    )
     filename = f"audit-{today().isoformat()}.csv"
-    return Response(stream_with_context(stream_csv(CSV_HEADER, rows)), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        stream_with_context(stream_csv(CSV_HEADER, rows)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -34,10 +34,12 @@ def at_least_one(form, field):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField(_l("Candidate's e-mail address"), validators=[DataRequired(), EmailAddress(), Length(max=254)])
+    email = EmailField(
+        _l("Candidate's e-mail address"),
+        validators=[DataRequired(), EmailAddress(), Length(max=254)],
+    )
     name = StringField(_l("Candidate's name"), validators=[DataRequired(), Length(max=200)])
-    courses = CheckboxesField(_l("Onboarding courses"), coerce=int,
-                              validators=[at_least_one])
+    courses = CheckboxesField(_l("Onboarding courses"), coerce=int, validators=[at_least_one])
     due_on = DateField(_l("Due date (for example the start date)"), validators=[DataRequired()])
     department = StringField(_l("Department (optional)"), validators=[Optional(), Length(max=120)])
 
@@ -62,9 +64,11 @@ class ConfirmForm(FlaskForm):
 class EraseForm(FlaskForm):
     """Erasing cannot be undone: the admin types the candidate's e-mail address to confirm."""
 
-    confirm_email = StringField(_l("Type the candidate's e-mail address to confirm"),
-                                validators=[DataRequired(), Length(max=254)],
-                                render_kw={"autocomplete": "off", "spellcheck": "false"})
+    confirm_email = StringField(
+        _l("Type the candidate's e-mail address to confirm"),
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
 
     def __init__(self, email: str, *args, **kwargs):
         super().__init__(*args, **kwargs)

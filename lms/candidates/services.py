@@ -67,6 +67,7 @@ class AlreadyExists(CandidateError):
 
 # --- who may ----------------------------------------------------------------------------
 
+
 def invited_by(person_id: int):
     """SQL condition: ``Person`` has an invitation created by ``person_id``."""
     return exists().where(Invite.person_id == Person.id, Invite.created_by_id == person_id)
@@ -74,8 +75,11 @@ def invited_by(person_id: int):
 
 def candidates_query(viewer: Person):
     """The candidates ``viewer`` manages (not erased), newest first; nothing for others."""
-    stmt = (select(Person).where(Person.role == "candidate", Person.status != "erased")
-            .order_by(Person.created_at.desc(), Person.id.desc()))
+    stmt = (
+        select(Person)
+        .where(Person.role == "candidate", Person.status != "erased")
+        .order_by(Person.created_at.desc(), Person.id.desc())
+    )
     if viewer.role == "admin":
         return stmt
     if viewer.role == "manager":
@@ -93,8 +97,14 @@ def may_manage(viewer: Person, candidate: Person) -> bool:
         return False
     if candidate.manager_id == viewer.id:
         return True
-    return session.scalar(select(Invite.id).where(
-        Invite.person_id == candidate.id, Invite.created_by_id == viewer.id).limit(1)) is not None
+    return (
+        session.scalar(
+            select(Invite.id)
+            .where(Invite.person_id == candidate.id, Invite.created_by_id == viewer.id)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def find_candidate(viewer: Person, candidate_id: int) -> Person | None:
@@ -109,8 +119,11 @@ def find_candidate(viewer: Person, candidate_id: int) -> Person | None:
 def eligible_managers(viewer: Person) -> list[Person]:
     """Whom ``viewer`` may hire a candidate under: admins any active manager or admin;
     a manager themself and the managers in their reporting tree."""
-    stmt = (select(Person).where(Person.role.in_(("manager", "admin")), Person.status == "active")
-            .order_by(Person.name, Person.id))
+    stmt = (
+        select(Person)
+        .where(Person.role.in_(("manager", "admin")), Person.status == "active")
+        .order_by(Person.name, Person.id)
+    )
     if viewer.role == "admin":
         return list(session.scalars(stmt))
     if viewer.role == "manager":
@@ -124,8 +137,12 @@ def default_manager(candidate: Person, viewer: Person, managers: list[Person]) -
     person who invited them, else the viewer when they manage people (never an admin
     by default just because an admin is looking)."""
     eligible = {m.id for m in managers}
-    inviter = session.scalar(select(Invite.created_by_id).where(Invite.person_id == candidate.id)
-                             .order_by(Invite.created_at.desc(), Invite.id.desc()).limit(1))
+    inviter = session.scalar(
+        select(Invite.created_by_id)
+        .where(Invite.person_id == candidate.id)
+        .order_by(Invite.created_at.desc(), Invite.id.desc())
+        .limit(1)
+    )
     for choice in (candidate.manager_id, inviter):
         if choice in eligible:
             return choice
@@ -144,6 +161,7 @@ def may_hire_into(viewer: Person, manager: Person) -> bool:
 
 # --- tokens -----------------------------------------------------------------------------
 
+
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt=INVITE_SALT)
 
@@ -158,8 +176,16 @@ def max_age() -> timedelta:
 
 # --- inviting ---------------------------------------------------------------------------
 
-def invite(email: str, name: str, course_ids: list[int], due_on: date | None, by: Person,
-           manager: Person | None = None, department: str | None = None) -> tuple[Person, str]:
+
+def invite(
+    email: str,
+    name: str,
+    course_ids: list[int],
+    due_on: date | None,
+    by: Person,
+    manager: Person | None = None,
+    department: str | None = None,
+) -> tuple[Person, str]:
     """Invite a candidate (or re-invite one who has not accepted yet); return the person
     and the absolute link their e-mail carries.
 
@@ -190,8 +216,15 @@ def invite(email: str, name: str, course_ids: list[int], due_on: date | None, by
     person = accounts.find_by_email(address)
     reinvited = person is not None
     if person is None:
-        person = accounts.create_person(email=address, name=name, role="candidate", status="invited",
-                                        manager=manager, department=department, commit=False)
+        person = accounts.create_person(
+            email=address,
+            name=name,
+            role="candidate",
+            status="invited",
+            manager=manager,
+            department=department,
+            commit=False,
+        )
         try:
             session.flush()
         except IntegrityError:  # someone created the same address a moment ago
@@ -212,13 +245,24 @@ def invite(email: str, name: str, course_ids: list[int], due_on: date | None, by
     if state.standalone:
         url = _new_invite_link(person, by, now)
 
-    already = set(session.scalars(select(Assignment.course_id).where(Assignment.person_id == person.id)))
-    event = record("invite_candidate", actor=by, target_type="person", target_id=person.id,
-                   course_ids=course_ids, due_on=due_on.isoformat() if due_on else None,
-                   manager_id=person.manager_id, reinvite=reinvited)
+    already = set(
+        session.scalars(select(Assignment.course_id).where(Assignment.person_id == person.id))
+    )
+    event = record(
+        "invite_candidate",
+        actor=by,
+        target_type="person",
+        target_id=person.id,
+        course_ids=course_ids,
+        due_on=due_on.isoformat() if due_on else None,
+        manager_id=person.manager_id,
+        reinvite=reinvited,
+    )
     new_courses = [c for c in course_ids if c not in already]
     for course_id in new_courses:
-        certification.assign(course_id, [person.id], reason="onboarding", due_on=due_on, by=by, commit=False)
+        certification.assign(
+            course_id, [person.id], reason="onboarding", due_on=due_on, by=by, commit=False
+        )
     session.flush()  # the audit event's id names this invitation's e-mail
     _queue_invitation(person, url, due_on, standalone=state.standalone, event_id=event.id)
     session.commit()  # person, invite, audit events, assignments and the e-mail: one transaction
@@ -238,16 +282,23 @@ def _check_courses(course_ids: list[int]) -> None:
 def _expire_unused_invites(person_id: int) -> None:
     now = utcnow()
     session.execute(
-        update(Invite).where(Invite.person_id == person_id, Invite.used_at.is_(None),
-                             Invite.expires_at > now)
-        .values(expires_at=now).execution_options(synchronize_session=False))
+        update(Invite)
+        .where(Invite.person_id == person_id, Invite.used_at.is_(None), Invite.expires_at > now)
+        .values(expires_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _new_invite_link(person: Person, by: Person, now: datetime) -> str:
     # The token names the invite's id, so the row exists first with a placeholder hash
     # (random, never a valid token's hash) that is replaced before the commit.
-    row = Invite(person_id=person.id, created_by_id=by.id, created_at=now,
-                 expires_at=now + max_age(), token_hash=secrets.token_hex(32))
+    row = Invite(
+        person_id=person.id,
+        created_by_id=by.id,
+        created_at=now,
+        expires_at=now + max_age(),
+        token_hash=secrets.token_hex(32),
+    )
     session.add(row)
     session.flush()
     token = _serializer().dumps({"invite": row.id, "nonce": secrets.token_urlsafe(16)})
@@ -255,14 +306,24 @@ def _new_invite_link(person: Person, by: Person, now: datetime) -> str:
     return absolute_url("lms.candidates.accept", token=token)
 
 
-def _queue_invitation(person: Person, url: str, due_on: date | None, *, standalone: bool,
-                      event_id: int) -> None:
-    queue_mail(to=person, template="candidate_invite", key=f"candidate-invite:{person.id}:{event_id}",
-               context={"url": url, "due_on": due_on, "standalone": standalone,
-                        "max_age_days": current_app.config["LMS_INVITE_MAX_AGE_DAYS"]})
+def _queue_invitation(
+    person: Person, url: str, due_on: date | None, *, standalone: bool, event_id: int
+) -> None:
+    queue_mail(
+        to=person,
+        template="candidate_invite",
+        key=f"candidate-invite:{person.id}:{event_id}",
+        context={
+            "url": url,
+            "due_on": due_on,
+            "standalone": standalone,
+            "max_age_days": current_app.config["LMS_INVITE_MAX_AGE_DAYS"],
+        },
+    )
 
 
 # --- accepting --------------------------------------------------------------------------
+
 
 def check(token: str) -> Invite:
     """The usable invite behind ``token``; raises ``InviteError`` otherwise. Changes nothing."""
@@ -274,7 +335,11 @@ def check(token: str) -> Invite:
     except BadSignature:
         raise InviteError("invalid") from None
     invite_row = session.scalar(select(Invite).where(Invite.token_hash == token_hash(token)))
-    if invite_row is None or not isinstance(payload, dict) or payload.get("invite") != invite_row.id:
+    if (
+        invite_row is None
+        or not isinstance(payload, dict)
+        or payload.get("invite") != invite_row.id
+    ):
         raise InviteError("invalid")
     if invite_row.used_at is not None:
         raise InviteError("used")
@@ -305,9 +370,11 @@ def accept(token: str, name: str, password: str) -> Person:
     accounts.set_password(person, password)  # ValueError before anything is written
     now = utcnow()
     claimed = session.execute(
-        update(Invite).where(Invite.id == invite_row.id, Invite.used_at.is_(None),
-                             Invite.expires_at > now)
-        .values(used_at=now).execution_options(synchronize_session=False))
+        update(Invite)
+        .where(Invite.id == invite_row.id, Invite.used_at.is_(None), Invite.expires_at > now)
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
     if claimed.rowcount != 1:
         session.rollback()
         raise InviteError("used")
@@ -319,6 +386,7 @@ def accept(token: str, name: str, password: str) -> Person:
 
 # --- hiring and erasing -----------------------------------------------------------------
 
+
 def hire(candidate: Person, by: Person, manager: Person, department: str | None) -> Person:
     """Make the candidate an employee under ``manager``: the same person row, so every
     attempt, scenario run, assignment and certificate stays theirs."""
@@ -328,9 +396,11 @@ def hire(candidate: Person, by: Person, manager: Person, department: str | None)
         raise CandidateError("that manager is not in your reporting tree")
     # Once, whoever gets there first: two simultaneous hires record one event.
     claimed = session.execute(
-        update(Person).where(Person.id == candidate.id, Person.role == "candidate")
+        update(Person)
+        .where(Person.id == candidate.id, Person.role == "candidate")
         .values(role="employee", department=(department or "").strip() or None)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if not claimed:
         session.rollback()
         session.refresh(candidate)
@@ -342,8 +412,14 @@ def hire(candidate: Person, by: Person, manager: Person, department: str | None)
         session.rollback()
         raise CandidateError(str(exc)) from None
     _expire_unused_invites(candidate.id)
-    record("hire_candidate", actor=by, target_type="person", target_id=candidate.id,
-           manager_id=manager.id, department=candidate.department)
+    record(
+        "hire_candidate",
+        actor=by,
+        target_type="person",
+        target_id=candidate.id,
+        manager_id=manager.id,
+        department=candidate.department,
+    )
     session.commit()
     return candidate
 
@@ -360,8 +436,11 @@ def erase(candidate: Person, by: Person) -> None:
         raise CandidateError("not a candidate you manage")
     candidate_id = candidate.id
     claimed = session.execute(
-        update(Person).where(Person.id == candidate_id, Person.status != "erased")
-        .values(status="erased").execution_options(synchronize_session=False)).rowcount
+        update(Person)
+        .where(Person.id == candidate_id, Person.status != "erased")
+        .values(status="erased")
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if not claimed:  # erased by a simultaneous request: once is enough
         session.rollback()
         return
@@ -370,18 +449,31 @@ def erase(candidate: Person, by: Person) -> None:
     candidate.password_hash = None
     candidate.external_id = None
     candidate.status = "erased"
-    for period in session.scalars(select(CertificationPeriod).where(
-            CertificationPeriod.person_id == candidate_id)):
+    for period in session.scalars(
+        select(CertificationPeriod).where(CertificationPeriod.person_id == candidate_id)
+    ):
         period.details = {**period.details, "person_name": ERASED_NAME}
-    session.execute(delete(Invite).where(Invite.person_id == candidate_id)
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        delete(Invite)
+        .where(Invite.person_id == candidate_id)
+        .execution_options(synchronize_session=False)
+    )
     forget_person(candidate_id)  # e-mails still queued for them hold their name and address
-    record("erase_person", actor=by, target_type="person", target_id=candidate_id,
-           person_id=candidate_id)
+    record(
+        "erase_person",
+        actor=by,
+        target_type="person",
+        target_id=candidate_id,
+        person_id=candidate_id,
+    )
     session.commit()
 
 
 def pending_invite(person_id: int) -> Invite | None:
     """The candidate's newest invitation, for the list page (used, pending or expired)."""
-    return session.scalar(select(Invite).where(Invite.person_id == person_id)
-                          .order_by(Invite.created_at.desc(), Invite.id.desc()).limit(1))
+    return session.scalar(
+        select(Invite)
+        .where(Invite.person_id == person_id)
+        .order_by(Invite.created_at.desc(), Invite.id.desc())
+        .limit(1)
+    )

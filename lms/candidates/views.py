@@ -50,8 +50,13 @@ def index():
     if form.validate_on_submit():
         try:
             person, _url = services.invite(
-                form.email.data, form.name.data, form.courses.data, form.due_on.data, by=me,
-                department=(form.department.data or "").strip() or None)
+                form.email.data,
+                form.name.data,
+                form.courses.data,
+                form.due_on.data,
+                by=me,
+                department=(form.department.data or "").strip() or None,
+            )
         except services.AlreadyExists:
             form.email.errors.append(_("A person with this e-mail address already exists."))
         except services.CandidateError as exc:
@@ -62,9 +67,14 @@ def index():
     candidates = list(session.scalars(services.candidates_query(me)))
     invites = {c.id: services.pending_invite(c.id) for c in candidates}
     status = 400 if form.errors else 200
-    return render("lms/candidates/index.html", form=form, candidates=candidates,
-                           invites=invites, now=utcnow(),
-                           standalone=current_app.extensions["lms"].standalone), status
+    return render(
+        "lms/candidates/index.html",
+        form=form,
+        candidates=candidates,
+        invites=invites,
+        now=utcnow(),
+        standalone=current_app.extensions["lms"].standalone,
+    ), status
 
 
 @bp.route("/candidates/<lms_id:candidate_id>/hire", methods=["GET", "POST"])
@@ -85,8 +95,13 @@ def hire(candidate_id: int):
         except services.CandidateError:
             form.manager.errors.append(_("Choose a manager in your reporting tree."))
         else:
-            flash(_("%(name)s is now an employee. Their training records are kept.",
-                    name=candidate.name), "success")
+            flash(
+                _(
+                    "%(name)s is now an employee. Their training records are kept.",
+                    name=candidate.name,
+                ),
+                "success",
+            )
             return redirect(url_for(".index"))
     status = 400 if form.errors else 200
     return render("lms/candidates/hire.html", form=form, candidate=candidate), status
@@ -108,12 +123,14 @@ def erase(candidate_id: int):
         "certificates": _count(CertificationPeriod, candidate.id),
     }
     status = 400 if form.errors else 200
-    return render("lms/candidates/erase.html", form=form, candidate=candidate,
-                           kept=kept), status
+    return render("lms/candidates/erase.html", form=form, candidate=candidate, kept=kept), status
 
 
 def _count(model, person_id: int) -> int:
-    return session.scalar(select(func.count()).select_from(model).where(model.person_id == person_id)) or 0
+    return (
+        session.scalar(select(func.count()).select_from(model).where(model.person_id == person_id))
+        or 0
+    )
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
@@ -144,7 +161,9 @@ def accept(token: str):
             form.password.errors.append(str(exc))
         else:
             sessions.sign_in(person)
-            flash(_("Welcome! Your password is set and your onboarding training is below."), "success")
+            flash(
+                _("Welcome! Your password is set and your onboarding training is below."), "success"
+            )
             return redirect(url_for("lms.home.index"))
     status = 400 if form.errors else 200
     return render("lms/candidates/accept.html", form=form), status

@@ -32,8 +32,10 @@ def asks_for_it(version: CourseVersion) -> bool:
 
 def signature_matches(typed: str | None, name: str) -> bool:
     """The typed name is the person's name, ignoring case, accents and extra spaces."""
+
     def norm(text: str | None) -> str:
         return " ".join(fold(text).split())
+
     return bool(norm(typed)) and norm(typed) == norm(name)
 
 
@@ -47,17 +49,26 @@ def sign_as(person, version: CourseVersion, typed_name: str) -> bool:
 
 def current_for(person_id: int, version: CourseVersion) -> PolicyAcknowledgement | None:
     """The person's acknowledgement of this version's policy text, if any."""
-    return session.scalar(select(PolicyAcknowledgement).where(
-        PolicyAcknowledgement.person_id == person_id,
-        PolicyAcknowledgement.course_id == version.course_id,
-        PolicyAcknowledgement.policy_hash == (version.policy_hash or "")))
+    return session.scalar(
+        select(PolicyAcknowledgement).where(
+            PolicyAcknowledgement.person_id == person_id,
+            PolicyAcknowledgement.course_id == version.course_id,
+            PolicyAcknowledgement.policy_hash == (version.policy_hash or ""),
+        )
+    )
 
 
 def latest_of(person_id: int, course_id: int) -> PolicyAcknowledgement | None:
     """The person's newest acknowledgement of the course's policy (any text)."""
-    return session.scalar(select(PolicyAcknowledgement).where(
-        PolicyAcknowledgement.person_id == person_id, PolicyAcknowledgement.course_id == course_id)
-        .order_by(PolicyAcknowledgement.acknowledged_at.desc()).limit(1))
+    return session.scalar(
+        select(PolicyAcknowledgement)
+        .where(
+            PolicyAcknowledgement.person_id == person_id,
+            PolicyAcknowledgement.course_id == course_id,
+        )
+        .order_by(PolicyAcknowledgement.acknowledged_at.desc())
+        .limit(1)
+    )
 
 
 def sign(person_id: int, version: CourseVersion, typed_name: str) -> bool:
@@ -68,11 +79,23 @@ def sign(person_id: int, version: CourseVersion, typed_name: str) -> bool:
     """
     period = None
     try:
-        stored = session.execute(insert_ignoring_duplicates(
-            PolicyAcknowledgement, ["person_id", "course_id", "policy_hash"]).values(
-            person_id=person_id, course_id=version.course_id, version_id=version.id,
-            policy_hash=version.policy_hash or "", typed_name=typed_name.strip()[:200],
-            acknowledged_at=utcnow()).returning(PolicyAcknowledgement.id)).scalar() is not None
+        stored = (
+            session.execute(
+                insert_ignoring_duplicates(
+                    PolicyAcknowledgement, ["person_id", "course_id", "policy_hash"]
+                )
+                .values(
+                    person_id=person_id,
+                    course_id=version.course_id,
+                    version_id=version.id,
+                    policy_hash=version.policy_hash or "",
+                    typed_name=typed_name.strip()[:200],
+                    acknowledged_at=utcnow(),
+                )
+                .returning(PolicyAcknowledgement.id)
+            ).scalar()
+            is not None
+        )
         # (RETURNING, not rowcount: PostgreSQL's driver reports -1 for a conflict-skipping insert)
         if stored:
             period = certification.certify_if_complete(person_id, version.course_id)
@@ -81,8 +104,9 @@ def sign(person_id: int, version: CourseVersion, typed_name: str) -> bool:
         session.rollback()
         raise
     if stored:
-        signals.policy_acknowledged.send(current_app._get_current_object(), person_id=person_id,
-                                         version=version)
+        signals.policy_acknowledged.send(
+            current_app._get_current_object(), person_id=person_id, version=version
+        )
     if period is not None:
         certification.announce_issued(period)
     return stored
@@ -93,16 +117,24 @@ def signed_current(emails: list[str]) -> dict[tuple[str, str], datetime]:
     course, for the people given; two queries whatever their number (exports, the API)."""
     if not emails:
         return {}
-    current = {v.course_id: (v.course.slug, v.policy_hash) for v in latest_versions()
-               if v.course_settings.acknowledge_policy and v.policy_hash}
+    current = {
+        v.course_id: (v.course.slug, v.policy_hash)
+        for v in latest_versions()
+        if v.course_settings.acknowledge_policy and v.policy_hash
+    }
     if not current:
         return {}
     out: dict[tuple[str, str], datetime] = {}
     rows = session.execute(
-        select(Person.email, PolicyAcknowledgement.course_id, PolicyAcknowledgement.policy_hash,
-               PolicyAcknowledgement.acknowledged_at)
+        select(
+            Person.email,
+            PolicyAcknowledgement.course_id,
+            PolicyAcknowledgement.policy_hash,
+            PolicyAcknowledgement.acknowledged_at,
+        )
         .join(Person, Person.id == PolicyAcknowledgement.person_id)
-        .where(Person.email.in_(emails), PolicyAcknowledgement.course_id.in_(list(current))))
+        .where(Person.email.in_(emails), PolicyAcknowledgement.course_id.in_(list(current)))
+    )
     for email, course_id, policy, signed in rows:
         slug, wanted = current[course_id]
         if policy == wanted:

@@ -51,8 +51,9 @@ class Plan:
 
     @property
     def fingerprint(self) -> str:
-        return assigning.fingerprint(self.course_id, self.reason, self.due_on, self.reassign,
-                                     self.outcomes)
+        return assigning.fingerprint(
+            self.course_id, self.reason, self.due_on, self.reassign, self.outcomes
+        )
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,15 @@ class Result:
         return assigning.counts(self.outcomes.values())
 
 
-def plan(course_id: int, person_ids: list[int], *, reason: str, due_on: date | None,
-         reassign: bool = False, today: date | None = None) -> Plan:
+def plan(
+    course_id: int,
+    person_ids: list[int],
+    *,
+    reason: str,
+    due_on: date | None,
+    reassign: bool = False,
+    today: date | None = None,
+) -> Plan:
     """Each person's outcome if the course were assigned now (reads only).
 
     People who cannot be assigned (erased, unknown ids) are left out.
@@ -85,10 +93,12 @@ def plan(course_id: int, person_ids: list[int], *, reason: str, due_on: date | N
     slug = session.scalar(select(Course.slug).where(Course.id == course_id))
     rows: dict[int, tuple[str, int | None, date | None]] = {}
     if ids and slug is not None:
-        table = status_table(Scope(), today, Filters(course=slug), person_ids=ids,
-                             person_statuses=ASSIGNABLE)
+        table = status_table(
+            Scope(), today, Filters(course=slug), person_ids=ids, person_statuses=ASSIGNABLE
+        )
         for pid, status, assignment_id, due in session.execute(
-                select(table.c.person_id, table.c.status, table.c.assignment_id, table.c.due_on)):
+            select(table.c.person_id, table.c.status, table.c.assignment_id, table.c.due_on)
+        ):
             rows[pid] = (status, assignment_id, due)
     outcomes: dict[int, str] = {}
     kept: dict[int, date | None] = {}
@@ -105,7 +115,9 @@ def plan(course_id: int, person_ids: list[int], *, reason: str, due_on: date | N
 def people_by_outcome(plan: Plan, limit: int = 50) -> dict[str, list[tuple[Person, date | None]]]:
     """For the confirm page: up to ``limit`` people per outcome, by name, each with the
     due date they will have (their kept one, or the plan's)."""
-    people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(list(plan.outcomes))))}
+    people = {
+        p.id: p for p in session.scalars(select(Person).where(Person.id.in_(list(plan.outcomes))))
+    }
     out: dict[str, list[tuple[Person, date | None]]] = {o: [] for o in assigning.OUTCOMES}
     for pid in sorted(plan.outcomes, key=lambda i: (people[i].name, i)):
         group = out[plan.outcomes[pid]]
@@ -121,14 +133,23 @@ def carry_out(plan: Plan, *, by: Person | None, commit: bool = True) -> Result:
     the write is reported as ``already_assigned``, with that assignment's due date.
     """
     table = Assignment.__table__
-    rows = [{"person_id": pid, "course_id": plan.course_id, "reason": plan.reason,
-             "assigned_on": plan.today, "due_on": plan.due_on,
-             "assigned_by_id": by.id if by else None, "created_at": utcnow()}
-            for pid in plan.to_assign]
+    rows = [
+        {
+            "person_id": pid,
+            "course_id": plan.course_id,
+            "reason": plan.reason,
+            "assigned_on": plan.today,
+            "due_on": plan.due_on,
+            "assigned_by_id": by.id if by else None,
+            "created_at": utcnow(),
+        }
+        for pid in plan.to_assign
+    ]
     inserted: set[int] = set()
     if rows:
-        stmt = insert_ignoring_duplicates(table, ["person_id", "course_id"],
-                                          where=table.c.closed_on.is_(None)).returning(table.c.person_id)
+        stmt = insert_ignoring_duplicates(
+            table, ["person_id", "course_id"], where=table.c.closed_on.is_(None)
+        ).returning(table.c.person_id)
         inserted = set(session.execute(stmt, rows).scalars())
     outcomes = dict(plan.outcomes)
     due_dates: dict[int, date | None] = dict(plan.kept_due)
@@ -136,18 +157,33 @@ def carry_out(plan: Plan, *, by: Person | None, commit: bool = True) -> Result:
     for pid in lost:
         outcomes[pid] = assigning.ALREADY_ASSIGNED
     if lost:
-        due_dates.update(session.execute(select(Assignment.person_id, Assignment.due_on).where(
-            Assignment.course_id == plan.course_id, Assignment.person_id.in_(lost),
-            Assignment.closed_on.is_(None))).all())
+        due_dates.update(
+            session.execute(
+                select(Assignment.person_id, Assignment.due_on).where(
+                    Assignment.course_id == plan.course_id,
+                    Assignment.person_id.in_(lost),
+                    Assignment.closed_on.is_(None),
+                )
+            ).all()
+        )
     for pid in inserted:
         due_dates[pid] = plan.due_on
     result = Result(plan, outcomes, due_dates)
     if inserted:
         assigned = [pid for pid in plan.to_assign if pid in inserted]
         skipped = {k: v for k, v in result.counts.items() if k not in assigning.WRITES and v}
-        record("assign", actor=by, target_type="course", target_id=plan.course_id, reason=plan.reason,
-               due_on=plan.due_on.isoformat() if plan.due_on else None, people=len(assigned),
-               person_ids=assigned[:1000], reassign=plan.reassign, skipped=skipped)
+        record(
+            "assign",
+            actor=by,
+            target_type="course",
+            target_id=plan.course_id,
+            reason=plan.reason,
+            due_on=plan.due_on.isoformat() if plan.due_on else None,
+            people=len(assigned),
+            person_ids=assigned[:1000],
+            reassign=plan.reassign,
+            skipped=skipped,
+        )
     if commit:
         session.commit()
     return result

@@ -36,8 +36,11 @@ def _statuses(periods: list[CertificationPeriod], today: date) -> dict[int, str]
     """Each period's status, knowing the later periods of the same person and course."""
     out = {}
     for p in periods:
-        later = [period_facts(q) for q in periods
-                 if q.person_id == p.person_id and q.course_id == p.course_id and q.sequence > p.sequence]
+        later = [
+            period_facts(q)
+            for q in periods
+            if q.person_id == p.person_id and q.course_id == p.course_id and q.sequence > p.sequence
+        ]
         out[p.id] = certificate_status(today, period_facts(p), later)
     return out
 
@@ -45,7 +48,8 @@ def _statuses(periods: list[CertificationPeriod], today: date) -> dict[int, str]
 def certificates_of(person_id: int, today: date | None = None) -> list[Certificate]:
     """The person's certificates, newest first, in one query."""
     rows = session.execute(
-        select(CertificationPeriod, Course.slug).join(Course, Course.id == CertificationPeriod.course_id)
+        select(CertificationPeriod, Course.slug)
+        .join(Course, Course.id == CertificationPeriod.course_id)
         .where(CertificationPeriod.person_id == person_id)
         .order_by(CertificationPeriod.certified_on.desc(), CertificationPeriod.id.desc())
     ).all()
@@ -55,9 +59,14 @@ def certificates_of(person_id: int, today: date | None = None) -> list[Certifica
 
 def status_of(period: CertificationPeriod, today: date | None = None) -> str:
     """One certificate's status (the verification and revoke pages)."""
-    siblings = list(session.scalars(select(CertificationPeriod).where(
-        CertificationPeriod.person_id == period.person_id,
-        CertificationPeriod.course_id == period.course_id)))
+    siblings = list(
+        session.scalars(
+            select(CertificationPeriod).where(
+                CertificationPeriod.person_id == period.person_id,
+                CertificationPeriod.course_id == period.course_id,
+            )
+        )
+    )
     return _statuses(siblings, today or clock_today())[period.id]
 
 

@@ -13,8 +13,10 @@ from lms.i18n import lazy_gettext as _l
 class RevokeForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason"),
-        description=_l("The learner sees this reason, in an e-mail and on their certificates page; "
-                       "the audit log keeps it."),
+        description=_l(
+            "The learner sees this reason, in an e-mail and on their certificates page; "
+            "the audit log keeps it."
+        ),
         render_kw={"rows": 4, "maxlength": REASON_MAX, "required": True},
     )
 

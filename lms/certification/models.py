@@ -42,23 +42,34 @@ class Assignment(Base):
     __table_args__ = (
         CheckConstraint(f"reason IN {REASONS!r}", name="reason"),
         Index("ix_lms_assignment_person_course", "person_id", "course_id"),
-        Index("uq_lms_assignment_open", "person_id", "course_id", unique=True,
-              sqlite_where=text("closed_on IS NULL"), postgresql_where=text("closed_on IS NULL")),
+        Index(
+            "uq_lms_assignment_open",
+            "person_id",
+            "course_id",
+            unique=True,
+            sqlite_where=text("closed_on IS NULL"),
+            postgresql_where=text("closed_on IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("lms_person.id", ondelete="CASCADE"))
-    course_id: Mapped[int] = mapped_column(ForeignKey("lms_course.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_course.id", ondelete="CASCADE"), index=True
+    )
     reason: Mapped[str] = mapped_column(String(20))
     assigned_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
-    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("lms_person.id", ondelete="SET NULL"))
+    assigned_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_person.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_on: Mapped[date | None] = mapped_column(Date)
     # The period that fulfilled it; NULL on a closed row means it was superseded (by the
     # 0007 clean-up of duplicates made before the unique index existed).
     period_id: Mapped[int | None] = mapped_column(
-        ForeignKey("lms_certification_period.id", ondelete="SET NULL"))
+        ForeignKey("lms_certification_period.id", ondelete="SET NULL")
+    )
 
 
 class CertificationPeriod(Base):
@@ -73,8 +84,12 @@ class CertificationPeriod(Base):
     __table_args__ = (UniqueConstraint("person_id", "course_id", "sequence"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("lms_person.id", ondelete="CASCADE"), index=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("lms_course.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_person.id", ondelete="CASCADE"), index=True
+    )
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_course.id", ondelete="CASCADE"), index=True
+    )
     version_id: Mapped[int] = mapped_column(ForeignKey("lms_course_version.id"))
     sequence: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(20))  # initial | renewal
@@ -85,7 +100,9 @@ class CertificationPeriod(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
     revoked_on: Mapped[date | None] = mapped_column(Date)
     revoked_reason: Mapped[str | None] = mapped_column(Text)
-    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("lms_person.id", ondelete="SET NULL"))
+    revoked_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_person.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -96,7 +113,9 @@ class ReviewTask(Base):
     __table_args__ = (UniqueConstraint("person_id", "to_version_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("lms_person.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_person.id", ondelete="CASCADE"), index=True
+    )
     course_id: Mapped[int] = mapped_column(ForeignKey("lms_course.id", ondelete="CASCADE"))
     from_version_id: Mapped[int] = mapped_column(ForeignKey("lms_course_version.id"))
     to_version_id: Mapped[int] = mapped_column(ForeignKey("lms_course_version.id"))
@@ -114,7 +133,9 @@ class ReminderSent(Base):
     __table_args__ = (UniqueConstraint("person_id", "course_id", "kind", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("lms_person.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_person.id", ondelete="CASCADE"), index=True
+    )
     course_id: Mapped[int] = mapped_column(ForeignKey("lms_course.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(40))
     key: Mapped[str] = mapped_column(String(80))
@@ -134,7 +155,9 @@ class PolicyAcknowledgement(Base):
     __table_args__ = (UniqueConstraint("person_id", "course_id", "policy_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("lms_person.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_person.id", ondelete="CASCADE"), index=True
+    )
     course_id: Mapped[int] = mapped_column(ForeignKey("lms_course.id", ondelete="CASCADE"))
     version_id: Mapped[int] = mapped_column(ForeignKey("lms_course_version.id", ondelete="CASCADE"))
     policy_hash: Mapped[str] = mapped_column(String(64))

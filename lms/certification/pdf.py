@@ -66,9 +66,14 @@ class CertificateDetails:
 
 #: The page's words in English; ``CertificateDetails.labels`` gives them in another language.
 LABELS = {
-    "title": "Certificate of completion", "certifies": "This certifies that",
-    "completed": "has completed", "version": "Version %(label)s", "certified_on": "Certified on",
-    "valid_until": "Valid until", "code": "Certificate code", "verify_at": "Verify at %(url)s",
+    "title": "Certificate of completion",
+    "certifies": "This certifies that",
+    "completed": "has completed",
+    "version": "Version %(label)s",
+    "certified_on": "Certified on",
+    "valid_until": "Valid until",
+    "code": "Certificate code",
+    "verify_at": "Verify at %(url)s",
     "scan": "Scan to verify",
 }
 
@@ -127,8 +132,15 @@ def render_certificate_pdf(details: CertificateDetails) -> bytes:
     _frame(pdf)
     left = (PAGE_W - TEXT_W) / 2
 
-    def line(text: str, y: float, size: float, *, bold: bool = False,
-             colour: tuple[int, int, int] = INK, min_size: float | None = None) -> float:
+    def line(
+        text: str,
+        y: float,
+        size: float,
+        *,
+        bold: bool = False,
+        colour: tuple[int, int, int] = INK,
+        min_size: float | None = None,
+    ) -> float:
         """Centre ``text`` at ``y``; shrink it down to ``min_size`` to fit one line, then
         wrap. Returns the y below it."""
         style = "B" if bold else ""
@@ -136,8 +148,9 @@ def render_certificate_pdf(details: CertificateDetails) -> bytes:
         pdf.set_font(FONT_FAMILY, style, size)
         pdf.set_text_color(*colour)
         pdf.set_xy(left, y)
-        pdf.multi_cell(TEXT_W, size * 0.45, text, align=Align.C,
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(
+            TEXT_W, size * 0.45, text, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
         return pdf.get_y()
 
     line(details.organisation.upper(), 26, 12, colour=MUTED, min_size=8)
@@ -170,11 +183,25 @@ def render_certificate_pdf(details: CertificateDetails) -> bytes:
     pdf.set_xy(facts_x, pdf.get_y() + 3)
     pdf.set_font(FONT_FAMILY, "", 9)
     pdf.set_text_color(*MUTED)
-    pdf.multi_cell(facts_w, 4.5, words["verify_at"] % {"url": details.verify_url}, align=Align.L,
-                   link=details.verify_url, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(
+        facts_w,
+        4.5,
+        words["verify_at"] % {"url": details.verify_url},
+        align=Align.L,
+        link=details.verify_url,
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
 
-    pdf.image(qr_png(details.verify_url), x=qr_x, y=qr_y, w=QR_SIZE, h=QR_SIZE,
-              link=details.verify_url, alt_text=f"QR code: verify at {details.verify_url}")
+    pdf.image(
+        qr_png(details.verify_url),
+        x=qr_x,
+        y=qr_y,
+        w=QR_SIZE,
+        h=QR_SIZE,
+        link=details.verify_url,
+        alt_text=f"QR code: verify at {details.verify_url}",
+    )
     pdf.set_font(FONT_FAMILY, "", 7)
     pdf.set_xy(qr_x - 6, qr_y + QR_SIZE + 1.5)
     pdf.cell(QR_SIZE + 12, 3.5, words["scan"], align=Align.C)

@@ -37,30 +37,49 @@ class Repair:
 
 
 def _latest_versions() -> list[tuple[Course, CourseVersion]]:
-    newest = (select(CourseVersion.course_id, func.max(CourseVersion.number).label("n"))
-              .group_by(CourseVersion.course_id).subquery())
-    return list(session.execute(
-        select(Course, CourseVersion).join(CourseVersion, CourseVersion.course_id == Course.id)
-        .join(newest, (newest.c.course_id == Course.id) & (newest.c.n == CourseVersion.number))
-        .order_by(Course.slug)).all())
+    newest = (
+        select(CourseVersion.course_id, func.max(CourseVersion.number).label("n"))
+        .group_by(CourseVersion.course_id)
+        .subquery()
+    )
+    return list(
+        session.execute(
+            select(Course, CourseVersion)
+            .join(CourseVersion, CourseVersion.course_id == Course.id)
+            .join(newest, (newest.c.course_id == Course.id) & (newest.c.n == CourseVersion.number))
+            .order_by(Course.slug)
+        ).all()
+    )
 
 
 def candidates(course_id: int, today: date) -> list[int]:
     """People who may be complete but uncertified on the course, in a fixed number of
     queries: every cycle ends with a passed assessment, so only people whose last passed
     assessment (or refresher) falls in their current, not yet certified cycle qualify."""
-    last_pass = dict(session.execute(
-        select(Attempt.person_id, func.max(Attempt.submitted_at))
-        .join(Person, Person.id == Attempt.person_id)
-        .where(Attempt.course_id == course_id, Attempt.kind != "check", Attempt.passed.is_(True),
-               Person.status != "erased")
-        .group_by(Attempt.person_id)).all())
+    last_pass = dict(
+        session.execute(
+            select(Attempt.person_id, func.max(Attempt.submitted_at))
+            .join(Person, Person.id == Attempt.person_id)
+            .where(
+                Attempt.course_id == course_id,
+                Attempt.kind != "check",
+                Attempt.passed.is_(True),
+                Person.status != "erased",
+            )
+            .group_by(Attempt.person_id)
+        ).all()
+    )
     if not last_pass:
         return []
     periods: dict[int, list[CertificationPeriod]] = defaultdict(list)
-    for p in session.scalars(select(CertificationPeriod).where(
-            CertificationPeriod.course_id == course_id, CertificationPeriod.person_id.in_(list(last_pass)))
-            .order_by(CertificationPeriod.sequence)):
+    for p in session.scalars(
+        select(CertificationPeriod)
+        .where(
+            CertificationPeriod.course_id == course_id,
+            CertificationPeriod.person_id.in_(list(last_pass)),
+        )
+        .order_by(CertificationPeriod.sequence)
+    ):
         periods[p.person_id].append(p)
     out = []
     for person_id, passed_at in sorted(last_pass.items()):
@@ -97,11 +116,22 @@ def recheck_certifications(today: date | None = None, *, dry_run: bool = False) 
             if period is None:
                 session.rollback()
                 continue
-            closed = session.scalar(select(func.count()).select_from(Assignment).where(
-                Assignment.period_id == period.id))
-            record("recheck_certification", actor=None, target_type="certification_period",
-                   target_id=period.id, person_id=person_id, course=course.slug, code=period.code,
-                   completed_on=period.certified_on.isoformat(), assignments_closed=closed)
+            closed = session.scalar(
+                select(func.count())
+                .select_from(Assignment)
+                .where(Assignment.period_id == period.id)
+            )
+            record(
+                "recheck_certification",
+                actor=None,
+                target_type="certification_period",
+                target_id=period.id,
+                person_id=person_id,
+                course=course.slug,
+                code=period.code,
+                completed_on=period.certified_on.isoformat(),
+                assignments_closed=closed,
+            )
             session.commit()
             certification.announce_issued(period)
             repairs.append(Repair(person, course, period.certified_on, period))

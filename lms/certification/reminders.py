@@ -54,58 +54,94 @@ class Planned:
         return f"reminder:{self.person.id}:{self.course.id}:{self.kind}:{self.key}"
 
     def rendered(self) -> Planned:
-        return replace(self, message=render_mail(self.template, recipient_of(self.person),
-                                                 self.context))
+        return replace(
+            self, message=render_mail(self.template, recipient_of(self.person), self.context)
+        )
 
 
 def _latest_versions() -> list[tuple[Course, CourseVersion]]:
-    newest = (select(CourseVersion.course_id, func.max(CourseVersion.number).label("n"))
-              .group_by(CourseVersion.course_id).subquery())
-    return list(session.execute(
-        select(Course, CourseVersion).join(CourseVersion, CourseVersion.course_id == Course.id)
-        .join(newest, (newest.c.course_id == Course.id) & (newest.c.n == CourseVersion.number))
-        .order_by(Course.slug)).all())
+    newest = (
+        select(CourseVersion.course_id, func.max(CourseVersion.number).label("n"))
+        .group_by(CourseVersion.course_id)
+        .subquery()
+    )
+    return list(
+        session.execute(
+            select(Course, CourseVersion)
+            .join(CourseVersion, CourseVersion.course_id == Course.id)
+            .join(newest, (newest.c.course_id == Course.id) & (newest.c.n == CourseVersion.number))
+            .order_by(Course.slug)
+        ).all()
+    )
 
 
 def plan(today: date) -> list[Planned]:
     """Every learner reminder due today, whether or not it was already sent."""
     planned: list[Planned] = []
     latest = _latest_versions()
-    titles = localized.course_titles([v.id for _c, v in latest])  # each mail in its reader's language
+    titles = localized.course_titles(
+        [v.id for _c, v in latest]
+    )  # each mail in its reader's language
     for course, version in latest:
         link = absolute_url("lms.courses.course", slug=course.slug)
         title = localized.title_in_every_language(version.id, version.title, titles)
         periods: dict[int, list[CertificationPeriod]] = defaultdict(list)
-        for p in session.scalars(select(CertificationPeriod).where(CertificationPeriod.course_id == course.id)
-                                 .order_by(CertificationPeriod.sequence)):
+        for p in session.scalars(
+            select(CertificationPeriod)
+            .where(CertificationPeriod.course_id == course.id)
+            .order_by(CertificationPeriod.sequence)
+        ):
             periods[p.person_id].append(p)
         assignments: dict[int, Assignment] = {}
-        for a in session.scalars(select(Assignment).where(Assignment.course_id == course.id)
-                                 .order_by(Assignment.assigned_on, Assignment.id)):
+        for a in session.scalars(
+            select(Assignment)
+            .where(Assignment.course_id == course.id)
+            .order_by(Assignment.assigned_on, Assignment.id)
+        ):
             assignments[a.person_id] = a  # the latest wins
         ids = set(periods) | set(assignments)
-        people = {p.id: p for p in session.scalars(select(Person).where(
-            Person.id.in_(ids), Person.status == "active"))} if ids else {}
+        people = (
+            {
+                p.id: p
+                for p in session.scalars(
+                    select(Person).where(Person.id.in_(ids), Person.status == "active")
+                )
+            }
+            if ids
+            else {}
+        )
         for pid, person in people.items():
             mine = periods.get(pid, [])
             facts = [period_facts(p) for p in mine]
             latest_fact = rules.latest_period(today, facts)
             latest = mine[facts.index(latest_fact)] if latest_fact else None
             assignment = assignments.get(pid)
-            completed = bool(assignment and any(p.certified_on >= assignment.assigned_on for p in mine))
+            completed = bool(
+                assignment and any(p.certified_on >= assignment.assigned_on for p in mine)
+            )
             due = reminders_due(
                 today,
-                period=latest_fact, period_id=latest.id if latest else None,
-                assignment=rules.AssignmentFacts(assignment.assigned_on, assignment.due_on) if assignment else None,
+                period=latest_fact,
+                period_id=latest.id if latest else None,
+                assignment=rules.AssignmentFacts(assignment.assigned_on, assignment.due_on)
+                if assignment
+                else None,
                 assignment_id=assignment.id if assignment else None,
                 completed=completed,
             )
             for reminder in due:
-                context = {"kind": reminder.kind, "course_title": title, "course_url": link,
-                           "valid_until": latest.valid_until if latest else None,
-                           "due_on": assignment.due_on if assignment else None}
-                planned.append(Planned(person, course, version, reminder.kind, reminder.key,
-                                       "reminder", context))
+                context = {
+                    "kind": reminder.kind,
+                    "course_title": title,
+                    "course_url": link,
+                    "valid_until": latest.valid_until if latest else None,
+                    "due_on": assignment.due_on if assignment else None,
+                }
+                planned.append(
+                    Planned(
+                        person, course, version, reminder.kind, reminder.key, "reminder", context
+                    )
+                )
     return planned
 
 
@@ -118,25 +154,42 @@ def plan_manager_digests(today: date) -> list[Planned]:
 
     planned = []
     week = digest_week(today)
-    managers = session.scalars(select(Person).where(Person.role.in_(("manager", "admin")),
-                                                    Person.status == "active")).all()
+    managers = session.scalars(
+        select(Person).where(Person.role.in_(("manager", "admin")), Person.status == "active")
+    ).all()
     link = absolute_url("lms.reports.team")
     latest = _latest_versions()
     titles = localized.course_titles([v.id for _c, v in latest])
     for course, version in latest:
         table = status_table(Scope(), today, Filters(course=course.slug))
-        late = {person.id: (person, status) for person, status in session.execute(
-            select(Person, table.c.status).join(table, table.c.person_id == Person.id)
-            .where(Person.status == "active", table.c.status.in_(("overdue", "expired"))))}
+        late = {
+            person.id: (person, status)
+            for person, status in session.execute(
+                select(Person, table.c.status)
+                .join(table, table.c.person_id == Person.id)
+                .where(Person.status == "active", table.c.status.in_(("overdue", "expired")))
+            )
+        }
         if not late:
             continue
         for manager in managers:
             tree = report_ids(manager.id)
-            mine = sorted((late[pid] for pid in tree if pid in late), key=lambda ps: (ps[0].name, ps[0].id))
+            mine = sorted(
+                (late[pid] for pid in tree if pid in late), key=lambda ps: (ps[0].name, ps[0].id)
+            )
             if not mine:
                 continue
-            planned.append(Planned(manager, course, version, DIGEST, week, "manager_digest",
-                                   digest_context(version, mine, link, titles)))
+            planned.append(
+                Planned(
+                    manager,
+                    course,
+                    version,
+                    DIGEST,
+                    week,
+                    "manager_digest",
+                    digest_context(version, mine, link, titles),
+                )
+            )
     return planned
 
 
@@ -146,33 +199,51 @@ def digest_week(today: date) -> str:
     return f"week:{year}-W{week_number:02d}"
 
 
-def digest_context(version: CourseVersion, late: list[tuple[Person, str]], report_url: str,
-                   titles: dict | None = None) -> dict[str, Any]:
+def digest_context(
+    version: CourseVersion,
+    late: list[tuple[Person, str]],
+    report_url: str,
+    titles: dict | None = None,
+) -> dict[str, Any]:
     """The ``manager_digest`` template's context: the course (its title in every language,
     ``titles`` from ``localized.course_titles`` or one query) and its late people, by name
     (the digest preview page renders the same)."""
-    return {"course_title": localized.title_in_every_language(version.id, version.title, titles),
-            "report_url": report_url,
-            "people": [{"name": p.name, "email": p.email, "status": s} for p, s in late]}
+    return {
+        "course_title": localized.title_in_every_language(version.id, version.title, titles),
+        "report_url": report_url,
+        "people": [{"name": p.name, "email": p.email, "status": s} for p, s in late],
+    }
 
 
 def _claimed(course_ids: set[int]) -> set[tuple[int, int, str, str]]:
     """The reminders of these courses already claimed, as (person, course, kind, key)."""
     if not course_ids:
         return set()
-    return {tuple(row) for row in session.execute(
-        select(ReminderSent.person_id, ReminderSent.course_id, ReminderSent.kind, ReminderSent.key)
-        .where(ReminderSent.course_id.in_(course_ids)))}
+    return {
+        tuple(row)
+        for row in session.execute(
+            select(
+                ReminderSent.person_id, ReminderSent.course_id, ReminderSent.kind, ReminderSent.key
+            ).where(ReminderSent.course_id.in_(course_ids))
+        )
+    }
 
 
 def claim_and_queue(item: Planned, today: date) -> bool:
     """In one transaction: claim the reminder and queue its e-mail. False (and nothing
     queued) when another run, or an earlier one, already claimed it."""
     try:
-        claimed = insert_ignoring_conflict(ReminderSent, {
-            "person_id": item.person.id, "course_id": item.course.id, "kind": item.kind,
-            "key": item.key, "sent_on": today,
-        }, ["person_id", "course_id", "kind", "key"])
+        claimed = insert_ignoring_conflict(
+            ReminderSent,
+            {
+                "person_id": item.person.id,
+                "course_id": item.course.id,
+                "kind": item.kind,
+                "key": item.key,
+                "sent_on": today,
+            },
+            ["person_id", "course_id", "kind", "key"],
+        )
         if claimed:
             queue_rendered(item.message, key=item.outbox_key, person_id=item.person.id)
         session.commit()
@@ -187,8 +258,11 @@ def send_reminders(today: date, *, dry_run: bool = False) -> list[Planned]:
     in a dry run, would be) queued, each with its rendered ``message``."""
     planned = plan(today) + plan_manager_digests(today)
     claimed = _claimed({item.course.id for item in planned})
-    items = [item.rendered() for item in planned
-             if (item.person.id, item.course.id, item.kind, item.key) not in claimed]
+    items = [
+        item.rendered()
+        for item in planned
+        if (item.person.id, item.course.id, item.kind, item.key) not in claimed
+    ]
     if dry_run:
         return items
     return [item for item in items if claim_and_queue(item, today)]

@@ -37,7 +37,9 @@ def reason_problem(reason: str | None) -> str | None:
     return None
 
 
-def revoke(period: CertificationPeriod, *, reason: str, by: Person, today: date | None = None) -> bool:
+def revoke(
+    period: CertificationPeriod, *, reason: str, by: Person, today: date | None = None
+) -> bool:
     """Revoke a period; True when this call revoked it, False when it already was.
 
     The conditional UPDATE (``WHERE revoked_on IS NULL``) makes two simultaneous
@@ -56,16 +58,25 @@ def revoke(period: CertificationPeriod, *, reason: str, by: Person, today: date 
         .execution_options(synchronize_session=False)
     ).rowcount
     if won:
-        record("revoke_certificate", actor=by, target_type="certification_period", target_id=period.id,
-               person_id=period.person_id, code=period.code,
-               course=(period.details or {}).get("course_title"), revoked_on=day.isoformat(),
-               reason=reason)
+        record(
+            "revoke_certificate",
+            actor=by,
+            target_type="certification_period",
+            target_id=period.id,
+            person_id=period.person_id,
+            code=period.code,
+            course=(period.details or {}).get("course_title"),
+            revoked_on=day.isoformat(),
+            reason=reason,
+        )
         notify_revoked(period, day=day, reason=reason)
         xapi.certificate_revoked(period, reason)
     session.commit()
     session.refresh(period)
     if won:
-        signals.certificate_revoked.send(current_app._get_current_object(), period=period, reason=reason)
+        signals.certificate_revoked.send(
+            current_app._get_current_object(), period=period, reason=reason
+        )
     return bool(won)
 
 
@@ -79,11 +90,19 @@ def notify_revoked(period: CertificationPeriod, *, day: date, reason: str) -> No
         return
     from lms.courses.localized import title_in_every_language
 
-    queue_mail(to=person, template="certificate_revoked", key=f"revoked:{period.id}", context={
-        "course_title": title_in_every_language(period.version_id, (period.details or {}).get("course_title", "")),
-        "code": period.code,
-        "certified_on": period.certified_on.isoformat(), "revoked_on": day.isoformat(),
-        "reason": reason,
-        "certificates_url": absolute_url("lms.certification.mine"),
-        "verify_url": absolute_url("lms.certification.verify", code=period.code),
-    })
+    queue_mail(
+        to=person,
+        template="certificate_revoked",
+        key=f"revoked:{period.id}",
+        context={
+            "course_title": title_in_every_language(
+                period.version_id, (period.details or {}).get("course_title", "")
+            ),
+            "code": period.code,
+            "certified_on": period.certified_on.isoformat(),
+            "revoked_on": day.isoformat(),
+            "reason": reason,
+            "certificates_url": absolute_url("lms.certification.mine"),
+            "verify_url": absolute_url("lms.certification.verify", code=period.code),
+        },
+    )

@@ -89,20 +89,35 @@ def period_facts(p: CertificationPeriod) -> rules.PeriodFacts:
 
 
 def periods_of(person_id: int, course_id: int) -> list[CertificationPeriod]:
-    return list(session.scalars(select(CertificationPeriod).where(
-        CertificationPeriod.person_id == person_id, CertificationPeriod.course_id == course_id)
-        .order_by(CertificationPeriod.sequence)))
+    return list(
+        session.scalars(
+            select(CertificationPeriod)
+            .where(
+                CertificationPeriod.person_id == person_id,
+                CertificationPeriod.course_id == course_id,
+            )
+            .order_by(CertificationPeriod.sequence)
+        )
+    )
 
 
 def current_assignment(person_id: int, course_id: int) -> Assignment | None:
     """The person's open assignment of the course (at most one: a unique index), or None."""
-    return session.scalar(select(Assignment).where(
-        Assignment.person_id == person_id, Assignment.course_id == course_id,
-        Assignment.closed_on.is_(None)))
+    return session.scalar(
+        select(Assignment).where(
+            Assignment.person_id == person_id,
+            Assignment.course_id == course_id,
+            Assignment.closed_on.is_(None),
+        )
+    )
 
 
-def cycle_from(periods: list[CertificationPeriod], assignment: Assignment | None, today: date,
-               started: bool = False) -> Cycle:
+def cycle_from(
+    periods: list[CertificationPeriod],
+    assignment: Assignment | None,
+    today: date,
+    started: bool = False,
+) -> Cycle:
     """The cycle from already-loaded rows (pure apart from the day boundary).
 
     ``assignment`` is the open assignment; ``started`` whether the learner has any
@@ -112,8 +127,11 @@ def cycle_from(periods: list[CertificationPeriod], assignment: Assignment | None
     facts = [period_facts(p) for p in periods]
     latest_fact = rules.latest_period(today, facts)
     latest = periods[facts.index(latest_fact)] if latest_fact else None
-    a_facts = (rules.AssignmentFacts(assignment.assigned_on, assignment.due_on, started)
-               if assignment else None)
+    a_facts = (
+        rules.AssignmentFacts(assignment.assigned_on, assignment.due_on, started)
+        if assignment
+        else None
+    )
     status = rules.status_on(today, facts, a_facts)
     nxt = max((p.sequence for p in periods), default=0) + 1
     if latest is None:
@@ -121,18 +139,29 @@ def cycle_from(periods: list[CertificationPeriod], assignment: Assignment | None
     if latest.revoked_on and latest.revoked_on <= today:
         return Cycle(Mode.RETAKE, status, start_of_day(latest.revoked_on), latest, assignment, nxt)
     if today > latest.valid_until:
-        return Cycle(Mode.RETAKE, status, start_of_day(latest.valid_until + timedelta(days=1)), latest,
-                     assignment, nxt)
+        return Cycle(
+            Mode.RETAKE,
+            status,
+            start_of_day(latest.valid_until + timedelta(days=1)),
+            latest,
+            assignment,
+            nxt,
+        )
     if today >= latest.window_opens_on:
-        return Cycle(Mode.REFRESHER, status, start_of_day(latest.window_opens_on), latest, assignment, nxt)
+        return Cycle(
+            Mode.REFRESHER, status, start_of_day(latest.window_opens_on), latest, assignment, nxt
+        )
     return Cycle(Mode.CERTIFIED, status, start_of_day(latest.certified_on), latest, assignment, nxt)
 
 
 def cycle_for(person_id: int, version: CourseVersion, today: date | None = None) -> Cycle:
     """The cycle alone (its mode and period); pages use ``progress_for``, whose status
     also knows whether the learner has started."""
-    return cycle_from(periods_of(person_id, version.course_id),
-                      current_assignment(person_id, version.course_id), today or clock_today())
+    return cycle_from(
+        periods_of(person_id, version.course_id),
+        current_assignment(person_id, version.course_id),
+        today or clock_today(),
+    )
 
 
 @dataclass(frozen=True)
@@ -152,8 +181,12 @@ class Requirements:
         return frozenset(k for m in self.modules for k in m.section_keys)
 
 
-def requirements(version: CourseVersion, cycle: Cycle, modules: list[Module] | None = None,
-                 earned: dict[str, str] | None = None) -> Requirements:
+def requirements(
+    version: CourseVersion,
+    cycle: Cycle,
+    modules: list[Module] | None = None,
+    earned: dict[str, str] | None = None,
+) -> Requirements:
     """What ``cycle`` asks of the learner on ``version``; ``earned`` maps module keys to
     section hashes of the version the current certificate was earned on (refresher)."""
     modules = modules if modules is not None else modules_of(version)
@@ -179,14 +212,17 @@ def _earned_hashes(version_ids: list[int]) -> dict[int, dict[str, str]]:
     out: dict[int, dict[str, str]] = defaultdict(dict)
     if version_ids:
         for version_id, key, sections_hash in session.execute(
-                select(Module.version_id, Module.key, Module.sections_hash)
-                .where(Module.version_id.in_(version_ids))):
+            select(Module.version_id, Module.key, Module.sections_hash).where(
+                Module.version_id.in_(version_ids)
+            )
+        ):
             out[version_id][key] = sections_hash
     return out
 
 
-def progress_for_many(person_id: int, versions: list[CourseVersion], today: date | None = None
-                      ) -> dict[int, tuple[Cycle, Requirements, CourseProgress]]:
+def progress_for_many(
+    person_id: int, versions: list[CourseVersion], today: date | None = None
+) -> dict[int, tuple[Cycle, Requirements, CourseProgress]]:
     """Cycle, requirements and progress for several courses in a fixed number of queries
     (the home page lists every course): course id -> (cycle, requirements, progress)."""
     today = today or clock_today()
@@ -198,32 +234,58 @@ def progress_for_many(person_id: int, versions: list[CourseVersion], today: date
         # course's periods, each beside that course's open assignment if any.
         cp, a = CertificationPeriod, Assignment
         for period, assignment in session.execute(
-                select(cp, a).select_from(Course)
-                .outerjoin(cp, and_(cp.course_id == Course.id, cp.person_id == person_id))
-                .outerjoin(a, and_(a.course_id == Course.id, a.person_id == person_id, a.closed_on.is_(None)))
-                .where(Course.id.in_(course_ids)).order_by(Course.id, cp.sequence)):
+            select(cp, a)
+            .select_from(Course)
+            .outerjoin(cp, and_(cp.course_id == Course.id, cp.person_id == person_id))
+            .outerjoin(
+                a, and_(a.course_id == Course.id, a.person_id == person_id, a.closed_on.is_(None))
+            )
+            .where(Course.id.in_(course_ids))
+            .order_by(Course.id, cp.sequence)
+        ):
             if period is not None:
                 periods[period.course_id].append(period)
             if assignment is not None:
                 assignments[assignment.course_id] = assignment
     records = LearnerRecords.load(person_id, versions)
-    cycles = {v.course_id: cycle_from(periods[v.course_id], assignments.get(v.course_id), today,
-                                      started=v.course_id in records.started)
-              for v in versions}
-    earned = _earned_hashes([c.period.version_id for c in cycles.values() if c.mode == Mode.REFRESHER])
+    cycles = {
+        v.course_id: cycle_from(
+            periods[v.course_id],
+            assignments.get(v.course_id),
+            today,
+            started=v.course_id in records.started,
+        )
+        for v in versions
+    }
+    earned = _earned_hashes(
+        [c.period.version_id for c in cycles.values() if c.mode == Mode.REFRESHER]
+    )
     out = {}
     for version in versions:
         cycle = cycles[version.course_id]
-        needs = requirements(version, cycle, records.modules[version.id],
-                             earned.get(cycle.period.version_id) if cycle.period else None)
-        out[version.course_id] = (cycle, needs, records.progress_on(
-            version, since=cycle.since, modules=needs.modules, kind=needs.kind,
-            scenario_keys=needs.scenario_keys))
+        needs = requirements(
+            version,
+            cycle,
+            records.modules[version.id],
+            earned.get(cycle.period.version_id) if cycle.period else None,
+        )
+        out[version.course_id] = (
+            cycle,
+            needs,
+            records.progress_on(
+                version,
+                since=cycle.since,
+                modules=needs.modules,
+                kind=needs.kind,
+                scenario_keys=needs.scenario_keys,
+            ),
+        )
     return out
 
 
-def progress_for(person_id: int, version: CourseVersion, today: date | None = None
-                 ) -> tuple[Cycle, Requirements, CourseProgress]:
+def progress_for(
+    person_id: int, version: CourseVersion, today: date | None = None
+) -> tuple[Cycle, Requirements, CourseProgress]:
     """The learner's cycle, what it requires, and their progress on it."""
     return progress_for_many(person_id, [version], today)[version.course_id]
 
@@ -231,16 +293,21 @@ def progress_for(person_id: int, version: CourseVersion, today: date | None = No
 def new_code() -> str:
     """An unguessable certificate code: 80 random bits in four dash-separated groups of four."""
     raw = base64.b32encode(secrets.token_bytes(10)).decode()
-    return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 
 def latest_version(course_id: int) -> CourseVersion | None:
-    return session.scalar(select(CourseVersion).where(CourseVersion.course_id == course_id)
-                          .order_by(CourseVersion.number.desc()).limit(1))
+    return session.scalar(
+        select(CourseVersion)
+        .where(CourseVersion.course_id == course_id)
+        .order_by(CourseVersion.number.desc())
+        .limit(1)
+    )
 
 
-def certify_if_complete(person_id: int, course_id: int, today: date | None = None, *,
-                        backdate: bool = False) -> CertificationPeriod | None:
+def certify_if_complete(
+    person_id: int, course_id: int, today: date | None = None, *, backdate: bool = False
+) -> CertificationPeriod | None:
     """Issue the next period if every requirement of the learner's cycle is met.
 
     Runs in the caller's transaction and does not commit: the write that completes the
@@ -278,8 +345,9 @@ def announce_issued(period: CertificationPeriod) -> None:
     signals.certificate_issued.send(current_app._get_current_object(), period=period)
 
 
-def issue_period(person_id: int, version: CourseVersion, cycle: Cycle, today: date | None = None
-                 ) -> CertificationPeriod:
+def issue_period(
+    person_id: int, version: CourseVersion, cycle: Cycle, today: date | None = None
+) -> CertificationPeriod:
     """Create the next period in a transaction of its own, committed and announced; a
     concurrent duplicate is skipped and the winner's period returned."""
     period, created = insert_period(person_id, version, cycle, today)
@@ -289,8 +357,14 @@ def issue_period(person_id: int, version: CourseVersion, cycle: Cycle, today: da
     return period
 
 
-def insert_period(person_id: int, version: CourseVersion, cycle: Cycle, today: date | None = None,
-                  *, completed_on: date | None = None) -> tuple[CertificationPeriod, bool]:
+def insert_period(
+    person_id: int,
+    version: CourseVersion,
+    cycle: Cycle,
+    today: date | None = None,
+    *,
+    completed_on: date | None = None,
+) -> tuple[CertificationPeriod, bool]:
     """Insert the next certification period and close the open assignment it fulfils,
     in the caller's transaction (no commit). The period is earned on ``completed_on``
     (default: today).
@@ -312,37 +386,66 @@ def insert_period(person_id: int, version: CourseVersion, cycle: Cycle, today: d
     sequence = cycle.next_sequence
     person = session.get(Person, person_id)
     table = CertificationPeriod.__table__
-    stmt = insert_ignoring_duplicates(table, ["person_id", "course_id", "sequence"]).values(
-        person_id=person_id, course_id=version.course_id, version_id=version.id, sequence=sequence,
-        kind="initial" if previous is None else "renewal",
-        certified_on=dates.certified_on, valid_until=dates.valid_until,
-        window_opens_on=dates.window_opens_on, code=new_code(), created_at=utcnow(),
-        details={"person_name": person.name, "course_title": version.title,
-                 "version_label": version.label, "version_number": version.number},
-    ).returning(table.c.id)
+    stmt = (
+        insert_ignoring_duplicates(table, ["person_id", "course_id", "sequence"])
+        .values(
+            person_id=person_id,
+            course_id=version.course_id,
+            version_id=version.id,
+            sequence=sequence,
+            kind="initial" if previous is None else "renewal",
+            certified_on=dates.certified_on,
+            valid_until=dates.valid_until,
+            window_opens_on=dates.window_opens_on,
+            code=new_code(),
+            created_at=utcnow(),
+            details={
+                "person_name": person.name,
+                "course_title": version.title,
+                "version_label": version.label,
+                "version_number": version.number,
+            },
+        )
+        .returning(table.c.id)
+    )
     period_id = session.execute(stmt).scalar()
     created = period_id is not None
     if created:
-        session.execute(update(Assignment).where(
-            Assignment.person_id == person_id, Assignment.course_id == version.course_id,
-            Assignment.closed_on.is_(None), Assignment.assigned_on <= dates.certified_on,
-        ).values(closed_on=dates.certified_on, period_id=period_id)
-            .execution_options(synchronize_session=False))
+        session.execute(
+            update(Assignment)
+            .where(
+                Assignment.person_id == person_id,
+                Assignment.course_id == version.course_id,
+                Assignment.closed_on.is_(None),
+                Assignment.assigned_on <= dates.certified_on,
+            )
+            .values(closed_on=dates.certified_on, period_id=period_id)
+            .execution_options(synchronize_session=False)
+        )
         period = session.get(CertificationPeriod, period_id)
         xapi.certificate_earned(period)
     else:
-        period = session.scalar(select(CertificationPeriod).where(
-            CertificationPeriod.person_id == person_id,
-            CertificationPeriod.course_id == version.course_id,
-            CertificationPeriod.sequence == sequence))
+        period = session.scalar(
+            select(CertificationPeriod).where(
+                CertificationPeriod.person_id == person_id,
+                CertificationPeriod.course_id == version.course_id,
+                CertificationPeriod.sequence == sequence,
+            )
+        )
     return period, created
 
 
 # --- policy-change reviews ------------------------------------------------------------
 
+
 def section_hashes(version_id: int) -> dict[str, str]:
-    return dict(session.execute(select(PolicySection.key, PolicySection.content_hash)
-                                .where(PolicySection.version_id == version_id)).all())
+    return dict(
+        session.execute(
+            select(PolicySection.key, PolicySection.content_hash).where(
+                PolicySection.version_id == version_id
+            )
+        ).all()
+    )
 
 
 def changed_sections(old: CourseVersion, new: CourseVersion) -> list[str]:
@@ -357,19 +460,25 @@ def create_review_tasks(new: CourseVersion, today: date | None = None) -> int:
     today = today or clock_today()
     if not new.course_settings.review_on_change:
         return 0
-    old = session.scalar(select(CourseVersion).where(CourseVersion.course_id == new.course_id,
-                                                     CourseVersion.number == new.number - 1))
+    old = session.scalar(
+        select(CourseVersion).where(
+            CourseVersion.course_id == new.course_id, CourseVersion.number == new.number - 1
+        )
+    )
     if old is None:
         return 0
     keys = changed_sections(old, new)
     if not keys:
         return 0
     certified = session.scalars(
-        select(CertificationPeriod.person_id).where(
+        select(CertificationPeriod.person_id)
+        .where(
             CertificationPeriod.course_id == new.course_id,
-            CertificationPeriod.certified_on <= today, CertificationPeriod.valid_until >= today,
+            CertificationPeriod.certified_on <= today,
+            CertificationPeriod.valid_until >= today,
             CertificationPeriod.revoked_on.is_(None),
-        ).distinct()
+        )
+        .distinct()
     ).all()
     due = today + timedelta(days=new.course_settings.review_due_days)
     if not certified:
@@ -377,11 +486,21 @@ def create_review_tasks(new: CourseVersion, today: date | None = None) -> int:
     # One task per person and version (unique key): a second sync of the same version,
     # even a concurrent one, adds nothing.
     table = ReviewTask.__table__
-    rows = [{"person_id": pid, "course_id": new.course_id, "from_version_id": old.id,
-             "to_version_id": new.id, "section_keys": keys, "created_on": today, "due_on": due}
-            for pid in certified]
+    rows = [
+        {
+            "person_id": pid,
+            "course_id": new.course_id,
+            "from_version_id": old.id,
+            "to_version_id": new.id,
+            "section_keys": keys,
+            "created_on": today,
+            "due_on": due,
+        }
+        for pid in certified
+    ]
     created = session.execute(
-        insert_ignoring_duplicates(table, ["person_id", "to_version_id"]).returning(table.c.id), rows
+        insert_ignoring_duplicates(table, ["person_id", "to_version_id"]).returning(table.c.id),
+        rows,
     ).all()
     session.commit()
     return len(created)
@@ -391,8 +510,10 @@ def acknowledge(task: ReviewTask) -> bool:
     """Record that the learner reviewed the changes; True the first time only (a double
     click or a second tab changes nothing)."""
     won = session.execute(
-        update(ReviewTask).where(ReviewTask.id == task.id, ReviewTask.acknowledged_at.is_(None))
-        .values(acknowledged_at=utcnow()).execution_options(synchronize_session=False)
+        update(ReviewTask)
+        .where(ReviewTask.id == task.id, ReviewTask.acknowledged_at.is_(None))
+        .values(acknowledged_at=utcnow())
+        .execution_options(synchronize_session=False)
     ).rowcount
     session.commit()
     session.refresh(task)
@@ -401,8 +522,17 @@ def acknowledge(task: ReviewTask) -> bool:
 
 # --- assignments ------------------------------------------------------------------------
 
-def assign(course_id: int, person_ids: list[int], *, reason: str, due_on: date | None,
-           by: Person | None, today: date | None = None, commit: bool = True) -> int:
+
+def assign(
+    course_id: int,
+    person_ids: list[int],
+    *,
+    reason: str,
+    due_on: date | None,
+    by: Person | None,
+    today: date | None = None,
+    commit: bool = True,
+) -> int:
     """Assign a course to people; returns how many got a new assignment.
 
     People with an open assignment keep it (and its due date), people holding a valid

@@ -69,10 +69,14 @@ def _may_see(viewer: Person, owner_id: int) -> bool:
 def certificate_labels() -> dict[str, str]:
     """The certificate's words in the current language (``lms.certification.pdf.LABELS``)."""
     return {
-        "title": _("Certificate of completion"), "certifies": _("This certifies that"),
-        "completed": _("has completed"), "version": _("Version %(label)s", label="%(label)s"),
-        "certified_on": _("Certified on"), "valid_until": _("Valid until"),
-        "code": _("Certificate code"), "verify_at": _("Verify at %(url)s", url="%(url)s"),
+        "title": _("Certificate of completion"),
+        "certifies": _("This certifies that"),
+        "completed": _("has completed"),
+        "version": _("Version %(label)s", label="%(label)s"),
+        "certified_on": _("Certified on"),
+        "valid_until": _("Valid until"),
+        "code": _("Certificate code"),
+        "verify_at": _("Verify at %(url)s", url="%(url)s"),
         "scan": _("Scan to verify"),
     }
 
@@ -95,20 +99,30 @@ def pdf(code: str):
     details = period.details
     owner = session.get(Person, period.person_id)
     with force_locale(owner.locale if owner else None):  # in the holder's language
-        title = localized.load([(period.version_id, "course", None)]).title(period.version_id,
-                                                                            details["course_title"])
-        data = render_certificate_pdf(CertificateDetails(
-            person_name=details["person_name"], course_title=title,
-            version_label=details["version_label"], certified_on=period.certified_on,
-            valid_until=period.valid_until, code=period.code,
-            verify_url=absolute_url("lms.certification.verify", code=period.code),
-            organisation=current_app.config["LMS_SITE_NAME"], labels=certificate_labels(),
-            certified_on_text=format_date(period.certified_on, "long"),
-            valid_until_text=format_date(period.valid_until, "long"),
-        ))
+        title = localized.load([(period.version_id, "course", None)]).title(
+            period.version_id, details["course_title"]
+        )
+        data = render_certificate_pdf(
+            CertificateDetails(
+                person_name=details["person_name"],
+                course_title=title,
+                version_label=details["version_label"],
+                certified_on=period.certified_on,
+                valid_until=period.valid_until,
+                code=period.code,
+                verify_url=absolute_url("lms.certification.verify", code=period.code),
+                organisation=current_app.config["LMS_SITE_NAME"],
+                labels=certificate_labels(),
+                certified_on_text=format_date(period.certified_on, "long"),
+                valid_until_text=format_date(period.valid_until, "long"),
+            )
+        )
     filename = f"certificate-{period.code}.pdf"
-    return Response(data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @bp.route("/verify", methods=["GET"])
@@ -132,8 +146,11 @@ def verify(code: str):
     if period is None:
         return render("lms/certification/verify_unknown.html", code=code), 404
     texts = localized.load([(period.version_id, "course", None)])
-    return render("lms/certification/verify.html", period=_with_title(period, texts),
-                  status=certificates.status_of(period))
+    return render(
+        "lms/certification/verify.html",
+        period=_with_title(period, texts),
+        status=certificates.status_of(period),
+    )
 
 
 @bp.route("/reviews/<lms_id:task_id>", methods=["GET", "POST"])
@@ -147,7 +164,9 @@ def review(task_id: int):
     person = current_person()
     # A course that asks for acknowledgements asks for one of the new text here too,
     # unless this person already signed it.
-    asks = acknowledgements.asks_for_it(new) and acknowledgements.current_for(person.id, new) is None
+    asks = (
+        acknowledgements.asks_for_it(new) and acknowledgements.current_for(person.id, new) is None
+    )
     ack_form = AcknowledgeForm() if asks and task.acknowledged_at is None else None
     status = 200
     if request.method == "POST":
@@ -162,8 +181,15 @@ def review(task_id: int):
     texts = localized.load([(new.id, "course", None), *courses.change_wants(old, new)])
     changes = courses.policy_changes(old, new, keys=set(task.section_keys), texts=texts)
     new = texts.version(new)
-    return render("lms/certification/review.html", task=task, new=new, old=old, changes=changes,
-                  version=new, ack_form=ack_form), status
+    return render(
+        "lms/certification/review.html",
+        task=task,
+        new=new,
+        old=old,
+        changes=changes,
+        version=new,
+        ack_form=ack_form,
+    ), status
 
 
 def _signed(form: AcknowledgeForm, person: Person, version: CourseVersion) -> bool:
@@ -174,7 +200,6 @@ def _signed(form: AcknowledgeForm, person: Person, version: CourseVersion) -> bo
         form.name.errors.append(name_mismatch(person))
         return False
     return True
-
 
 
 @bp.route("/certificates/<lms_id:period_id>/revoke", methods=["GET", "POST"])
@@ -190,15 +215,31 @@ def revoke(period_id: int):
     owner = session.get(Person, period.person_id)
     back = url_for("lms.reports.person", person_id=period.person_id)
     if period.revoked_on is not None:
-        flash(_("This certificate was already revoked on %(d)s.", d=period.revoked_on.isoformat()), "info")
+        flash(
+            _("This certificate was already revoked on %(d)s.", d=period.revoked_on.isoformat()),
+            "info",
+        )
         return redirect(back)
     form = RevokeForm()
     if form.validate_on_submit():
         if revocation.revoke(period, reason=form.reason.data, by=person):
-            flash(_("The certificate %(code)s was revoked. %(name)s gets an e-mail and sees the reason "
-                    "on their certificates page.", code=period.code, name=owner.name), "success")
+            flash(
+                _(
+                    "The certificate %(code)s was revoked. %(name)s gets an e-mail and sees the reason "
+                    "on their certificates page.",
+                    code=period.code,
+                    name=owner.name,
+                ),
+                "success",
+            )
         else:  # another admin revoked it a moment earlier
             flash(_("This certificate was already revoked."), "info")
         return redirect(back)
-    return render("lms/certification/revoke.html", form=form, period=period, owner=owner,
-                  status=certificates.status_of(period), back=back)
+    return render(
+        "lms/certification/revoke.html",
+        form=form,
+        period=period,
+        owner=owner,
+        status=certificates.status_of(period),
+        back=back,
+    )

@@ -39,8 +39,12 @@ def estimate_source(course: CourseSource) -> CourseEstimate:
 def stored_estimates(course: CourseSource) -> dict:
     """The estimate as ``CourseVersion.estimates`` keeps it (plain JSON)."""
     e = estimate_source(course)
-    return {"modules": dict(e.modules), "assessment": e.assessment, "scenarios": dict(e.scenarios),
-            "refresher_assessment": e.refresher_assessment}
+    return {
+        "modules": dict(e.modules),
+        "assessment": e.assessment,
+        "scenarios": dict(e.scenarios),
+        "refresher_assessment": e.refresher_assessment,
+    }
 
 
 def minutes_left_on(version, progress, kind: str = "final") -> int | None:

@@ -18,7 +18,7 @@ class ModuleSource:
     section_keys: list[str]
     pass_mark: int
     questions: list[dict]
-    file: str = ""            # the lesson and the check, relative to the course folder
+    file: str = ""  # the lesson and the check, relative to the course folder
     questions_file: str = ""
 
 

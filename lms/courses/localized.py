@@ -67,7 +67,9 @@ class InEveryLanguage:
         self.source, self.by_language = source, dict(by_language)
 
     def __str__(self) -> str:
-        return next((self.by_language[c] for c in languages() if c in self.by_language), self.source)
+        return next(
+            (self.by_language[c] for c in languages() if c in self.by_language), self.source
+        )
 
     def __html__(self) -> str:
         return str(escape(str(self)))
@@ -105,10 +107,13 @@ class Texts:
         preamble = self.get(version.id, "preamble", "policy") or {}
         if not course and not preamble:
             return version
-        return Localized(version, title=course.get("title") or version.title,
-                         summary=course.get("summary") or version.summary,
-                         policy_title=preamble.get("title") or version.policy_title,
-                         policy_preamble_html=preamble.get("body_html") or version.policy_preamble_html)
+        return Localized(
+            version,
+            title=course.get("title") or version.title,
+            summary=course.get("summary") or version.summary,
+            policy_title=preamble.get("title") or version.policy_title,
+            policy_preamble_html=preamble.get("body_html") or version.policy_preamble_html,
+        )
 
     def module(self, module):
         """A module with its title and lesson translated."""
@@ -125,9 +130,12 @@ class Texts:
         text = self.get(section.version_id, "section", section.key)
         if not text:
             return section
-        return Localized(section, title=text.get("title") or section.title,
-                         body_html=text.get("body_html") or section.body_html,
-                         body_md=text.get("body") or section.body_md)
+        return Localized(
+            section,
+            title=text.get("title") or section.title,
+            body_html=text.get("body_html") or section.body_html,
+            body_md=text.get("body") or section.body_md,
+        )
 
     def sections(self, sections: Iterable) -> list:
         return [self.section(s) for s in sections]
@@ -138,21 +146,38 @@ class Texts:
 
     def progress(self, version_id: int, progress):
         """A ``CourseProgress`` whose module and scenario titles are translated."""
-        modules = tuple((dataclasses.replace(m, title=self._field(version_id, "module", m.key, "title", m.title)),
-                         state) for m, state in progress.modules)
-        scenarios = tuple(dataclasses.replace(s, title=self._field(version_id, "scenario", s.key, "title", s.title))
-                          for s in progress.scenarios)
+        modules = tuple(
+            (
+                dataclasses.replace(
+                    m, title=self._field(version_id, "module", m.key, "title", m.title)
+                ),
+                state,
+            )
+            for m, state in progress.modules
+        )
+        scenarios = tuple(
+            dataclasses.replace(
+                s, title=self._field(version_id, "scenario", s.key, "title", s.title)
+            )
+            for s in progress.scenarios
+        )
         return dataclasses.replace(progress, modules=modules, scenarios=scenarios)
 
     def questions(self, version_id: int, shown: Iterable[Mapping]) -> list[dict]:
         """An attempt's shown questions (with answers, for a result page) translated."""
-        return [localize.shown_question(q, self.get(version_id, "question", q["id"]), self.words)
-                for q in shown]
+        return [
+            localize.shown_question(q, self.get(version_id, "question", q["id"]), self.words)
+            for q in shown
+        ]
 
-    def page_questions(self, version_id: int, shown: list[Mapping], page: list[Mapping]) -> list[dict]:
+    def page_questions(
+        self, version_id: int, shown: list[Mapping], page: list[Mapping]
+    ) -> list[dict]:
         """``lms.quizzes.tokens.page_questions`` of ``shown``, translated (same tokens)."""
-        return [localize.page_question(q, p, self.get(version_id, "question", q["id"]), self.words)
-                for q, p in zip(shown, page, strict=True)]
+        return [
+            localize.page_question(q, p, self.get(version_id, "question", q["id"]), self.words)
+            for q, p in zip(shown, page, strict=True)
+        ]
 
     def attempt(self, attempt):
         """An attempt whose ``questions`` (for its feedback) are translated."""
@@ -164,19 +189,26 @@ class Texts:
         """A scenario row with its title, summary and nodes translated (``data`` too, so
         ``lms.scenarios.services`` page helpers read translated nodes from it)."""
         text = self.get(row.version_id, "scenario", row.key) or {}
-        nodes = {n["id"]: self.get(row.version_id, "node", f"{row.key}/{n['id']}")
-                 for n in row.data.get("nodes", [])}
+        nodes = {
+            n["id"]: self.get(row.version_id, "node", f"{row.key}/{n['id']}")
+            for n in row.data.get("nodes", [])
+        }
         if not text and not any(nodes.values()):
             return row
-        return Localized(row, title=text.get("title") or row.title,
-                         summary=text.get("summary") or row.summary,
-                         data=localize.scenario_data(row.data, nodes))
+        return Localized(
+            row,
+            title=text.get("title") or row.title,
+            summary=text.get("summary") or row.summary,
+            data=localize.scenario_data(row.data, nodes),
+        )
 
 
 def stale_setting() -> str:
     value = current_app.config.get(STALE_SETTING, "show")
     if value not in STALE_CHOICES:
-        raise RuntimeError(f"{STALE_SETTING} must be one of {', '.join(STALE_CHOICES)}, got {value!r}")
+        raise RuntimeError(
+            f"{STALE_SETTING} must be one of {', '.join(STALE_CHOICES)}, got {value!r}"
+        )
     return value
 
 
@@ -188,19 +220,35 @@ def load(wants: Iterable[Want]) -> Texts:
     """The translated items ``wants`` names, in the current language, in one query (none
     when nothing is wanted). Items are merged with the source at sync, so a row is the
     item's whole text; an item without a row is shown in the source."""
-    wants = [(v, kind, None if keys is None else list(keys)) for v, kind, keys in wants if v is not None]
+    wants = [
+        (v, kind, None if keys is None else list(keys)) for v, kind, keys in wants if v is not None
+    ]
     wants = [w for w in wants if w[2] is None or w[2]]
     texts = Texts(words=_words())
     candidates = languages()
     source = current_app.config.get("LMS_COURSE_SOURCE_LANGUAGE", "en")
     if not wants or candidates[-1] == source.split("-")[0]:
         return texts  # nothing wanted, or the page is in the sources' own language
-    stmt = select(ItemTranslation.version_id, ItemTranslation.language, ItemTranslation.kind,
-                  ItemTranslation.key, ItemTranslation.text, ItemTranslation.stale).where(
+    stmt = select(
+        ItemTranslation.version_id,
+        ItemTranslation.language,
+        ItemTranslation.kind,
+        ItemTranslation.key,
+        ItemTranslation.text,
+        ItemTranslation.stale,
+    ).where(
         ItemTranslation.language.in_(candidates),
-        or_(*(and_(ItemTranslation.version_id == v, ItemTranslation.kind == kind,
-                   *(() if keys is None else (ItemTranslation.key.in_(keys),)))
-              for v, kind, keys in wants)))
+        or_(
+            *(
+                and_(
+                    ItemTranslation.version_id == v,
+                    ItemTranslation.kind == kind,
+                    *(() if keys is None else (ItemTranslation.key.in_(keys),)),
+                )
+                for v, kind, keys in wants
+            )
+        ),
+    )
     show_stale = stale_setting() == "show"
     if not show_stale:
         stmt = stmt.where(ItemTranslation.stale.is_(False))
@@ -226,7 +274,8 @@ def course_titles(version_ids: Collection[int]) -> dict[int, dict[str, str]]:
     if not version_ids:
         return out
     stmt = select(ItemTranslation.version_id, ItemTranslation.language, ItemTranslation.text).where(
-        ItemTranslation.version_id.in_(list(version_ids)), ItemTranslation.kind == "course")
+        ItemTranslation.version_id.in_(list(version_ids)), ItemTranslation.kind == "course"
+    )
     if stale_setting() == "source":
         stmt = stmt.where(ItemTranslation.stale.is_(False))
     for version_id, language, text in session.execute(stmt):
@@ -235,8 +284,9 @@ def course_titles(version_ids: Collection[int]) -> dict[int, dict[str, str]]:
     return out
 
 
-def title_in_every_language(version_id: int | None, source: str,
-                            titles: Mapping[int, Mapping[str, str]] | None = None) -> InEveryLanguage:
+def title_in_every_language(
+    version_id: int | None, source: str, titles: Mapping[int, Mapping[str, str]] | None = None
+) -> InEveryLanguage:
     """A version's course title for an e-mail (``titles`` from :func:`course_titles`, or
     one query for this version)."""
     if version_id is None:

@@ -37,7 +37,9 @@ def parse_policy(text: str) -> tuple[str, str, list[SectionSource], list[tuple[i
                 problems.append((number, "section heading has no stable id: add {#section-id}"))
                 key = f"__line{number}"
             elif not SLUG.match(key):
-                problems.append((number, f"section id {key!r} must be lower-case letters, digits and dashes"))
+                problems.append(
+                    (number, f"section id {key!r} must be lower-case letters, digits and dashes")
+                )
             if not heading["title"]:
                 problems.append((number, "section heading has no title"))
             current, body = SectionSource(key, heading["title"], "", number), []
@@ -59,7 +61,9 @@ def parse_policy(text: str) -> tuple[str, str, list[SectionSource], list[tuple[i
     seen: dict[str, int] = {}
     for s in sections:
         if s.key in seen:
-            problems.append((s.line, f"duplicate section id {s.key!r} (first on line {seen[s.key]})"))
+            problems.append(
+                (s.line, f"duplicate section id {s.key!r} (first on line {seen[s.key]})")
+            )
         seen.setdefault(s.key, s.line)
         if not s.body_md:
             problems.append((s.line, f"section {s.key!r} is empty"))

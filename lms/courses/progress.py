@@ -45,22 +45,31 @@ def _activity(person_id: int, course_ids: list[int]):
     hash, t1, t2, flag)."""
     mp, at, sr, pa = ModuleProgress, Attempt, ScenarioRun, PolicyAcknowledgement
     text, when, flag = cast(null(), String), cast(null(), DateTime), cast(null(), Boolean)
-    return session.execute(union_all(
-        select(literal("p").label("src"), mp.course_id.label("course_id"), mp.module_key.label("key"),
-               mp.sections_hash.label("hash"), mp.read_at.label("t1"), mp.passed_at.label("t2"),
-               flag.label("flag"))
-        .where(mp.person_id == person_id, mp.course_id.in_(course_ids)),
-        select(literal("a"), at.course_id, at.kind, text, at.started_at, at.submitted_at, at.passed)
-        .where(at.person_id == person_id, at.course_id.in_(course_ids), at.kind != "check"),
-        select(literal("c"), at.course_id, text, text, when, when, flag)
-        .where(at.person_id == person_id, at.course_id.in_(course_ids), at.kind == "check")
-        .group_by(at.course_id),
-        select(literal("r"), sr.course_id, sr.scenario_key, text, sr.finished_at, when, sr.passed)
-        .where(sr.person_id == person_id, sr.course_id.in_(course_ids)),
-        select(literal("k"), pa.course_id, pa.policy_hash, text, pa.acknowledged_at, when, flag)
-        .where(pa.person_id == person_id, pa.course_id.in_(course_ids)),
-    )).all()
-
+    return session.execute(
+        union_all(
+            select(
+                literal("p").label("src"),
+                mp.course_id.label("course_id"),
+                mp.module_key.label("key"),
+                mp.sections_hash.label("hash"),
+                mp.read_at.label("t1"),
+                mp.passed_at.label("t2"),
+                flag.label("flag"),
+            ).where(mp.person_id == person_id, mp.course_id.in_(course_ids)),
+            select(
+                literal("a"), at.course_id, at.kind, text, at.started_at, at.submitted_at, at.passed
+            ).where(at.person_id == person_id, at.course_id.in_(course_ids), at.kind != "check"),
+            select(literal("c"), at.course_id, text, text, when, when, flag)
+            .where(at.person_id == person_id, at.course_id.in_(course_ids), at.kind == "check")
+            .group_by(at.course_id),
+            select(
+                literal("r"), sr.course_id, sr.scenario_key, text, sr.finished_at, when, sr.passed
+            ).where(sr.person_id == person_id, sr.course_id.in_(course_ids)),
+            select(
+                literal("k"), pa.course_id, pa.policy_hash, text, pa.acknowledged_at, when, flag
+            ).where(pa.person_id == person_id, pa.course_id.in_(course_ids)),
+        )
+    ).all()
 
 
 def assessment_rules(version: CourseVersion, kind: str = "final") -> AssessmentRules:
@@ -97,8 +106,13 @@ class LearnerRecords:
 
         Only what progress counts is read: no module bodies, no scenario graphs, no
         attempt questions."""
-        records = cls(defaultdict(list), defaultdict(list), defaultdict(dict), defaultdict(list),
-                      defaultdict(list))
+        records = cls(
+            defaultdict(list),
+            defaultdict(list),
+            defaultdict(dict),
+            defaultdict(list),
+            defaultdict(list),
+        )
         for v in versions:
             parts = structure(v)
             records.modules[v.id] = list(parts.modules)
@@ -137,7 +151,9 @@ class LearnerRecords:
         rows = self.progress[version.course_id]
         module_facts = [
             ModuleFacts(
-                key=m.key, title=m.title, sections_hash=m.sections_hash,
+                key=m.key,
+                title=m.title,
+                sections_hash=m.sections_hash,
                 read_at=rows[m.key].read_at if m.key in rows else None,
                 passed_at=rows[m.key].passed_at if m.key in rows else None,
                 progress_hash=rows[m.key].sections_hash if m.key in rows else None,
@@ -149,15 +165,27 @@ class LearnerRecords:
             if finished is not None and (since is None or finished >= since):
                 passed_at[key] = min(finished, passed_at.get(key, finished))
         scenarios = [
-            ScenarioFacts(key=sc.key, title=sc.title,
-                          required=sc.required if scenario_keys is None else sc.key in scenario_keys,
-                          passed=sc.key in passed_at, passed_at=passed_at.get(sc.key))
+            ScenarioFacts(
+                key=sc.key,
+                title=sc.title,
+                required=sc.required if scenario_keys is None else sc.key in scenario_keys,
+                passed=sc.key in passed_at,
+                passed_at=passed_at.get(sc.key),
+            )
             for sc in self.scenarios[version.id]
             if scenario_keys is None or sc.key in scenario_keys
         ]
         ack = None
         if version.course_settings.acknowledge_policy:
-            ack = Acknowledgement(True, self.acknowledged[version.course_id].get(version.policy_hash or ""))
-        return course_progress(module_facts, self.attempts[(version.course_id, kind)], scenarios,
-                               assessment_rules(version, kind), now=utcnow(), since=since,
-                               acknowledgement=ack)
+            ack = Acknowledgement(
+                True, self.acknowledged[version.course_id].get(version.policy_hash or "")
+            )
+        return course_progress(
+            module_facts,
+            self.attempts[(version.course_id, kind)],
+            scenarios,
+            assessment_rules(version, kind),
+            now=utcnow(),
+            since=since,
+            acknowledgement=ack,
+        )

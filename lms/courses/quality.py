@@ -50,8 +50,10 @@ def quality_input(course: CourseSource) -> CourseQuality:
         sections=[s.key for s in course.sections],
         question_files=files,
         facts=course.facts,
-        scenarios=[ScenarioCase(s.file, parse_scenario(yamlfile.plain(s.data)), s.required,
-                                s.pass_mark) for s in course.scenarios],
+        scenarios=[
+            ScenarioCase(s.file, parse_scenario(yamlfile.plain(s.data)), s.required, s.pass_mark)
+            for s in course.scenarios
+        ],
         estimate=estimate_source(course),
         budget=budget,
     )
@@ -65,8 +67,13 @@ def _locate(course: CourseSource, finding: Finding) -> QualityFinding:
         data.update({m.questions_file: m.questions for m in course.modules})
         data.update({s.file: s.data for s in course.scenarios})
         line = yamlfile.line_of(data.get(finding.source), finding.path)
-    return QualityFinding(display_path(course.folder, finding.source), line, finding.check,
-                          finding.message, finding.important)
+    return QualityFinding(
+        display_path(course.folder, finding.source),
+        line,
+        finding.check,
+        finding.message,
+        finding.important,
+    )
 
 
 def quality_findings(course: CourseSource) -> list[QualityFinding]:
@@ -92,11 +99,17 @@ def summary_lines(course: CourseSource) -> list[str]:
         f"{e.refresher([longest] if longest else []):.1f} redoing the longest module)",
         "  modules: " + ", ".join(f"{k} {v:.1f}" for k, v in e.modules.items()),
         f"  final assessment {e.assessment:.1f}, refresher assessment {e.refresher_assessment:.1f}",
-        "  scenarios: " + ", ".join(
-            f"{k} {v:.1f}{' (required)' if k in e.required else ''}" for k, v in e.scenarios.items()),
+        "  scenarios: "
+        + ", ".join(
+            f"{k} {v:.1f}{' (required)' if k in e.required else ''}" for k, v in e.scenarios.items()
+        ),
     ]
     for case in inp.scenarios:
-        scores = ", ".join(f"{name.removeprefix('always the ')} {score}{'' if done else ' (loops)'}"
-                           for name, (score, done) in strategy_scores(case).items())
-        lines.append(f"  {case.scenario.id} by fixed strategy: {scores} (pass mark {case.pass_mark})")
+        scores = ", ".join(
+            f"{name.removeprefix('always the ')} {score}{'' if done else ' (loops)'}"
+            for name, (score, done) in strategy_scores(case).items()
+        )
+        lines.append(
+            f"  {case.scenario.id} by fixed strategy: {scores} (pass mark {case.pass_mark})"
+        )
     return lines

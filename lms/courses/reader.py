@@ -21,7 +21,8 @@ from lms.domain.problems import MAX_MESSAGE, Problem
 
 # An unquoted prose value with " #" in it: YAML silently cuts the text at the "#".
 PROSE_WITH_COMMENT = re.compile(
-    r"^\s*(?:-\s+)?(?:text|prompt|feedback|debrief|summary|title|left|right):\s+[^\s\"'|>].*?\s#")
+    r"^\s*(?:-\s+)?(?:text|prompt|feedback|debrief|summary|title|left|right):\s+[^\s\"'|>].*?\s#"
+)
 
 #: The file-size cap outside an app (``LMS_COURSE_FILE_MAX_BYTES`` inside one).
 MAX_FILE_BYTES = 1_000_000
@@ -77,11 +78,19 @@ class Reader:
         if not path.is_file():
             self.add(where[0], where[1], f"file not found: {rel}")
             return None
-        limit = int(current_app.config["LMS_COURSE_FILE_MAX_BYTES"]) if has_app_context() else MAX_FILE_BYTES
+        limit = (
+            int(current_app.config["LMS_COURSE_FILE_MAX_BYTES"])
+            if has_app_context()
+            else MAX_FILE_BYTES
+        )
         size = path.stat().st_size
         if size > limit:
-            self.add(rel, 1, f"the file is {size:,} bytes; course files may have at most {limit:,} "
-                             "(LMS_COURSE_FILE_MAX_BYTES): split it")
+            self.add(
+                rel,
+                1,
+                f"the file is {size:,} bytes; course files may have at most {limit:,} "
+                "(LMS_COURSE_FILE_MAX_BYTES): split it",
+            )
             return None
         raw = path.read_bytes()
         self.files[rel] = raw
@@ -97,8 +106,12 @@ class Reader:
             return None
         for number, line in enumerate(text.splitlines(), start=1):
             if PROSE_WITH_COMMENT.match(line):
-                self.add(rel, number, "' #' starts a YAML comment, so the rest of this text is dropped: "
-                                      "put the text in quotes")
+                self.add(
+                    rel,
+                    number,
+                    "' #' starts a YAML comment, so the rest of this text is dropped: "
+                    "put the text in quotes",
+                )
         try:
             return yamlfile.load(text)
         except yamlfile.YAMLError as exc:

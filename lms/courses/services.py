@@ -18,8 +18,11 @@ def latest_versions() -> list[CourseVersion]:
     )
     stmt = (
         select(CourseVersion)
-        .join(newest, (CourseVersion.course_id == newest.c.course_id)
-              & (CourseVersion.number == newest.c.number))
+        .join(
+            newest,
+            (CourseVersion.course_id == newest.c.course_id)
+            & (CourseVersion.number == newest.c.number),
+        )
         .order_by(CourseVersion.title)
     )
     return list(session.scalars(stmt))
@@ -37,7 +40,9 @@ def courses_for(person: Person) -> list[CourseVersion]:
 def assigned_course_ids(person_id: int) -> set[int]:
     from lms.certification.models import Assignment
 
-    return set(session.scalars(select(Assignment.course_id).where(Assignment.person_id == person_id)))
+    return set(
+        session.scalars(select(Assignment.course_id).where(Assignment.person_id == person_id))
+    )
 
 
 def may_open(person: Person, version: CourseVersion) -> bool:
@@ -50,16 +55,24 @@ def latest_version_by_slug(slug: str) -> CourseVersion | None:
     from lms.courses.models import Course
 
     return session.scalar(
-        select(CourseVersion).join(Course).where(Course.slug == slug)
-        .order_by(CourseVersion.number.desc()).limit(1)
+        select(CourseVersion)
+        .join(Course)
+        .where(Course.slug == slug)
+        .order_by(CourseVersion.number.desc())
+        .limit(1)
     )
 
 
 def sections_of(version_id: int) -> list:
     from lms.courses.models import PolicySection
 
-    return list(session.scalars(select(PolicySection).where(PolicySection.version_id == version_id)
-                                .order_by(PolicySection.position)))
+    return list(
+        session.scalars(
+            select(PolicySection)
+            .where(PolicySection.version_id == version_id)
+            .order_by(PolicySection.position)
+        )
+    )
 
 
 def change_wants(old: CourseVersion | None, new: CourseVersion) -> list:
@@ -67,8 +80,9 @@ def change_wants(old: CourseVersion | None, new: CourseVersion) -> list:
     return [(old.id if old else None, "section", None), (new.id, "section", None)]
 
 
-def policy_changes(old: CourseVersion | None, new: CourseVersion, keys: set[str] | None = None,
-                   texts=None) -> list[dict]:
+def policy_changes(
+    old: CourseVersion | None, new: CourseVersion, keys: set[str] | None = None, texts=None
+) -> list[dict]:
     """Changed policy sections between two versions, each with a readable word diff.
 
     ``keys`` narrows the list (a review task shows only its sections). Which sections
@@ -89,24 +103,38 @@ def policy_changes(old: CourseVersion | None, new: CourseVersion, keys: set[str]
     for change in compare_sections(before, after):
         if change.kind == "unchanged" or (keys is not None and change.key not in keys):
             continue
-        was = texts.fresh(old.id, "section", change.key) if old and change.old_text is not None else None
+        was = (
+            texts.fresh(old.id, "section", change.key)
+            if old and change.old_text is not None
+            else None
+        )
         now = texts.fresh(new.id, "section", change.key) if change.new_text is not None else None
         if (change.old_text is None or was) and (change.new_text is None or now):
             old_title, new_title = (was or {}).get("title"), (now or {}).get("title")
             old_text, new_text = (was or {}).get("body"), (now or {}).get("body")
         else:  # one side untranslated or stale: the source's words on both sides
-            old_title, new_title, old_text, new_text = (change.old_title, change.new_title,
-                                                        change.old_text, change.new_text)
-        out.append({
-            "key": change.key, "kind": change.kind,
-            "title": new_title or old_title,
-            "old_title": old_title,
-            "diff_html": diff_html(old_text or "", new_text or ""),
-        })
+            old_title, new_title, old_text, new_text = (
+                change.old_title,
+                change.new_title,
+                change.old_text,
+                change.new_text,
+            )
+        out.append(
+            {
+                "key": change.key,
+                "kind": change.kind,
+                "title": new_title or old_title,
+                "old_title": old_title,
+                "diff_html": diff_html(old_text or "", new_text or ""),
+            }
+        )
     return out
 
 
 def version_by_number(course_id: int, number: int) -> CourseVersion | None:
     """One stored version of a course by its number."""
-    return session.scalar(select(CourseVersion).where(CourseVersion.course_id == course_id,
-                                                      CourseVersion.number == number))
+    return session.scalar(
+        select(CourseVersion).where(
+            CourseVersion.course_id == course_id, CourseVersion.number == number
+        )
+    )

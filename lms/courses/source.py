@@ -33,16 +33,40 @@ from lms.domain.questions import validate_question_list
 from lms.domain.scenarios import best_path_score, parse_scenario, validate_scenario
 from lms.domain.scenarios.outcomes import outcome_problems
 
-__all__ = ["CourseProblem", "CourseSource", "ModuleSource", "ScenarioSource", "SectionSource",
-           "check_courses", "display_path", "find_course_folders", "load_course", "parse_policy"]
+__all__ = [
+    "CourseProblem",
+    "CourseSource",
+    "ModuleSource",
+    "ScenarioSource",
+    "SectionSource",
+    "check_courses",
+    "display_path",
+    "find_course_folders",
+    "load_course",
+    "parse_policy",
+]
 
-COURSE_KEYS = sorted({
-    "id", "title", "summary", "policy", "review_on_change", "review_due_days", "acknowledge_policy",
-    "modules", "assessment", "scenarios", "certification", "facts", "time_budget",
-})
+COURSE_KEYS = sorted(
+    {
+        "id",
+        "title",
+        "summary",
+        "policy",
+        "review_on_change",
+        "review_due_days",
+        "acknowledge_policy",
+        "modules",
+        "assessment",
+        "scenarios",
+        "certification",
+        "facts",
+        "time_budget",
+    }
+)
 MODULE_KEYS = sorted({"id", "title", "file", "sections", "questions", "pass_mark"})
-ASSESSMENT_KEYS = sorted({"questions", "draw", "pass_mark", "max_attempts", "cooldown_minutes",
-                          "reveal_answers"})
+ASSESSMENT_KEYS = sorted(
+    {"questions", "draw", "pass_mark", "max_attempts", "cooldown_minutes", "reveal_answers"}
+)
 SCENARIO_REF_KEYS = sorted({"file", "required", "pass_mark"})
 TIME_BUDGET_KEYS = ["first_pass", "refresher"]
 
@@ -53,7 +77,7 @@ _PLACEHOLDER_HINTS = {
     "summary": "still to write: one or two sentences shown on the course list",
     "pass_mark": "still to decide: the percent needed to pass",
     "scenarios": "still to write: add scenario files (see docs/course-format.md), or write "
-                 "scenarios: [] if the course has none",
+    "scenarios: [] if the course has none",
 }
 
 
@@ -63,11 +87,19 @@ def _report_placeholders(r: Reader, rel: str, data: Any, path: tuple = ()) -> No
     Dropping it lets the rest of the check treat the key as absent, so each open
     decision is reported once, in words, instead of as a wrong value.
     """
-    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    items = (
+        data.items()
+        if isinstance(data, dict)
+        else enumerate(data)
+        if isinstance(data, list)
+        else ()
+    )
     for key, value in list(items):
         if value == PLACEHOLDER and isinstance(data, dict):
-            owner = {"modules": f" of module {data.get('id')!r} (its knowledge check)",
-                     "assessment": " of the final assessment"}.get(path[0] if path else "", "")
+            owner = {
+                "modules": f" of module {data.get('id')!r} (its knowledge check)",
+                "assessment": " of the final assessment",
+            }.get(path[0] if path else "", "")
             hint = _PLACEHOLDER_HINTS.get(key, "still to write")
             line = data.lines.get(key, data.line) if isinstance(data, yamlfile.LineDict) else 1
             r.add(rel, line, f"{key}{owner}: {hint}")
@@ -126,23 +158,37 @@ def load_course(folder: Path) -> tuple[CourseSource | None, list[CourseProblem]]
     settings = {
         "assessment": assessment,
         "certification": yamlfile.plain(cert),
-        "review_on_change": c.checks.boolean(data, "review_on_change",
-                                             default=DEFAULTS.review_on_change),
-        "review_due_days": c.checks.integer(data, "review_due_days", low=1,
-                                            default=DEFAULTS.review_due_days),
+        "review_on_change": c.checks.boolean(
+            data, "review_on_change", default=DEFAULTS.review_on_change
+        ),
+        "review_due_days": c.checks.integer(
+            data, "review_due_days", low=1, default=DEFAULTS.review_due_days
+        ),
         # The learner signs that they read and accept this text of the policy (a step).
-        "acknowledge_policy": c.checks.boolean(data, "acknowledge_policy",
-                                               default=DEFAULTS.acknowledge_policy),
+        "acknowledge_policy": c.checks.boolean(
+            data, "acknowledge_policy", default=DEFAULTS.acknowledge_policy
+        ),
     }
     c.flush()
     if r.problems:
         return None, r.problems
     course = CourseSource(
-        folder=r.folder, slug=slug, title=title.strip(), summary=summary.strip(),
-        policy_title=policy_title, preamble_md=preamble, sections=sections, modules=modules,
-        pool=pool, scenarios=scenarios, settings=settings, facts=facts,
-        pool_file=str(data["assessment"].get("questions", "")), policy_file=policy_rel,
-        time_budget=yamlfile.plain(data.get("time_budget") or {}), raw=data,
+        folder=r.folder,
+        slug=slug,
+        title=title.strip(),
+        summary=summary.strip(),
+        policy_title=policy_title,
+        preamble_md=preamble,
+        sections=sections,
+        modules=modules,
+        pool=pool,
+        scenarios=scenarios,
+        settings=settings,
+        facts=facts,
+        pool_file=str(data["assessment"].get("questions", "")),
+        policy_file=policy_rel,
+        time_budget=yamlfile.plain(data.get("time_budget") or {}),
+        raw=data,
     )
     course.content_hash = content_hash(r.files)
     return course, []
@@ -243,9 +289,18 @@ def _load_modules(
         else:
             c.add(at, f"module {key!r} has no knowledge check (questions:)")
             questions = []
-        modules.append(ModuleSource(key, title, body, [str(k) for k in keys], pass_mark or 0,
-                                    questions, file=str(m.get("file", "")),
-                                    questions_file=str(m.get("questions", ""))))
+        modules.append(
+            ModuleSource(
+                key,
+                title,
+                body,
+                [str(k) for k in keys],
+                pass_mark or 0,
+                questions,
+                file=str(m.get("file", "")),
+                questions_file=str(m.get("questions", "")),
+            )
+        )
     return modules
 
 
@@ -262,8 +317,9 @@ def _load_assessment(
     else:
         c.checks.unknown_keys(assessment, ASSESSMENT_KEYS, at, where=" in assessment")
         c.flush()
-        pool = _load_questions(c, assessment.get("questions"), (*at, "questions"), section_keys,
-                               fact_ids)
+        pool = _load_questions(
+            c, assessment.get("questions"), (*at, "questions"), section_keys, fact_ids
+        )
     checks, a, d = c.checks, assessment, DEFAULTS.assessment
     draw = checks.integer(a, "draw", at, low=1, default=d.draw)
     if pool and draw and draw > len(pool):
@@ -272,8 +328,9 @@ def _load_assessment(
         "draw": draw,
         "pass_mark": checks.integer(a, "pass_mark", at, low=0, high=100, default=d.pass_mark),
         "max_attempts": checks.integer(a, "max_attempts", at, low=1, default=d.max_attempts),
-        "cooldown_minutes": checks.integer(a, "cooldown_minutes", at, low=0,
-                                           default=d.cooldown_minutes),
+        "cooldown_minutes": checks.integer(
+            a, "cooldown_minutes", at, low=0, default=d.cooldown_minutes
+        ),
         "reveal_answers": checks.boolean(a, "reveal_answers", at, default=d.reveal_answers),
     }
     c.flush()
@@ -310,15 +367,21 @@ def _load_scenarios(c: _CourseYaml, section_keys: set[str]) -> list[ScenarioSour
         c.flush()
         if pass_mark is not None and pass_mark != raw.get("pass_mark"):
             _check_scenario_mark(c.r, ref["file"], raw, pass_mark, c.where(*at, "pass_mark"))
-        scenarios.append(ScenarioSource(
-            key, raw["title"], raw.get("summary", ""), bool(required),
-            pass_mark if pass_mark is not None else raw.get("pass_mark", 70), raw, file=ref["file"],
-        ))
+        scenarios.append(
+            ScenarioSource(
+                key,
+                raw["title"],
+                raw.get("summary", ""),
+                bool(required),
+                pass_mark if pass_mark is not None else raw.get("pass_mark", 70),
+                raw,
+                file=ref["file"],
+            )
+        )
     return scenarios
 
 
-def _load_certification(c: _CourseYaml, scenarios: list[ScenarioSource], draw: int | None
-                        ) -> dict:
+def _load_certification(c: _CourseYaml, scenarios: list[ScenarioSource], draw: int | None) -> dict:
     """The certification block, checked, and its references to the rest of the course."""
     cert = c.data.get("certification", yamlfile.LineDict())
     if not isinstance(cert, dict):
@@ -330,12 +393,19 @@ def _load_certification(c: _CourseYaml, scenarios: list[ScenarioSource], draw: i
     if isinstance(refresher, dict):
         at = ("certification", "refresher")
         scenario_ref = refresher.get("scenario")
-        if scenario_ref is not None and scenarios and scenario_ref not in {s.key for s in scenarios}:
+        if (
+            scenario_ref is not None
+            and scenarios
+            and scenario_ref not in {s.key for s in scenarios}
+        ):
             c.add((*at, "scenario"), f"unknown scenario {scenario_ref!r}")
         r_draw = refresher.get("draw")
         if isinstance(r_draw, int) and draw and r_draw >= draw:
-            c.add((*at, "draw"), f"the refresher draws {r_draw} questions; it must draw fewer "
-                                 f"than the assessment ({draw})")
+            c.add(
+                (*at, "draw"),
+                f"the refresher draws {r_draw} questions; it must draw fewer "
+                f"than the assessment ({draw})",
+            )
     return cert
 
 
@@ -345,7 +415,9 @@ def _check_time_budget(c: _CourseYaml) -> None:
     if budget is None:
         return
     if not isinstance(budget, dict):
-        c.add(("time_budget",), "time_budget must be a mapping with first_pass and refresher minutes")
+        c.add(
+            ("time_budget",), "time_budget must be a mapping with first_pass and refresher minutes"
+        )
         return
     at = ("time_budget",)
     c.checks.unknown_keys(budget, TIME_BUDGET_KEYS, at, where=" in time_budget")
@@ -354,8 +426,9 @@ def _check_time_budget(c: _CourseYaml) -> None:
     c.flush()
 
 
-def _load_facts(r: Reader, cy: str, data: dict, section_keys: set[str] | None
-                ) -> tuple[list[Fact], set[str]]:
+def _load_facts(
+    r: Reader, cy: str, data: dict, section_keys: set[str] | None
+) -> tuple[list[Fact], set[str]]:
     """The course's facts, and the ids questions may name (bad entries left out).
 
     ``section_keys`` is None when the policy could not be read: its problems say enough.
@@ -374,12 +447,19 @@ def _check_scenario_mark(r: Reader, rel: str, raw: Any, mark: int, at: tuple[str
     scenario = parse_scenario(raw)
     best = best_path_score(scenario)
     if best < mark:
-        r.add(*at, f"pass_mark {mark} cannot be reached in {scenario.id!r}: the best run scores {best}")
+        r.add(
+            *at,
+            f"pass_mark {mark} cannot be reached in {scenario.id!r}: the best run scores {best}",
+        )
         return
-    r.add_problems(rel, raw, [
-        Problem(p.path, f"{p.message} (with the pass mark {mark} set in course.yaml)")
-        for p in outcome_problems(scenario, mark)
-    ])
+    r.add_problems(
+        rel,
+        raw,
+        [
+            Problem(p.path, f"{p.message} (with the pass mark {mark} set in course.yaml)")
+            for p in outcome_problems(scenario, mark)
+        ],
+    )
 
 
 def check_courses(root: Path) -> tuple[list[CourseSource], list[CourseProblem]]:
@@ -395,8 +475,13 @@ def check_courses(root: Path) -> tuple[list[CourseSource], list[CourseProblem]]:
         if course is None:
             continue
         if course.slug in seen:
-            problems.append(CourseProblem(os.path.relpath(folder / "course.yaml"), 1,
-                                          f"course id {course.slug!r} is also used by {seen[course.slug]}"))
+            problems.append(
+                CourseProblem(
+                    os.path.relpath(folder / "course.yaml"),
+                    1,
+                    f"course id {course.slug!r} is also used by {seen[course.slug]}",
+                )
+            )
             continue
         seen[course.slug] = folder
         courses.append(course)

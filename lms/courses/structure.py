@@ -43,14 +43,19 @@ class Structure:
 
 def structure(version: CourseVersion) -> Structure:
     """The version's modules, scenarios and sections (three statements the first time)."""
-    cache: dict[tuple[int, str], Structure] = current_app.extensions["lms"].extra.setdefault(_CACHE_KEY, {})
+    cache: dict[tuple[int, str], Structure] = current_app.extensions["lms"].extra.setdefault(
+        _CACHE_KEY, {}
+    )
     key = (version.id, version.content_hash)
     found = cache.get(key)
     if found is None:
         parts = []
         for model in (Module, Scenario, PolicySection):
-            rows = list(session.scalars(select(model).where(model.version_id == version.id)
-                                        .order_by(model.position)))
+            rows = list(
+                session.scalars(
+                    select(model).where(model.version_id == version.id).order_by(model.position)
+                )
+            )
             for row in rows:
                 session.expunge(row)  # later commits must not expire the cached copy
             parts.append(tuple(rows))

@@ -51,8 +51,13 @@ def _question_row(raw: dict, position: int, module_key: str | None) -> Question:
     data = question_to_dict(parse_question(plain(raw)))
     data["prompt_html"] = inline_markdown_to_html(data["prompt"])
     data["feedback_html"] = markdown_to_html(data["feedback"])
-    return Question(key=data["id"], module_key=module_key, section_key=data["section"],
-                    position=position, data=data)
+    return Question(
+        key=data["id"],
+        module_key=module_key,
+        section_key=data["section"],
+        position=position,
+        data=data,
+    )
 
 
 def _rendered_scenario(raw: dict) -> dict[str, Any]:
@@ -76,30 +81,57 @@ def build_version(course: Course, number: int, src: CourseSource) -> CourseVersi
     """A new, unsaved version holding rendered copies of everything in ``src``."""
     section_hash = {s.key: _sha(s.title, s.body_md) for s in src.sections}
     version = CourseVersion(
-        course=course, number=number, content_hash=src.content_hash, title=src.title,
-        summary=src.summary, policy_title=src.policy_title,
-        policy_preamble_html=markdown_to_html(src.preamble_md), settings=src.settings,
-        policy_hash=policy_hash(src.policy_title, markdown_to_html(src.preamble_md),
-                                [section_hash[s.key] for s in src.sections]),
+        course=course,
+        number=number,
+        content_hash=src.content_hash,
+        title=src.title,
+        summary=src.summary,
+        policy_title=src.policy_title,
+        policy_preamble_html=markdown_to_html(src.preamble_md),
+        settings=src.settings,
+        policy_hash=policy_hash(
+            src.policy_title,
+            markdown_to_html(src.preamble_md),
+            [section_hash[s.key] for s in src.sections],
+        ),
         estimates=stored_estimates(src),
     )
     version.sections = [
-        PolicySection(key=s.key, position=i, title=s.title, body_md=s.body_md,
-                      body_html=markdown_to_html(s.body_md), content_hash=section_hash[s.key])
+        PolicySection(
+            key=s.key,
+            position=i,
+            title=s.title,
+            body_md=s.body_md,
+            body_html=markdown_to_html(s.body_md),
+            content_hash=section_hash[s.key],
+        )
         for i, s in enumerate(src.sections)
     ]
     version.modules = [
-        Module(key=m.key, position=i, title=m.title, body_html=markdown_to_html(m.body_md),
-               section_keys=m.section_keys, pass_mark=m.pass_mark,
-               sections_hash=_sha(*(section_hash[k] for k in m.section_keys)),
-               content_hash=_sha(m.title, m.body_md, json.dumps(plain(m.questions), sort_keys=True)))
+        Module(
+            key=m.key,
+            position=i,
+            title=m.title,
+            body_html=markdown_to_html(m.body_md),
+            section_keys=m.section_keys,
+            pass_mark=m.pass_mark,
+            sections_hash=_sha(*(section_hash[k] for k in m.section_keys)),
+            content_hash=_sha(m.title, m.body_md, json.dumps(plain(m.questions), sort_keys=True)),
+        )
         for i, m in enumerate(src.modules)
     ]
     questions = [_question_row(q, i, m.key) for m in src.modules for i, q in enumerate(m.questions)]
     questions += [_question_row(q, i, None) for i, q in enumerate(src.pool)]
     scenarios = [
-        Scenario(key=s.key, position=i, title=s.title, summary=s.summary, required=s.required,
-                 pass_mark=s.pass_mark, data=_rendered_scenario(s.data))
+        Scenario(
+            key=s.key,
+            position=i,
+            title=s.title,
+            summary=s.summary,
+            required=s.required,
+            pass_mark=s.pass_mark,
+            data=_rendered_scenario(s.data),
+        )
         for i, s in enumerate(src.scenarios)
     ]
     session.add(version)
@@ -112,8 +144,10 @@ def build_version(course: Course, number: int, src: CourseSource) -> CourseVersi
 
 def latest_version(course_id: int) -> CourseVersion | None:
     return session.scalar(
-        select(CourseVersion).where(CourseVersion.course_id == course_id)
-        .order_by(CourseVersion.number.desc()).limit(1)
+        select(CourseVersion)
+        .where(CourseVersion.course_id == course_id)
+        .order_by(CourseVersion.number.desc())
+        .limit(1)
     )
 
 
@@ -152,8 +186,9 @@ def sync_course(src: CourseSource, translated: translation_store.Rows | None = N
     from lms.certification.services import create_review_tasks
 
     reviews = create_review_tasks(version)
-    return SyncOutcome(src.slug, version.number, created=True, reviews=reviews,
-                       translations=tuple(languages))
+    return SyncOutcome(
+        src.slug, version.number, created=True, reviews=reviews, translations=tuple(languages)
+    )
 
 
 def sync_courses(root: Path) -> tuple[list[SyncOutcome], list[CourseProblem]]:

@@ -39,37 +39,65 @@ def _question_text(raw: Mapping, text: Mapping[str, Any]) -> dict[str, Any]:
     (a snapshot's options are the source texts; they stay the answer tokens' values)."""
     question = parse_question(plain(raw))
     prompt, feedback = _strip(text.get("prompt", "")), _strip(text.get("feedback", ""))
-    out: dict[str, Any] = {"prompt": prompt, "prompt_html": inline_markdown_to_html(prompt),
-                           "feedback": feedback, "feedback_html": markdown_to_html(feedback)}
+    out: dict[str, Any] = {
+        "prompt": prompt,
+        "prompt_html": inline_markdown_to_html(prompt),
+        "feedback": feedback,
+        "feedback_html": markdown_to_html(feedback),
+    }
     if question.choices:
-        out["choices"] = {c.id: {"text": _strip(t.get("text")) or c.text,
-                                 "feedback": _strip(t.get("feedback")) or c.feedback}
-                          for c, t in zip(question.choices, text.get("choices", []), strict=False)}
+        out["choices"] = {
+            c.id: {
+                "text": _strip(t.get("text")) or c.text,
+                "feedback": _strip(t.get("feedback")) or c.feedback,
+            }
+            for c, t in zip(question.choices, text.get("choices", []), strict=False)
+        }
     if question.pairs:
         given = text.get("pairs", [])
-        out["pairs"] = {p.id: {"left": _strip(t.get("left")) or p.left, "right": _strip(t.get("right")) or p.right}
-                        for p, t in zip(question.pairs, given, strict=False)}
-        options = {p.right: out["pairs"][p.id]["right"] for p in question.pairs if p.id in out["pairs"]}
-        for source, translated in zip(question.distractors, text.get("distractors", []), strict=False):
+        out["pairs"] = {
+            p.id: {
+                "left": _strip(t.get("left")) or p.left,
+                "right": _strip(t.get("right")) or p.right,
+            }
+            for p, t in zip(question.pairs, given, strict=False)
+        }
+        options = {
+            p.right: out["pairs"][p.id]["right"] for p in question.pairs if p.id in out["pairs"]
+        }
+        for source, translated in zip(
+            question.distractors, text.get("distractors", []), strict=False
+        ):
             options[source] = _strip(translated) or source
         out["options"] = options
     return out
 
 
 def _node_text(text: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {"text": text.get("text", ""), "text_html": markdown_to_html(text.get("text", ""))}
+    out: dict[str, Any] = {
+        "text": text.get("text", ""),
+        "text_html": markdown_to_html(text.get("text", "")),
+    }
     if text.get("debrief"):
         out["debrief_html"] = markdown_to_html(text["debrief"])
-    out["choices"] = [{"text": _strip(c.get("text", "")), "feedback_html": markdown_to_html(c.get("feedback", ""))}
-                      for c in text.get("choices", [])]
+    out["choices"] = [
+        {
+            "text": _strip(c.get("text", "")),
+            "feedback_html": markdown_to_html(c.get("feedback", "")),
+        }
+        for c in text.get("choices", [])
+    ]
     return out
 
 
 def _rendered(kind: str, text: Mapping[str, Any], raw: Mapping | None) -> dict[str, Any]:
     """The stored form of one item's merged text (HTML rendered as the source's is)."""
     if kind in ("section", "preamble"):
-        return {"title": text.get("title", ""), "body": text.get("body", ""),
-                "body_html": markdown_to_html(text.get("body", ""))}
+        return {
+            "title": text.get("title", ""),
+            "body": text.get("body", ""),
+            "body_html": markdown_to_html(text.get("body", "")),
+        }
     if kind == "lesson":
         return {"body_html": markdown_to_html(text.get("body", ""))}
     if kind == "question" and raw is not None:
@@ -102,8 +130,16 @@ def prepare(src: CourseSource) -> tuple[Rows, list[CourseProblem]]:
             source = sources.get((kind, key))
             if source is None:
                 continue  # an unknown id: reported above
-            text = _rendered(kind, tr.merged(source, item), raw_questions.get(key) if kind == "question" else None)
-            rows[(language, kind, key)] = (text, item.source_hash, tr.status_of(source, item) == "stale")
+            text = _rendered(
+                kind,
+                tr.merged(source, item),
+                raw_questions.get(key) if kind == "question" else None,
+            )
+            rows[(language, kind, key)] = (
+                text,
+                item.source_hash,
+                tr.status_of(source, item) == "stale",
+            )
     return rows, problems
 
 
@@ -111,19 +147,35 @@ def store(version_id: int, wanted: Rows) -> list[str]:
     """Make the stored translations of version ``version_id`` the rows ``wanted`` (from
     :func:`prepare`, in the caller's transaction); returns the languages whose stored
     text changed."""
-    existing = {(r.language, r.kind, r.key): r for r in session.scalars(
-        select(ItemTranslation).where(ItemTranslation.version_id == version_id))}
+    existing = {
+        (r.language, r.kind, r.key): r
+        for r in session.scalars(
+            select(ItemTranslation).where(ItemTranslation.version_id == version_id)
+        )
+    }
     changed: set[str] = set()
     gone = [r.id for k, r in existing.items() if k not in wanted]
     if gone:
-        session.execute(delete(ItemTranslation).where(ItemTranslation.id.in_(gone))
-                        .execution_options(synchronize_session=False))
+        session.execute(
+            delete(ItemTranslation)
+            .where(ItemTranslation.id.in_(gone))
+            .execution_options(synchronize_session=False)
+        )
         changed |= {k[0] for k in existing if k not in wanted}
     for (language, kind, key), (text, source_hash, stale) in wanted.items():
         row = existing.get((language, kind, key))
         if row is None:
-            session.add(ItemTranslation(version_id=version_id, language=language, kind=kind, key=key,
-                                        text=text, source_hash=source_hash, stale=stale))
+            session.add(
+                ItemTranslation(
+                    version_id=version_id,
+                    language=language,
+                    kind=kind,
+                    key=key,
+                    text=text,
+                    source_hash=source_hash,
+                    stale=stale,
+                )
+            )
             changed.add(language)
         elif (row.text, row.source_hash, row.stale) != (text, source_hash, stale):
             row.text, row.source_hash, row.stale = text, source_hash, stale

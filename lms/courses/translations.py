@@ -33,12 +33,15 @@ def languages(course: CourseSource) -> list[str]:
 
 # --- the source side ------------------------------------------------------------------------
 
+
 def _question_text(q: dict) -> dict[str, Any]:
     text: dict[str, Any] = {"prompt": q.get("prompt", "")}
     if q.get("feedback"):
         text["feedback"] = q["feedback"]
     if q.get("choices"):
-        text["choices"] = [{k: c[k] for k in ("text", "feedback") if c.get(k)} for c in q["choices"]]
+        text["choices"] = [
+            {k: c[k] for k in ("text", "feedback") if c.get(k)} for c in q["choices"]
+        ]
     if q.get("pairs"):
         text["pairs"] = [{"left": p["left"], "right": p["right"]} for p in q["pairs"]]
     if q.get("distractors"):
@@ -51,36 +54,56 @@ def _node_text(node: dict) -> dict[str, Any]:
     if node.get("debrief"):
         text["debrief"] = node["debrief"]
     if node.get("choices"):
-        text["choices"] = [{k: c[k] for k in ("text", "feedback") if c.get(k)} for c in node["choices"]]
+        text["choices"] = [
+            {k: c[k] for k in ("text", "feedback") if c.get(k)} for c in node["choices"]
+        ]
     return text
 
 
 def source_items(course: CourseSource) -> list[tr.SourceItem]:
     """Every translatable item of ``course``, in the order of its files."""
-    items = [tr.SourceItem("course", "course", "course",
-                           {"title": course.title, "summary": course.summary}),
-             tr.SourceItem("preamble", "policy", "course",
-                           {"title": course.policy_title, "body": course.preamble_md})]
-    items += [tr.SourceItem("section", s.key, s.key, {"title": s.title, "body": s.body_md})
-              for s in course.sections]
+    items = [
+        tr.SourceItem(
+            "course", "course", "course", {"title": course.title, "summary": course.summary}
+        ),
+        tr.SourceItem(
+            "preamble",
+            "policy",
+            "course",
+            {"title": course.policy_title, "body": course.preamble_md},
+        ),
+    ]
+    items += [
+        tr.SourceItem("section", s.key, s.key, {"title": s.title, "body": s.body_md})
+        for s in course.sections
+    ]
     for m in course.modules:
         group = m.section_keys[0] if m.section_keys else "course"
         items.append(tr.SourceItem("module", m.key, group, {"title": m.title}))
         items.append(tr.SourceItem("lesson", m.key, group, {"body": m.body_md}))
-        items += [tr.SourceItem("question", q["id"], q.get("section", group), _question_text(q))
-                  for q in m.questions]
-    items += [tr.SourceItem("question", q["id"], q.get("section", "course"), _question_text(q))
-              for q in course.pool]
+        items += [
+            tr.SourceItem("question", q["id"], q.get("section", group), _question_text(q))
+            for q in m.questions
+        ]
+    items += [
+        tr.SourceItem("question", q["id"], q.get("section", "course"), _question_text(q))
+        for q in course.pool
+    ]
     items += [tr.SourceItem("fact", f.id, f.section, {"text": f.text}) for f in course.facts]
     for s in course.scenarios:
         group = f"scenario:{s.key}"
-        items.append(tr.SourceItem("scenario", s.key, group, {"title": s.title, "summary": s.summary}))
-        items += [tr.SourceItem("node", f"{s.key}/{n['id']}", group, _node_text(n))
-                  for n in s.data.get("nodes", [])]
+        items.append(
+            tr.SourceItem("scenario", s.key, group, {"title": s.title, "summary": s.summary})
+        )
+        items += [
+            tr.SourceItem("node", f"{s.key}/{n['id']}", group, _node_text(n))
+            for n in s.data.get("nodes", [])
+        ]
     return items
 
 
 # --- the translation side -------------------------------------------------------------------
+
 
 @dataclass
 class Translation:
@@ -106,8 +129,9 @@ class _Files:
         return f"translations/{self.out.language}/{name}"
 
     def add(self, name: str, line: int, message: str) -> None:
-        self.out.problems.append(CourseProblem(display_path(self.course.folder, self.rel(name)), line,
-                                               message))
+        self.out.problems.append(
+            CourseProblem(display_path(self.course.folder, self.rel(name)), line, message)
+        )
 
     def text(self, name: str) -> str | None:
         path = self.base / name
@@ -137,8 +161,9 @@ class _Files:
             self.add(name, line, f"{kind} {key!r} is translated twice")
             return
         source_hash = self.manifest.get(f"{kind}/{key}")
-        self.out.items[(kind, key)] = tr.TranslatedItem(kind, key, text, source_hash,
-                                                        self.rel(name), line)
+        self.out.items[(kind, key)] = tr.TranslatedItem(
+            kind, key, text, source_hash, self.rel(name), line
+        )
 
 
 def _split_markdown(text: str) -> list[tuple[str | None, str, list[str], int]]:
@@ -164,8 +189,13 @@ def _read_policy(files: _Files) -> None:
         return
     for key, title, lines, line in _split_markdown(text):
         kind = "preamble" if key is None else "section"
-        files.item(kind, key or "policy", {"title": title, "body": "\n".join(lines).strip()},
-                   "policy.md", line)
+        files.item(
+            kind,
+            key or "policy",
+            {"title": title, "body": "\n".join(lines).strip()},
+            "policy.md",
+            line,
+        )
 
 
 def _read_course_yaml(files: _Files) -> None:
@@ -219,8 +249,9 @@ def _read_scenario(files: _Files, name: str, key: str) -> None:
     for extra in data:
         if extra not in ("id", "title", "summary", "nodes"):
             files.add(name, data.lines.get(extra, 1), tr._unexpected(extra, "scenario"))
-    files.item("scenario", key, {k: data[k] for k in ("title", "summary") if k in data},
-               name, data.line)
+    files.item(
+        "scenario", key, {k: data[k] for k in ("title", "summary") if k in data}, name, data.line
+    )
     nodes = data.get("nodes") or {}
     if not isinstance(nodes, dict):
         files.add(name, data.lines.get("nodes", 1), "nodes must be a mapping by node id")
@@ -280,17 +311,30 @@ def check_translation(course: CourseSource, language: str) -> tuple[Translation,
     for (kind, key), item in translation.items.items():
         source = sources.get((kind, key))
         if source is None:
-            translation.problems.append(CourseProblem(display_path(course.folder, item.path), item.line,
-                                                      f"unknown {kind} {key!r}: the source has none"))
+            translation.problems.append(
+                CourseProblem(
+                    display_path(course.folder, item.path),
+                    item.line,
+                    f"unknown {kind} {key!r}: the source has none",
+                )
+            )
             continue
         for p in tr.check_item(source, item):
-            translation.problems.append(CourseProblem(display_path(course.folder, item.path), item.line,
-                                                      f"{kind} {key!r}: {p.message}"))
+            translation.problems.append(
+                CourseProblem(
+                    display_path(course.folder, item.path),
+                    item.line,
+                    f"{kind} {key!r}: {p.message}",
+                )
+            )
     reports = []
     for (kind, key), source in sources.items():
         item = translation.items.get((kind, key))
-        where = (f"{display_path(course.folder, item.path)}:{item.line}" if item
-                 else display_path(course.folder, f"translations/{language}"))
+        where = (
+            f"{display_path(course.folder, item.path)}:{item.line}"
+            if item
+            else display_path(course.folder, f"translations/{language}")
+        )
         reports.append(ItemReport(kind, key, source.group, tr.status_of(source, item), where))
     return translation, reports
 
@@ -305,9 +349,15 @@ def translation_findings(course: CourseSource) -> list[CourseProblem]:
         for r in reports:
             if r.status == "stale":
                 path, _, line = r.where.rpartition(":")
-                findings.append(CourseProblem(path, int(line), f"warning: [{language}] {r.kind} {r.key!r} "
-                                              f"is stale: its source changed since it was translated "
-                                              f"(section {r.group})"))
+                findings.append(
+                    CourseProblem(
+                        path,
+                        int(line),
+                        f"warning: [{language}] {r.kind} {r.key!r} "
+                        f"is stale: its source changed since it was translated "
+                        f"(section {r.group})",
+                    )
+                )
     return findings
 
 
@@ -331,8 +381,10 @@ def stamp(course: CourseSource, language: str, groups: set[str] | None = None) -
         if manifest.get(name) != source.source_hash:
             manifest[name] = source.source_hash
             changed += 1
-    lines = ["# Written by `flask lms translation-status --stamp " + language + "`: the source text",
-             "# (SHA-256, first 12 hex digits) each translated item was translated from. Do not edit."]
+    lines = [
+        "# Written by `flask lms translation-status --stamp " + language + "`: the source text",
+        "# (SHA-256, first 12 hex digits) each translated item was translated from. Do not edit.",
+    ]
     lines += [f"{name}: '{value}'" for name, value in sorted(manifest.items())]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return changed

@@ -25,17 +25,23 @@ from lms.web.templating import render
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
 
-
 @bp.route("/<slug>/")
 @login_required
 def course(slug: str):
     version = course_or_404(slug)
     person = current_person()
     cycle, needs, progress = certification.progress_for(person.id, version)
-    texts = localized.load([(version.id, "course", None), (version.id, "module", None),
-                            (version.id, "scenario", None)])
-    return render("lms/courses/course.html", version=texts.version(version),
-                  progress=texts.progress(version.id, progress), cycle=cycle, needs=needs, person=person)
+    texts = localized.load(
+        [(version.id, "course", None), (version.id, "module", None), (version.id, "scenario", None)]
+    )
+    return render(
+        "lms/courses/course.html",
+        version=texts.version(version),
+        progress=texts.progress(version.id, progress),
+        cycle=cycle,
+        needs=needs,
+        person=person,
+    )
 
 
 @bp.route("/<slug>/modules/<key>", methods=["GET"])
@@ -55,20 +61,45 @@ def module(slug: str, key: str):
     result_id = request.args.get("result", type=int)
     if result_id and 0 < result_id <= MAX_ID:
         result = session.get(Attempt, result_id)
-        if result is None or result.person_id != person.id or result.module_key != key or not result.submitted_at:
+        if (
+            result is None
+            or result.person_id != person.id
+            or result.module_key != key
+            or not result.submitted_at
+        ):
             result = None
-    check = None if (result is not None and result.passed) else quizzes.check_for(person.id, version, current)
-    texts = localized.load([
-        (version.id, "course", None), (version.id, "module", None), (version.id, "lesson", [key]),
-        (version.id, "section", current.section_keys),
-        *((a.version_id, "question", [q["id"] for q in a.questions]) for a in (check, result) if a),
-    ])
+    check = (
+        None
+        if (result is not None and result.passed)
+        else quizzes.check_for(person.id, version, current)
+    )
+    texts = localized.load(
+        [
+            (version.id, "course", None),
+            (version.id, "module", None),
+            (version.id, "lesson", [key]),
+            (version.id, "section", current.section_keys),
+            *(
+                (a.version_id, "question", [q["id"] for q in a.questions])
+                for a in (check, result)
+                if a
+            ),
+        ]
+    )
     return render(
-        "lms/courses/module.html", version=texts.version(version), module=texts.module(current),
-        sections=texts.sections(sections), check=check,
-        check_questions=texts.page_questions(check.version_id, check.questions,
-                                             quizzes.questions_for_page(check)) if check else [],
-        result=texts.attempt(result), position=index + 1, total=len(modules),
+        "lms/courses/module.html",
+        version=texts.version(version),
+        module=texts.module(current),
+        sections=texts.sections(sections),
+        check=check,
+        check_questions=texts.page_questions(
+            check.version_id, check.questions, quizzes.questions_for_page(check)
+        )
+        if check
+        else [],
+        result=texts.attempt(result),
+        position=index + 1,
+        total=len(modules),
         kept=resume.take_answers() if check else None,
         previous=texts.module(modules[index - 1]) if index else None,
         next=texts.module(modules[index + 1]) if index + 1 < len(modules) else None,
@@ -83,13 +114,21 @@ def submit_check(slug: str, key: str, attempt_id: int):
     if attempt.kind != "check" or attempt.module_key != key:
         abort(404)
     if not csrf_valid():
-        flash(_("The page had expired, so your answers were not sent. Please answer again."), "warning")
+        flash(
+            _("The page had expired, so your answers were not sent. Please answer again."),
+            "warning",
+        )
         return redirect(url_for(".module", slug=slug, key=key) + "#check")
     try:
         quizzes.submit(attempt, request.form)
     except quizzes.StaleAnswer:
-        flash(_("Some answers did not belong to this page, so nothing was sent. Please answer "
-                "again."), "warning")
+        flash(
+            _(
+                "Some answers did not belong to this page, so nothing was sent. Please answer "
+                "again."
+            ),
+            "warning",
+        )
         return redirect(url_for(".module", slug=slug, key=key) + "#check")
     return redirect(url_for(".module", slug=slug, key=key, result=attempt.id) + "#check")
 
@@ -119,16 +158,23 @@ def acknowledge(slug: str):
 
 
 def _policy_page(version: CourseVersion, form: AcknowledgeForm | None = None, status: int = 200):
-    sections = session.scalars(select(PolicySection).where(PolicySection.version_id == version.id)
-                               .order_by(PolicySection.position)).all()
+    sections = session.scalars(
+        select(PolicySection)
+        .where(PolicySection.version_id == version.id)
+        .order_by(PolicySection.position)
+    ).all()
     acknowledged = ack_form = None
     if acknowledgements.asks_for_it(version):
         acknowledged = acknowledgements.current_for(current_person().id, version)
         ack_form = None if acknowledged else (form or AcknowledgeForm())
     texts = localized.load([(version.id, "preamble", None), (version.id, "section", None)])
-    return render("lms/courses/policy.html", version=texts.version(version),
-                  sections=texts.sections(sections), acknowledged=acknowledged,
-                  ack_form=ack_form), status
+    return render(
+        "lms/courses/policy.html",
+        version=texts.version(version),
+        sections=texts.sections(sections),
+        acknowledged=acknowledged,
+        ack_form=ack_form,
+    ), status
 
 
 @bp.route("/<slug>/versions/<lms_id:number>/policy.pdf")
@@ -137,16 +183,24 @@ def policy_pdf(slug: str, number: int):
     """The policy text of one version as a printable PDF (any signed-in person)."""
     version = version_or_404(slug, number)
     data = policy_document.render(version)
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{slug}-policy-v{version.number}.pdf"'})
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{slug}-policy-v{version.number}.pdf"'
+        },
+    )
 
 
 @bp.route("/<slug>/versions/")
 @login_required
 def versions(slug: str):
     latest = course_or_404(slug)
-    rows = session.scalars(select(CourseVersion).where(CourseVersion.course_id == latest.course_id)
-                           .order_by(CourseVersion.number.desc())).all()
+    rows = session.scalars(
+        select(CourseVersion)
+        .where(CourseVersion.course_id == latest.course_id)
+        .order_by(CourseVersion.number.desc())
+    ).all()
     texts = localized.load([(latest.id, "course", None)])
     return render("lms/courses/versions.html", version=texts.version(latest), versions=rows)
 
@@ -155,15 +209,23 @@ def versions(slug: str):
 @login_required
 def changes(slug: str, number: int):
     latest = course_or_404(slug)
-    new = session.scalar(select(CourseVersion).where(CourseVersion.course_id == latest.course_id,
-                                                     CourseVersion.number == number))
+    new = session.scalar(
+        select(CourseVersion).where(
+            CourseVersion.course_id == latest.course_id, CourseVersion.number == number
+        )
+    )
     if new is None:
         abort(404)
-    old = session.scalar(select(CourseVersion).where(CourseVersion.course_id == latest.course_id,
-                                                     CourseVersion.number == number - 1))
+    old = session.scalar(
+        select(CourseVersion).where(
+            CourseVersion.course_id == latest.course_id, CourseVersion.number == number - 1
+        )
+    )
     texts = localized.load([(latest.id, "course", None), *services.change_wants(old, new)])
     diff = services.policy_changes(old, new, texts=texts)
-    return render("lms/courses/changes.html", version=texts.version(latest), new=new, old=old, changes=diff)
+    return render(
+        "lms/courses/changes.html", version=texts.version(latest), new=new, old=old, changes=diff
+    )
 
 
 def _own_attempt(attempt_id: int) -> Attempt:
@@ -171,5 +233,3 @@ def _own_attempt(attempt_id: int) -> Attempt:
     if attempt is None or attempt.person_id != current_person().id:
         abort(404)  # someone else's attempt does not exist, as far as this person knows
     return attempt
-
-

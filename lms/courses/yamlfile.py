@@ -102,8 +102,11 @@ def _check_shape(text: str) -> None:
             elif isinstance(event, yaml.AliasEvent):
                 stack[-1][0] += sizes.get(event.anchor, 1)
             if stack[-1][0] > MAX_EXPANDED_NODES:
-                raise YAMLError(f"with its aliases expanded this file would hold more than "
-                                f"{MAX_EXPANDED_NODES:,} values: too many aliases (*name)", line)
+                raise YAMLError(
+                    f"with its aliases expanded this file would hold more than "
+                    f"{MAX_EXPANDED_NODES:,} values: too many aliases (*name)",
+                    line,
+                )
     except yaml.YAMLError:
         return  # a syntax error: load() reports it with its line
 

@@ -22,7 +22,13 @@ ALREADY_ASSIGNED = "already_assigned"  # has an open assignment: it and its due 
 OVERDUE_KEPT = "overdue_kept"  # has an overdue open assignment: it stays overdue
 ALREADY_CERTIFIED = "already_certified"  # holds a valid certificate: skipped
 
-OUTCOMES: tuple[str, ...] = (ASSIGNED, REASSIGNED, ALREADY_ASSIGNED, OVERDUE_KEPT, ALREADY_CERTIFIED)
+OUTCOMES: tuple[str, ...] = (
+    ASSIGNED,
+    REASSIGNED,
+    ALREADY_ASSIGNED,
+    OVERDUE_KEPT,
+    ALREADY_CERTIFIED,
+)
 WRITES: frozenset[str] = frozenset({ASSIGNED, REASSIGNED})
 
 OUTCOME_LABELS: Mapping[str, str] = {
@@ -63,10 +69,16 @@ def due_date_problem(due_on: date | None, today: date) -> str | None:
     return None
 
 
-def fingerprint(course_id: int, reason: str, due_on: date | None, reassign: bool,
-                outcomes: Mapping[int, str]) -> str:
+def fingerprint(
+    course_id: int, reason: str, due_on: date | None, reassign: bool, outcomes: Mapping[int, str]
+) -> str:
     """A short digest of exactly what an assignment will do: the course, its settings and
     every person's outcome. It changes when any of them does, whatever the order given."""
-    parts = [str(course_id), reason, due_on.isoformat() if due_on else "-", "1" if reassign else "0"]
+    parts = [
+        str(course_id),
+        reason,
+        due_on.isoformat() if due_on else "-",
+        "1" if reassign else "0",
+    ]
     parts += [f"{pid}:{o}" for pid, o in sorted(outcomes.items())]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]

@@ -77,8 +77,9 @@ def _draw(pool: Sequence[Question], n: int, rng: random.Random) -> list[Question
     return drawn
 
 
-def _draw_refresher(pool: Sequence[Question], n: int, rng: random.Random,
-                    changed: set[str], covered: set[str]) -> list[Question]:
+def _draw_refresher(
+    pool: Sequence[Question], n: int, rng: random.Random, changed: set[str], covered: set[str]
+) -> list[Question]:
     _check_n(n)
     by_section = _by_section(pool, rng)
     queues = {s: deque(qs) for s, qs in by_section.items()}

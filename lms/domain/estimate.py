@@ -133,11 +133,7 @@ class CourseEstimate:
     def refresher(self, changed_modules: Iterable[str] = ()) -> float:
         """A refresher that redoes ``changed_modules`` (none when the policy did not change)."""
         scenario = self.scenarios.get(self.refresher_scenario or "", 0.0)
-        return (
-            sum(self.modules[k] for k in changed_modules)
-            + self.refresher_assessment
-            + scenario
-        )
+        return sum(self.modules[k] for k in changed_modules) + self.refresher_assessment + scenario
 
     @property
     def longest_module(self) -> str | None:

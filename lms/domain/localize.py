@@ -30,7 +30,9 @@ def _choice(choice: Mapping[str, Any], text: Text, words: Mapping[str, str]) -> 
     return out
 
 
-def shown_question(shown: Mapping[str, Any], text: Text, words: Mapping[str, str]) -> dict[str, Any]:
+def shown_question(
+    shown: Mapping[str, Any], text: Text, words: Mapping[str, str]
+) -> dict[str, Any]:
     """A shown question (choices in the attempt's order, with ids, correct flags and
     feedback) with its text in the translation. ``words`` names the true/false choices
     (``{"true": ..., "false": ...}``) in the page's language."""
@@ -41,13 +43,16 @@ def shown_question(shown: Mapping[str, Any], text: Text, words: Mapping[str, str
     if "choices" in shown:
         out["choices"] = [_choice(c, text, words) for c in shown["choices"] or []]
     if shown.get("pairs") and text and text.get("pairs"):
-        out["pairs"] = [{**p, **{k: v for k, v in text["pairs"].get(p["id"], {}).items() if v}}
-                        for p in shown["pairs"]]
+        out["pairs"] = [
+            {**p, **{k: v for k, v in text["pairs"].get(p["id"], {}).items() if v}}
+            for p in shown["pairs"]
+        ]
     return out
 
 
-def page_question(shown: Mapping[str, Any], page: Mapping[str, Any], text: Text,
-                  words: Mapping[str, str]) -> dict[str, Any]:
+def page_question(
+    shown: Mapping[str, Any], page: Mapping[str, Any], text: Text, words: Mapping[str, str]
+) -> dict[str, Any]:
     """A question as the page holds it (``lms.quizzes.tokens.page_questions``: tokens,
     no ids) with its text in the translation. ``page``'s choices and options are in the
     same order as ``shown``'s, which is how each token finds its choice; the tokens stay
@@ -58,14 +63,18 @@ def page_question(shown: Mapping[str, Any], page: Mapping[str, Any], text: Text,
         if key in out:
             out[key] = localized.get(key, out[key])
     if page.get("choices"):
-        out["choices"] = [{**c, "text": lc["text"]} for c, lc in zip(page["choices"], localized["choices"],
-                                                                       strict=True)]
+        out["choices"] = [
+            {**c, "text": lc["text"]}
+            for c, lc in zip(page["choices"], localized["choices"], strict=True)
+        ]
     if page.get("pairs"):
         lefts = {p["id"]: p["left"] for p in localized.get("pairs", [])}
         out["pairs"] = [{**p, "left": lefts.get(p.get("id"), p.get("left"))} for p in page["pairs"]]
     if page.get("options") and text and text.get("options"):
-        out["options"] = [{**o, "text": text["options"].get(source) or o["text"]}
-                          for o, source in zip(page["options"], shown["options"], strict=True)]
+        out["options"] = [
+            {**o, "text": text["options"].get(source) or o["text"]}
+            for o, source in zip(page["options"], shown["options"], strict=True)
+        ]
     return out
 
 
@@ -81,8 +90,10 @@ def scenario_node(node: Mapping[str, Any], text: Text) -> dict[str, Any]:
             out[key] = text[key]
     given = text.get("choices") or []
     if given and len(given) == len(node.get("choices") or []):
-        out["choices"] = [{**c, **{k: v for k, v in g.items() if v}} for c, g in zip(node["choices"], given,
-                                                                                       strict=True)]
+        out["choices"] = [
+            {**c, **{k: v for k, v in g.items() if v}}
+            for c, g in zip(node["choices"], given, strict=True)
+        ]
     return out
 
 
@@ -101,5 +112,7 @@ def with_note(kind: str, text: Mapping[str, Any], note_html: str) -> dict[str, A
     elif kind == "node" and "text_html" in out:
         out["text_html"] = f'<p class="hint translation-note">{note_html}</p>\n' + out["text_html"]
     elif kind == "question" and "prompt_html" in out:
-        out["prompt_html"] = out["prompt_html"] + f' <small class="hint translation-note">({note_html})</small>'
+        out["prompt_html"] = (
+            out["prompt_html"] + f' <small class="hint translation-note">({note_html})</small>'
+        )
     return out

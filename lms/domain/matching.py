@@ -41,9 +41,7 @@ def validate_distractors(raw: object, rights: Collection[str]) -> list[Problem]:
         return [Problem(where, "distractors must be a non-empty list of texts")]
     problems: list[Problem] = []
     if len(raw) > MAX_DISTRACTORS:
-        problems.append(
-            Problem(where, f"at most {MAX_DISTRACTORS} distractors, got {len(raw)}")
-        )
+        problems.append(Problem(where, f"at most {MAX_DISTRACTORS} distractors, got {len(raw)}"))
     right_keys = {_normalise(r) for r in rights if isinstance(r, str)}
     seen: dict[str, int] = {}
     for i, text in enumerate(raw):
@@ -64,9 +62,7 @@ def validate_distractors(raw: object, rights: Collection[str]) -> list[Problem]:
     return problems
 
 
-def matched_one_to_one(
-    pairs: Sequence[Mapping], answers: Mapping[str, str]
-) -> dict[str, bool]:
+def matched_one_to_one(pairs: Sequence[Mapping], answers: Mapping[str, str]) -> dict[str, bool]:
     """Pair id -> whether it was matched right, counting an over-used option as wrong.
 
     ``pairs`` are the shown pairs (``id`` and ``right``); ``answers`` maps pair ids to
@@ -74,6 +70,4 @@ def matched_one_to_one(
     its own right answer *and* no other pair was given that same option.
     """
     uses = Counter(answers.values())
-    return {
-        p["id"]: answers.get(p["id"]) == p["right"] and uses[p["right"]] == 1 for p in pairs
-    }
+    return {p["id"]: answers.get(p["id"]) == p["right"] and uses[p["right"]] == 1 for p in pairs}

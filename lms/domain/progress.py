@@ -224,15 +224,27 @@ def course_progress(
     )
 
 
-def _completed_at(modules: Sequence[ModuleFacts], attempts: Sequence[AttemptFacts],
-                  required: Sequence[ScenarioFacts], since: datetime | None,
-                  ack: Acknowledgement | None = None) -> datetime | None:
+def _completed_at(
+    modules: Sequence[ModuleFacts],
+    attempts: Sequence[AttemptFacts],
+    required: Sequence[ScenarioFacts],
+    since: datetime | None,
+    ack: Acknowledgement | None = None,
+) -> datetime | None:
     """The moment the last step was met: each step counts from its first counted pass."""
     moments = [m.passed_at for m in modules]
     if ack is not None:
         moments.append(ack.signed_at)
-    moments.append(min((a.submitted_at for a in attempts
-                        if a.passed and a.submitted_at and _counts(a.started_at, since)), default=None))
+    moments.append(
+        min(
+            (
+                a.submitted_at
+                for a in attempts
+                if a.passed and a.submitted_at and _counts(a.started_at, since)
+            ),
+            default=None,
+        )
+    )
     moments += [s.passed_at for s in required]
     known = [m for m in moments if m is not None]
     return max(known) if known else None

@@ -5,8 +5,24 @@ from __future__ import annotations
 import unicodedata
 
 # Letters that do not decompose into a base letter and a combining mark.
-_SPECIAL = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ħ": "h",
-                          "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ı": "i", "þ": "th", "ð": "d"})
+_SPECIAL = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "l",
+        "ø": "o",
+        "Ø": "o",
+        "đ": "d",
+        "Đ": "d",
+        "ħ": "h",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ı": "i",
+        "þ": "th",
+        "ð": "d",
+    }
+)
 
 
 def fold(text: str | None) -> str:

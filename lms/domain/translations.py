@@ -34,11 +34,33 @@ TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "scenario": ("title", "summary"),
     "node": ("text", "debrief", "choices"),
 }
-STRUCTURE_KEYS = frozenset({
-    "type", "section", "sections", "correct", "answer", "scoring", "facts", "score", "next", "end",
-    "start", "pass_mark", "required", "file", "questions", "draw", "max_attempts",
-    "cooldown_minutes", "feedback_mode", "allow_cycles", "shuffle", "certification", "policy",
-})
+STRUCTURE_KEYS = frozenset(
+    {
+        "type",
+        "section",
+        "sections",
+        "correct",
+        "answer",
+        "scoring",
+        "facts",
+        "score",
+        "next",
+        "end",
+        "start",
+        "pass_mark",
+        "required",
+        "file",
+        "questions",
+        "draw",
+        "max_attempts",
+        "cooldown_minutes",
+        "feedback_mode",
+        "allow_cycles",
+        "shuffle",
+        "certification",
+        "policy",
+    }
+)
 STATUSES = ("up_to_date", "stale", "missing")
 
 
@@ -74,8 +96,12 @@ def _list_shape(name: str, source: Sequence, given: Any, item_keys: Sequence[str
     if not isinstance(given, list):
         return [Problem((name,), f"{name} must be a list (the source has {len(source)})")]
     if len(given) != len(source):
-        return [Problem((name,), f"{name} has {len(given)} entries; the source has {len(source)}, "
-                                 "in the same order")]
+        return [
+            Problem(
+                (name,),
+                f"{name} has {len(given)} entries; the source has {len(source)}, in the same order",
+            )
+        ]
     problems = []
     for i, (s, g) in enumerate(zip(source, given, strict=True)):
         if isinstance(s, str):
@@ -96,8 +122,10 @@ def _list_shape(name: str, source: Sequence, given: Any, item_keys: Sequence[str
 
 def _unexpected(key: str, where: str) -> str:
     if key in STRUCTURE_KEYS:
-        return (f"{key!r} is structure, which only the source language sets: remove it from "
-                f"the translation")
+        return (
+            f"{key!r} is structure, which only the source language sets: remove it from "
+            f"the translation"
+        )
     return f"unknown key {key!r} in a translated {where}"
 
 
@@ -141,10 +169,19 @@ def merged(source: SourceItem, given: TranslatedItem | None) -> dict[str, Any]:
         value = given.text.get(key)
         if isinstance(value, str) and value.strip():
             text[key] = value
-        elif isinstance(value, list) and isinstance(text.get(key), list) and len(value) == len(text[key]):
-            text[key] = [({**s, **{k: v for k, v in g.items() if isinstance(v, str) and v.strip()}}
-                          if isinstance(s, Mapping) and isinstance(g, Mapping) else (g or s))
-                         for s, g in zip(text[key], value, strict=True)]
+        elif (
+            isinstance(value, list)
+            and isinstance(text.get(key), list)
+            and len(value) == len(text[key])
+        ):
+            text[key] = [
+                (
+                    {**s, **{k: v for k, v in g.items() if isinstance(v, str) and v.strip()}}
+                    if isinstance(s, Mapping) and isinstance(g, Mapping)
+                    else (g or s)
+                )
+                for s, g in zip(text[key], value, strict=True)
+            ]
     return text
 
 

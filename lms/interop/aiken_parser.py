@@ -59,8 +59,13 @@ def parse_aiken(text: str) -> AikenFile:
             continue
         choice, answer = _CHOICE.match(line), _ANSWER.match(line)
         if (choice or answer) and current is None:
-            errors.append(AikenError(number, f"{'a choice' if choice else 'ANSWER:'} with no "
-                                             "question before it (question not started)"))
+            errors.append(
+                AikenError(
+                    number,
+                    f"{'a choice' if choice else 'ANSWER:'} with no "
+                    "question before it (question not started)",
+                )
+            )
         elif choice:
             _add_choice(current, choice, number, errors)
         elif answer:
@@ -70,14 +75,25 @@ def parse_aiken(text: str) -> AikenFile:
             current = None
         else:
             if current is not None:
-                errors.append(AikenError(current.question.line, (
-                    f"question {current.question.title!r} is not finished with an ANSWER: line "
-                    f"before the next question starts on line {number}")))
-            current = _Open(GiftQuestion("multichoice", number, 1, None, GiftText(line, "plain")),
-                            [])
+                errors.append(
+                    AikenError(
+                        current.question.line,
+                        (
+                            f"question {current.question.title!r} is not finished with an ANSWER: line "
+                            f"before the next question starts on line {number}"
+                        ),
+                    )
+                )
+            current = _Open(
+                GiftQuestion("multichoice", number, 1, None, GiftText(line, "plain")), []
+            )
     if current is not None:
-        errors.append(AikenError(current.question.line, (
-            f"question {current.question.title!r} never gets its ANSWER: line")))
+        errors.append(
+            AikenError(
+                current.question.line,
+                (f"question {current.question.title!r} never gets its ANSWER: line"),
+            )
+        )
     return AikenFile(questions, errors)
 
 
@@ -93,18 +109,30 @@ def _add_choice(current: _Open, choice: re.Match, number: int, errors: list[Aike
     current.question.answers.append(GiftAnswer(GiftText(text, "plain"), 0.0, None, number, 1))
 
 
-def _finish(current: _Open, value: str, number: int, errors: list[AikenError]) -> GiftQuestion | None:
+def _finish(
+    current: _Open, value: str, number: int, errors: list[AikenError]
+) -> GiftQuestion | None:
     question = current.question
     if len(question.answers) < 2:
-        errors.append(AikenError(number, f"question {question.title!r} must have at least 2 "
-                                         f"choices (it has {len(question.answers)})"))
+        errors.append(
+            AikenError(
+                number,
+                f"question {question.title!r} must have at least 2 "
+                f"choices (it has {len(question.answers)})",
+            )
+        )
         return None
     found = _ANSWER_LETTER.match(value.strip())
     letter = found.group(1) if found else ""
     if letter not in current.letters:
         listed = ", ".join(current.letters)
-        errors.append(AikenError(number, f"bad ANSWER: line: {value.strip()!r} is not one of "
-                                         f"this question's choice letters ({listed})"))
+        errors.append(
+            AikenError(
+                number,
+                f"bad ANSWER: line: {value.strip()!r} is not one of "
+                f"this question's choice letters ({listed})",
+            )
+        )
         return None
     question.answers[current.letters.index(letter)].weight = 100.0
     return question

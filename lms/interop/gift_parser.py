@@ -37,8 +37,15 @@ from dataclasses import dataclass
 from lms.interop.gift_model import GiftAnswer, GiftPair, GiftQuestion, GiftText
 from lms.interop.textformat import FORMATS
 
-__all__ = ["GiftAnswer", "GiftError", "GiftFile", "GiftPair", "GiftQuestion", "GiftText",
-           "parse_gift"]
+__all__ = [
+    "GiftAnswer",
+    "GiftError",
+    "GiftFile",
+    "GiftPair",
+    "GiftQuestion",
+    "GiftText",
+    "parse_gift",
+]
 
 ESCAPABLE = {"\\": "\\", ":": ":", "#": "#", "=": "=", "{": "{", "}": "}", "~": "~", "n": "\n"}
 _WEIGHT = re.compile(r"%(-?\d{1,3}(?:\.\d+)?)%")
@@ -210,8 +217,11 @@ def _category(cells: list[Cell]) -> str:
     newline = next((i for i, c in enumerate(cells) if c.ch == "\n" and c.raw), len(cells))
     rest = _strip(cells[newline:])
     if rest:
-        raise _Fail(rest[0], "put a blank line after the $CATEGORY line: Moodle reads the "
-                             "rest of this block as part of the category name")
+        raise _Fail(
+            rest[0],
+            "put a blank line after the $CATEGORY line: Moodle reads the "
+            "rest of this block as part of the category name",
+        )
     name = _text(_strip(cells[10:newline]))
     if not name:
         raise _Fail(cells[0], "$CATEGORY: needs a category name")
@@ -257,9 +267,12 @@ def _answer_block(cells: list[Cell]) -> tuple[int, int, bool] | None:
     if close_at >= 0 and (open_at < 0 or close_at < open_at):
         raise _Fail(cells[close_at], unopened)
     if close_at < 0:
-        raise _Fail(cells[open_at], "the answer block opened here is not closed with '}' before "
-                                    "the question ends (a blank line ends a question: write \\n "
-                                    "for a line break)")
+        raise _Fail(
+            cells[open_at],
+            "the answer block opened here is not closed with '}' before "
+            "the question ends (a blank line ends a question: write \\n "
+            "for a line break)",
+        )
     nested = _find(cells[:close_at], "{", open_at + 1)
     if nested >= 0:
         raise _Fail(cells[nested], "'{' inside an answer block (write \\{ for a literal brace)")
@@ -287,16 +300,21 @@ def _kind(answers: list[Cell], question: GiftQuestion) -> str:
     if head in TRUE_FALSE:
         return "truefalse"
     if head.upper() in TRUE_FALSE:
-        question.hint = (f"Moodle reads {{{head}}} as a short answer; a true/false answer is "
-                         "written {T}, {TRUE}, {F} or {FALSE}")
+        question.hint = (
+            f"Moodle reads {{{head}}} as a short answer; a true/false answer is "
+            "written {T}, {TRUE}, {F} or {FALSE}"
+        )
     return "shortanswer"
 
 
 def _leading_text_error(before: list[Cell], markers: str) -> None:
     stray = _strip(before)
     if stray:
-        raise _Fail(stray[0], f"text before the first answer: start every answer with "
-                              f"{' or '.join(repr(m) for m in markers)}")
+        raise _Fail(
+            stray[0],
+            f"text before the first answer: start every answer with "
+            f"{' or '.join(repr(m) for m in markers)}",
+        )
 
 
 def _parse_multichoice(question: GiftQuestion, answers: list[Cell], opened: Cell) -> None:
@@ -310,13 +328,19 @@ def _parse_multichoice(question: GiftQuestion, answers: list[Cell], opened: Cell
         found = _WEIGHT.match(raw)
         if found or _WEIGHT_ATTEMPT.match(raw):
             if marker.ch == "=":
-                raise _Fail(body[0], "Moodle ignores a weight after '=' and shows it as part of "
-                                     "the answer: write ~%50%answer for a weighted choice")
+                raise _Fail(
+                    body[0],
+                    "Moodle ignores a weight after '=' and shows it as part of "
+                    "the answer: write ~%50%answer for a weighted choice",
+                )
             if not found or abs(float(found.group(1))) > 100:
-                raise _Fail(body[0], f"bad weight {raw[: raw.find('%', 1) + 1]!r}: write a "
-                                     "percentage from -100 to 100, such as %50% or %-33.33333%")
+                raise _Fail(
+                    body[0],
+                    f"bad weight {raw[: raw.find('%', 1) + 1]!r}: write a "
+                    "percentage from -100 to 100, such as %50% or %-33.33333%",
+                )
             weight = float(found.group(1))
-            body = _strip(body[found.end():])
+            body = _strip(body[found.end() :])
         hash_at = _find(body, "#")
         text = _formatted(body[:hash_at] if hash_at >= 0 else body, question.text.format)
         feedback = _formatted(body[hash_at + 1 :], question.text.format) if hash_at >= 0 else None

@@ -16,8 +16,19 @@ from lms.interop.gift_model import GiftQuestion, GiftText
 from lms.interop.scoring import format_weight
 from lms.interop.textformat import FORMATS
 
-_ESCAPES = str.maketrans({"\\": "\\\\", "~": "\\~", "=": "\\=", "#": "\\#", "{": "\\{",
-                          "}": "\\}", ":": "\\:", "\n": "\\n", "\r": ""})
+_ESCAPES = str.maketrans(
+    {
+        "\\": "\\\\",
+        "~": "\\~",
+        "=": "\\=",
+        "#": "\\#",
+        "{": "\\{",
+        "}": "\\}",
+        ":": "\\:",
+        "\n": "\\n",
+        "\r": "",
+    }
+)
 
 
 class GiftWriteError(ValueError):
@@ -47,7 +58,8 @@ def write_category(path: str) -> str:
 def _header(q: GiftQuestion, comments: Sequence[str]) -> str:
     lines = [f"// {c}" for c in comments]
     marks = ([f"[id:{q.idnumber.replace(']', chr(92) + ']')}]"] if q.idnumber else []) + [
-        f"[tag:{t.replace(']', chr(92) + ']')}]" for t in q.tags]
+        f"[tag:{t.replace(']', chr(92) + ']')}]" for t in q.tags
+    ]
     if marks:
         lines.append("// " + " ".join(marks))
     name = f"::{escape(q.name)}::" if q.name else ""
@@ -81,8 +93,10 @@ def _matching(q: GiftQuestion) -> str:
     lines = []
     for pair in q.pairs:
         if "->" in pair.left.text:
-            raise GiftWriteError(f"the item {pair.left.text!r} contains '->', which GIFT reads "
-                                 "as the arrow between an item and its match")
+            raise GiftWriteError(
+                f"the item {pair.left.text!r} contains '->', which GIFT reads "
+                "as the arrow between an item and its match"
+            )
         lines.append(f"\t={write_text(pair.left, q.text.format)} -> {escape(pair.right)}\n")
     return "{\n" + "".join(lines) + _general(q, "\t") + "}\n"
 

@@ -89,15 +89,17 @@ def gift_to_course(q: GiftQuestion, *, qid: str, section: str) -> Mapped:
     if mapped.skipped:
         return mapped
     question = {**base, **body}
-    facts = [t[len(FACT_TAG):] for t in q.tags if t.startswith(FACT_TAG)]
+    facts = [t[len(FACT_TAG) :] for t in q.tags if t.startswith(FACT_TAG)]
     if facts and FACTS_KEY:
         question[FACTS_KEY] = facts
     if "feedback" not in question:
         question["feedback"] = _md(q.general_feedback)
     question = {k: question[k] for k in _ORDER if k in question}
     if not question["feedback"]:
-        mapped.notes.append("has no general feedback: write feedback: (why the right "
-                            "answer is right) before check-courses accepts it")
+        mapped.notes.append(
+            "has no general feedback: write feedback: (why the right "
+            "answer is right) before check-courses accepts it"
+        )
     for problem in validate_question(question, {section}):
         if problem.path[:1] in (("feedback",), ("section",)):
             continue  # reported as notes: the author fills them in
@@ -107,9 +109,19 @@ def gift_to_course(q: GiftQuestion, *, qid: str, section: str) -> Mapped:
     return mapped
 
 
-_ORDER = ("id", "type", "scoring", "section", *((FACTS_KEY,) if FACTS_KEY else ()), "prompt",
-          "choices", "answer", "pairs",
-          *((MATCHING_DISTRACTORS_KEY,) if MATCHING_DISTRACTORS_KEY else ()), "feedback")
+_ORDER = (
+    "id",
+    "type",
+    "scoring",
+    "section",
+    *((FACTS_KEY,) if FACTS_KEY else ()),
+    "prompt",
+    "choices",
+    "answer",
+    "pairs",
+    *((MATCHING_DISTRACTORS_KEY,) if MATCHING_DISTRACTORS_KEY else ()),
+    "feedback",
+)
 
 
 def _choice(answer: GiftAnswer, correct: bool) -> dict[str, Any]:
@@ -123,30 +135,40 @@ def _choice(answer: GiftAnswer, correct: bool) -> dict[str, Any]:
 
 def _choices(q: GiftQuestion, mapped: Mapped) -> dict[str, Any]:
     if not MIN_CHOICES <= len(q.answers) <= MAX_CHOICES:
-        mapped.skipped = (f"has {len(q.answers)} choices; this format allows "
-                          f"{MIN_CHOICES} to {MAX_CHOICES}")
+        mapped.skipped = (
+            f"has {len(q.answers)} choices; this format allows {MIN_CHOICES} to {MAX_CHOICES}"
+        )
         return {}
     if q.single:
         correct = [a.weight >= 100 for a in q.answers]
         if sum(correct) != 1:
-            mapped.skipped = (f"has {sum(correct)} fully right choices in a single-answer "
-                              "question; a single-choice question here has exactly one")
+            mapped.skipped = (
+                f"has {sum(correct)} fully right choices in a single-answer "
+                "question; a single-choice question here has exactly one"
+            )
             return {}
         _single_weight_notes(q.answers, mapped)
-        return {"type": "single", "choices": [_choice(a, c) for a, c in zip(q.answers, correct,
-                                                                               strict=True)]}
+        return {
+            "type": "single",
+            "choices": [_choice(a, c) for a, c in zip(q.answers, correct, strict=True)],
+        }
     weights = [a.weight for a in q.answers]
     if not any(w > 0 for w in weights):
         mapped.skipped = "has no choice with a positive weight, so no answer can be right"
         return {}
-    hint = next((t[len(SCORING_TAG):] for t in q.tags if t.startswith(SCORING_TAG)), None)
+    hint = next((t[len(SCORING_TAG) :] for t in q.tags if t.startswith(SCORING_TAG)), None)
     mode, found = scoring.scoring_for_weights(weights, hint)
     if found:
         texts = [_md(a.text) for a in q.answers]
-        mapped.notes.append(f"scored here as {mode}, which differs from Moodle's weights: "
-                            + scoring.describe_all(found, texts))
-    return {"type": "multiple", "scoring": mode,
-            "choices": [_choice(a, w > 0) for a, w in zip(q.answers, weights, strict=True)]}
+        mapped.notes.append(
+            f"scored here as {mode}, which differs from Moodle's weights: "
+            + scoring.describe_all(found, texts)
+        )
+    return {
+        "type": "multiple",
+        "scoring": mode,
+        "choices": [_choice(a, w > 0) for a, w in zip(q.answers, weights, strict=True)],
+    }
 
 
 def _single_weight_notes(answers: list[GiftAnswer], mapped: Mapped) -> None:
@@ -154,8 +176,10 @@ def _single_weight_notes(answers: list[GiftAnswer], mapped: Mapped) -> None:
     negative = [a for a in answers if a.weight < 0]
     if partial:
         listed = ", ".join(f"{_md(a.text)!r} ({a.weight:g}%)" for a in partial)
-        mapped.notes.append(f"partial credit dropped: {listed} earn(s) credit in Moodle and "
-                            "nothing here, where only the right choice scores")
+        mapped.notes.append(
+            f"partial credit dropped: {listed} earn(s) credit in Moodle and "
+            "nothing here, where only the right choice scores"
+        )
     if negative:
         listed = ", ".join(f"{_md(a.text)!r} ({a.weight:g}%)" for a in negative)
         mapped.notes.append(f"penalties dropped: {listed}; here a wrong choice scores 0")
@@ -163,29 +187,37 @@ def _single_weight_notes(answers: list[GiftAnswer], mapped: Mapped) -> None:
 
 def _true_false(q: GiftQuestion, mapped: Mapped) -> dict[str, Any]:
     body: dict[str, Any] = {"type": "true_false", "answer": q.truth}
-    pieces = [("general feedback", q.general_feedback),
-              ("feedback for a wrong answer", q.wrong_feedback),
-              ("feedback for a right answer", q.right_feedback)]
+    pieces = [
+        ("general feedback", q.general_feedback),
+        ("feedback for a wrong answer", q.wrong_feedback),
+        ("feedback for a right answer", q.right_feedback),
+    ]
     present = [(label, text) for label, text in pieces if text is not None and text.text]
     if present:
         body["feedback"] = _md(present[0][1])
         for label, _ in present[1:]:
-            mapped.notes.append(f"{label} dropped: a true/false question here has one "
-                                f"feedback (taken from the {present[0][0]})")
+            mapped.notes.append(
+                f"{label} dropped: a true/false question here has one "
+                f"feedback (taken from the {present[0][0]})"
+            )
     return body
 
 
 def _matching(q: GiftQuestion, mapped: Mapped) -> dict[str, Any]:
     fmt = q.text.format
-    pairs = [{"left": _md(p.left), "right": to_markdown(p.right, fmt)} for p in q.pairs
-             if p.left.text]
+    pairs = [
+        {"left": _md(p.left), "right": to_markdown(p.right, fmt)} for p in q.pairs if p.left.text
+    ]
     extra = [to_markdown(p.right, fmt) for p in q.pairs if not p.left.text]
     body: dict[str, Any] = {"type": "matching", "pairs": pairs}
     if extra and MATCHING_DISTRACTORS_KEY:
         body[MATCHING_DISTRACTORS_KEY] = extra
     elif extra:
-        mapped.notes.append("distractor(s) dropped: " + ", ".join(repr(e) for e in extra)
-                            + " (matching questions here have no distractors yet)")
+        mapped.notes.append(
+            "distractor(s) dropped: "
+            + ", ".join(repr(e) for e in extra)
+            + " (matching questions here have no distractors yet)"
+        )
     return body
 
 
@@ -195,8 +227,15 @@ def _matching(q: GiftQuestion, mapped: Mapped) -> dict[str, Any]:
 def course_to_gift(raw: dict[str, Any]) -> tuple[GiftQuestion, list[str]]:
     """A GIFT question for ``raw`` (a valid question of this format) and notes on it."""
     text = GiftText(raw["prompt"].strip(), "markdown")
-    q = GiftQuestion(kind="", line=0, col=0, name=raw["id"], text=text, idnumber=raw["id"],
-                     general_feedback=GiftText(raw["feedback"].strip(), "markdown"))
+    q = GiftQuestion(
+        kind="",
+        line=0,
+        col=0,
+        name=raw["id"],
+        text=text,
+        idnumber=raw["id"],
+        general_feedback=GiftText(raw["feedback"].strip(), "markdown"),
+    )
     notes: list[str] = []
     q.tags = [FACT_TAG + str(f) for f in raw.get("facts") or []]
     kind = raw["type"]
@@ -212,19 +251,29 @@ def course_to_gift(raw: dict[str, Any]) -> tuple[GiftQuestion, list[str]]:
             q.tags.insert(0, SCORING_TAG + mode)
             if found:
                 texts = [c["text"] for c in raw["choices"]]
-                notes.append(f"Moodle scores it differently ({mode} here): "
-                             + scoring.describe_all(found, texts))
+                notes.append(
+                    f"Moodle scores it differently ({mode} here): "
+                    + scoring.describe_all(found, texts)
+                )
         for choice, weight in zip(raw["choices"], weights, strict=True):
             feedback = choice.get("feedback")
-            q.answers.append(GiftAnswer(
-                GiftText(choice["text"].strip(), "markdown"), weight,
-                GiftText(feedback.strip(), "markdown") if feedback else None, 0, 0))
+            q.answers.append(
+                GiftAnswer(
+                    GiftText(choice["text"].strip(), "markdown"),
+                    weight,
+                    GiftText(feedback.strip(), "markdown") if feedback else None,
+                    0,
+                    0,
+                )
+            )
     elif kind == "true_false":
         q.kind, q.truth = "truefalse", bool(raw["answer"])
     elif kind == "matching":
         q.kind = "matching"
-        q.pairs = [GiftPair(GiftText(p["left"].strip(), "markdown"), p["right"].strip(), 0, 0)
-                   for p in raw["pairs"]]
+        q.pairs = [
+            GiftPair(GiftText(p["left"].strip(), "markdown"), p["right"].strip(), 0, 0)
+            for p in raw["pairs"]
+        ]
         for extra in raw.get(MATCHING_DISTRACTORS_KEY or "") or []:
             q.pairs.append(GiftPair(GiftText("", "markdown"), extra.strip(), 0, 0))
     else:

@@ -48,8 +48,9 @@ class SectionChange:
 
     def describe(self) -> str:
         if self.status == "changed":
-            what = " and ".join(w for w, c in (("title", self.title_changed),
-                                               ("text", self.text_changed)) if c)
+            what = " and ".join(
+                w for w, c in (("title", self.title_changed), ("text", self.text_changed)) if c
+            )
             renamed = f" (was {self.old_title!r})" if self.title_changed else ""
             return f"changed   {self.key}: {self.title!r}: {what} edited{renamed}"
         return f"{self.status:<9} {self.key}: {self.title!r}"
@@ -85,8 +86,14 @@ def _match(new: list[PolicySection], old: list[OldSection]) -> dict[int, int]:
     for i, s in enumerate(new):
         if i in pairs or s.key:
             continue
-        j = next((j for j, o in enumerate(old)
-                  if j not in pairs.values() and _norm(o.title) == _norm(s.title)), None)
+        j = next(
+            (
+                j
+                for j, o in enumerate(old)
+                if j not in pairs.values() and _norm(o.title) == _norm(s.title)
+            ),
+            None,
+        )
         if j is not None:
             pairs[i] = j
     candidates = []
@@ -105,8 +112,9 @@ def _match(new: list[PolicySection], old: list[OldSection]) -> dict[int, int]:
     return pairs
 
 
-def assign_ids(new: list[PolicySection], old: list[OldSection] | None = None
-               ) -> tuple[list[str], list[SectionChange]]:
+def assign_ids(
+    new: list[PolicySection], old: list[OldSection] | None = None
+) -> tuple[list[str], list[SectionChange]]:
     """An id for every new section, and each section's change against ``old``."""
     old = old or []
     pairs = _match(new, old)
@@ -119,13 +127,22 @@ def assign_ids(new: list[PolicySection], old: list[OldSection] | None = None
             keys.append(o.key)
             title_changed, text_changed = s.title != o.title, s.body != o.body
             status = "changed" if title_changed or text_changed else "unchanged"
-            changes.append(SectionChange(o.key, s.title, status, title_changed, text_changed,
-                                         o.title if title_changed else None))
+            changes.append(
+                SectionChange(
+                    o.key,
+                    s.title,
+                    status,
+                    title_changed,
+                    text_changed,
+                    o.title if title_changed else None,
+                )
+            )
         else:
             key = s.key or section_id(s.title, taken)
             keys.append(key)
             changes.append(SectionChange(key, s.title, "new"))
     matched = set(pairs.values())
-    changes += [SectionChange(o.key, o.title, "removed") for j, o in enumerate(old)
-                if j not in matched]
+    changes += [
+        SectionChange(o.key, o.title, "removed") for j, o in enumerate(old) if j not in matched
+    ]
     return keys, changes

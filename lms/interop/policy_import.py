@@ -22,8 +22,14 @@ from pathlib import Path
 
 from lms.interop.textformat import TITLE_CLASS, convert_html
 
-SUFFIXES = {".docx": "docx", ".md": "markdown", ".markdown": "markdown", ".txt": "markdown",
-            ".html": "html", ".htm": "html"}
+SUFFIXES = {
+    ".docx": "docx",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*#*[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -33,10 +39,12 @@ _NUMBERING = re.compile(r"^(?:\d+\.(?:\d+\.?)*|[IVXLC]+\.)\s+")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(.+?)\1")
 _HEAD = re.compile(r"<head\b.*?</head>", re.IGNORECASE | re.DOTALL)
 _HTML_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
-_DOCX_STYLES = "\n".join([
-    f"p[style-name='Title'] => h1.{TITLE_CLASS}:fresh",
-    "p[style-name='Subtitle'] => p:fresh",
-])
+_DOCX_STYLES = "\n".join(
+    [
+        f"p[style-name='Title'] => h1.{TITLE_CLASS}:fresh",
+        "p[style-name='Subtitle'] => p:fresh",
+    ]
+)
 
 
 class DocumentError(ValueError):
@@ -90,8 +98,9 @@ def document_markdown(path: Path) -> Converted:
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
         known = ", ".join(sorted(SUFFIXES))
-        raise DocumentError(f"{path.name}: cannot read {path.suffix or 'files without a suffix'}"
-                            f" (known: {known})")
+        raise DocumentError(
+            f"{path.name}: cannot read {path.suffix or 'files without a suffix'} (known: {known})"
+        )
     if kind == "markdown":
         return Converted(path.read_text(encoding="utf-8-sig"))
     if kind == "html":
@@ -109,13 +118,19 @@ def _docx_markdown(path: Path) -> Converted:
     try:
         with path.open("rb") as handle:
             result = mammoth.convert_to_html(
-                handle, style_map=_DOCX_STYLES,
-                convert_image=mammoth.images.img_element(lambda image: {"src": ""}))
+                handle,
+                style_map=_DOCX_STYLES,
+                convert_image=mammoth.images.img_element(lambda image: {"src": ""}),
+            )
     except Exception as exc:  # mammoth raises zipfile/KeyError/ValueError for damaged files
         raise DocumentError(f"{path.name}: not a readable Word document ({exc})") from None
     markdown, title, images = convert_html(result.value)
-    notes = [f"Word: {m.message} (its paragraphs became plain text)"
-             if "style" in m.message.lower() else f"Word: {m.message}" for m in result.messages]
+    notes = [
+        f"Word: {m.message} (its paragraphs became plain text)"
+        if "style" in m.message.lower()
+        else f"Word: {m.message}"
+        for m in result.messages
+    ]
     if images:
         notes.append(f"{images} image(s) left out: add them to the lessons by hand")
     return Converted(markdown, title, None, notes)
@@ -136,8 +151,13 @@ def _headings(lines: list[str]) -> dict[int, Heading]:
         atx = _ATX.match(line)
         if atx:
             found[i] = _heading(len(atx.group(1)), atx.group(2) or "", i)
-        elif (_SETEXT.match(line) and i > 0 and lines[i - 1].strip() and i - 1 not in found
-              and not _ATX.match(lines[i - 1])):
+        elif (
+            _SETEXT.match(line)
+            and i > 0
+            and lines[i - 1].strip()
+            and i - 1 not in found
+            and not _ATX.match(lines[i - 1])
+        ):
             found[i - 1] = _heading(1 if line.strip()[0] == "=" else 2, lines[i - 1], i - 1)
             found[i] = Heading(0, "", None, i)  # the underline itself
     return found
@@ -158,15 +178,21 @@ def split_markdown(markdown: str, title: str | None, fallback_title: str) -> Pol
     levels = sorted({h.level for h in real})
     notes: list[str] = []
     skip: set[int] = {i for i, h in headings.items() if not h.level or not h.title}
-    if title is None and len(levels) > 1 and sum(h.level == levels[0] for h in real) == 1 \
-            and real[0].level == levels[0]:
+    if (
+        title is None
+        and len(levels) > 1
+        and sum(h.level == levels[0] for h in real) == 1
+        and real[0].level == levels[0]
+    ):
         title = real[0].title
         skip.add(real[0].line - 1)
         levels = levels[1:]
     if title is None:
         title = fallback_title
-        notes.append(f"the document marks no title: the policy is called {title!r} "
-                     "(edit the first line of policy.md)")
+        notes.append(
+            f"the document marks no title: the policy is called {title!r} "
+            "(edit the first line of policy.md)"
+        )
     section_level = levels[0] if levels else 2
     preamble: list[str] = []
     parts: list[tuple[Heading, list[str]]] = []
@@ -184,8 +210,10 @@ def split_markdown(markdown: str, title: str | None, fallback_title: str) -> Pol
         body.append(line)
     sections = [PolicySection(h.title, _tidy(b), h.key) for h, b in parts]
     if not sections:
-        notes.append("the document has no headings to split it into sections: it became one "
-                     "section (add headings, or split policy.md by hand)")
+        notes.append(
+            "the document has no headings to split it into sections: it became one "
+            "section (add headings, or split policy.md by hand)"
+        )
         sections = [PolicySection(title, _tidy(preamble))]
         preamble = []
     return PolicyDocument(title, _tidy(preamble), sections, notes)
@@ -202,8 +230,11 @@ def _tidy(lines: list[str]) -> str:
 def read_policy(path: Path) -> PolicyDocument:
     """The policy document at ``path`` split into title, preamble and sections."""
     converted = document_markdown(path)
-    fallback = (converted.fallback_title
-                or path.stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Policy")
+    fallback = (
+        converted.fallback_title
+        or path.stem.replace("-", " ").replace("_", " ").strip().capitalize()
+        or "Policy"
+    )
     document = split_markdown(converted.markdown, converted.title, fallback)
     document.notes = converted.notes + document.notes
     return document

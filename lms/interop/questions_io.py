@@ -59,8 +59,10 @@ class ImportResult:
         return sum(1 for f in self.findings if f.level == level)
 
     def to_yaml(self, source: str) -> str:
-        header = (f"Imported from {source} by `flask lms import-questions`.\n"
-                  "Review every question (and each note above one) before committing.")
+        header = (
+            f"Imported from {source} by `flask lms import-questions`.\n"
+            "Review every question (and each note above one) before committing."
+        )
         return yamlout.write_questions(self.questions, header)
 
 
@@ -89,8 +91,9 @@ def _question_id(q: GiftQuestion, stem: str, index: int, seen: set[str]) -> str:
     return qid
 
 
-def import_questions(text: str, fmt: str, *, display: str, section: str | None = None,
-                     strict: bool = False) -> ImportResult:
+def import_questions(
+    text: str, fmt: str, *, display: str, section: str | None = None, strict: bool = False
+) -> ImportResult:
     """Convert the GIFT or Aiken ``text`` of file ``display`` into this course's questions."""
     result = ImportResult()
     if fmt == "gift":
@@ -118,10 +121,19 @@ def import_questions(text: str, fmt: str, *, display: str, section: str | None =
         comments = [f"from {display}:{q.line}" + (f" ::{q.name}::" if q.name else "")]
         result.questions.append((mapped.question, comments + [f"note: {n}" for n in mapped.notes]))
     for category, line in unsectioned.items():
-        why = (f"the category {category!r} does not end in a policy section id" if category
-               else "there is no --section and no $CATEGORY")
-        result.findings.append(Finding(display, line, (
-            f"{why}: these questions get section: '' (pass --section ID, or set each one)"), "note"))
+        why = (
+            f"the category {category!r} does not end in a policy section id"
+            if category
+            else "there is no --section and no $CATEGORY"
+        )
+        result.findings.append(
+            Finding(
+                display,
+                line,
+                (f"{why}: these questions get section: '' (pass --section ID, or set each one)"),
+                "note",
+            )
+        )
     result.findings.sort(key=lambda f: (f.line, f.col or 0))
     return result
 
@@ -160,8 +172,13 @@ def export_course(course, files: dict[str, str], pool: str | None = None) -> Exp
         pools = [p for p in pools if p[0] == pool]
         if not pools:
             names = ", ".join(files)
-            result.findings.append(Finding(str(course.folder / "course.yaml"), 1, (
-                f"no question pool {pool!r} in course {course.slug!r} (pools: {names})")))
+            result.findings.append(
+                Finding(
+                    str(course.folder / "course.yaml"),
+                    1,
+                    (f"no question pool {pool!r} in course {course.slug!r} (pools: {names})"),
+                )
+            )
             return result
     chunks = [_export_header(course, pool)]
     category = None
@@ -178,22 +195,27 @@ def export_course(course, files: dict[str, str], pool: str | None = None) -> Exp
 
 def _export_header(course, pool: str | None) -> str:
     what = f"pool {pool!r}" if pool else "every question pool"
-    return (f"// Course {course.slug!r} ({course.title}): {what}, written by "
-            "`flask lms export-questions`.\n"
-            "// Each question's id is its Moodle ID number ([id:...]); its policy section is "
-            "the last part of its category.\n")
+    return (
+        f"// Course {course.slug!r} ({course.title}): {what}, written by "
+        "`flask lms export-questions`.\n"
+        "// Each question's id is its Moodle ID number ([id:...]); its policy section is "
+        "the last part of its category.\n"
+    )
 
 
 def _export_one(raw: dict, folder: Path, rel: str, pool_id: str, result: ExportResult) -> str:
     question, notes = course_to_gift(yamlfile.plain(raw))
     where = Finding(str(Path(folder) / rel), getattr(raw, "line", 1), "")
     for note in notes:
-        result.findings.append(Finding(where.path, where.line,
-                                       f"question '{raw['id']}': {note}", "note"))
+        result.findings.append(
+            Finding(where.path, where.line, f"question '{raw['id']}': {note}", "note")
+        )
     try:
         text = gift_writer.write_question(
-            question, [f"question: {raw['id']}  pool: {pool_id}  section: {raw['section']}"]
-            + [f"note: {n}" for n in notes])
+            question,
+            [f"question: {raw['id']}  pool: {pool_id}  section: {raw['section']}"]
+            + [f"note: {n}" for n in notes],
+        )
     except gift_writer.GiftWriteError as exc:
         result.findings.append(Finding(where.path, where.line, f"question '{raw['id']}': {exc}"))
         return ""

@@ -64,10 +64,12 @@ def lesson_markdown(body: str) -> str:
 
 
 def _question_file(what: str, hint: str) -> str:
-    return (f"# {what}\n"
-            f"# Write {hint}: see \"Question files\" in docs/course-format.md, or convert a\n"
-            "# Moodle export: flask lms import-questions FILE --format gift --section ID\n"
-            "[]\n")
+    return (
+        f"# {what}\n"
+        f'# Write {hint}: see "Question files" in docs/course-format.md, or convert a\n'
+        "# Moodle export: flask lms import-questions FILE --format gift --section ID\n"
+        "[]\n"
+    )
 
 
 def _course_yaml(slug: str, document: PolicyDocument, keys: list[str], source: str) -> str:
@@ -84,16 +86,30 @@ def _course_yaml(slug: str, document: PolicyDocument, keys: list[str], source: s
     ]
     for n, (section, key) in enumerate(zip(document.sections, keys, strict=True), start=1):
         stem = f"{n:02d}-{key}"
-        lines += [f"  - id: {key}", f"    title: {_scalar(section.title)}",
-                  f"    file: modules/{stem}.md", f"    sections: [{key}]",
-                  f"    questions: questions/{stem}.yaml", f"    pass_mark: {TODO}"]
+        lines += [
+            f"  - id: {key}",
+            f"    title: {_scalar(section.title)}",
+            f"    file: modules/{stem}.md",
+            f"    sections: [{key}]",
+            f"    questions: questions/{stem}.yaml",
+            f"    pass_mark: {TODO}",
+        ]
     lines += [
-        "assessment:", "  questions: questions/final.yaml", "  draw: 12",
-        f"  pass_mark: {TODO}", "  max_attempts: 3", "  cooldown_minutes: 60",
+        "assessment:",
+        "  questions: questions/final.yaml",
+        "  draw: 12",
+        f"  pass_mark: {TODO}",
+        "  max_attempts: 3",
+        "  cooldown_minutes: 60",
         "  reveal_answers: false",
         f"scenarios: {TODO}",
-        "certification:", "  valid_for: 12", "  window: 60", "  renewal_from: expiry",
-        "  refresher:", "    all_modules: false", "    draw: 6",
+        "certification:",
+        "  valid_for: 12",
+        "  window: 60",
+        "  renewal_from: expiry",
+        "  refresher:",
+        "    all_modules: false",
+        "    draw: 6",
     ]
     return "\n".join(lines) + "\n"
 
@@ -120,11 +136,22 @@ def new_course(courses_dir: Path, slug: str, source: Path) -> ScaffoldResult:
         _write(staging, "course.yaml", _course_yaml(slug, document, keys, Path(source).name))
         for n, (section, key) in enumerate(zip(document.sections, keys, strict=True), start=1):
             _write(staging, f"modules/{n:02d}-{key}.md", lesson_markdown(section.body))
-            _write(staging, f"questions/{n:02d}-{key}.yaml", _question_file(
-                f"Knowledge check of module {key!r} (policy section {key}).", "at least 5 questions"))
-        _write(staging, "questions/final.yaml", _question_file(
-            "Final assessment pool: the assessment and the refresher draw from it.",
-            "at least 30 questions, covering every policy section"))
+            _write(
+                staging,
+                f"questions/{n:02d}-{key}.yaml",
+                _question_file(
+                    f"Knowledge check of module {key!r} (policy section {key}).",
+                    "at least 5 questions",
+                ),
+            )
+        _write(
+            staging,
+            "questions/final.yaml",
+            _question_file(
+                "Final assessment pool: the assessment and the refresher draw from it.",
+                "at least 30 questions, covering every policy section",
+            ),
+        )
         os.replace(staging, folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -134,8 +161,9 @@ def new_course(courses_dir: Path, slug: str, source: Path) -> ScaffoldResult:
 
 def _current_sections(policy: Path) -> tuple[str, list[OldSection]]:
     title, _, sections, _ = parse_policy(policy.read_text(encoding="utf-8"))
-    return title, [OldSection(s.key, s.title, s.body_md) for s in sections
-                   if not s.key.startswith("__")]
+    return title, [
+        OldSection(s.key, s.title, s.body_md) for s in sections if not s.key.startswith("__")
+    ]
 
 
 def update_course(folder: Path, source: Path) -> ScaffoldResult:
@@ -143,8 +171,9 @@ def update_course(folder: Path, source: Path) -> ScaffoldResult:
     folder = Path(folder)
     course_yaml = folder / "course.yaml"
     if not course_yaml.is_file():
-        raise ScaffoldError(f"{folder} is not a course folder (no course.yaml): "
-                            "leave out --update to create it")
+        raise ScaffoldError(
+            f"{folder} is not a course folder (no course.yaml): leave out --update to create it"
+        )
     try:
         data = yamlfile.load(course_yaml.read_text(encoding="utf-8"))
     except yamlfile.YAMLError as exc:
@@ -174,9 +203,13 @@ def _teaching_notes(data: dict, changes: list[SectionChange]) -> list[str]:
     notes = []
     for c in changes:
         if c.status == "new" and c.key not in taught:
-            notes.append(f"section {c.key!r} is new and no module teaches it: add it to a "
-                         "module's sections: in course.yaml")
+            notes.append(
+                f"section {c.key!r} is new and no module teaches it: add it to a "
+                "module's sections: in course.yaml"
+            )
         elif c.status == "removed" and c.key in taught:
-            notes.append(f"section {c.key!r} was removed but module(s) {', '.join(taught[c.key])} "
-                         "still list it: check-courses points at every reference")
+            notes.append(
+                f"section {c.key!r} was removed but module(s) {', '.join(taught[c.key])} "
+                "still list it: check-courses points at every reference"
+            )
     return notes

@@ -25,11 +25,37 @@ from dataclasses import dataclass
 from lms.domain.questions import ALL_OR_NOTHING, SCORING_MODES, grade, parse_question, present
 
 #: The grade fractions Moodle accepts (question_bank::fraction_options_full), as percents.
-MOODLE_FRACTIONS: tuple[float, ...] = tuple(sorted({
-    sign * f for sign in (1, -1) for f in (
-        100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20,
-        16.66667, 14.28571, 12.5, 11.11111, 10, 5, 0)
-}))
+MOODLE_FRACTIONS: tuple[float, ...] = tuple(
+    sorted(
+        {
+            sign * f
+            for sign in (1, -1)
+            for f in (
+                100,
+                90,
+                83.33333,
+                80,
+                75,
+                70,
+                66.66667,
+                60,
+                50,
+                40,
+                33.33333,
+                30,
+                25,
+                20,
+                16.66667,
+                14.28571,
+                12.5,
+                11.11111,
+                10,
+                5,
+                0,
+            )
+        }
+    )
+)
 
 _EPSILON = 1e-6
 
@@ -65,12 +91,20 @@ def _subsets(n: int):
 
 def our_multi_scores(correct: list[bool], scoring: str) -> dict[tuple[int, ...], float]:
     """This product's score for every possible response to a multiple-choice question."""
-    raw = {"id": "q", "type": "multiple", "section": "s", "prompt": "?", "feedback": "!",
-           "scoring": scoring,
-           "choices": [{"text": f"choice {i}", "correct": c} for i, c in enumerate(correct)]}
+    raw = {
+        "id": "q",
+        "type": "multiple",
+        "section": "s",
+        "prompt": "?",
+        "feedback": "!",
+        "scoring": scoring,
+        "choices": [{"text": f"choice {i}", "correct": c} for i, c in enumerate(correct)],
+    }
     shown = present(parse_question(raw), random.Random(0))
-    return {picked: grade(shown, [f"c{i + 1}" for i in picked]).score
-            for picked in _subsets(len(correct))}
+    return {
+        picked: grade(shown, [f"c{i + 1}" for i in picked]).score
+        for picked in _subsets(len(correct))
+    }
 
 
 def differences(weights: list[float], correct: list[bool], scoring: str) -> list[Difference]:
@@ -84,7 +118,9 @@ def differences(weights: list[float], correct: list[bool], scoring: str) -> list
     return found
 
 
-def scoring_for_weights(weights: list[float], hint: str | None = None) -> tuple[str, list[Difference]]:
+def scoring_for_weights(
+    weights: list[float], hint: str | None = None
+) -> tuple[str, list[Difference]]:
     """The scoring mode for a Moodle multiple-answer question, and how it differs.
 
     A choice is correct when its weight is positive. ``hint`` (a ``scoring-...`` tag that
@@ -118,8 +154,11 @@ def weights_for(correct: list[bool], scoring: str) -> tuple[list[float], list[Di
     best: tuple[float, list[float], list[Difference]] | None = None
     for penalty in sorted((f for f in MOODLE_FRACTIONS if f <= 0), reverse=True):
         weights = [share if c else penalty for c in correct]
-        found = [Difference(p, moodle_multi_score(weights, p), s) for p, s in ours.items()
-                 if abs(moodle_multi_score(weights, p) - s) > _EPSILON]
+        found = [
+            Difference(p, moodle_multi_score(weights, p), s)
+            for p, s in ours.items()
+            if abs(moodle_multi_score(weights, p) - s) > _EPSILON
+        ]
         distance = sum(abs(d.moodle - d.ours) for d in found)
         if best is None or distance < best[0] - _EPSILON:
             best = (distance, weights, found)
@@ -130,8 +169,10 @@ def weights_for(correct: list[bool], scoring: str) -> tuple[list[float], list[Di
 def describe(difference: Difference, texts: list[str]) -> str:
     """``picking only 'A' and 'B' scores 50% in Moodle and 0% here``."""
     picked = " and ".join(repr(texts[i]) for i in difference.picked) or "nothing"
-    return (f"picking {'only ' if difference.picked else ''}{picked} scores "
-            f"{difference.moodle:.0%} in Moodle and {difference.ours:.0%} here")
+    return (
+        f"picking {'only ' if difference.picked else ''}{picked} scores "
+        f"{difference.moodle:.0%} in Moodle and {difference.ours:.0%} here"
+    )
 
 
 def describe_all(found: list[Difference], texts: list[str], limit: int = 2) -> str:

@@ -41,9 +41,16 @@ class _Converter(MarkdownConverter):
     """
 
     def __init__(self, **options):
-        super().__init__(heading_style=ATX, bullets="-", table_infer_header=True,
-                         escape_misc=False, escape_underscores=False, strong_em_symbol="*",
-                         newline_style=BACKSLASH, **options)
+        super().__init__(
+            heading_style=ATX,
+            bullets="-",
+            table_infer_header=True,
+            escape_misc=False,
+            escape_underscores=False,
+            strong_em_symbol="*",
+            newline_style=BACKSLASH,
+            **options,
+        )
         self.title: str | None = None
         self.images = 0
 

@@ -24,7 +24,11 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _str(dumper: yaml.SafeDumper, value: str):
-    style = "|" if "\n" in value and not any(line != line.rstrip() for line in value.split("\n")) else None
+    style = (
+        "|"
+        if "\n" in value and not any(line != line.rstrip() for line in value.split("\n"))
+        else None
+    )
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -33,8 +37,14 @@ _Dumper.add_representer(str, _str)
 
 def dump_question(question: dict[str, Any]) -> str:
     """One question as a one-item YAML list (no trailing blank line)."""
-    return yaml.dump([question], Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                     width=10**6, default_flow_style=False)
+    return yaml.dump(
+        [question],
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=10**6,
+        default_flow_style=False,
+    )
 
 
 def comment(text: str) -> str:

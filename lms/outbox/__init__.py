@@ -24,7 +24,17 @@ from lms.outbox.registry import Job, Permanent, handler, handlers
 from lms.outbox.worker import Outcome, run, run_batch
 
 __all__ = [
-    "Job", "OutboxJob", "Outcome", "Permanent", "Status",
-    "enqueue", "forget_person", "handler", "handlers", "queue_state", "retry_dead",
-    "run", "run_batch",
+    "Job",
+    "OutboxJob",
+    "Outcome",
+    "Permanent",
+    "Status",
+    "enqueue",
+    "forget_person",
+    "handler",
+    "handlers",
+    "queue_state",
+    "retry_dead",
+    "run",
+    "run_batch",
 ]

@@ -30,15 +30,21 @@ def print_outcome(outcome: Outcome) -> None:
         line += f" {outcome.lost} skipped (another worker took them over)."
     click.echo(line)
     for job, error, retry_at in outcome.retrying:
-        click.echo(f"  retry {job.kind} {job.key} (attempt {job.attempts}) at {_when(retry_at)}: {error}")
+        click.echo(
+            f"  retry {job.kind} {job.key} (attempt {job.attempts}) at {_when(retry_at)}: {error}"
+        )
     for job, error in outcome.dead:
-        click.echo(f"  DEAD  {job.kind} {job.key} after {job.attempts} attempt(s): {error}", err=True)
+        click.echo(
+            f"  DEAD  {job.kind} {job.key} after {job.attempts} attempt(s): {error}", err=True
+        )
 
 
 def print_state(state: QueueState, now: datetime) -> None:
     """The queue's totals, how long the oldest due job has waited, and the dead jobs."""
-    line = (f"Outbox: {state.pending} pending ({state.retrying} retrying), {state.dead} dead, "
-            f"{state.done} delivered.")
+    line = (
+        f"Outbox: {state.pending} pending ({state.retrying} retrying), {state.dead} dead, "
+        f"{state.done} delivered."
+    )
     if state.oldest_due is not None:
         waited = max(0, int((now - state.oldest_due).total_seconds()))
         line += f" Oldest due job has waited {waited} s."
@@ -46,8 +52,11 @@ def print_state(state: QueueState, now: datetime) -> None:
     if state.dead_jobs:
         click.echo("Dead jobs (newest first):", err=True)
         for job in state.dead_jobs:
-            click.echo(f"  {job.kind} {job.key}: {job.attempts} attempt(s), last at "
-                       f"{_when(job.next_attempt_at)}: {job.last_error}", err=True)
+            click.echo(
+                f"  {job.kind} {job.key}: {job.attempts} attempt(s), last at "
+                f"{_when(job.next_attempt_at)}: {job.last_error}",
+                err=True,
+            )
         click.echo("Fix the cause, then run `flask lms send-mail --retry-dead`.", err=True)
 
 
@@ -86,14 +95,22 @@ def _loop(batch: int, interval: float, kinds: list[str] | None) -> int:
     return 0
 
 
-def main(*, batch: int, loop: bool, interval: float, kinds: list[str], retry_dead: bool,
-         status_only: bool) -> int:
+def main(
+    *,
+    batch: int,
+    loop: bool,
+    interval: float,
+    kinds: list[str],
+    retry_dead: bool,
+    status_only: bool,
+) -> int:
     """Run the command; returns its exit code."""
     known = handlers()
     unknown = sorted(set(kinds) - set(known))
     if unknown:
-        raise click.UsageError(f"unknown kind(s) {', '.join(unknown)}; "
-                               f"registered: {', '.join(sorted(known))}")
+        raise click.UsageError(
+            f"unknown kind(s) {', '.join(unknown)}; registered: {', '.join(sorted(known))}"
+        )
     if status_only:
         state = queue_state()
         print_state(state, real_now())

@@ -58,8 +58,12 @@ def recipient_of(to: Any) -> Recipient:
     email = getattr(to, "email", None)
     if not isinstance(email, str) or not email.strip():
         raise ValueError(f"a mail recipient needs an e-mail address, not {to!r}")
-    return Recipient(email=email, name=getattr(to, "name", None), person_id=getattr(to, "id", None),
-                     locale=getattr(to, "locale", None))
+    return Recipient(
+        email=email,
+        name=getattr(to, "name", None),
+        person_id=getattr(to, "id", None),
+        locale=getattr(to, "locale", None),
+    )
 
 
 @dataclass(frozen=True)
@@ -73,8 +77,13 @@ class RenderedMail:
     sender: str | None = None
 
     def payload(self) -> dict[str, Any]:
-        return {"to": list(self.to), "subject": self.subject, "text": self.text,
-                "html": self.html, "sender": self.sender}
+        return {
+            "to": list(self.to),
+            "subject": self.subject,
+            "text": self.text,
+            "html": self.html,
+            "sender": self.sender,
+        }
 
 
 def _tidy(text: str) -> str:
@@ -83,8 +92,13 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n[ \t]*(\n[ \t]*)+\n", "\n\n", text.strip("\n")).rstrip() + "\n"
 
 
-def render_mail(template: str, recipient: Recipient, context: Mapping[str, Any] | None = None,
-                *, sender: str | None = None) -> RenderedMail:
+def render_mail(
+    template: str,
+    recipient: Recipient,
+    context: Mapping[str, Any] | None = None,
+    *,
+    sender: str | None = None,
+) -> RenderedMail:
     """Render ``template``'s subject, text and HTML for ``recipient``.
 
     This is the one place messages are rendered: all three parts are rendered in the
@@ -97,10 +111,14 @@ def render_mail(template: str, recipient: Recipient, context: Mapping[str, Any] 
         return _render_mail(template, recipient, context, sender=sender)
 
 
-def _render_mail(template: str, recipient: Recipient, context: Mapping[str, Any] | None,
-                 *, sender: str | None) -> RenderedMail:
-    values = {"site_name": current_app.config["LMS_SITE_NAME"], **(context or {}),
-              "recipient": recipient}
+def _render_mail(
+    template: str, recipient: Recipient, context: Mapping[str, Any] | None, *, sender: str | None
+) -> RenderedMail:
+    values = {
+        "site_name": current_app.config["LMS_SITE_NAME"],
+        **(context or {}),
+        "recipient": recipient,
+    }
     subject = " ".join(get_template(f"{TEMPLATES}/{template}.subject.txt").render(values).split())
     values["subject"] = subject  # the HTML layout's <title>
     text = get_template(f"{TEMPLATES}/{template}.txt").render(values)
@@ -108,19 +126,36 @@ def _render_mail(template: str, recipient: Recipient, context: Mapping[str, Any]
         html = get_template(f"{TEMPLATES}/{template}.html").render(values)
     except TemplateNotFound:
         html = None
-    return RenderedMail(to=(recipient.email,), subject=subject, text=_tidy(text),
-                        html=html.strip() + "\n" if html else None, sender=sender)
+    return RenderedMail(
+        to=(recipient.email,),
+        subject=subject,
+        text=_tidy(text),
+        html=html.strip() + "\n" if html else None,
+        sender=sender,
+    )
 
 
-def queue_rendered(message: RenderedMail, *, key: str, person_id: int | None = None,
-                   not_before: datetime | None = None) -> bool:
+def queue_rendered(
+    message: RenderedMail,
+    *,
+    key: str,
+    person_id: int | None = None,
+    not_before: datetime | None = None,
+) -> bool:
     """Queue an already rendered message (``enqueue`` rules: the caller commits; the same
     key twice is one message). True when it was queued, False when the key was there."""
     return enqueue(KIND, key, message.payload(), person_id=person_id, not_before=not_before)
 
 
-def queue_mail(*, to: Any, template: str, key: str, context: Mapping[str, Any] | None = None,
-               sender: str | None = None, not_before: datetime | None = None) -> bool:
+def queue_mail(
+    *,
+    to: Any,
+    template: str,
+    key: str,
+    context: Mapping[str, Any] | None = None,
+    sender: str | None = None,
+    not_before: datetime | None = None,
+) -> bool:
     """Render ``template`` for ``to`` (a person, a ``Recipient`` or an address) and queue
     it under ``key`` in the caller's transaction. ``key`` names the event the mail is
     about (``"candidate-invite:12:345"``) and gives the message a stable Message-ID."""
@@ -133,9 +168,15 @@ def message_of(job: Job) -> delivery.Message:
     """The ``lms.mail.Message`` a queued job describes (keyed by the job, dated when queued)."""
     p = job.payload
     try:
-        return delivery.Message(to=tuple(p["to"]), subject=p["subject"], text=p["text"],
-                                html=p.get("html"), sender=p.get("sender"), key=job.key,
-                                date=job.created_at)
+        return delivery.Message(
+            to=tuple(p["to"]),
+            subject=p["subject"],
+            text=p["text"],
+            html=p.get("html"),
+            sender=p.get("sender"),
+            key=job.key,
+            date=job.created_at,
+        )
     except (KeyError, TypeError, ValueError) as exc:
         raise Permanent(f"not a mail payload: {exc!r}") from None
 

@@ -49,8 +49,12 @@ class OutboxJob(Base):
         UniqueConstraint("kind", "key"),
         CheckConstraint(f"status IN {STATUSES!r}", name="status"),
         # What a worker's claim scans: the pending rows by due time.
-        Index("ix_lms_outbox_due", "next_attempt_at", sqlite_where=text("status = 'pending'"),
-              postgresql_where=text("status = 'pending'")),
+        Index(
+            "ix_lms_outbox_due",
+            "next_attempt_at",
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,7 +62,8 @@ class OutboxJob(Base):
     key: Mapped[str] = mapped_column(String(200))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("lms_person.id", ondelete="SET NULL"), index=True)
+        ForeignKey("lms_person.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[str] = mapped_column(String(10), default=Status.PENDING.value)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime]

@@ -40,14 +40,25 @@ def insert_ignoring_conflict(table, values: dict[str, Any], columns: list[str]) 
     if make is None:
         raise NotImplementedError(f"the outbox supports PostgreSQL and SQLite, not {dialect}")
     table = getattr(table, "__table__", table)
-    stmt = (make(table).values(**values).on_conflict_do_nothing(index_elements=columns)
-            .returning(*table.primary_key.columns))
+    stmt = (
+        make(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=columns)
+        .returning(*table.primary_key.columns)
+    )
     # RETURNING, not rowcount: psycopg reports -1 for an INSERT that returns rows.
     return session.execute(stmt).first() is not None
 
 
-def enqueue(kind: str, key: str, payload: dict[str, Any], *, person_id: int | None = None,
-            not_before: datetime | None = None, now: datetime | None = None) -> bool:
+def enqueue(
+    kind: str,
+    key: str,
+    payload: dict[str, Any],
+    *,
+    person_id: int | None = None,
+    not_before: datetime | None = None,
+    now: datetime | None = None,
+) -> bool:
     """Queue a job of a registered ``kind`` in the caller's transaction (not committed).
 
     ``key`` names the event (``"reminder:12:3:expiry_7:period:40"``); a second job with
@@ -65,11 +76,20 @@ def enqueue(kind: str, key: str, payload: dict[str, Any], *, person_id: int | No
     except (TypeError, ValueError) as exc:
         raise TypeError(f"the payload of outbox job {kind}/{key} is not JSON: {exc}") from None
     now = now or real_now()
-    return insert_ignoring_conflict(OutboxJob, {
-        "kind": kind, "key": key, "payload": payload, "person_id": person_id,
-        "status": Status.PENDING.value, "attempts": 0,
-        "next_attempt_at": not_before or now, "created_at": now,
-    }, ["kind", "key"])
+    return insert_ignoring_conflict(
+        OutboxJob,
+        {
+            "kind": kind,
+            "key": key,
+            "payload": payload,
+            "person_id": person_id,
+            "status": Status.PENDING.value,
+            "attempts": 0,
+            "next_attempt_at": not_before or now,
+            "created_at": now,
+        },
+        ["kind", "key"],
+    )
 
 
 def forget_person(person_id: int) -> int:
@@ -77,9 +97,10 @@ def forget_person(person_id: int) -> int:
     kept no payload), in the caller's transaction; returns how many. A job a worker is
     delivering at this moment may still go out."""
     result = session.execute(
-        delete(OutboxJob).where(OutboxJob.person_id == person_id,
-                                OutboxJob.status != Status.DONE.value)
-        .execution_options(synchronize_session=False))
+        delete(OutboxJob)
+        .where(OutboxJob.person_id == person_id, OutboxJob.status != Status.DONE.value)
+        .execution_options(synchronize_session=False)
+    )
     return result.rowcount
 
 
@@ -89,9 +110,15 @@ def retry_dead(kinds: list[str] | None = None, *, now: datetime | None = None) -
     stmt = update(OutboxJob).where(OutboxJob.status == Status.DEAD.value)
     if kinds:
         stmt = stmt.where(OutboxJob.kind.in_(kinds))
-    result = session.execute(stmt.values(
-        status=Status.PENDING.value, attempts=0, next_attempt_at=now or real_now(),
-        locked_by=None, locked_until=None).execution_options(synchronize_session=False))
+    result = session.execute(
+        stmt.values(
+            status=Status.PENDING.value,
+            attempts=0,
+            next_attempt_at=now or real_now(),
+            locked_by=None,
+            locked_until=None,
+        ).execution_options(synchronize_session=False)
+    )
     return result.rowcount
 
 
@@ -99,26 +126,38 @@ def retry_dead(kinds: list[str] | None = None, *, now: datetime | None = None) -
 class QueueState:
     """The queue at a glance, for the CLI and monitoring."""
 
-    pending: int            # waiting, due now or later (retries included)
-    retrying: int           # pending after at least one failed attempt
+    pending: int  # waiting, due now or later (retries included)
+    retrying: int  # pending after at least one failed attempt
     dead: int
     done: int
     oldest_due: datetime | None  # the longest-waiting job that is due: is a worker running?
-    dead_jobs: list[OutboxJob]   # the newest dead jobs, for the operator to read
+    dead_jobs: list[OutboxJob]  # the newest dead jobs, for the operator to read
 
 
 def queue_state(*, now: datetime | None = None, dead_shown: int = 20) -> QueueState:
     """Counts by status, the oldest job that is due, and the newest dead jobs."""
     now = now or real_now()
-    counts = dict(session.execute(
-        select(OutboxJob.status, func.count()).group_by(OutboxJob.status)).all())
+    counts = dict(
+        session.execute(select(OutboxJob.status, func.count()).group_by(OutboxJob.status)).all()
+    )
     pending = OutboxJob.status == Status.PENDING.value
     retrying = session.scalar(select(func.count()).where(pending, OutboxJob.attempts > 0))
-    oldest = session.scalar(select(func.min(OutboxJob.next_attempt_at))
-                            .where(pending, OutboxJob.next_attempt_at <= now))
-    dead_jobs = list(session.scalars(
-        select(OutboxJob).where(OutboxJob.status == Status.DEAD.value)
-        .order_by(OutboxJob.next_attempt_at.desc(), OutboxJob.id.desc()).limit(dead_shown)))
-    return QueueState(pending=counts.get(Status.PENDING.value, 0), retrying=retrying or 0,
-                      dead=counts.get(Status.DEAD.value, 0), done=counts.get(Status.DONE.value, 0),
-                      oldest_due=oldest, dead_jobs=dead_jobs)
+    oldest = session.scalar(
+        select(func.min(OutboxJob.next_attempt_at)).where(pending, OutboxJob.next_attempt_at <= now)
+    )
+    dead_jobs = list(
+        session.scalars(
+            select(OutboxJob)
+            .where(OutboxJob.status == Status.DEAD.value)
+            .order_by(OutboxJob.next_attempt_at.desc(), OutboxJob.id.desc())
+            .limit(dead_shown)
+        )
+    )
+    return QueueState(
+        pending=counts.get(Status.PENDING.value, 0),
+        retrying=retrying or 0,
+        dead=counts.get(Status.DEAD.value, 0),
+        done=counts.get(Status.DONE.value, 0),
+        oldest_due=oldest,
+        dead_jobs=dead_jobs,
+    )

@@ -71,8 +71,14 @@ class Handler:
 HANDLERS: dict[str, Handler] = {}
 
 
-def handler(kind: str, *, batched: bool = False, max_attempts: int | None = None,
-            retry_seconds: float | None = None, keep_payload: bool = False):
+def handler(
+    kind: str,
+    *,
+    batched: bool = False,
+    max_attempts: int | None = None,
+    retry_seconds: float | None = None,
+    keep_payload: bool = False,
+):
     """Decorator registering how jobs of ``kind`` are delivered.
 
     ``max_attempts`` and ``retry_seconds`` (the first retry's delay, doubled each time)
@@ -87,8 +93,13 @@ def handler(kind: str, *, batched: bool = False, max_attempts: int | None = None
         if kind in HANDLERS:
             raise ValueError(f"outbox kind {kind!r} is already registered")
         HANDLERS[kind] = Handler(
-            kind=kind, deliver=None if batched else func, batch=func if batched else None,
-            max_attempts=max_attempts, retry_seconds=retry_seconds, keep_payload=keep_payload)
+            kind=kind,
+            deliver=None if batched else func,
+            batch=func if batched else None,
+            max_attempts=max_attempts,
+            retry_seconds=retry_seconds,
+            keep_payload=keep_payload,
+        )
         return func
 
     return decorate

@@ -97,34 +97,55 @@ class _Batch:
 
     def claim(self, limit: int, kinds: list[str]) -> list[Job]:
         now = self.clock()
-        due = (select(OutboxJob.id)
-               .where(OutboxJob.status == Status.PENDING.value, OutboxJob.next_attempt_at <= now,
-                      or_(OutboxJob.locked_until.is_(None), OutboxJob.locked_until < now),
-                      OutboxJob.kind.in_(kinds))
-               .order_by(OutboxJob.next_attempt_at, OutboxJob.id)
-               .limit(limit)
-               .with_for_update(skip_locked=True))  # SQLite: not rendered; see the docstring
+        due = (
+            select(OutboxJob.id)
+            .where(
+                OutboxJob.status == Status.PENDING.value,
+                OutboxJob.next_attempt_at <= now,
+                or_(OutboxJob.locked_until.is_(None), OutboxJob.locked_until < now),
+                OutboxJob.kind.in_(kinds),
+            )
+            .order_by(OutboxJob.next_attempt_at, OutboxJob.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )  # SQLite: not rendered; see the docstring
         session.execute(
-            update(OutboxJob).where(OutboxJob.id.in_(due))
-            .values(locked_by=self.token, locked_until=now + self.lease,
-                    attempts=OutboxJob.attempts + 1)
-            .execution_options(synchronize_session=False))
+            update(OutboxJob)
+            .where(OutboxJob.id.in_(due))
+            .values(
+                locked_by=self.token, locked_until=now + self.lease, attempts=OutboxJob.attempts + 1
+            )
+            .execution_options(synchronize_session=False)
+        )
         rows = session.execute(
-            select(OutboxJob.id, OutboxJob.kind, OutboxJob.key, OutboxJob.payload,
-                   OutboxJob.attempts, OutboxJob.created_at)
+            select(
+                OutboxJob.id,
+                OutboxJob.kind,
+                OutboxJob.key,
+                OutboxJob.payload,
+                OutboxJob.attempts,
+                OutboxJob.created_at,
+            )
             .where(OutboxJob.locked_by == self.token)
-            .order_by(OutboxJob.next_attempt_at, OutboxJob.id)).all()
+            .order_by(OutboxJob.next_attempt_at, OutboxJob.id)
+        ).all()
         session.commit()
         return [Job(*row) for row in rows]
 
     def _mine(self, job: Job):
-        return update(OutboxJob).where(OutboxJob.id == job.id, OutboxJob.locked_by == self.token,
-                                       OutboxJob.status == Status.PENDING.value)
+        return update(OutboxJob).where(
+            OutboxJob.id == job.id,
+            OutboxJob.locked_by == self.token,
+            OutboxJob.status == Status.PENDING.value,
+        )
 
     def renew(self, job: Job) -> bool:
         """Extend the lease just before delivering; False if it is no longer ours."""
-        result = session.execute(self._mine(job).values(locked_until=self.clock() + self.lease)
-                                 .execution_options(synchronize_session=False))
+        result = session.execute(
+            self._mine(job)
+            .values(locked_until=self.clock() + self.lease)
+            .execution_options(synchronize_session=False)
+        )
         session.commit()
         if result.rowcount != 1:
             self.outcome.lost += 1
@@ -133,12 +154,18 @@ class _Batch:
         return True
 
     def done(self, job: Job, handler: Handler) -> None:
-        values = {"status": Status.DONE.value, "done_at": self.clock(), "locked_by": None,
-                  "locked_until": None, "last_error": None}
+        values = {
+            "status": Status.DONE.value,
+            "done_at": self.clock(),
+            "locked_by": None,
+            "locked_until": None,
+            "last_error": None,
+        }
         if not handler.keep_payload:
             values["payload"] = {}
-        result = session.execute(self._mine(job).values(**values)
-                                 .execution_options(synchronize_session=False))
+        result = session.execute(
+            self._mine(job).values(**values).execution_options(synchronize_session=False)
+        )
         session.commit()  # with whatever the handler wrote in the session
         if result.rowcount != 1:
             log.warning("outbox job %s/%s delivered after its lease ran out", job.kind, job.key)
@@ -154,16 +181,29 @@ class _Batch:
         if isinstance(error, Permanent) or job.attempts >= limit:
             values.update(status=Status.DEAD.value, next_attempt_at=now)
             self.outcome.dead.append((job, message))
-            log.error("outbox job %s/%s is dead after %d attempt(s): %s",
-                      job.kind, job.key, job.attempts, message)
+            log.error(
+                "outbox job %s/%s is dead after %d attempt(s): %s",
+                job.kind,
+                job.key,
+                job.attempts,
+                message,
+            )
         else:
             base = handler.retry_seconds or setting("LMS_OUTBOX_RETRY_SECONDS")
             retry_at = now + backoff(job.attempts, base, setting("LMS_OUTBOX_RETRY_MAX_SECONDS"))
             values["next_attempt_at"] = retry_at
             self.outcome.retrying.append((job, message, retry_at))
-            log.warning("outbox job %s/%s failed (attempt %d), retry at %s: %s",
-                        job.kind, job.key, job.attempts, retry_at.isoformat(), message)
-        session.execute(self._mine(job).values(**values).execution_options(synchronize_session=False))
+            log.warning(
+                "outbox job %s/%s failed (attempt %d), retry at %s: %s",
+                job.kind,
+                job.key,
+                job.attempts,
+                retry_at.isoformat(),
+                message,
+            )
+        session.execute(
+            self._mine(job).values(**values).execution_options(synchronize_session=False)
+        )
         session.commit()
 
     def release(self, jobs: list[Job]) -> None:
@@ -171,16 +211,21 @@ class _Batch:
         if not jobs:
             return
         session.execute(
-            update(OutboxJob).where(OutboxJob.id.in_([j.id for j in jobs]),
-                                    OutboxJob.locked_by == self.token,
-                                    OutboxJob.status == Status.PENDING.value)
+            update(OutboxJob)
+            .where(
+                OutboxJob.id.in_([j.id for j in jobs]),
+                OutboxJob.locked_by == self.token,
+                OutboxJob.status == Status.PENDING.value,
+            )
             .values(locked_by=None, locked_until=None, attempts=OutboxJob.attempts - 1)
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)
+        )
         session.commit()
 
 
-def _deliver_kind(batch: _Batch, handler: Handler, jobs: list[Job],
-                  stop: Callable[[], bool]) -> None:
+def _deliver_kind(
+    batch: _Batch, handler: Handler, jobs: list[Job], stop: Callable[[], bool]
+) -> None:
     """Deliver one kind's share of a batch, opening its batch context (if any) once."""
     limit = handler.max_attempts or int(setting("LMS_OUTBOX_MAX_ATTEMPTS"))
     deliver = handler.deliver
@@ -193,8 +238,11 @@ def _deliver_kind(batch: _Batch, handler: Handler, jobs: list[Job],
             if not batch.renew(job):
                 continue
             if job.attempts > limit:  # claimed again and again: it stops the worker itself
-                batch.failed(job, handler, f"given up: the worker stopped while delivering it "
-                                           f"{job.attempts - 1} time(s)")
+                batch.failed(
+                    job,
+                    handler,
+                    f"given up: the worker stopped while delivering it {job.attempts - 1} time(s)",
+                )
                 continue
             if deliver is None:
                 try:
@@ -217,8 +265,13 @@ def _deliver_kind(batch: _Batch, handler: Handler, jobs: list[Job],
             log.exception("closing the %s delivery context failed", handler.kind)
 
 
-def run_batch(*, limit: int = 50, kinds: list[str] | None = None, now: datetime | None = None,
-              stop: Callable[[], bool] = lambda: False) -> Outcome:
+def run_batch(
+    *,
+    limit: int = 50,
+    kinds: list[str] | None = None,
+    now: datetime | None = None,
+    stop: Callable[[], bool] = lambda: False,
+) -> Outcome:
     """Claim up to ``limit`` due jobs (of ``kinds``, default every registered kind) and
     deliver them; returns what happened."""
     known = handlers()
@@ -235,8 +288,13 @@ def run_batch(*, limit: int = 50, kinds: list[str] | None = None, now: datetime 
     return outcome
 
 
-def run(*, limit: int = 50, kinds: list[str] | None = None, now: datetime | None = None,
-        stop: Callable[[], bool] = lambda: False) -> Outcome:
+def run(
+    *,
+    limit: int = 50,
+    kinds: list[str] | None = None,
+    now: datetime | None = None,
+    stop: Callable[[], bool] = lambda: False,
+) -> Outcome:
     """Deliver batch after batch until nothing is due (or ``stop()`` says so)."""
     total = Outcome()
     while not stop():

@@ -26,7 +26,11 @@ class Attempt(Base):
         # One open attempt per learner and assessment: a double click or a second tab
         # resumes the same attempt instead of drawing a new one.
         Index(
-            "uq_lms_attempt_open", "person_id", "course_id", "kind", "module_key",
+            "uq_lms_attempt_open",
+            "person_id",
+            "course_id",
+            "kind",
+            "module_key",
             unique=True,
             sqlite_where=text("submitted_at IS NULL"),
             postgresql_where=text("submitted_at IS NULL"),

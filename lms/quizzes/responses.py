@@ -31,4 +31,3 @@ def response_for(question: Mapping, form: FormData) -> Any:
 
 def responses_from_form(questions: list[Mapping], form: FormData) -> dict[str, Any]:
     return {q["id"]: response_for(q, form) for q in questions}
-

@@ -32,26 +32,45 @@ class AttemptNotAllowed(Exception):
 
 def _pool(version_id: int, module_key: str | None) -> list:
     cond = Question.module_key == module_key if module_key else Question.module_key.is_(None)
-    rows = session.scalars(select(Question).where(Question.version_id == version_id, cond)
-                           .order_by(Question.position))
+    rows = session.scalars(
+        select(Question).where(Question.version_id == version_id, cond).order_by(Question.position)
+    )
     return [question_from_dict(q.data) for q in rows]
 
 
 def _html_by_id(version_id: int, keys: list[str]) -> dict[str, dict[str, str]]:
-    rows = session.execute(select(Question.key, Question.data).where(
-        Question.version_id == version_id, Question.key.in_(keys)))
-    return {k: {"prompt_html": d.get("prompt_html", ""), "feedback_html": d.get("feedback_html", "")}
-            for k, d in rows}
+    rows = session.execute(
+        select(Question.key, Question.data).where(
+            Question.version_id == version_id, Question.key.in_(keys)
+        )
+    )
+    return {
+        k: {"prompt_html": d.get("prompt_html", ""), "feedback_html": d.get("feedback_html", "")}
+        for k, d in rows
+    }
 
 
 def open_attempt(person_id: int, course_id: int, kind: str, module_key: str = "") -> Attempt | None:
-    return session.scalar(select(Attempt).where(
-        Attempt.person_id == person_id, Attempt.course_id == course_id, Attempt.kind == kind,
-        Attempt.module_key == module_key, Attempt.submitted_at.is_(None)))
+    return session.scalar(
+        select(Attempt).where(
+            Attempt.person_id == person_id,
+            Attempt.course_id == course_id,
+            Attempt.kind == kind,
+            Attempt.module_key == module_key,
+            Attempt.submitted_at.is_(None),
+        )
+    )
 
 
-def _create(person_id: int, version: CourseVersion, kind: str, module_key: str, n: int | None,
-            pass_mark: int, needs=None) -> Attempt:
+def _create(
+    person_id: int,
+    version: CourseVersion,
+    kind: str,
+    module_key: str,
+    n: int | None,
+    pass_mark: int,
+    needs=None,
+) -> Attempt:
     """Draw and store a new attempt, or return the open one a concurrent request made.
 
     A refresher's draw leans on the sections that changed since the learner's certificate
@@ -59,16 +78,25 @@ def _create(person_id: int, version: CourseVersion, kind: str, module_key: str, 
     seed = secrets.token_hex(8)
     pool = _pool(version.id, module_key or None)
     if kind == "refresher" and needs is not None:
-        shown = present_refresher(pool, seed, n, changed=needs.changed_sections,
-                                  covered=needs.covered_sections)
+        shown = present_refresher(
+            pool, seed, n, changed=needs.changed_sections, covered=needs.covered_sections
+        )
     else:
         shown = present_all(pool, seed, n)
     extras = _html_by_id(version.id, [q["id"] for q in shown])
     for q in shown:
         q.update(extras.get(q["id"], {}))
-    attempt = Attempt(person_id=person_id, course_id=version.course_id, version_id=version.id,
-                      kind=kind, module_key=module_key, seed=seed, pass_mark=pass_mark,
-                      questions=shown, locale=locale_code())
+    attempt = Attempt(
+        person_id=person_id,
+        course_id=version.course_id,
+        version_id=version.id,
+        kind=kind,
+        module_key=module_key,
+        seed=seed,
+        pass_mark=pass_mark,
+        questions=shown,
+        locale=locale_code(),
+    )
     session.add(attempt)
     try:
         if kind != "check":
@@ -93,8 +121,15 @@ def check_for(person_id: int, version: CourseVersion, module: Module) -> Attempt
     return _create(person_id, version, "check", module.key, None, module.pass_mark)
 
 
-def start_assessment(person_id: int, version: CourseVersion, gate, *, kind: str = "final",
-                     draw: int | None = None, needs=None) -> Attempt:
+def start_assessment(
+    person_id: int,
+    version: CourseVersion,
+    gate,
+    *,
+    kind: str = "final",
+    draw: int | None = None,
+    needs=None,
+) -> Attempt:
     """Resume the open attempt, or draw a new one if the gate allows it."""
     existing = open_attempt(person_id, version.course_id, kind)
     if existing is not None:
@@ -107,16 +142,30 @@ def start_assessment(person_id: int, version: CourseVersion, gate, *, kind: str 
 
 def mark_read(person_id: int, module: Module, course_id: int) -> None:
     """Record that the learner opened the module (idempotent)."""
-    row = session.scalar(select(ModuleProgress).where(
-        ModuleProgress.person_id == person_id, ModuleProgress.course_id == course_id,
-        ModuleProgress.module_key == module.key))
+    row = session.scalar(
+        select(ModuleProgress).where(
+            ModuleProgress.person_id == person_id,
+            ModuleProgress.course_id == course_id,
+            ModuleProgress.module_key == module.key,
+        )
+    )
     if row is None:
-        session.add(ModuleProgress(person_id=person_id, course_id=course_id, module_key=module.key,
-                                   sections_hash=module.sections_hash))
+        session.add(
+            ModuleProgress(
+                person_id=person_id,
+                course_id=course_id,
+                module_key=module.key,
+                sections_hash=module.sections_hash,
+            )
+        )
     elif row.sections_hash != module.sections_hash:
         # The policy text under this module changed: earlier progress no longer counts.
         row.sections_hash, row.read_at, row.passed_at, row.best_score = (
-            module.sections_hash, utcnow(), None, None)
+            module.sections_hash,
+            utcnow(),
+            None,
+            None,
+        )
     else:
         return
     try:
@@ -131,8 +180,13 @@ def grade_attempt(attempt: Attempt, responses: dict[str, Any]) -> tuple[list[dic
     for q in attempt.questions:
         g = grade(q, responses.get(q["id"]))
         grades.append(g)
-        result = {"id": q["id"], "section": q["section"], "score": g.score,
-                  "correct": g.correct, "picked": list(g.picked)}
+        result = {
+            "id": q["id"],
+            "section": q["section"],
+            "score": g.score,
+            "correct": g.correct,
+            "picked": list(g.picked),
+        }
         chosen = {n.id: n.chosen for n in g.notes if n.chosen is not None}
         if chosen:  # matching: what each item was matched to, and which matches count
             result["chosen"] = chosen
@@ -164,8 +218,14 @@ def submit(attempt: Attempt, form: FormData) -> Attempt:
         won = session.execute(
             update(Attempt)
             .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-            .values(submitted_at=now, answers=responses, results=results, score=percent, passed=ok,
-                    locale=locale_code())  # the language of the page answered (see Attempt.locale)
+            .values(
+                submitted_at=now,
+                answers=responses,
+                results=results,
+                score=percent,
+                passed=ok,
+                locale=locale_code(),
+            )  # the language of the page answered (see Attempt.locale)
             .execution_options(synchronize_session=False)
         ).rowcount
         if won and attempt.kind == "check" and ok:
@@ -173,7 +233,9 @@ def submit(attempt: Attempt, form: FormData) -> Attempt:
             xapi.check_passed(attempt, module.key, module.title, percent, now)
         elif won and attempt.kind != "check":
             xapi.assessment_submitted(attempt, percent, ok, now)
-        if won and ok:  # any passed requirement may be the last one (a refresher can end on a module)
+        if (
+            won and ok
+        ):  # any passed requirement may be the last one (a refresher can end on a module)
             period = certification.certify_if_complete(attempt.person_id, attempt.course_id)
         session.commit()
     except Exception:
@@ -192,14 +254,26 @@ def submit(attempt: Attempt, form: FormData) -> Attempt:
 
 def _record_check_pass(attempt: Attempt, percent: float, now) -> Module:
     """Mark the module complete in this cycle (in the caller's transaction)."""
-    module = session.scalar(select(Module).where(Module.version_id == attempt.version_id,
-                                                 Module.key == attempt.module_key))
-    row = session.scalar(select(ModuleProgress).where(
-        ModuleProgress.person_id == attempt.person_id, ModuleProgress.course_id == attempt.course_id,
-        ModuleProgress.module_key == attempt.module_key))
+    module = session.scalar(
+        select(Module).where(
+            Module.version_id == attempt.version_id, Module.key == attempt.module_key
+        )
+    )
+    row = session.scalar(
+        select(ModuleProgress).where(
+            ModuleProgress.person_id == attempt.person_id,
+            ModuleProgress.course_id == attempt.course_id,
+            ModuleProgress.module_key == attempt.module_key,
+        )
+    )
     if row is None:
-        row = ModuleProgress(person_id=attempt.person_id, course_id=attempt.course_id,
-                             module_key=attempt.module_key, sections_hash=module.sections_hash, read_at=now)
+        row = ModuleProgress(
+            person_id=attempt.person_id,
+            course_id=attempt.course_id,
+            module_key=attempt.module_key,
+            sections_hash=module.sections_hash,
+            read_at=now,
+        )
         session.add(row)
     # Passing the check counts as reading the module in this cycle too.
     row.sections_hash, row.read_at, row.passed_at = module.sections_hash, now, now
@@ -208,17 +282,34 @@ def _record_check_pass(attempt: Attempt, percent: float, now) -> Module:
 
 
 def attempts_of(person_id: int, course_id: int, kind: str) -> list[Attempt]:
-    return list(session.scalars(select(Attempt).where(
-        Attempt.person_id == person_id, Attempt.course_id == course_id, Attempt.kind == kind,
-        Attempt.submitted_at.is_not(None)).order_by(Attempt.submitted_at.desc())))
+    return list(
+        session.scalars(
+            select(Attempt)
+            .where(
+                Attempt.person_id == person_id,
+                Attempt.course_id == course_id,
+                Attempt.kind == kind,
+                Attempt.submitted_at.is_not(None),
+            )
+            .order_by(Attempt.submitted_at.desc())
+        )
+    )
 
 
-def history_and_open(person_id: int, course_id: int, kind: str) -> tuple[list[Attempt], Attempt | None]:
+def history_and_open(
+    person_id: int, course_id: int, kind: str
+) -> tuple[list[Attempt], Attempt | None]:
     """``attempts_of`` and ``open_attempt`` (of the course's assessment) in one statement."""
-    rows = list(session.scalars(select(Attempt).where(
-        Attempt.person_id == person_id, Attempt.course_id == course_id, Attempt.kind == kind)))
-    history = sorted((a for a in rows if a.submitted_at is not None), key=lambda a: a.submitted_at,
-                     reverse=True)
+    rows = list(
+        session.scalars(
+            select(Attempt).where(
+                Attempt.person_id == person_id, Attempt.course_id == course_id, Attempt.kind == kind
+            )
+        )
+    )
+    history = sorted(
+        (a for a in rows if a.submitted_at is not None), key=lambda a: a.submitted_at, reverse=True
+    )
     return history, next((a for a in rows if a.submitted_at is None and a.module_key == ""), None)
 
 
@@ -228,5 +319,11 @@ def questions_for_page(attempt: Attempt) -> list[dict]:
     return page_questions(attempt)
 
 
-__all__ = ["AttemptNotAllowed", "StaleAnswer", "check_for", "questions_for_page", "start_assessment",
-           "submit"]
+__all__ = [
+    "AttemptNotAllowed",
+    "StaleAnswer",
+    "check_for",
+    "questions_for_page",
+    "start_assessment",
+    "submit",
+]

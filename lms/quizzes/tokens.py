@@ -60,11 +60,15 @@ def page_questions(attempt) -> list[dict[str, Any]]:
     for q in attempt.questions:
         view = public_view(q) | {"prompt_html": q.get("prompt_html")}
         if q["type"] == "matching":
-            view["options"] = [{"token": answer_token(attempt.id, q["id"], o, key=key), "text": o}
-                               for o in q["options"]]
+            view["options"] = [
+                {"token": answer_token(attempt.id, q["id"], o, key=key), "text": o}
+                for o in q["options"]
+            ]
         else:
-            view["choices"] = [{"token": answer_token(attempt.id, q["id"], c["id"], key=key),
-                                "text": c["text"]} for c in view["choices"]]
+            view["choices"] = [
+                {"token": answer_token(attempt.id, q["id"], c["id"], key=key), "text": c["text"]}
+                for c in view["choices"]
+            ]
         shown.append(view)
     return shown
 

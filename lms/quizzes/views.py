@@ -21,7 +21,6 @@ from lms.web.templating import render
 bp = Blueprint("quizzes", __name__)
 
 
-
 @bp.route("/courses/<slug>/assessment", methods=["GET", "POST"])
 @login_required
 def assessment(slug: str):
@@ -33,17 +32,30 @@ def assessment(slug: str):
             flash(_("The page had expired. Please press Start again."), "warning")
             return redirect(url_for(".assessment", slug=slug))
         try:
-            attempt = services.start_assessment(person.id, version, progress.assessment,
-                                                kind=needs.kind, draw=needs.draw, needs=needs)
+            attempt = services.start_assessment(
+                person.id,
+                version,
+                progress.assessment,
+                kind=needs.kind,
+                draw=needs.draw,
+                needs=needs,
+            )
         except services.AttemptNotAllowed:
             flash(_("The assessment cannot be started right now."), "warning")
             return redirect(url_for(".assessment", slug=slug))
         return redirect(url_for(".attempt", attempt_id=attempt.id))
     history, open_one = services.history_and_open(person.id, version.course_id, needs.kind)
     texts = localized.load([(version.id, "course", None)])
-    return render("lms/quizzes/assessment.html", version=texts.version(version), cycle=cycle, needs=needs,
-                           progress=progress, gate=progress.assessment, history=history,
-                           open_attempt=open_one)
+    return render(
+        "lms/quizzes/assessment.html",
+        version=texts.version(version),
+        cycle=cycle,
+        needs=needs,
+        progress=progress,
+        gate=progress.assessment,
+        history=history,
+        open_attempt=open_one,
+    )
 
 
 def _own(attempt_id: int) -> Attempt:
@@ -60,23 +72,41 @@ def attempt(attempt_id: int):
     version = session.get(CourseVersion, attempt.version_id)
     if request.method == "POST":
         if not csrf_valid():
-            flash(_("The page had expired, so your answers were not sent. Please answer again."), "warning")
+            flash(
+                _("The page had expired, so your answers were not sent. Please answer again."),
+                "warning",
+            )
             return redirect(url_for(".attempt", attempt_id=attempt.id))
         try:
             services.submit(attempt, request.form)
         except services.StaleAnswer:
-            flash(_("Some answers did not belong to this page, so nothing was sent. Please answer "
-                    "again."), "warning")
+            flash(
+                _(
+                    "Some answers did not belong to this page, so nothing was sent. Please answer "
+                    "again."
+                ),
+                "warning",
+            )
             return redirect(url_for(".attempt", attempt_id=attempt.id))
         return redirect(url_for(".result", attempt_id=attempt.id))
     if attempt.submitted_at is not None:
         return redirect(url_for(".result", attempt_id=attempt.id))
-    texts = localized.load([(version.id, "course", None),
-                            (attempt.version_id, "question", [q["id"] for q in attempt.questions])])
-    questions = texts.page_questions(attempt.version_id, attempt.questions,
-                                     services.questions_for_page(attempt))
-    return render("lms/quizzes/attempt.html", attempt=attempt, version=texts.version(version),
-                  questions=questions, kept=resume.take_answers())
+    texts = localized.load(
+        [
+            (version.id, "course", None),
+            (attempt.version_id, "question", [q["id"] for q in attempt.questions]),
+        ]
+    )
+    questions = texts.page_questions(
+        attempt.version_id, attempt.questions, services.questions_for_page(attempt)
+    )
+    return render(
+        "lms/quizzes/attempt.html",
+        attempt=attempt,
+        version=texts.version(version),
+        questions=questions,
+        kept=resume.take_answers(),
+    )
 
 
 @bp.route("/attempts/<lms_id:attempt_id>/result")
@@ -86,17 +116,34 @@ def result(attempt_id: int):
     if attempt.submitted_at is None:
         return redirect(url_for(".attempt", attempt_id=attempt.id))
     version = session.get(CourseVersion, attempt.version_id)
-    titles = dict(session.execute(select(PolicySection.key, PolicySection.title)
-                                  .where(PolicySection.version_id == version.id)).all())
+    titles = dict(
+        session.execute(
+            select(PolicySection.key, PolicySection.title).where(
+                PolicySection.version_id == version.id
+            )
+        ).all()
+    )
     reveal = version.course_settings.assessment.reveal_answers
     missed = [r for r in attempt.results if not r["correct"]]
-    texts = localized.load([(version.id, "course", None), (version.id, "section", None),
-                            (version.id, "question", [r["id"] for r in missed])])
+    texts = localized.load(
+        [
+            (version.id, "course", None),
+            (version.id, "section", None),
+            (version.id, "question", [r["id"] for r in missed]),
+        ]
+    )
     by_id = {q["id"]: q for q in texts.questions(version.id, attempt.questions)}
     wrong = [(by_id[r["id"]], r) for r in missed]
     reread = sorted({r["section"] for _q, r in wrong}, key=list(titles).index)
     cycle, needs, progress = certification.progress_for(attempt.person_id, version)
-    return render("lms/quizzes/result.html", attempt=attempt, version=texts.version(version), wrong=wrong,
-                  reread=reread, titles=texts.section_titles(version.id, titles), reveal=reveal,
-                  progress=progress, cycle=cycle)
-
+    return render(
+        "lms/quizzes/result.html",
+        attempt=attempt,
+        version=texts.version(version),
+        wrong=wrong,
+        reread=reread,
+        titles=texts.section_titles(version.id, titles),
+        reveal=reveal,
+        progress=progress,
+        cycle=cycle,
+    )

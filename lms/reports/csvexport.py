@@ -56,7 +56,9 @@ def safe_cell(value: object) -> str:
     return _defuse(str(value))
 
 
-def stream_csv(header: Sequence[str], rows: Iterable[Sequence[object]], *, batch: int = 1) -> Iterator[str]:
+def stream_csv(
+    header: Sequence[str], rows: Iterable[Sequence[object]], *, batch: int = 1
+) -> Iterator[str]:
     """The CSV text of ``header`` and ``rows``: the header line, then ``batch`` rows per chunk.
 
     Every line ends in ``\\r\\n`` (RFC 4180); fields are quoted only when needed. Every

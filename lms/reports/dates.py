@@ -24,5 +24,10 @@ def date_shown(status: str, due_on: date | None, valid_until: date | None) -> da
 
 def date_shown_sql(table):
     """``date_shown`` as a SQL expression over a ``queries.status_table`` subquery."""
-    return case((and_(table.c.status.in_(UNTIL_STATUSES), table.c.valid_until.is_not(None)),
-                 table.c.valid_until), else_=table.c.due_on)
+    return case(
+        (
+            and_(table.c.status.in_(UNTIL_STATUSES), table.c.valid_until.is_not(None)),
+            table.c.valid_until,
+        ),
+        else_=table.c.due_on,
+    )

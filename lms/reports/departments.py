@@ -26,7 +26,9 @@ class DepartmentRow:
         return sum(self.counts.values())
 
 
-def by_department(scope: queries.Scope, today: date, filters: queries.Filters) -> list[DepartmentRow]:
+def by_department(
+    scope: queries.Scope, today: date, filters: queries.Filters
+) -> list[DepartmentRow]:
     """Status counts per department for the scope and filters (give ``filters.course``:
     across courses the counts would be of person-course pairs). One statement."""
     table = queries.status_table(scope, today, filters)

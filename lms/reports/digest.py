@@ -47,13 +47,21 @@ def preview(manager: Person, today: date) -> list[DigestPreview]:
     table = queries.status_table(queries.Scope(), today, person_ids=tree)
     late: dict[int, list[tuple[Person, str]]] = {}
     for person, course_id, status in session.execute(
-            select(Person, table.c.course_id, table.c.status).join(table, table.c.person_id == Person.id)
-            .where(Person.status == "active", table.c.status.in_(LATE))
-            .order_by(Person.name, Person.id)):
+        select(Person, table.c.course_id, table.c.status)
+        .join(table, table.c.person_id == Person.id)
+        .where(Person.status == "active", table.c.status.in_(LATE))
+        .order_by(Person.name, Person.id)
+    ):
         late.setdefault(course_id, []).append((person, status))
-    sent = dict(session.execute(select(ReminderSent.course_id, ReminderSent.sent_on).where(
-        ReminderSent.person_id == manager.id, ReminderSent.kind == DIGEST,
-        ReminderSent.key == digest_week(today))).all())
+    sent = dict(
+        session.execute(
+            select(ReminderSent.course_id, ReminderSent.sent_on).where(
+                ReminderSent.person_id == manager.id,
+                ReminderSent.kind == DIGEST,
+                ReminderSent.key == digest_week(today),
+            )
+        ).all()
+    )
     link = absolute_url("lms.reports.team")
     recipient = recipient_of(manager)
     titles = localized.course_titles([v.id for v in versions if v.course_id in late])
@@ -61,7 +69,13 @@ def preview(manager: Person, today: date) -> list[DigestPreview]:
     for version in sorted(versions, key=lambda v: v.course.slug):  # the run's order
         people = late.get(version.course_id)
         if people:
-            out.append(DigestPreview(version.title, render_mail(
-                "manager_digest", recipient, digest_context(version, people, link, titles)),
-                sent.get(version.course_id)))
+            out.append(
+                DigestPreview(
+                    version.title,
+                    render_mail(
+                        "manager_digest", recipient, digest_context(version, people, link, titles)
+                    ),
+                    sent.get(version.course_id),
+                )
+            )
     return out

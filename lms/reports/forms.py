@@ -25,38 +25,81 @@ class ReportFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that only reads
 
-    status = SelectField(_l("Status"), choices=[("", _l("Any status"))] + [(s, STATUS_LABELS[s]) for s in STATUSES],
-                         validators=[Optional()], default="")
-    course = SelectField(_l("Course"), choices=[("", _l("All courses"))], validators=[Optional()], default="")
-    department = SelectField(_l("Department"), choices=[("", _l("All departments"))], validators=[Optional()],
-                             default="")
-    within = SelectField(_l("Due or expiring within"),
-                         choices=[("", _l("Any time")), ("30", _l("30 days")), ("60", _l("60 days")),
-                                  ("90", _l("90 days"))], validators=[Optional()], default="")
+    status = SelectField(
+        _l("Status"),
+        choices=[("", _l("Any status"))] + [(s, STATUS_LABELS[s]) for s in STATUSES],
+        validators=[Optional()],
+        default="",
+    )
+    course = SelectField(
+        _l("Course"), choices=[("", _l("All courses"))], validators=[Optional()], default=""
+    )
+    department = SelectField(
+        _l("Department"), choices=[("", _l("All departments"))], validators=[Optional()], default=""
+    )
+    within = SelectField(
+        _l("Due or expiring within"),
+        choices=[
+            ("", _l("Any time")),
+            ("30", _l("30 days")),
+            ("60", _l("60 days")),
+            ("90", _l("90 days")),
+        ],
+        validators=[Optional()],
+        default="",
+    )
     direct = BooleanField(_l("Direct reports only"))
     q = StringField(_l("Name or e-mail contains"), validators=[Optional()])
-    sort = SelectField(_l("Sort by"), choices=[("name", _l("Name")), ("department", _l("Department")),
-                                               ("status", _l("Most urgent first")), ("due", _l("Due date"))],
-                       default="name", validators=[Optional()])
+    sort = SelectField(
+        _l("Sort by"),
+        choices=[
+            ("name", _l("Name")),
+            ("department", _l("Department")),
+            ("status", _l("Most urgent first")),
+            ("due", _l("Due date")),
+        ],
+        default="name",
+        validators=[Optional()],
+    )
     page = IntegerField(_l("Page"), default=1, validators=[Optional(), NumberRange(min=1)])
 
 
 class AssignForm(FlaskForm):
     course = SelectField(_l("Course"), validators=[DataRequired()])
-    target = RadioField(_l("Assign to"), choices=[("person", _l("People I choose")), ("department", _l("A department")),
-                                                  ("tree", _l("A manager's whole team"))],
-                        default="person", validators=[DataRequired()])
+    target = RadioField(
+        _l("Assign to"),
+        choices=[
+            ("person", _l("People I choose")),
+            ("department", _l("A department")),
+            ("tree", _l("A manager's whole team")),
+        ],
+        default="person",
+        validators=[DataRequired()],
+    )
     # Ticked in the picker: any ids; whom they reach is decided by ``reach.people_reached``
     # (only people the one assigning may assign), so the choices are not loaded here.
-    person = SelectMultipleField(_l("People"), validators=[Optional()], coerce=str, validate_choice=False)
+    person = SelectMultipleField(
+        _l("People"), validators=[Optional()], coerce=str, validate_choice=False
+    )
     q = StringField(_l("Find people by name or e-mail"), validators=[Optional()])
     department = SelectField(_l("Department"), validators=[Optional()], coerce=str)
     manager = SelectField(_l("Manager"), validators=[Optional()], coerce=str)
-    reason = SelectField(_l("Reason"), choices=[("annual", _l("Annual")), ("onboarding", _l("Onboarding")),
-                                                ("manual", _l("Manual"))], default="annual")
+    reason = SelectField(
+        _l("Reason"),
+        choices=[
+            ("annual", _l("Annual")),
+            ("onboarding", _l("Onboarding")),
+            ("manual", _l("Manual")),
+        ],
+        default="annual",
+    )
     due_on = DateField(_l("Due date"), validators=[DataRequired()])
-    reassign = BooleanField(_l("Also assign to people who are already certified (a new assignment for "
-                               "their next cycle; their certificate stays valid)"))
+    reassign = BooleanField(
+        _l(
+            "Also assign to people who are already certified (a new assignment for "
+            "their next cycle; their certificate stays valid)"
+        )
+    )
     # The fingerprint of the breakdown the page showed: Confirm assigns only if a fresh
     # check gives the same one (same people, same outcomes, same settings).
     confirmed = HiddenField(default="")

@@ -11,10 +11,16 @@ from lms.db import session
 
 def has_own_training(person_id: int) -> bool:
     """Whether the person was ever assigned a course or certified on one (one statement)."""
-    return bool(session.scalar(select(or_(
-        exists().where(Assignment.person_id == person_id),
-        exists().where(CertificationPeriod.person_id == person_id),
-    ))))
+    return bool(
+        session.scalar(
+            select(
+                or_(
+                    exists().where(Assignment.person_id == person_id),
+                    exists().where(CertificationPeriod.person_id == person_id),
+                )
+            )
+        )
+    )
 
 
 def lands_on_org_report(person: Person) -> bool:

@@ -25,8 +25,14 @@ Counts = dict[str, int]
 def _shares_statuses(scope: Scope, filters: Filters) -> bool:
     """Whether the summary's statuses are the teams' too: the whole organisation, no
     filter but the course (the teams always show the focus course, unfiltered)."""
-    return (scope.manager_id is None and not scope.department and not filters.status
-            and not filters.within_days and not filters.department and not filters.search)
+    return (
+        scope.manager_id is None
+        and not scope.department
+        and not filters.status
+        and not filters.within_days
+        and not filters.department
+        and not filters.search
+    )
 
 
 def _tallies(statuses, course_id: int, by_course: bool, conds=(), departments: bool = False):
@@ -36,25 +42,46 @@ def _tallies(statuses, course_id: int, by_course: bool, conds=(), departments: b
     none, text = cast(null(), Integer), cast(null(), String)
     parts = []
     if by_course:
-        parts.append(select(literal("c").label("kind"), statuses.c.course_id.label("a"), none.label("b"),
-                            statuses.c.status.label("status"), func.count().label("n"),
-                            text.label("department"))
-                     .where(*conds).group_by(statuses.c.course_id, statuses.c.status))
-    parts.append(select(literal("m"), statuses.c.manager_id, none, statuses.c.status, func.count(), text)
-                 .where(statuses.c.course_id == course_id, statuses.c.manager_id.is_not(None))
-                 .group_by(statuses.c.manager_id, statuses.c.status))
+        parts.append(
+            select(
+                literal("c").label("kind"),
+                statuses.c.course_id.label("a"),
+                none.label("b"),
+                statuses.c.status.label("status"),
+                func.count().label("n"),
+                text.label("department"),
+            )
+            .where(*conds)
+            .group_by(statuses.c.course_id, statuses.c.status)
+        )
+    parts.append(
+        select(literal("m"), statuses.c.manager_id, none, statuses.c.status, func.count(), text)
+        .where(statuses.c.course_id == course_id, statuses.c.manager_id.is_not(None))
+        .group_by(statuses.c.manager_id, statuses.c.status)
+    )
     if departments:
-        parts.append(select(literal("d"), none, none, statuses.c.status, func.count(),
-                            statuses.c.department)
-                     .where(statuses.c.course_id == course_id)
-                     .group_by(statuses.c.department, statuses.c.status))
+        parts.append(
+            select(literal("d"), none, none, statuses.c.status, func.count(), statuses.c.department)
+            .where(statuses.c.course_id == course_id)
+            .group_by(statuses.c.department, statuses.c.status)
+        )
     managers = select(Person.manager_id).where(Person.manager_id.is_not(None)).distinct()
-    parts.append(select(literal("p"), Person.id, Person.manager_id, cast(null(), Person.name.type),
-                        cast(null(), Integer), text).where(Person.id.in_(managers)))
+    parts.append(
+        select(
+            literal("p"),
+            Person.id,
+            Person.manager_id,
+            cast(null(), Person.name.type),
+            cast(null(), Integer),
+            text,
+        ).where(Person.id.in_(managers))
+    )
     return session.execute(union_all(*parts)).all()
 
 
-def _roll_up(direct: dict[int, Counts], parent: dict[int, int | None]) -> list[tuple[Person, Counts]]:
+def _roll_up(
+    direct: dict[int, Counts], parent: dict[int, int | None]
+) -> list[tuple[Person, Counts]]:
     """Each manager with the counts of their whole tree, by name (a loop in the chain
     stops at the first manager seen twice)."""
     totals: dict[int, Counts] = {}
@@ -69,7 +96,9 @@ def _roll_up(direct: dict[int, Counts], parent: dict[int, int | None]) -> list[t
             m = parent.get(m)
     if not totals:
         return []
-    managers = session.scalars(select(Person).where(Person.id.in_(list(totals))).order_by(Person.name)).all()
+    managers = session.scalars(
+        select(Person).where(Person.id.in_(list(totals))).order_by(Person.name)
+    ).all()
     return [(m, totals[m.id]) for m in managers]
 
 
@@ -95,20 +124,26 @@ def _statuses(scope: Scope, today: date, filters: Filters):
     # Materialised: computed once, then read by every branch of the tallies. The direct
     # manager rides along (one hash join) so the per-manager branch joins nothing.
     table = status_table(scope, today, filters)
-    return (select(table, Person.manager_id, Person.department)
-            .join(Person, Person.id == table.c.person_id)
-            .cte("statuses").prefix_with("MATERIALIZED", dialect="postgresql"))
+    return (
+        select(table, Person.manager_id, Person.department)
+        .join(Person, Person.id == table.c.person_id)
+        .cte("statuses")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
 
 
 def teams_side_by_side(today: date, course_id: int) -> list[tuple[Person, Counts]]:
     """Per manager, status counts over their whole tree (the course's, everyone reported)."""
     slug = session.scalar(select(Course.slug).where(Course.id == course_id))
-    _, direct, parent, _ = _split(_tallies(_statuses(Scope(), today, Filters(course=slug)), course_id, False))
+    _, direct, parent, _ = _split(
+        _tallies(_statuses(Scope(), today, Filters(course=slug)), course_id, False)
+    )
     return _roll_up(direct, parent)
 
 
-def org_overview(scope: Scope, today: date, filters: Filters, course_id: int | None
-                 ) -> tuple[dict[int, Counts], list[tuple[Person, Counts]], dict | None]:
+def org_overview(
+    scope: Scope, today: date, filters: Filters, course_id: int | None
+) -> tuple[dict[int, Counts], list[tuple[Person, Counts]], dict | None]:
     """The summary (as ``queries.summary``), the teams for ``course_id`` (as
     ``teams_side_by_side``) and its counts per department (as
     ``departments.by_department``; None when not shared), from one computation of the
@@ -118,18 +153,28 @@ def org_overview(scope: Scope, today: date, filters: Filters, course_id: int | N
     if not _shares_statuses(scope, filters):
         return summary(scope, today, filters), teams_side_by_side(today, course_id), None
     statuses = _statuses(scope, today, filters)
-    by_course, direct, parent, by_department = _split(_tallies(
-        statuses, course_id, True, filter_conditions(statuses, today, filters), departments=True))
+    by_course, direct, parent, by_department = _split(
+        _tallies(
+            statuses, course_id, True, filter_conditions(statuses, today, filters), departments=True
+        )
+    )
     return by_course, _roll_up(direct, parent), by_department
 
 
 def certified_per_version(today: date, course_id: int) -> list[tuple[int, int]]:
     """(version number, people currently holding a valid certificate earned on it)."""
     cp = CertificationPeriod
-    return list(session.execute(
-        select(CourseVersion.number, func.count(func.distinct(cp.person_id)))
-        .join(cp, cp.version_id == CourseVersion.id)
-        .where(cp.course_id == course_id, cp.certified_on <= today, cp.valid_until >= today,
-               or_(cp.revoked_on.is_(None), cp.revoked_on > today))
-        .group_by(CourseVersion.number).order_by(CourseVersion.number)
-    ).all())
+    return list(
+        session.execute(
+            select(CourseVersion.number, func.count(func.distinct(cp.person_id)))
+            .join(cp, cp.version_id == CourseVersion.id)
+            .where(
+                cp.course_id == course_id,
+                cp.certified_on <= today,
+                cp.valid_until >= today,
+                or_(cp.revoked_on.is_(None), cp.revoked_on > today),
+            )
+            .group_by(CourseVersion.number)
+            .order_by(CourseVersion.number)
+        ).all()
+    )

@@ -28,8 +28,11 @@ from lms.scenarios.models import ScenarioRun
 #: The reminder a manager may send for a course in each status (the learner's own
 #: reminder e-mail for that situation); certified or unassigned people get none.
 REMINDER_FOR_STATUS = {
-    "overdue": OVERDUE, "assigned": DUE_7, "in_progress": DUE_7,
-    "renewal_due": WINDOW_OPEN, "expired": EXPIRED,
+    "overdue": OVERDUE,
+    "assigned": DUE_7,
+    "in_progress": DUE_7,
+    "renewal_due": WINDOW_OPEN,
+    "expired": EXPIRED,
 }
 
 
@@ -83,24 +86,41 @@ class PersonPage:
 
 def latest_versions() -> list[CourseVersion]:
     """The newest version of every course, by title (one statement)."""
-    newest = (select(CourseVersion.course_id, func.max(CourseVersion.number).label("n"))
-              .group_by(CourseVersion.course_id).subquery())
-    return list(session.scalars(
-        select(CourseVersion).join(newest, and_(newest.c.course_id == CourseVersion.course_id,
-                                                newest.c.n == CourseVersion.number))
-        .order_by(CourseVersion.title)))
+    newest = (
+        select(CourseVersion.course_id, func.max(CourseVersion.number).label("n"))
+        .group_by(CourseVersion.course_id)
+        .subquery()
+    )
+    return list(
+        session.scalars(
+            select(CourseVersion)
+            .join(
+                newest,
+                and_(
+                    newest.c.course_id == CourseVersion.course_id,
+                    newest.c.n == CourseVersion.number,
+                ),
+            )
+            .order_by(CourseVersion.title)
+        )
+    )
 
 
 def statuses(person_id: int, today: date) -> dict[int, object]:
     """course id -> the reports' status row for this person (one statement), so the page
     and the team report always say the same."""
-    table = queries.status_table(queries.Scope(), today, person_ids=[person_id],
-                                 person_statuses=tuple(s for s in PERSON_STATUSES if s != "erased"))
+    table = queries.status_table(
+        queries.Scope(),
+        today,
+        person_ids=[person_id],
+        person_statuses=tuple(s for s in PERSON_STATUSES if s != "erased"),
+    )
     return {row.course_id: row for row in session.execute(select(table))}
 
 
-def summaries(person_id: int, today: date, versions: list[CourseVersion],
-              periods: list[CertificationPeriod]) -> list[CourseSummary]:
+def summaries(
+    person_id: int, today: date, versions: list[CourseVersion], periods: list[CertificationPeriod]
+) -> list[CourseSummary]:
     """A summary per course, in the order of ``versions``."""
     rows = statuses(person_id, today)
     progress = progress_for_many(person_id, versions, today)
@@ -124,14 +144,24 @@ def summaries(person_id: int, today: date, versions: list[CourseVersion],
         reminder = REMINDER_FOR_STATUS.get(status)
         if reminder == DUE_7 and due_on is None:
             reminder = None  # the e-mail names the due date
-        out.append(CourseSummary(
-            course_id=v.course_id, slug=v.course.slug, title=v.title, status=status,
-            modules_done=modules_done, modules_total=len(prog.modules),
-            assessment_passed=passed, attempts_used=prog.assessment.attempts_used,
-            scenarios_done=scenarios_done, scenarios_total=len(required),
-            due_on=due_on, valid_until=row.valid_until if row is not None else None,
-            certificate=latest.get(v.course_id), reminder=reminder,
-        ))
+        out.append(
+            CourseSummary(
+                course_id=v.course_id,
+                slug=v.course.slug,
+                title=v.title,
+                status=status,
+                modules_done=modules_done,
+                modules_total=len(prog.modules),
+                assessment_passed=passed,
+                attempts_used=prog.assessment.attempts_used,
+                scenarios_done=scenarios_done,
+                scenarios_total=len(required),
+                due_on=due_on,
+                valid_until=row.valid_until if row is not None else None,
+                certificate=latest.get(v.course_id),
+                reminder=reminder,
+            )
+        )
     return out
 
 
@@ -148,49 +178,113 @@ def load(person_id: int, today: date) -> PersonPage:
     """Everything the person page shows, in a fixed number of statements."""
     versions = latest_versions()
     titles = {v.course_id: v.title for v in versions}
-    periods = list(session.scalars(select(CertificationPeriod).where(CertificationPeriod.person_id == person_id)
-                                   .order_by(CertificationPeriod.certified_on.desc())))
-    assignments = list(session.scalars(select(Assignment).where(Assignment.person_id == person_id)
-                                       .order_by(Assignment.assigned_on.desc())))
-    attempts = list(session.scalars(select(Attempt).where(Attempt.person_id == person_id,
-                                                          Attempt.submitted_at.is_not(None))
-                                    .order_by(Attempt.submitted_at.desc())))
-    runs = list(session.scalars(select(ScenarioRun).where(ScenarioRun.person_id == person_id)
-                                .order_by(ScenarioRun.started_at.desc())))
-    reminders = list(session.scalars(select(ReminderSent).where(ReminderSent.person_id == person_id)
-                                     .order_by(ReminderSent.sent_at.desc())))
+    periods = list(
+        session.scalars(
+            select(CertificationPeriod)
+            .where(CertificationPeriod.person_id == person_id)
+            .order_by(CertificationPeriod.certified_on.desc())
+        )
+    )
+    assignments = list(
+        session.scalars(
+            select(Assignment)
+            .where(Assignment.person_id == person_id)
+            .order_by(Assignment.assigned_on.desc())
+        )
+    )
+    attempts = list(
+        session.scalars(
+            select(Attempt)
+            .where(Attempt.person_id == person_id, Attempt.submitted_at.is_not(None))
+            .order_by(Attempt.submitted_at.desc())
+        )
+    )
+    runs = list(
+        session.scalars(
+            select(ScenarioRun)
+            .where(ScenarioRun.person_id == person_id)
+            .order_by(ScenarioRun.started_at.desc())
+        )
+    )
+    reminders = list(
+        session.scalars(
+            select(ReminderSent)
+            .where(ReminderSent.person_id == person_id)
+            .order_by(ReminderSent.sent_at.desc())
+        )
+    )
     # Titles of the versions the evidence was earned on (not necessarily the newest).
     used = {a.version_id for a in attempts} | {r.version_id for r in runs}
     numbers: dict[int, int] = {}
     modules: dict[tuple[int, str], str] = {}
     rows: dict[tuple[int, str], Scenario] = {}
     if used:
-        numbers = dict(session.execute(select(CourseVersion.id, CourseVersion.number)
-                                       .where(CourseVersion.id.in_(used))).all())
-        modules = {(vid, key): title for vid, key, title in session.execute(
-            select(Module.version_id, Module.key, Module.title).where(Module.version_id.in_(used)))}
-        rows = {(s.version_id, s.key): s for s in session.scalars(
-            select(Scenario).where(Scenario.version_id.in_({r.version_id for r in runs} or {-1})))}
-    attempt_views = [AttemptView(a, titles.get(a.course_id, ""), numbers.get(a.version_id),
-                                 modules.get((a.version_id, a.module_key)) if a.module_key else None)
-                     for a in attempts]
+        numbers = dict(
+            session.execute(
+                select(CourseVersion.id, CourseVersion.number).where(CourseVersion.id.in_(used))
+            ).all()
+        )
+        modules = {
+            (vid, key): title
+            for vid, key, title in session.execute(
+                select(Module.version_id, Module.key, Module.title).where(
+                    Module.version_id.in_(used)
+                )
+            )
+        }
+        rows = {
+            (s.version_id, s.key): s
+            for s in session.scalars(
+                select(Scenario).where(
+                    Scenario.version_id.in_({r.version_id for r in runs} or {-1})
+                )
+            )
+        }
+    attempt_views = [
+        AttemptView(
+            a,
+            titles.get(a.course_id, ""),
+            numbers.get(a.version_id),
+            modules.get((a.version_id, a.module_key)) if a.module_key else None,
+        )
+        for a in attempts
+    ]
     run_views = []
     for r in runs:
         row = rows.get((r.version_id, r.scenario_key))
-        run_views.append(RunView(r, titles.get(r.course_id, ""), row.title if row else r.scenario_key,
-                                 _decisions(row, r)))
+        run_views.append(
+            RunView(
+                r,
+                titles.get(r.course_id, ""),
+                row.title if row else r.scenario_key,
+                _decisions(row, r),
+            )
+        )
     return PersonPage(
-        summaries=summaries(person_id, today, versions, periods), titles=titles,
-        assignments=assignments, attempts=attempt_views, runs=run_views, periods=periods,
-        period_status=certificates.statuses_of(periods, today), reminders=reminders,
+        summaries=summaries(person_id, today, versions, periods),
+        titles=titles,
+        assignments=assignments,
+        attempts=attempt_views,
+        runs=run_views,
+        periods=periods,
+        period_status=certificates.statuses_of(periods, today),
+        reminders=reminders,
     )
 
 
-def course_summary(person_id: int, today: date, slug: str) -> tuple[CourseVersion, CourseSummary] | None:
+def course_summary(
+    person_id: int, today: date, slug: str
+) -> tuple[CourseVersion, CourseSummary] | None:
     """One course's newest version and summary for the person (None: no such course)."""
     versions = [v for v in latest_versions() if v.course.slug == slug]
     if not versions:
         return None
-    periods = list(session.scalars(select(CertificationPeriod).where(
-        CertificationPeriod.person_id == person_id, CertificationPeriod.course_id == versions[0].course_id)))
+    periods = list(
+        session.scalars(
+            select(CertificationPeriod).where(
+                CertificationPeriod.person_id == person_id,
+                CertificationPeriod.course_id == versions[0].course_id,
+            )
+        )
+    )
     return versions[0], summaries(person_id, today, versions, periods)[0]

@@ -37,8 +37,11 @@ class Picker:
 def as_ids(values) -> list[int]:
     """The digits-only values of a multi-valued form field, as ids (others dropped,
     and so are numbers no id column can hold)."""
-    return [int(v) for v in values or []
-            if isinstance(v, str) and v.isascii() and v.isdigit() and int(v) <= MAX_ID]
+    return [
+        int(v)
+        for v in values or []
+        if isinstance(v, str) and v.isascii() and v.isdigit() and int(v) <= MAX_ID
+    ]
 
 
 def pick(viewer: Person, query: str, selected_ids: list[int], limit: int = LIMIT) -> Picker:
@@ -46,8 +49,11 @@ def pick(viewer: Person, query: str, selected_ids: list[int], limit: int = LIMIT
     base = select(Person).where(Person.status.in_(REACHABLE))
     if viewer.role != "admin":
         base = base.where(Person.id.in_(report_ids(viewer.id) or {-1}))
-    selected = list(session.scalars(base.where(Person.id.in_(selected_ids or [-1]))
-                                    .order_by(Person.name, Person.id)))
+    selected = list(
+        session.scalars(
+            base.where(Person.id.in_(selected_ids or [-1])).order_by(Person.name, Person.id)
+        )
+    )
     matching = base.where(Person.id.not_in([p.id for p in selected] or [-1]))
     query = (query or "").strip()
     if query:

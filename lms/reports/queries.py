@@ -81,13 +81,19 @@ class Filters:
 
 def latest_courses() -> list[tuple[int, str, str]]:
     """(course id, slug, title of the newest version) for every course."""
-    newest = (select(CourseVersion.course_id, func.max(CourseVersion.number).label("n"))
-              .group_by(CourseVersion.course_id).subquery())
-    return list(session.execute(
-        select(Course.id, Course.slug, CourseVersion.title)
-        .join(CourseVersion, CourseVersion.course_id == Course.id)
-        .join(newest, and_(newest.c.course_id == Course.id, newest.c.n == CourseVersion.number))
-        .order_by(CourseVersion.title)).all())
+    newest = (
+        select(CourseVersion.course_id, func.max(CourseVersion.number).label("n"))
+        .group_by(CourseVersion.course_id)
+        .subquery()
+    )
+    return list(
+        session.execute(
+            select(Course.id, Course.slug, CourseVersion.title)
+            .join(CourseVersion, CourseVersion.course_id == Course.id)
+            .join(newest, and_(newest.c.course_id == Course.id, newest.c.n == CourseVersion.number))
+            .order_by(CourseVersion.title)
+        ).all()
+    )
 
 
 REPORTED = ("active", "invited")
@@ -114,11 +120,18 @@ def id_in(column, ids: list[int]):
     return column.in_(ids)
 
 
-def people_in_scope(scope: Scope, filters: Filters | None = None,
-                    person_statuses: tuple[str, ...] = REPORTED, *, entity=None) -> Select:
+def people_in_scope(
+    scope: Scope,
+    filters: Filters | None = None,
+    person_statuses: tuple[str, ...] = REPORTED,
+    *,
+    entity=None,
+) -> Select:
     """SELECT of the people a report covers (active and invited by default; never erased):
     their ids, or ``entity`` (``Person`` for whole rows)."""
-    stmt = select(entity if entity is not None else Person.id).where(Person.status.in_(person_statuses))
+    stmt = select(entity if entity is not None else Person.id).where(
+        Person.status.in_(person_statuses)
+    )
     if scope.manager_id is not None:
         stmt = stmt.where(id_in(Person.id, team_ids(scope.manager_id)))
         if filters and filters.direct_only:
@@ -133,8 +146,13 @@ def people_in_scope(scope: Scope, filters: Filters | None = None,
     return stmt
 
 
-def status_table(scope: Scope, today: date, filters: Filters | None = None,
-                 person_ids: list[int] | None = None, person_statuses: tuple[str, ...] = REPORTED):
+def status_table(
+    scope: Scope,
+    today: date,
+    filters: Filters | None = None,
+    person_ids: list[int] | None = None,
+    person_statuses: tuple[str, ...] = REPORTED,
+):
     """A subquery with one row per (person in scope, course): status and key dates.
 
     ``person_ids`` narrows it to a page of people, so the latest-period aggregate only
@@ -146,63 +164,125 @@ def status_table(scope: Scope, today: date, filters: Filters | None = None,
         people_stmt = people_stmt.where(Person.id.in_(person_ids))
     people = people_stmt.subquery("people")
     if person_ids is not None:
+
         def only(column):
             return column.in_(person_ids)
-    elif scope.manager_id is not None and not scope.department and not (
-            filters and (filters.department or filters.search or filters.direct_only)):
+    elif (
+        scope.manager_id is not None
+        and not scope.department
+        and not (filters and (filters.department or filters.search or filters.direct_only))
+    ):
         ids = team_ids(scope.manager_id)
 
         def only(column):  # a whole team: its ids, which the planner can count
             return id_in(column, ids)
-    elif scope.manager_id is not None or scope.department or (filters and (filters.department or filters.search)):
+    elif (
+        scope.manager_id is not None
+        or scope.department
+        or (filters and (filters.department or filters.search))
+    ):
+
         def only(column):  # a team: aggregate only its people's rows
             return column.in_(select(people.c.id))
     else:
+
         def only(column):
             return literal(True)
+
     courses = select(Course.id.label("course_id"), Course.slug.label("slug")).subquery("courses")
     if filters and filters.course:
-        courses = select(Course.id.label("course_id"), Course.slug.label("slug")).where(
-            Course.slug == filters.course).subquery("courses")
+        courses = (
+            select(Course.id.label("course_id"), Course.slug.label("slug"))
+            .where(Course.slug == filters.course)
+            .subquery("courses")
+        )
 
     cp = CertificationPeriod
-    period_columns = (cp.person_id, cp.course_id, cp.valid_until, cp.window_opens_on, cp.revoked_on,
-                      cp.certified_on, cp.version_id)
+    period_columns = (
+        cp.person_id,
+        cp.course_id,
+        cp.valid_until,
+        cp.window_opens_on,
+        cp.revoked_on,
+        cp.certified_on,
+        cp.version_id,
+    )
     if session.get_bind().dialect.name == "postgresql":
         # The latest period per person and course as DISTINCT ON: PostgreSQL estimates it
         # from the (person, course) statistics, where a join back to MAX(sequence) was
         # estimated at one row and nested-looped (1,000 x 741 comparisons for one team).
-        period = (select(*period_columns).where(cp.certified_on <= today, only(cp.person_id))
-                  .ext(distinct_on(cp.person_id, cp.course_id))
-                  .order_by(cp.person_id, cp.course_id, cp.sequence.desc()).subquery("period"))
+        period = (
+            select(*period_columns)
+            .where(cp.certified_on <= today, only(cp.person_id))
+            .ext(distinct_on(cp.person_id, cp.course_id))
+            .order_by(cp.person_id, cp.course_id, cp.sequence.desc())
+            .subquery("period")
+        )
     else:
-        latest_seq = (select(cp.person_id, cp.course_id, func.max(cp.sequence).label("seq"))
-                      .where(cp.certified_on <= today, only(cp.person_id))
-                      .group_by(cp.person_id, cp.course_id).subquery("latest_seq"))
-        period = (select(*period_columns)
-                  .join(latest_seq, and_(latest_seq.c.person_id == cp.person_id,
-                                         latest_seq.c.course_id == cp.course_id, latest_seq.c.seq == cp.sequence))
-                  .subquery("period"))
-    assignment = (select(Assignment.id, Assignment.person_id, Assignment.course_id, Assignment.due_on,
-                         Assignment.reason)
-                  .where(Assignment.closed_on.is_(None), only(Assignment.person_id)).subquery("assignment"))
+        latest_seq = (
+            select(cp.person_id, cp.course_id, func.max(cp.sequence).label("seq"))
+            .where(cp.certified_on <= today, only(cp.person_id))
+            .group_by(cp.person_id, cp.course_id)
+            .subquery("latest_seq")
+        )
+        period = (
+            select(*period_columns)
+            .join(
+                latest_seq,
+                and_(
+                    latest_seq.c.person_id == cp.person_id,
+                    latest_seq.c.course_id == cp.course_id,
+                    latest_seq.c.seq == cp.sequence,
+                ),
+            )
+            .subquery("period")
+        )
+    assignment = (
+        select(
+            Assignment.id,
+            Assignment.person_id,
+            Assignment.course_id,
+            Assignment.due_on,
+            Assignment.reason,
+        )
+        .where(Assignment.closed_on.is_(None), only(Assignment.person_id))
+        .subquery("assignment")
+    )
 
     # "Started" is any recorded activity on the course, as ``LearnerRecords.started``.
     # Each EXISTS also names the scope's people, so the hashed subplan PostgreSQL builds
     # for it reads a team's rows, not every attempt of the organisation.
     started = or_(
-        exists().where(ModuleProgress.person_id == people.c.id, ModuleProgress.course_id == courses.c.course_id,
-                       only(ModuleProgress.person_id)),
-        exists().where(Attempt.person_id == people.c.id, Attempt.course_id == courses.c.course_id,
-                       only(Attempt.person_id)),
-        exists().where(ScenarioRun.person_id == people.c.id, ScenarioRun.course_id == courses.c.course_id,
-                       only(ScenarioRun.person_id)),
+        exists().where(
+            ModuleProgress.person_id == people.c.id,
+            ModuleProgress.course_id == courses.c.course_id,
+            only(ModuleProgress.person_id),
+        ),
+        exists().where(
+            Attempt.person_id == people.c.id,
+            Attempt.course_id == courses.c.course_id,
+            only(Attempt.person_id),
+        ),
+        exists().where(
+            ScenarioRun.person_id == people.c.id,
+            ScenarioRun.course_id == courses.c.course_id,
+            only(ScenarioRun.person_id),
+        ),
     )
     status = case(
-        (and_(period.c.person_id.is_not(None), period.c.revoked_on.is_not(None), period.c.revoked_on <= today),
-         literal("revoked")),
+        (
+            and_(
+                period.c.person_id.is_not(None),
+                period.c.revoked_on.is_not(None),
+                period.c.revoked_on <= today,
+            ),
+            literal("revoked"),
+        ),
         (and_(period.c.person_id.is_not(None), period.c.valid_until < today), literal("expired")),
-        (and_(period.c.person_id.is_not(None), period.c.window_opens_on <= today), literal("renewal_due")),
+        (
+            and_(period.c.person_id.is_not(None), period.c.window_opens_on <= today),
+            literal("renewal_due"),
+        ),
         (period.c.person_id.is_not(None), literal("certified")),
         (assignment.c.person_id.is_(None), literal("not_assigned")),
         (and_(assignment.c.due_on.is_not(None), assignment.c.due_on < today), literal("overdue")),
@@ -211,16 +291,29 @@ def status_table(scope: Scope, today: date, filters: Filters | None = None,
     )
     return (
         select(
-            people.c.id.label("person_id"), courses.c.course_id, courses.c.slug,
+            people.c.id.label("person_id"),
+            courses.c.course_id,
+            courses.c.slug,
             status.label("status"),
-            assignment.c.id.label("assignment_id"), assignment.c.due_on, assignment.c.reason,
-            period.c.certified_on, period.c.valid_until, period.c.version_id,
+            assignment.c.id.label("assignment_id"),
+            assignment.c.due_on,
+            assignment.c.reason,
+            period.c.certified_on,
+            period.c.valid_until,
+            period.c.version_id,
         )
         .select_from(people)
         .join(courses, literal(True))
-        .outerjoin(period, and_(period.c.person_id == people.c.id, period.c.course_id == courses.c.course_id))
-        .outerjoin(assignment, and_(assignment.c.person_id == people.c.id,
-                                    assignment.c.course_id == courses.c.course_id))
+        .outerjoin(
+            period,
+            and_(period.c.person_id == people.c.id, period.c.course_id == courses.c.course_id),
+        )
+        .outerjoin(
+            assignment,
+            and_(
+                assignment.c.person_id == people.c.id, assignment.c.course_id == courses.c.course_id
+            ),
+        )
     ).subquery("status_table")
 
 
@@ -232,10 +325,18 @@ def filter_conditions(table, today: date, filters: Filters) -> list:
         conds.append(table.c.status == filters.status)
     if filters.within_days:
         horizon = today + timedelta(days=filters.within_days)
-        conds.append(or_(
-            and_(table.c.status.in_(("assigned", "in_progress")), table.c.due_on.between(today, horizon)),
-            and_(table.c.status.in_(("certified", "renewal_due")), table.c.valid_until.between(today, horizon)),
-        ))
+        conds.append(
+            or_(
+                and_(
+                    table.c.status.in_(("assigned", "in_progress")),
+                    table.c.due_on.between(today, horizon),
+                ),
+                and_(
+                    table.c.status.in_(("certified", "renewal_due")),
+                    table.c.valid_until.between(today, horizon),
+                ),
+            )
+        )
     return conds
 
 
@@ -280,20 +381,47 @@ def _ordered_people(scope: Scope, today: date, filters: Filters):
         return people_in_scope(scope, filters, entity=Person).order_by(*order, Person.id)
     table = status_table(scope, today, filters)
     conds = filter_conditions(table, today, filters)
-    rank = case({s: i for i, s in enumerate(("overdue", "expired", "revoked", "renewal_due", "in_progress",
-                                                 "assigned", "not_assigned", "certified"))},
-                value=table.c.status, else_=99)
+    rank = case(
+        {
+            s: i
+            for i, s in enumerate(
+                (
+                    "overdue",
+                    "expired",
+                    "revoked",
+                    "renewal_due",
+                    "in_progress",
+                    "assigned",
+                    "not_assigned",
+                    "certified",
+                )
+            )
+        },
+        value=table.c.status,
+        else_=99,
+    )
     # "due" is the earliest date the person's row shows (lms.reports.dates), never a hidden one.
-    matching = (select(table.c.person_id, func.min(rank).label("rank"), func.min(date_shown_sql(table)).label("due"))
-                .where(*conds).group_by(table.c.person_id).subquery("matching"))
+    matching = (
+        select(
+            table.c.person_id,
+            func.min(rank).label("rank"),
+            func.min(date_shown_sql(table)).label("due"),
+        )
+        .where(*conds)
+        .group_by(table.c.person_id)
+        .subquery("matching")
+    )
     order = {
-        "name": [Person.name], "department": [Person.department, Person.name],
+        "name": [Person.name],
+        "department": [Person.department, Person.name],
         "status": [matching.c.rank, Person.name],
         "due": [matching.c.due.is_(None), matching.c.due, Person.name],  # rows without a date last
     }[filters.sort if filters.sort in SORTS else "name"]
     if filters.descending:
         order = [o.desc() for o in order]
-    return select(Person).join(matching, matching.c.person_id == Person.id).order_by(*order, Person.id)
+    return (
+        select(Person).join(matching, matching.c.person_id == Person.id).order_by(*order, Person.id)
+    )
 
 
 def _plain_order(filters: Filters) -> bool:
@@ -308,12 +436,20 @@ def matrix(scope: Scope, today: date, filters: Filters) -> MatrixPage:
     if _plain_order(filters):
         # No statuses needed: count the people, and let the database keep only the page's
         # rows while sorting (a window count would sort every person's whole row).
-        total = session.scalar(select(func.count()).select_from(people_in_scope(scope, filters).subquery())) or 0
+        total = (
+            session.scalar(
+                select(func.count()).select_from(people_in_scope(scope, filters).subquery())
+            )
+            or 0
+        )
         people = list(session.scalars(window)) if total else []
     else:
         # The total rides along as a window count, so the statuses are computed once for both.
-        rows = session.execute(ordered.add_columns(func.count().over().label("total"))
-                               .limit(filters.per_page).offset((page - 1) * filters.per_page)).all()
+        rows = session.execute(
+            ordered.add_columns(func.count().over().label("total"))
+            .limit(filters.per_page)
+            .offset((page - 1) * filters.per_page)
+        ).all()
         people = [row[0] for row in rows]
         if rows:
             total = rows[0].total
@@ -327,11 +463,22 @@ def matrix(scope: Scope, today: date, filters: Filters) -> MatrixPage:
     return MatrixPage(people, cells, total, page, filters.per_page)
 
 
-EXPORT_COLUMNS = ("person_email", "person_name", "department", "manager_email", "course", "status",
-                  "due_on", "certified_on", "valid_until")
+EXPORT_COLUMNS = (
+    "person_email",
+    "person_name",
+    "department",
+    "manager_email",
+    "course",
+    "status",
+    "due_on",
+    "certified_on",
+    "valid_until",
+)
 
 
-def export_rows(scope: Scope, today: date, filters: Filters, *, chunk: int = 1000) -> Iterator[tuple]:
+def export_rows(
+    scope: Scope, today: date, filters: Filters, *, chunk: int = 1000
+) -> Iterator[tuple]:
     """Every (person, course) row of the report, streamed from the database in chunks.
 
     The planner settings are made here, in the transaction the rows are read in: the
@@ -340,8 +487,17 @@ def export_rows(scope: Scope, today: date, filters: Filters, *, chunk: int = 100
     table = status_table(scope, today, filters)
     manager = Person.__table__.alias("manager")
     stmt = (
-        select(Person.email, Person.name, Person.department, manager.c.email, table.c.slug, table.c.status,
-               table.c.due_on, table.c.certified_on, table.c.valid_until)
+        select(
+            Person.email,
+            Person.name,
+            Person.department,
+            manager.c.email,
+            table.c.slug,
+            table.c.status,
+            table.c.due_on,
+            table.c.certified_on,
+            table.c.valid_until,
+        )
         .join(table, table.c.person_id == Person.id)
         .outerjoin(manager, manager.c.id == Person.manager_id)
         .where(*filter_conditions(table, today, filters))
@@ -360,11 +516,16 @@ def departments(scope: Scope | None = None) -> list[str]:
     every person's row for a ``SELECT DISTINCT``; a team's come from its known ids.
     """
     if scope is not None and scope.manager_id is not None:
-        stmt = select(Person.department).where(Person.department.is_not(None),
-                                               Person.id.in_(people_in_scope(scope)))
+        stmt = select(Person.department).where(
+            Person.department.is_not(None), Person.id.in_(people_in_scope(scope))
+        )
         return list(session.scalars(stmt.distinct().order_by(Person.department)))
     walk = select(func.min(Person.department).label("d")).cte("lms_departments", recursive=True)
     walk = walk.union_all(
-        select(select(func.min(Person.department)).where(Person.department > walk.c.d)
-               .scalar_subquery()).where(walk.c.d.is_not(None)))
+        select(
+            select(func.min(Person.department))
+            .where(Person.department > walk.c.d)
+            .scalar_subquery()
+        ).where(walk.c.d.is_not(None))
+    )
     return list(session.scalars(select(walk.c.d).where(walk.c.d.is_not(None)).order_by(walk.c.d)))

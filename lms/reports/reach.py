@@ -60,24 +60,43 @@ def people_reached(viewer: Person, target: Target) -> list[int]:
     allowed = None if viewer.role == "admin" else report_ids(viewer.id)
     live = Person.status.in_(REACHABLE)
     if target.kind == "person":
-        picked = set(target.person_ids) | ({target.person_id} if target.person_id is not None else set())
+        picked = set(target.person_ids) | (
+            {target.person_id} if target.person_id is not None else set()
+        )
         if not picked:
             raise TargetProblem("person", "Choose at least one person.")
         if allowed is not None and not picked <= allowed:
             raise TargetProblem("person", "Choose only people in your reporting tree.")
-        ids = list(session.scalars(select(Person.id).where(Person.id.in_(picked), live).order_by(Person.id)))
+        ids = list(
+            session.scalars(
+                select(Person.id).where(Person.id.in_(picked), live).order_by(Person.id)
+            )
+        )
     elif target.kind == "department":
         if not target.department:
             raise TargetProblem("department", "Choose a department.")
-        ids = list(session.scalars(select(Person.id).where(Person.department == target.department, live)
-                                   .order_by(Person.id)))
+        ids = list(
+            session.scalars(
+                select(Person.id)
+                .where(Person.department == target.department, live)
+                .order_by(Person.id)
+            )
+        )
     elif target.kind == "tree":
         if target.manager_id is None:
             raise TargetProblem("manager", "Choose a manager.")
-        if allowed is not None and target.manager_id != viewer.id and target.manager_id not in allowed:
+        if (
+            allowed is not None
+            and target.manager_id != viewer.id
+            and target.manager_id not in allowed
+        ):
             raise OutsideTree(target.manager_id)
         tree = report_ids(target.manager_id)
-        ids = sorted(session.scalars(select(Person.id).where(Person.id.in_(tree), live))) if tree else []
+        ids = (
+            sorted(session.scalars(select(Person.id).where(Person.id.in_(tree), live)))
+            if tree
+            else []
+        )
     else:
         raise TargetProblem("target", "Choose whom to assign the course to.")
     if allowed is not None:

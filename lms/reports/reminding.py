@@ -46,18 +46,40 @@ def send_reminder(request: ReminderRequest, today: date, *, by: Person | None = 
     recorded, when one was already sent today."""
     person, course_id = request.person, request.version.course_id
     key = day_key(today)
-    claimed = insert_ignoring_conflict(ReminderSent, {
-        "person_id": person.id, "course_id": course_id, "kind": MANUAL, "key": key, "sent_on": today,
-    }, ["person_id", "course_id", "kind", "key"])
+    claimed = insert_ignoring_conflict(
+        ReminderSent,
+        {
+            "person_id": person.id,
+            "course_id": course_id,
+            "kind": MANUAL,
+            "key": key,
+            "sent_on": today,
+        },
+        ["person_id", "course_id", "kind", "key"],
+    )
     if not claimed:
         return False
     # The title in every language: the mail is rendered in the learner's.
     title = localized.title_in_every_language(request.version.id, request.version.title)
-    context = {"kind": request.kind, "course_title": title,
-               "course_url": absolute_url("lms.courses.course", slug=request.version.course.slug),
-               "valid_until": request.valid_until, "due_on": request.due_on}
-    queue_mail(to=person, template="reminder", key=f"reminder:{person.id}:{course_id}:{MANUAL}:{key}",
-               context=context)
-    audit.record("send_reminder", actor=by, target_type="person", target_id=person.id,
-                 course_id=course_id, reminder=request.kind)
+    context = {
+        "kind": request.kind,
+        "course_title": title,
+        "course_url": absolute_url("lms.courses.course", slug=request.version.course.slug),
+        "valid_until": request.valid_until,
+        "due_on": request.due_on,
+    }
+    queue_mail(
+        to=person,
+        template="reminder",
+        key=f"reminder:{person.id}:{course_id}:{MANUAL}:{key}",
+        context=context,
+    )
+    audit.record(
+        "send_reminder",
+        actor=by,
+        target_type="person",
+        target_id=person.id,
+        course_id=course_id,
+        reminder=request.kind,
+    )
     return True

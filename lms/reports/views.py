@@ -52,22 +52,30 @@ MAX_PAGE = 1_000_000
 # status its own shade, so neighbouring segments stay tellable apart; the legend, the
 # table and the text alternative always name the status as well.
 CHART_SHADES = {
-    "not_assigned": "#d0d7de", "assigned": "#8c959f", "in_progress": "#57606a",
-    "overdue": "#cf222e", "expired": "#a40e26", "revoked": "#6e011a",
-    "certified": "#1a7f37", "renewal_due": "#bf8700",
+    "not_assigned": "#d0d7de",
+    "assigned": "#8c959f",
+    "in_progress": "#57606a",
+    "overdue": "#cf222e",
+    "expired": "#a40e26",
+    "revoked": "#6e011a",
+    "certified": "#1a7f37",
+    "renewal_due": "#bf8700",
 }
 
 
 def _filters(form: ReportFilterForm) -> queries.Filters:
     """Form values to query filters; invalid values fall back to "no filter" (never a 500)."""
+
     def valid(field):
         return field.data if field.data in {c[0] for c in field.choices} else ""
 
     return queries.Filters(
-        status=valid(form.status) or None, course=valid(form.course) or None,
+        status=valid(form.status) or None,
+        course=valid(form.course) or None,
         department=valid(form.department) or None,
         within_days=int(valid(form.within)) if valid(form.within) else None,
-        direct_only=bool(form.direct.data), search=(form.q.data or "").strip() or None,
+        direct_only=bool(form.direct.data),
+        search=(form.q.data or "").strip() or None,
         sort=valid(form.sort) or "name",
         # Past the last page is an empty page; beyond this, OFFSET would overflow the database.
         page=min(form.page.data, MAX_PAGE) if form.page.data and form.page.data > 0 else 1,
@@ -77,7 +85,9 @@ def _filters(form: ReportFilterForm) -> queries.Filters:
 def _form(courses, scope: queries.Scope) -> ReportFilterForm:
     form = ReportFilterForm(request.args)
     form.course.choices = [("", _("All courses"))] + [(slug, title) for _id, slug, title in courses]
-    form.department.choices = [("", _("All departments"))] + [(d, d) for d in queries.departments(scope)]
+    form.department.choices = [("", _("All departments"))] + [
+        (d, d) for d in queries.departments(scope)
+    ]
     form.validate()
     return form
 
@@ -90,28 +100,49 @@ def _report(scope: queries.Scope, *, kind: str):
     filters = _filters(form)
     extra = {}
     if kind == "org":  # the summary and the teams share one computation of the statuses
-        focus = next((c for c in courses if c[1] == filters.course), courses[0] if courses else None)
-        counts, teams, by_department = overview.org_overview(scope, today, filters,
-                                                             focus[0] if focus else None)
+        focus = next(
+            (c for c in courses if c[1] == filters.course), courses[0] if courses else None
+        )
+        counts, teams, by_department = overview.org_overview(
+            scope, today, filters, focus[0] if focus else None
+        )
         extra = {"focus": focus, "teams": teams, "shared_departments": by_department}
     else:
         counts = queries.summary(scope, today, filters)
     chart = stacked_bar(
         [(title, counts.get(cid, dict.fromkeys(STATUSES, 0))) for cid, _slug, title in courses],
-        statuses=STATUSES, colours=CHART_SHADES, labels=STATUS_LABELS,
-        title=_("Status by course"), chart_id=f"chart-{kind}",
+        statuses=STATUSES,
+        colours=CHART_SHADES,
+        labels=STATUS_LABELS,
+        title=_("Status by course"),
+        chart_id=f"chart-{kind}",
     )
     page = queries.matrix(scope, today, filters)
     args = {k: v for k, v in request.args.items() if k != "excel"}
-    return dict(today=today, courses=courses, form=form, filters=filters, counts=counts, chart=chart,
-                page=page, kind=kind, args=args, statuses=STATUSES, labels=STATUS_LABELS,
-                colours=STATUS_COLOURS, percent=percent, **extra)
+    return dict(
+        today=today,
+        courses=courses,
+        form=form,
+        filters=filters,
+        counts=counts,
+        chart=chart,
+        page=page,
+        kind=kind,
+        args=args,
+        statuses=STATUSES,
+        labels=STATUS_LABELS,
+        colours=STATUS_COLOURS,
+        percent=percent,
+        **extra,
+    )
 
 
 @bp.route("/team")
 @roles_required("manager", "admin")
 def team():
-    return render("lms/reports/report.html", title=_("My team"), **_report(team_scope(), kind="team"))
+    return render(
+        "lms/reports/report.html", title=_("My team"), **_report(team_scope(), kind="team")
+    )
 
 
 @bp.route("/org")
@@ -127,11 +158,23 @@ def org():
     if shared is not None:
         by_department = departments.rows_from(shared)
     else:
-        by_department = departments.by_department(
-            org_scope(None), context["today"], replace(context["filters"], department=None, course=focus[1])
-        ) if focus else []
-    return render("lms/reports/report.html", title=_("Organisation"), versions=versions,
-                  by_department=by_department, department=department, **context)
+        by_department = (
+            departments.by_department(
+                org_scope(None),
+                context["today"],
+                replace(context["filters"], department=None, course=focus[1]),
+            )
+            if focus
+            else []
+        )
+    return render(
+        "lms/reports/report.html",
+        title=_("Organisation"),
+        versions=versions,
+        by_department=by_department,
+        department=department,
+        **context,
+    )
 
 
 @bp.route("/digest")
@@ -139,7 +182,9 @@ def org():
 def digest_preview():
     """What this week's digest e-mail tells the viewer (the same templates as the mail)."""
     today = clock_today()
-    return render("lms/reports/digest.html", today=today, digests=digest.preview(current_person(), today))
+    return render(
+        "lms/reports/digest.html", today=today, digests=digest.preview(current_person(), today)
+    )
 
 
 #: Columns added next to the codes, for people: the course's title and the status's word
@@ -195,7 +240,11 @@ def _visible_person(person_id: int) -> Person:
     """The person, if the viewer may see them; else 404 (never "forbidden")."""
     subject = session.get(Person, person_id)
     # Someone outside your tree is "not found", exactly like an id that does not exist.
-    if subject is None or subject.status == "erased" or not may_view_person(current_person(), person_id):
+    if (
+        subject is None
+        or subject.status == "erased"
+        or not may_view_person(current_person(), person_id)
+    ):
         abort(404)
     return subject
 
@@ -205,8 +254,14 @@ def _visible_person(person_id: int) -> Person:
 def person(person_id: int):
     subject = _visible_person(person_id)
     data = person_page.load(person_id, clock_today())
-    return render("lms/reports/person.html", subject=subject, page=data, viewer=current_person(),
-                  remind_form=RemindForm(), labels=STATUS_LABELS)
+    return render(
+        "lms/reports/person.html",
+        subject=subject,
+        page=data,
+        viewer=current_person(),
+        remind_form=RemindForm(),
+        labels=STATUS_LABELS,
+    )
 
 
 @bp.route("/people/<lms_id:person_id>/remind", methods=["POST"])
@@ -225,19 +280,37 @@ def remind(person_id: int):
         flash(_("There is nothing to remind this person about on that course."), "warning")
         return back
     version, summary = found
-    sent = reminding.send_reminder(reminding.ReminderRequest(
-        subject, version, summary.reminder, summary.due_on, summary.valid_until), today, by=current_person())
+    sent = reminding.send_reminder(
+        reminding.ReminderRequest(
+            subject, version, summary.reminder, summary.due_on, summary.valid_until
+        ),
+        today,
+        by=current_person(),
+    )
     session.commit()
     if sent:
-        flash(_("A reminder about %(course)s is on its way to %(name)s.", course=version.title,
-                name=subject.name), "success")
+        flash(
+            _(
+                "A reminder about %(course)s is on its way to %(name)s.",
+                course=version.title,
+                name=subject.name,
+            ),
+            "success",
+        )
     else:
-        flash(_("%(name)s already got a reminder about %(course)s today.", course=version.title,
-                name=subject.name), "info")
+        flash(
+            _(
+                "%(name)s already got a reminder about %(course)s today.",
+                course=version.title,
+                name=subject.name,
+            ),
+            "info",
+        )
     return back
 
 
 # --- assignments -------------------------------------------------------------------
+
 
 def _assign_choices(form: AssignForm, viewer: Person) -> None:
     courses = queries.latest_courses()
@@ -253,11 +326,16 @@ def _assign_choices(form: AssignForm, viewer: Person) -> None:
 
 def _target(form: AssignForm) -> reach.Target:
     """The form's target as values (its select fields only hold ids from their choices)."""
+
     def as_id(value: str | None) -> int | None:
         return int(value) if value and value.isdigit() else None
 
-    return reach.Target(form.target.data, person_ids=tuple(picker.as_ids(form.person.data)),
-                        department=form.department.data or None, manager_id=as_id(form.manager.data))
+    return reach.Target(
+        form.target.data,
+        person_ids=tuple(picker.as_ids(form.person.data)),
+        department=form.department.data or None,
+        manager_id=as_id(form.manager.data),
+    )
 
 
 def _plan(form: AssignForm, viewer: Person) -> assignments.Plan | None:
@@ -270,8 +348,13 @@ def _plan(form: AssignForm, viewer: Person) -> assignments.Plan | None:
     except reach.OutsideTree:
         abort(404)
     version = latest_version_by_slug(form.course.data)  # a valid choice: the course exists
-    return assignments.plan(version.course_id, ids, reason=form.reason.data, due_on=form.due_on.data,
-                            reassign=bool(form.reassign.data))
+    return assignments.plan(
+        version.course_id,
+        ids,
+        reason=form.reason.data,
+        due_on=form.due_on.data,
+        reassign=bool(form.reassign.data),
+    )
 
 
 @bp.route("/assign", methods=["GET", "POST"])
@@ -280,7 +363,11 @@ def assign():
     """Check what an assignment does (the breakdown), then Confirm exactly that."""
     viewer = current_person()
     # A GET may preselect (the person page's "Assign" links here with person and course).
-    form = AssignForm(formdata=request.args) if request.method == "GET" and request.args else AssignForm()
+    form = (
+        AssignForm(formdata=request.args)
+        if request.method == "GET" and request.args
+        else AssignForm()
+    )
     _assign_choices(form, viewer)
     plan = changed = None
     searching = request.method == "POST" and "search" in request.form
@@ -290,13 +377,25 @@ def assign():
         if not plan.outcomes:
             flash(_("Nobody matches: nothing to assign."), "warning")
             plan = None
-        elif (form.confirmed.data == plan.fingerprint and not request.form.get("recheck")):
+        elif form.confirmed.data == plan.fingerprint and not request.form.get("recheck"):
             done = assignments.carry_out(plan, by=viewer)
             kept = len(done.outcomes) - done.assigned
-            flash(ngettext("Assigned to %(num)d person.", "Assigned to %(num)d people.", done.assigned)
-                  + (" " + ngettext("%(num)d person already assigned or certified was left as they were.",
-                                    "%(num)d people already assigned or certified were left as they were.",
-                                    kept) if kept else ""), "success")
+            flash(
+                ngettext(
+                    "Assigned to %(num)d person.", "Assigned to %(num)d people.", done.assigned
+                )
+                + (
+                    " "
+                    + ngettext(
+                        "%(num)d person already assigned or certified was left as they were.",
+                        "%(num)d people already assigned or certified were left as they were.",
+                        kept,
+                    )
+                    if kept
+                    else ""
+                ),
+                "success",
+            )
             return redirect(url_for(".team"))
         else:
             # Confirm pressed, but a fresh check no longer matches what the page showed.
@@ -304,5 +403,13 @@ def assign():
             form.confirmed.data = plan.fingerprint
     people = assignments.people_by_outcome(plan) if plan else {}
     picks = picker.pick(viewer, form.q.data or "", picker.as_ids(form.person.data))
-    return render("lms/reports/assign.html", form=form, plan=plan, changed=changed, picks=picks,
-                  people=people, outcomes=OUTCOMES, labels=OUTCOME_LABELS)
+    return render(
+        "lms/reports/assign.html",
+        form=form,
+        plan=plan,
+        changed=changed,
+        picks=picks,
+        people=people,
+        outcomes=OUTCOMES,
+        labels=OUTCOME_LABELS,
+    )

@@ -22,7 +22,9 @@ def _subject(run_id: int) -> str:
     return f"run:{run_id}"
 
 
-def page_choices(run_id: int, node: engine.Node, raw_node: Mapping[str, Any]) -> list[dict[str, str]]:
+def page_choices(
+    run_id: int, node: engine.Node, raw_node: Mapping[str, Any]
+) -> list[dict[str, str]]:
     """The node's choices for the page: ``[{"token", "text"}]`` in this run's order.
 
     The text is ``raw_node``'s (the synced node, or its translation for the page's
@@ -32,8 +34,13 @@ def page_choices(run_id: int, node: engine.Node, raw_node: Mapping[str, Any]) ->
         random.Random(answer_token(_subject(run_id), node.id, "order")).shuffle(order)
     raw = raw_node.get("choices") or []
     texts = [c.get("text") for c in raw] if len(raw) == len(node.choices) else []
-    return [{"token": answer_token(_subject(run_id), node.id, str(i)),
-             "text": (texts[i] if texts and texts[i] else node.choices[i].text)} for i in order]
+    return [
+        {
+            "token": answer_token(_subject(run_id), node.id, str(i)),
+            "text": (texts[i] if texts and texts[i] else node.choices[i].text),
+        }
+        for i in order
+    ]
 
 
 def index_of(run_id: int, node: engine.Node, token: str | None) -> int | None:

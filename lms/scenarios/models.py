@@ -19,9 +19,16 @@ class ScenarioRun(Base):
     __table_args__ = (
         Index("ix_lms_scenario_run_person", "person_id", "course_id", "scenario_key"),
         # One unfinished run per learner, scenario and version: two Start clicks resume it.
-        Index("uq_lms_scenario_run_open", "person_id", "course_id", "scenario_key", "version_id",
-              unique=True, sqlite_where=text("finished_at IS NULL"),
-              postgresql_where=text("finished_at IS NULL")),
+        Index(
+            "uq_lms_scenario_run_open",
+            "person_id",
+            "course_id",
+            "scenario_key",
+            "version_id",
+            unique=True,
+            sqlite_where=text("finished_at IS NULL"),
+            postgresql_where=text("finished_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

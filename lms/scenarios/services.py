@@ -30,9 +30,21 @@ from lms.scenarios.models import ScenarioRun
 from lms.xapi import events as xapi
 
 __all__ = [
-    "InvalidChoice", "StaleChoice", "DecisionView", "choose", "current_run", "debrief",
-    "decisions", "node_data", "parse", "path_of", "row_of", "runs_of", "scenario_for",
-    "start_run", "summary_line",
+    "InvalidChoice",
+    "StaleChoice",
+    "DecisionView",
+    "choose",
+    "current_run",
+    "debrief",
+    "decisions",
+    "node_data",
+    "parse",
+    "path_of",
+    "row_of",
+    "runs_of",
+    "scenario_for",
+    "start_run",
+    "summary_line",
 ]
 
 _CACHE_KEY = "scenario_graphs"
@@ -61,8 +73,9 @@ def parse(row: Scenario) -> engine.Scenario:
     parse is cached by row id. The cache lives with the app, not the module, so that two
     apps (or two test databases that reuse ids) never share entries.
     """
-    cache: dict[tuple[int, int, str], engine.Scenario] = (
-        current_app.extensions["lms"].extra.setdefault(_CACHE_KEY, {}))
+    cache: dict[tuple[int, int, str], engine.Scenario] = current_app.extensions[
+        "lms"
+    ].extra.setdefault(_CACHE_KEY, {})
     key = (row.id, row.version_id, row.key)
     graph = cache.get(key)
     if graph is None:
@@ -108,18 +121,32 @@ def path_of(run: ScenarioRun, scenario: engine.Scenario) -> tuple[Step, ...]:
 
 def current_run(person_id: int, course_id: int, key: str) -> ScenarioRun | None:
     """The person's latest unfinished run of scenario ``key``, or None."""
-    return session.scalar(select(ScenarioRun).where(
-        ScenarioRun.person_id == person_id, ScenarioRun.course_id == course_id,
-        ScenarioRun.scenario_key == key, ScenarioRun.finished_at.is_(None),
-    ).order_by(ScenarioRun.id.desc()).limit(1))
+    return session.scalar(
+        select(ScenarioRun)
+        .where(
+            ScenarioRun.person_id == person_id,
+            ScenarioRun.course_id == course_id,
+            ScenarioRun.scenario_key == key,
+            ScenarioRun.finished_at.is_(None),
+        )
+        .order_by(ScenarioRun.id.desc())
+        .limit(1)
+    )
 
 
 def runs_of(person_id: int, course_id: int, key: str) -> list[ScenarioRun]:
     """Every run of scenario ``key`` by the person, newest first (all runs are kept)."""
-    return list(session.scalars(select(ScenarioRun).where(
-        ScenarioRun.person_id == person_id, ScenarioRun.course_id == course_id,
-        ScenarioRun.scenario_key == key,
-    ).order_by(ScenarioRun.id.desc())))
+    return list(
+        session.scalars(
+            select(ScenarioRun)
+            .where(
+                ScenarioRun.person_id == person_id,
+                ScenarioRun.course_id == course_id,
+                ScenarioRun.scenario_key == key,
+            )
+            .order_by(ScenarioRun.id.desc())
+        )
+    )
 
 
 def start_run(person_id: int, version: CourseVersion, row: Scenario) -> ScenarioRun:
@@ -131,8 +158,15 @@ def start_run(person_id: int, version: CourseVersion, row: Scenario) -> Scenario
     existing = current_run(person_id, version.course_id, row.key)
     if existing is not None and existing.version_id == version.id:
         return existing
-    run = ScenarioRun(person_id=person_id, course_id=version.course_id, version_id=version.id,
-                      scenario_key=row.key, path=[], steps=0, locale=locale_code())
+    run = ScenarioRun(
+        person_id=person_id,
+        course_id=version.course_id,
+        version_id=version.id,
+        scenario_key=row.key,
+        path=[],
+        steps=0,
+        locale=locale_code(),
+    )
     session.add(run)
     try:
         session.commit()
@@ -143,8 +177,9 @@ def start_run(person_id: int, version: CourseVersion, row: Scenario) -> Scenario
     return run
 
 
-def choose(run: ScenarioRun, row: Scenario, node_id: Any, step: Any,
-           choice_index: Any) -> ScenarioRun:
+def choose(
+    run: ScenarioRun, row: Scenario, node_id: Any, step: Any, choice_index: Any
+) -> ScenarioRun:
     """Record choice ``choice_index`` at ``node_id``, posted from a page drawn at ``step``.
 
     Raises ``StaleChoice`` when the page was out of date (the run has moved on, is
@@ -160,17 +195,27 @@ def choose(run: ScenarioRun, row: Scenario, node_id: Any, step: Any,
     scenario = parse(row)
     path = engine.take_choice(scenario, path_of(run, scenario), node_id, choice_index)
     outcome = engine.result(scenario, path, pass_mark=row.pass_mark)
-    values: dict[str, Any] = {"path": [s.choice_index for s in path], "steps": len(path),
-                              "locale": locale_code()}  # the language of the latest choice's page
+    values: dict[str, Any] = {
+        "path": [s.choice_index for s in path],
+        "steps": len(path),
+        "locale": locale_code(),
+    }  # the language of the latest choice's page
     if outcome.finished:
-        values.update(finished_at=utcnow(), outcome=outcome.outcome, score=outcome.score,
-                      passed=outcome.passed)
+        values.update(
+            finished_at=utcnow(),
+            outcome=outcome.outcome,
+            score=outcome.score,
+            passed=outcome.passed,
+        )
     period = None
     try:
         won = session.execute(
             update(ScenarioRun)
-            .where(ScenarioRun.id == run.id, ScenarioRun.steps == step,
-                   ScenarioRun.finished_at.is_(None))
+            .where(
+                ScenarioRun.id == run.id,
+                ScenarioRun.steps == step,
+                ScenarioRun.finished_at.is_(None),
+            )
             .values(**values)
             .execution_options(synchronize_session=False)
         ).rowcount
@@ -198,14 +243,23 @@ def _record_xapi(run, row, scenario, path, outcome, values) -> None:
     step = path[-1]
     node = scenario.node(step.node_id)
     choice = node.choices[step.choice_index]
-    xapi.decision_answered(run, len(path), node.id, choice.text, choice.score,
-                           summary_line(node_data(row)[node.id].get("text", "")) or node.id)
+    xapi.decision_answered(
+        run,
+        len(path),
+        node.id,
+        choice.text,
+        choice.score,
+        summary_line(node_data(row)[node.id].get("text", "")) or node.id,
+    )
     if outcome.finished:
-        xapi.scenario_completed(run, row.title, outcome.score, bool(outcome.passed),
-                                values["finished_at"])
+        xapi.scenario_completed(
+            run, row.title, outcome.score, bool(outcome.passed), values["finished_at"]
+        )
 
 
-def choose_token(run: ScenarioRun, row: Scenario, node_id: Any, step: Any, token: Any) -> ScenarioRun:
+def choose_token(
+    run: ScenarioRun, row: Scenario, node_id: Any, step: Any, token: Any
+) -> ScenarioRun:
     """``choose`` with the choice as the page posts it: a token of this run and node."""
     scenario = parse(row)
     try:
@@ -257,10 +311,15 @@ def decisions(row: Scenario, path: tuple[Step, ...]) -> list[DecisionView]:
     for number, step in enumerate(path, start=1):
         node = nodes[step.node_id]
         choice = node["choices"][step.choice_index]
-        out.append(DecisionView(
-            number=number, node_id=step.node_id,
-            situation=summary_line(node.get("text", "")) or step.node_id,
-            choice_text=choice["text"], feedback_html=choice.get("feedback_html", ""),
-            score=choice["score"], section=choice["section"],
-        ))
+        out.append(
+            DecisionView(
+                number=number,
+                node_id=step.node_id,
+                situation=summary_line(node.get("text", "")) or step.node_id,
+                choice_text=choice["text"],
+                feedback_html=choice.get("feedback_html", ""),
+                score=choice["score"],
+                section=choice["section"],
+            )
+        )
     return out

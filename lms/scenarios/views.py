@@ -46,9 +46,14 @@ def _section_titles(version: CourseVersion) -> dict[str, str]:
 def _texts(version: CourseVersion, row: Scenario) -> localized.Texts:
     """The page's translated text: the course title, the scenario, its nodes and the
     policy section titles (one query)."""
-    return localized.load([(version.id, "course", None), (row.version_id, "scenario", [row.key]),
-                           (row.version_id, "node", [f"{row.key}/{n['id']}" for n in row.data["nodes"]]),
-                           (version.id, "section", None)])
+    return localized.load(
+        [
+            (version.id, "course", None),
+            (row.version_id, "scenario", [row.key]),
+            (row.version_id, "node", [f"{row.key}/{n['id']}" for n in row.data["nodes"]]),
+            (version.id, "section", None),
+        ]
+    )
 
 
 def _scenario_or_404(slug: str, key: str) -> tuple[CourseVersion, Scenario]:
@@ -69,11 +74,18 @@ def play(slug: str, key: str):
     open_run = services.current_run(person.id, version.course_id, key)
     if open_run is not None and open_run.version_id != version.id:
         open_run = None  # a run on an older version: Start begins on the current one
-    history = [r for r in services.runs_of(person.id, version.course_id, key)
-               if r.finished_at is not None]
+    history = [
+        r for r in services.runs_of(person.id, version.course_id, key) if r.finished_at is not None
+    ]
     texts = localized.load([(version.id, "course", None), (version.id, "scenario", [key])])
-    return render("lms/scenarios/intro.html", version=texts.version(version), row=texts.scenario(row),
-                  scenario=scenario, open_run=open_run, history=history)
+    return render(
+        "lms/scenarios/intro.html",
+        version=texts.version(version),
+        row=texts.scenario(row),
+        scenario=scenario,
+        open_run=open_run,
+        history=history,
+    )
 
 
 @bp.route("/courses/<slug>/scenarios/<key>/start", methods=["POST"])
@@ -102,11 +114,19 @@ def run(run_id: int):
     shown = texts.scenario(row)  # the row in the page's language; ``row`` itself plays
     so_far = services.decisions(shown, path)
     last = so_far[-1] if so_far and scenario.feedback_mode == "immediate" else None
-    return render("lms/scenarios/node.html", version=texts.version(version), row=shown,
-                  scenario=scenario, run=run, node=node,
-                  node_html=services.node_data(shown)[node.id], so_far=so_far,
-                  choices=services.choices_for_page(run, shown, node),
-                  last=last, titles=texts.section_titles(version.id, _section_titles(version)))
+    return render(
+        "lms/scenarios/node.html",
+        version=texts.version(version),
+        row=shown,
+        scenario=scenario,
+        run=run,
+        node=node,
+        node_html=services.node_data(shown)[node.id],
+        so_far=so_far,
+        choices=services.choices_for_page(run, shown, node),
+        last=last,
+        titles=texts.section_titles(version.id, _section_titles(version)),
+    )
 
 
 @bp.route("/scenario-runs/<lms_id:run_id>/choose", methods=["POST"])
@@ -115,21 +135,34 @@ def choose(run_id: int):
     run, row, _ver = _own(run_id)
     here = url_for(".run", run_id=run.id)
     if not csrf_valid():
-        flash(_("The page had expired, so your choice was not recorded. Please choose again."),
-              "warning")
+        flash(
+            _("The page had expired, so your choice was not recorded. Please choose again."),
+            "warning",
+        )
         return redirect(here)
     try:
-        services.choose_token(run, row, request.form.get("node"), request.form.get("step", type=int),
-                              request.form.get("choice"))
+        services.choose_token(
+            run,
+            row,
+            request.form.get("node"),
+            request.form.get("step", type=int),
+            request.form.get("choice"),
+        )
     except services.StaleChoice:
-        flash(_("That choice was for an earlier step of this scenario; you are here now."),
-              "warning")
+        flash(
+            _("That choice was for an earlier step of this scenario; you are here now."), "warning"
+        )
     except services.InvalidChoice:
         if request.form.get("choice", "") == "":
             flash(_("Pick one of the choices, then press Choose."), "warning")
         else:
-            flash(_("That choice is not one of the options here. Please pick one of the "
-                    "choices below."), "warning")
+            flash(
+                _(
+                    "That choice is not one of the options here. Please pick one of the "
+                    "choices below."
+                ),
+                "warning",
+            )
     if run.finished_at is not None:
         return redirect(url_for(".debrief", run_id=run.id))
     return redirect(here)
@@ -146,7 +179,14 @@ def debrief(run_id: int):
     texts = _texts(version, row)
     shown = texts.scenario(row)
     end = services.node_data(shown)[result.end_node_id]
-    return render("lms/scenarios/debrief.html", version=texts.version(version), row=shown,
-                  scenario=scenario, run=run, result=result, end=end,
-                  decisions=services.decisions(shown, services.path_of(run, scenario)),
-                  titles=texts.section_titles(version.id, _section_titles(version)))
+    return render(
+        "lms/scenarios/debrief.html",
+        version=texts.version(version),
+        row=shown,
+        scenario=scenario,
+        run=run,
+        result=result,
+        end=end,
+        decisions=services.decisions(shown, services.path_of(run, scenario)),
+        titles=texts.section_titles(version.id, _section_titles(version)),
+    )

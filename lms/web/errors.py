@@ -16,7 +16,10 @@ def wants_json() -> bool:
     if state.standalone and request.path.startswith(f"{state.url_prefix}/api/"):
         return True  # an unknown API path (no blueprint matched) in the LMS's own app
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def error_page(error: Exception):
@@ -50,5 +53,8 @@ def slow_query_page(error: Exception):
     if getattr(getattr(error, "orig", None), "sqlstate", None) != QUERY_CANCELED:
         raise error
     session.rollback()
-    return error_page(ServiceUnavailable(
-        "This report took too long and was stopped. Narrow it with the filters, or try again later."))
+    return error_page(
+        ServiceUnavailable(
+            "This report took too long and was stopped. Narrow it with the filters, or try again later."
+        )
+    )

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-       "frame-ancestors {frame_ancestors}")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors {frame_ancestors}"
+)
 HSTS = "max-age=31536000; includeSubDomains"
 
 

@@ -41,7 +41,8 @@ def absolute_url(endpoint: str, **values) -> str:
             return url_for(endpoint, _external=True, **values)
         raise BaseURLMissing(
             "set LMS_BASE_URL to the app's public URL (https://portal.example.com) so links "
-            "in e-mails and certificates can be made outside a request")
+            "in e-mails and certificates can be made outside a request"
+        )
     scheme, host, script_root = app_root_url()
     adapter = current_app.url_map.bind(host, script_name=script_root or "/", url_scheme=scheme)
     return adapter.build(endpoint, values, force_external=True)

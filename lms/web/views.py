@@ -30,17 +30,29 @@ def index():
         return redirect(url_for("lms.reports.org"))
     versions = courses.courses_for(person)
     progress = certification.progress_for_many(person.id, versions)
-    cards = [{"version": v, "cycle": progress[v.course_id][0], "needs": progress[v.course_id][1],
-              "progress": progress[v.course_id][2]} for v in versions]
+    cards = [
+        {
+            "version": v,
+            "cycle": progress[v.course_id][0],
+            "needs": progress[v.course_id][1],
+            "progress": progress[v.course_id][2],
+        }
+        for v in versions
+    ]
     reviews = session.execute(
-        select(ReviewTask, CourseVersion).join(CourseVersion, CourseVersion.id == ReviewTask.to_version_id)
+        select(ReviewTask, CourseVersion)
+        .join(CourseVersion, CourseVersion.id == ReviewTask.to_version_id)
         .where(ReviewTask.person_id == person.id, ReviewTask.acknowledged_at.is_(None))
         .order_by(ReviewTask.due_on)
     ).all()
     from lms.courses import localized
 
-    texts = localized.load([*((v.id, "course", None) for v in versions),
-                            *((v.id, "course", None) for _task, v in reviews)])
+    texts = localized.load(
+        [
+            *((v.id, "course", None) for v in versions),
+            *((v.id, "course", None) for _task, v in reviews),
+        ]
+    )
     for card in cards:
         card["version"] = texts.version(card["version"])
     reviews = [(task, texts.version(v)) for task, v in reviews]

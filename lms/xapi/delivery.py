@@ -28,8 +28,9 @@ TIMEOUT_SECONDS = 20
 XAPI_VERSION = "1.0.3"
 
 
-def _request(statement: dict | None = None, *, statement_id: str | None = None
-             ) -> urllib.request.Request:
+def _request(
+    statement: dict | None = None, *, statement_id: str | None = None
+) -> urllib.request.Request:
     config = current_app.config
     url = config["LMS_XAPI_ENDPOINT"].rstrip("/") + "/statements"
     headers = {"X-Experience-API-Version": XAPI_VERSION}
@@ -37,20 +38,25 @@ def _request(statement: dict | None = None, *, statement_id: str | None = None
         pair = f"{config['LMS_XAPI_USERNAME']}:{config.get('LMS_XAPI_PASSWORD') or ''}"
         headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
     if statement_id is not None:
-        return urllib.request.Request(f"{url}?{urlencode({'statementId': statement_id})}",
-                                      headers=headers)
+        return urllib.request.Request(
+            f"{url}?{urlencode({'statementId': statement_id})}", headers=headers
+        )
     headers["Content-Type"] = "application/json"
-    return urllib.request.Request(url, data=json.dumps(statement).encode(), headers=headers,
-                                  method="POST")
+    return urllib.request.Request(
+        url, data=json.dumps(statement).encode(), headers=headers, method="POST"
+    )
 
 
 def _same_as_stored(statement: dict) -> bool:
     """After a 409: whether the LRS's statement with this id is this one (a resend)."""
-    with urllib.request.urlopen(_request(statement_id=statement["id"]), timeout=TIMEOUT_SECONDS) as r:
+    with urllib.request.urlopen(
+        _request(statement_id=statement["id"]), timeout=TIMEOUT_SECONDS
+    ) as r:
         stored = json.loads(r.read())
     return all(stored.get(k) == statement.get(k) for k in ("verb", "object")) and (
         stored.get("actor", {}).get("account") == statement["actor"].get("account")
-        and stored.get("actor", {}).get("mbox") == statement["actor"].get("mbox"))
+        and stored.get("actor", {}).get("mbox") == statement["actor"].get("mbox")
+    )
 
 
 @outbox.handler("xapi", max_attempts=25)
@@ -69,7 +75,9 @@ def send_statement(job: outbox.Job) -> None:
         if exc.code == 409:
             if _same_as_stored(statement):
                 return  # the LRS already has it: the resend of a delivered statement
-            raise outbox.Permanent(f"the LRS holds a different statement {statement['id']}") from None
+            raise outbox.Permanent(
+                f"the LRS holds a different statement {statement['id']}"
+            ) from None
         if 400 <= exc.code < 500 and exc.code not in (401, 403, 408, 429):
             raise outbox.Permanent(f"the LRS refused the statement: {exc.code} {body}") from None
         raise RuntimeError(f"the LRS answered {exc.code}: {body}") from None

@@ -33,19 +33,23 @@ def site() -> st.Site:
     from lms.web.urls import absolute_url
 
     config = current_app.config
-    return st.Site(base_url=absolute_url("lms.home.index").rstrip("/"),
-                   actor=config.get("LMS_XAPI_ACTOR") or "account",
-                   account_home=config.get("LMS_XAPI_ACCOUNT_HOMEPAGE"),
-                   verb_base=config.get("LMS_XAPI_VERB_BASE"),
-                   platform=config["LMS_SITE_NAME"],
-                   language=config.get("LMS_DEFAULT_LOCALE") or "en")
+    return st.Site(
+        base_url=absolute_url("lms.home.index").rstrip("/"),
+        actor=config.get("LMS_XAPI_ACTOR") or "account",
+        account_home=config.get("LMS_XAPI_ACCOUNT_HOMEPAGE"),
+        verb_base=config.get("LMS_XAPI_VERB_BASE"),
+        platform=config["LMS_SITE_NAME"],
+        language=config.get("LMS_DEFAULT_LOCALE") or "en",
+    )
 
 
 def _learner(person_id: int) -> st.Learner | None:
     person = session.get(Person, person_id)
     if person is None or person.status == "erased":
         return None
-    return st.Learner(id=person.id, email=person.email, name=person.name, external_id=person.external_id)
+    return st.Learner(
+        id=person.id, email=person.email, name=person.name, external_id=person.external_id
+    )
 
 
 def _course(version_id: int) -> st.CourseRef:
@@ -53,8 +57,15 @@ def _course(version_id: int) -> st.CourseRef:
     return st.CourseRef(slug=version.course.slug, title=version.title, version=version.number)
 
 
-def _queue(key: str, person_id: int, version_id: int, verb: str, obj_of, result=None,
-           at: datetime | None = None) -> None:
+def _queue(
+    key: str,
+    person_id: int,
+    version_id: int,
+    verb: str,
+    obj_of,
+    result=None,
+    at: datetime | None = None,
+) -> None:
     if not enabled():
         return
     learner = _learner(person_id)
@@ -62,7 +73,9 @@ def _queue(key: str, person_id: int, version_id: int, verb: str, obj_of, result=
         return
     s = site()
     course = _course(version_id)
-    statement = st.statement(s, key, learner, verb, obj_of(s, course), course, at or utcnow(), result)
+    statement = st.statement(
+        s, key, learner, verb, obj_of(s, course), course, at or utcnow(), result
+    )
     outbox.enqueue(KIND, key, {"statement": statement}, person_id=person_id)
 
 
@@ -70,60 +83,121 @@ def _assessment(kind: str):
     def obj(s: st.Site, course: st.CourseRef) -> dict[str, Any]:
         name = f"{course.title}: {'refresher assessment' if kind == 'refresher' else 'final assessment'}"
         return st.activity(s, "assessment", ("courses", course.slug, kind), name)
+
     return obj
 
 
 def check_passed(attempt, module_key: str, module_title: str, percent: float, at: datetime) -> None:
     """A module's knowledge check passed: the module is completed."""
+
     def obj(s, course):
-        return st.activity(s, "module", ("courses", course.slug, "modules", module_key), module_title)
-    _queue(f"check:{attempt.id}:completed", attempt.person_id, attempt.version_id, "completed", obj,
-           st.scored(percent, passed=True), at)
+        return st.activity(
+            s, "module", ("courses", course.slug, "modules", module_key), module_title
+        )
+
+    _queue(
+        f"check:{attempt.id}:completed",
+        attempt.person_id,
+        attempt.version_id,
+        "completed",
+        obj,
+        st.scored(percent, passed=True),
+        at,
+    )
 
 
 def assessment_started(attempt) -> None:
-    _queue(f"attempt:{attempt.id}:attempted", attempt.person_id, attempt.version_id, "attempted",
-           _assessment(attempt.kind), at=attempt.started_at)
+    _queue(
+        f"attempt:{attempt.id}:attempted",
+        attempt.person_id,
+        attempt.version_id,
+        "attempted",
+        _assessment(attempt.kind),
+        at=attempt.started_at,
+    )
 
 
 def assessment_submitted(attempt, percent: float, passed: bool, at: datetime) -> None:
     verb = "passed" if passed else "failed"
-    _queue(f"attempt:{attempt.id}:{verb}", attempt.person_id, attempt.version_id, verb,
-           _assessment(attempt.kind), st.scored(percent, passed=passed), at)
+    _queue(
+        f"attempt:{attempt.id}:{verb}",
+        attempt.person_id,
+        attempt.version_id,
+        verb,
+        _assessment(attempt.kind),
+        st.scored(percent, passed=passed),
+        at,
+    )
 
 
-def decision_answered(run, step: int, node_id: str, choice_text: str, score: int,
-                      node_text: str) -> None:
+def decision_answered(
+    run, step: int, node_id: str, choice_text: str, score: int, node_text: str
+) -> None:
     """One decision of a scenario run (``step`` counts from 1)."""
+
     def obj(s, course):
-        return st.activity(s, "interaction", ("courses", course.slug, "scenarios", run.scenario_key,
-                                              "nodes", node_id), node_text,
-                           interactionType="choice")
-    _queue(f"run:{run.id}:step:{step}", run.person_id, run.version_id, "answered", obj,
-           {"response": choice_text[:200], "score": {"raw": score}})
+        return st.activity(
+            s,
+            "interaction",
+            ("courses", course.slug, "scenarios", run.scenario_key, "nodes", node_id),
+            node_text,
+            interactionType="choice",
+        )
+
+    _queue(
+        f"run:{run.id}:step:{step}",
+        run.person_id,
+        run.version_id,
+        "answered",
+        obj,
+        {"response": choice_text[:200], "score": {"raw": score}},
+    )
 
 
 def scenario_completed(run, title: str, score: int, passed: bool, at: datetime) -> None:
     def obj(s, course):
-        return st.activity(s, "simulation", ("courses", course.slug, "scenarios", run.scenario_key), title)
-    _queue(f"run:{run.id}:completed", run.person_id, run.version_id, "completed", obj,
-           st.scored(score, passed=passed), at)
+        return st.activity(
+            s, "simulation", ("courses", course.slug, "scenarios", run.scenario_key), title
+        )
+
+    _queue(
+        f"run:{run.id}:completed",
+        run.person_id,
+        run.version_id,
+        "completed",
+        obj,
+        st.scored(score, passed=passed),
+        at,
+    )
 
 
 def _certificate(period):
     def obj(s, course):
         return st.activity(s, "certificate", ("verify", period.code), f"{course.title} certificate")
+
     return obj
 
 
 def certificate_earned(period) -> None:
     verb = "earned" if period.kind == "initial" else "renewed"
-    _queue(f"period:{period.id}:{verb}", period.person_id, period.version_id, verb, _certificate(period))
+    _queue(
+        f"period:{period.id}:{verb}",
+        period.person_id,
+        period.version_id,
+        verb,
+        _certificate(period),
+    )
 
 
 def certificate_revoked(period, reason: str) -> None:
-    _queue(f"period:{period.id}:revoked", period.person_id, period.version_id, "revoked",
-           _certificate(period), {"response": reason[:500]})
+    _queue(
+        f"period:{period.id}:revoked",
+        period.person_id,
+        period.version_id,
+        "revoked",
+        _certificate(period),
+        {"response": reason[:500]},
+    )
 
 
 def certificates_expired(today: date) -> int:
@@ -134,14 +208,29 @@ def certificates_expired(today: date) -> int:
     from lms.certification.models import CertificationPeriod as P
 
     newer = P.__table__.alias("newer")
-    rows = session.scalars(select(P).where(
-        P.valid_until < today, P.revoked_on.is_(None),
-        ~select(newer.c.id).where(newer.c.person_id == P.person_id, newer.c.course_id == P.course_id,
-                                  newer.c.sequence > P.sequence).exists()))
+    rows = session.scalars(
+        select(P).where(
+            P.valid_until < today,
+            P.revoked_on.is_(None),
+            ~select(newer.c.id)
+            .where(
+                newer.c.person_id == P.person_id,
+                newer.c.course_id == P.course_id,
+                newer.c.sequence > P.sequence,
+            )
+            .exists(),
+        )
+    )
     count = 0
     for period in rows:
         at = datetime.combine(period.valid_until, datetime.min.time())
-        _queue(f"period:{period.id}:expired", period.person_id, period.version_id, "expired",
-               _certificate(period), at=at)
+        _queue(
+            f"period:{period.id}:expired",
+            period.person_id,
+            period.version_id,
+            "expired",
+            _certificate(period),
+            at=at,
+        )
         count += 1
     return count

@@ -83,14 +83,24 @@ def actor(site: Site, learner: Learner) -> dict[str, Any]:
     """The learner as an xAPI Agent: an account on the site (default) or their mbox."""
     if site.actor == "mbox":
         return {"objectType": "Agent", "name": learner.name, "mbox": f"mailto:{learner.email}"}
-    return {"objectType": "Agent", "name": learner.name,
-            "account": {"homePage": site.account_home or site.base_url,
-                        "name": learner.external_id or str(learner.id)}}
+    return {
+        "objectType": "Agent",
+        "name": learner.name,
+        "account": {
+            "homePage": site.account_home or site.base_url,
+            "name": learner.external_id or str(learner.id),
+        },
+    }
 
 
-def activity(site: Site, kind: str, path: tuple[str, ...], name: str, **definition) -> dict[str, Any]:
-    return {"objectType": "Activity", "id": site.activity_id(*path),
-            "definition": {"type": ACTIVITY_TYPES[kind], "name": {site.language: name}, **definition}}
+def activity(
+    site: Site, kind: str, path: tuple[str, ...], name: str, **definition
+) -> dict[str, Any]:
+    return {
+        "objectType": "Activity",
+        "id": site.activity_id(*path),
+        "definition": {"type": ACTIVITY_TYPES[kind], "name": {site.language: name}, **definition},
+    }
 
 
 def _iso(at: datetime) -> str:
@@ -99,14 +109,24 @@ def _iso(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def statement(site: Site, key: str, learner: Learner, verb: str, obj: dict[str, Any],
-              course: CourseRef, at: datetime, result: dict[str, Any] | None = None) -> dict[str, Any]:
+def statement(
+    site: Site,
+    key: str,
+    learner: Learner,
+    verb: str,
+    obj: dict[str, Any],
+    course: CourseRef,
+    at: datetime,
+    result: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """One statement; ``key`` names the event (``attempt:12:passed``) and makes the id."""
     course_activity = activity(site, "course", ("courses", course.slug), course.title)
     context: dict[str, Any] = {
         "platform": site.platform,
         "language": site.language,
-        "contextActivities": {"grouping": [course_activity]} if obj["id"] != course_activity["id"] else {},
+        "contextActivities": {"grouping": [course_activity]}
+        if obj["id"] != course_activity["id"]
+        else {},
         "extensions": {site.activity_id("xapi", "extensions", VERSION_EXTENSION): course.version},
     }
     if obj["id"] != course_activity["id"]:
@@ -126,11 +146,19 @@ def statement(site: Site, key: str, learner: Learner, verb: str, obj: dict[str, 
     return data
 
 
-def scored(percent: float, *, passed: bool | None = None, completion: bool = True) -> dict[str, Any]:
+def scored(
+    percent: float, *, passed: bool | None = None, completion: bool = True
+) -> dict[str, Any]:
     """An xAPI result from a percentage (scaled 0..1, raw and max, success, completion)."""
-    result: dict[str, Any] = {"score": {"scaled": round(percent / 100, 4), "raw": round(percent, 1),
-                                        "min": 0, "max": 100},
-                              "completion": completion}
+    result: dict[str, Any] = {
+        "score": {
+            "scaled": round(percent / 100, 4),
+            "raw": round(percent, 1),
+            "min": 0,
+            "max": 100,
+        },
+        "completion": completion,
+    }
     if passed is not None:
         result["success"] = passed
     return result

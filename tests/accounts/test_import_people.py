@@ -22,8 +22,10 @@ def _import(runner, tmp_path, text, name="people.csv"):
 
 def people(app):
     with app.app_context():
-        return {p.email: (p.name, p.role, p.department, p.manager.email if p.manager else None)
-                for p in session.scalars(select(Person))}
+        return {
+            p.email: (p.name, p.role, p.department, p.manager.email if p.manager else None)
+            for p in session.scalars(select(Person))
+        }
 
 
 def test_import_creates_people_with_managers(app, runner, tmp_path):
@@ -42,8 +44,10 @@ def test_reimport_changes_nothing_and_never_duplicates(app, runner, tmp_path):
 
 def test_reimport_updates_changed_rows(app, runner, tmp_path):
     _import(runner, tmp_path, GOOD)
-    changed = GOOD.replace("ben@example.com,Ben Baker,employee,boss@example.com,Sales",
-                           "BEN@example.com,Ben Baker,employee,,Finance")
+    changed = GOOD.replace(
+        "ben@example.com,Ben Baker,employee,boss@example.com,Sales",
+        "BEN@example.com,Ben Baker,employee,,Finance",
+    )
     result = _import(runner, tmp_path, changed)
     assert "0 created, 1 updated, 2 unchanged" in result.output
     assert people(app)["ben@example.com"] == ("Ben Baker", "employee", "Finance", None)
@@ -87,25 +91,55 @@ def test_missing_columns(app, runner, tmp_path):
 
 def test_manager_may_already_exist(app, runner, tmp_path, make_person):
     make_person("chief@example.com", role="manager")
-    result = _import(runner, tmp_path, "email,name,role,manager_email,department\n"
-                                       "new@example.com,New,employee,chief@example.com,Ops\n")
+    result = _import(
+        runner,
+        tmp_path,
+        "email,name,role,manager_email,department\n"
+        "new@example.com,New,employee,chief@example.com,Ops\n",
+    )
     assert result.exit_code == 0, result.output
     assert people(app)["new@example.com"][3] == "chief@example.com"
 
 
 def test_create_user_command(app, runner):
-    result = runner.invoke(args=["lms", "create-user", "--email", "Root@Example.com", "--name", "Root",
-                                 "--role", "admin", "--password", "a-long-password"])
+    result = runner.invoke(
+        args=[
+            "lms",
+            "create-user",
+            "--email",
+            "Root@Example.com",
+            "--name",
+            "Root",
+            "--role",
+            "admin",
+            "--password",
+            "a-long-password",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert people(app)["root@example.com"][1] == "admin"
-    again = runner.invoke(args=["lms", "create-user", "--email", "root@example.com", "--name", "Root",
-                                "--password", "a-long-password"])
+    again = runner.invoke(
+        args=[
+            "lms",
+            "create-user",
+            "--email",
+            "root@example.com",
+            "--name",
+            "Root",
+            "--password",
+            "a-long-password",
+        ]
+    )
     assert again.exit_code == 1 and "already exists" in again.output
 
 
 def test_a_file_that_is_not_utf8_is_refused_with_its_line(app, runner, tmp_path):
     path = tmp_path / "latin1.csv"
-    path.write_bytes("email,name,role,manager_email,department\na@example.com,Zoë,employee,,X\n".encode("latin-1"))
+    path.write_bytes(
+        "email,name,role,manager_email,department\na@example.com,Zoë,employee,,X\n".encode(
+            "latin-1"
+        )
+    )
     result = runner.invoke(args=["lms", "import-people", str(path)])
     assert result.exit_code == 1
     assert "line 2: not valid UTF-8" in result.output and "Nothing was imported." in result.output

@@ -40,10 +40,14 @@ def test_anonymous_is_sent_to_sign_in(client):
     assert "/login" in response.headers["Location"]
 
 
-@pytest.mark.parametrize("email,password", [
-    ("ann@example.com", "wrong-password-1"),
-    ("nobody@example.com", PASSWORD),
-], ids=["wrong-password", "unknown-email"])
+@pytest.mark.parametrize(
+    "email,password",
+    [
+        ("ann@example.com", "wrong-password-1"),
+        ("nobody@example.com", PASSWORD),
+    ],
+    ids=["wrong-password", "unknown-email"],
+)
 def test_wrong_credentials_get_one_generic_message(client, make_person, email, password):
     make_person("ann@example.com")
     response = login(client, email, password)
@@ -75,8 +79,10 @@ def test_forms_render_labels_and_csrf(client):
 def test_next_parameter_is_same_site_only(client, make_person):
     make_person("ann@example.com")
     html = client.get("/login").get_data(as_text=True)
-    response = client.post("/login?next=https://evil.example/steal",
-                           data={"csrf_token": csrf_from(html), "email": "ann@example.com", "password": PASSWORD})
+    response = client.post(
+        "/login?next=https://evil.example/steal",
+        data={"csrf_token": csrf_from(html), "email": "ann@example.com", "password": PASSWORD},
+    )
     assert response.headers["Location"] == "/"
 
 

@@ -69,8 +69,16 @@ def api(client, token, today):
     return ApiClient(client, token)
 
 
-def add_period(app, person_id: int, certified_on: date, valid_until: date, window_opens_on: date,
-               *, revoked_on: date | None = None, code: str | None = None) -> int:
+def add_period(
+    app,
+    person_id: int,
+    certified_on: date,
+    valid_until: date,
+    window_opens_on: date,
+    *,
+    revoked_on: date | None = None,
+    code: str | None = None,
+) -> int:
     from lms.certification.models import CertificationPeriod
     from lms.certification.services import new_code
     from lms.courses.models import Course, CourseVersion
@@ -79,13 +87,26 @@ def add_period(app, person_id: int, certified_on: date, valid_until: date, windo
     with app.app_context():
         course = session.scalar(select(Course).where(Course.slug == "mini"))
         version = session.scalar(select(CourseVersion).where(CourseVersion.course_id == course.id))
-        sequence = len(session.scalars(select(CertificationPeriod.id).where(
-            CertificationPeriod.person_id == person_id)).all()) + 1
+        sequence = (
+            len(
+                session.scalars(
+                    select(CertificationPeriod.id).where(CertificationPeriod.person_id == person_id)
+                ).all()
+            )
+            + 1
+        )
         period = CertificationPeriod(
-            person_id=person_id, course_id=course.id, version_id=version.id, sequence=sequence,
-            kind="initial" if sequence == 1 else "renewal", certified_on=certified_on,
-            valid_until=valid_until, window_opens_on=window_opens_on, code=code or new_code(),
-            details={}, revoked_on=revoked_on,
+            person_id=person_id,
+            course_id=course.id,
+            version_id=version.id,
+            sequence=sequence,
+            kind="initial" if sequence == 1 else "renewal",
+            certified_on=certified_on,
+            valid_until=valid_until,
+            window_opens_on=window_opens_on,
+            code=code or new_code(),
+            details={},
+            revoked_on=revoked_on,
         )
         session.add(period)
         session.commit()
@@ -99,13 +120,17 @@ def assign(app, person_ids: list[int], due_on: date | None) -> None:
 
     with app.app_context():
         course_id = session.scalar(select(Course.id).where(Course.slug == "mini"))
-        assign_course(course_id, person_ids, reason="manual", due_on=due_on, by=None, today=date(2027, 8, 1))
+        assign_course(
+            course_id, person_ids, reason="manual", due_on=due_on, by=None, today=date(2027, 8, 1)
+        )
 
 
 @pytest.fixture
 def org(app, synced, make_person, today):
     mia = make_person("mia@example.com", role="manager", department="Support", password=None)
-    leo = make_person("leo@example.com", role="manager", department="Support", manager_id=mia.id, password=None)
+    leo = make_person(
+        "leo@example.com", role="manager", department="Support", manager_id=mia.id, password=None
+    )
     sam = make_person("sam@example.com", department="Support", manager_id=leo.id, password=None)
     tia = make_person("tia@example.com", department="Support", manager_id=mia.id, password=None)
     fin = make_person("fin@example.com", department="Finance", password=None)
@@ -114,5 +139,13 @@ def org(app, synced, make_person, today):
     assign(app, [fin.id], date(2027, 10, 20))
     tia_period = add_period(app, tia.id, date(2026, 12, 15), date(2027, 12, 15), date(2027, 10, 16))
     old_period = add_period(app, old.id, date(2026, 9, 1), date(2027, 9, 1), date(2027, 7, 3))
-    return SimpleNamespace(mia=mia, leo=leo, sam=sam, tia=tia, fin=fin, old=old,
-                           tia_period=tia_period, old_period=old_period)
+    return SimpleNamespace(
+        mia=mia,
+        leo=leo,
+        sam=sam,
+        tia=tia,
+        fin=fin,
+        old=old,
+        tia_period=tia_period,
+        old_period=old_period,
+    )

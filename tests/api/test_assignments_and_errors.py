@@ -11,28 +11,54 @@ from lms.db import session
 
 
 def test_assign_by_email_and_id(app, api, org):
-    response = api.post("/assignments", json={
-        "course": "mini", "people": ["MIA@example.com", org.leo.id, "mia@example.com"],
-        "reason": "annual", "due_on": "2027-11-15"})
+    response = api.post(
+        "/assignments",
+        json={
+            "course": "mini",
+            "people": ["MIA@example.com", org.leo.id, "mia@example.com"],
+            "reason": "annual",
+            "due_on": "2027-11-15",
+        },
+    )
     assert response.status_code == 201, response.get_json()
     assert response.get_json() == {
-        "count": 2, "course": "mini", "person_ids": [org.mia.id, org.leo.id], "reason": "annual",
-        "due_on": "2027-11-15", "reassign": False,
-        "summary": {"assigned": 2, "reassigned": 0, "already_assigned": 0, "overdue_kept": 0,
-                    "already_certified": 0},
-        "results": [{"person_id": org.mia.id, "outcome": "assigned", "due_on": "2027-11-15"},
-                    {"person_id": org.leo.id, "outcome": "assigned", "due_on": "2027-11-15"}]}
+        "count": 2,
+        "course": "mini",
+        "person_ids": [org.mia.id, org.leo.id],
+        "reason": "annual",
+        "due_on": "2027-11-15",
+        "reassign": False,
+        "summary": {
+            "assigned": 2,
+            "reassigned": 0,
+            "already_assigned": 0,
+            "overdue_kept": 0,
+            "already_certified": 0,
+        },
+        "results": [
+            {"person_id": org.mia.id, "outcome": "assigned", "due_on": "2027-11-15"},
+            {"person_id": org.leo.id, "outcome": "assigned", "due_on": "2027-11-15"},
+        ],
+    }
     with app.app_context():
-        rows = session.scalars(select(Assignment).where(Assignment.person_id.in_([org.mia.id, org.leo.id]))).all()
+        rows = session.scalars(
+            select(Assignment).where(Assignment.person_id.in_([org.mia.id, org.leo.id]))
+        ).all()
         assert {(a.reason, a.due_on.isoformat()) for a in rows} == {("annual", "2027-11-15")}
-        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "assign")
-                                .order_by(AuditEvent.id)).all()[-1]
-        assert event.details["person_ids"] == [org.mia.id, org.leo.id] and event.details["via"] == "api"
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "assign").order_by(AuditEvent.id)
+        ).all()[-1]
+        assert (
+            event.details["person_ids"] == [org.mia.id, org.leo.id]
+            and event.details["via"] == "api"
+        )
         assert event.actor_label.startswith("API token HR system")
     # the new assignments show in the completions at once
     assigned = api.get("/completions?status=assigned").get_json()["data"]
-    assert {(r["email"], r["due_on"]) for r in assigned} >= {("mia@example.com", "2027-11-15"),
-                                                             ("leo@example.com", "2027-11-15")}
+    assert {(r["email"], r["due_on"]) for r in assigned} >= {
+        ("mia@example.com", "2027-11-15"),
+        ("leo@example.com", "2027-11-15"),
+    }
 
 
 def test_assign_defaults(api, org):
@@ -49,13 +75,22 @@ def test_assigning_keeps_history_and_says_what_happened_to_each_person(app, api,
     first = api.post("/assignments", json=body)
     assert first.status_code == 201
     outcomes = {r["person_id"]: (r["outcome"], r["due_on"]) for r in first.get_json()["results"]}
-    assert outcomes == {org.sam.id: ("overdue_kept", "2027-09-01"), org.fin.id: ("already_assigned", "2027-10-20"),
-                        org.tia.id: ("already_certified", None), org.old.id: ("assigned", "2027-12-01"),
-                        org.mia.id: ("assigned", "2027-12-01")}
+    assert outcomes == {
+        org.sam.id: ("overdue_kept", "2027-09-01"),
+        org.fin.id: ("already_assigned", "2027-10-20"),
+        org.tia.id: ("already_certified", None),
+        org.old.id: ("assigned", "2027-12-01"),
+        org.mia.id: ("assigned", "2027-12-01"),
+    }
     assert first.get_json()["count"] == 2
-    completions = {r["email"]: (r["status"], r["due_on"])
-                   for r in api.get("/completions?course=mini").get_json()["data"]}
-    assert completions["sam@example.com"] == ("overdue", "2027-09-01")  # still overdue, due date not moved
+    completions = {
+        r["email"]: (r["status"], r["due_on"])
+        for r in api.get("/completions?course=mini").get_json()["data"]
+    }
+    assert completions["sam@example.com"] == (
+        "overdue",
+        "2027-09-01",
+    )  # still overdue, due date not moved
     assert completions["fin@example.com"] == ("assigned", "2027-10-20")
     assert completions["tia@example.com"][0] == "certified"
     assert completions["old@example.com"] == ("expired", "2027-12-01")
@@ -67,37 +102,48 @@ def test_assigning_keeps_history_and_says_what_happened_to_each_person(app, api,
     reassigned = api.post("/assignments", json={**body, "people": [org.tia.id], "reassign": True})
     assert reassigned.status_code == 201
     assert reassigned.get_json()["results"] == [
-        {"person_id": org.tia.id, "outcome": "reassigned", "due_on": "2027-12-01"}]
+        {"person_id": org.tia.id, "outcome": "reassigned", "due_on": "2027-12-01"}
+    ]
     with app.app_context():
-        open_rows = session.scalars(select(Assignment.person_id).where(
-            Assignment.closed_on.is_(None), Assignment.person_id.in_(people))).all()
+        open_rows = session.scalars(
+            select(Assignment.person_id).where(
+                Assignment.closed_on.is_(None), Assignment.person_id.in_(people)
+            )
+        ).all()
         assert sorted(open_rows) == sorted(people)  # one open assignment each, never two
 
 
-@pytest.mark.parametrize("due_on, status", [("2027-09-30", 422), ("2020-01-01", 422), ("2027-10-01", 201)])
+@pytest.mark.parametrize(
+    "due_on, status", [("2027-09-30", 422), ("2020-01-01", 422), ("2027-10-01", 201)]
+)
 def test_a_due_date_in_the_past_is_refused(app, api, org, due_on, status):
-    response = api.post("/assignments", json={"course": "mini", "people": [org.mia.id], "due_on": due_on})
+    response = api.post(
+        "/assignments", json={"course": "mini", "people": [org.mia.id], "due_on": due_on}
+    )
     assert response.status_code == status, response.get_json()
     if status == 422:
         assert "in the past" in response.get_json()["error"]["fields"]["due_on"]
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"people": [1]}, "course"),
-    ({"course": "nope", "people": ["sam@example.com"]}, "course"),
-    ({"course": "mini"}, "people"),
-    ({"course": "mini", "people": []}, "people"),
-    ({"course": "mini", "people": "sam@example.com"}, "people"),
-    ({"course": "mini", "people": ["ghost@example.com"]}, "people"),
-    ({"course": "mini", "people": [999999]}, "people"),
-    ({"course": "mini", "people": [True]}, "people"),
-    ({"course": "mini", "people": [2**31]}, "people"),
-    ({"course": "mini", "people": [{"id": 1}]}, "people"),
-    ({"course": "mini", "people": ["sam@example.com"], "reason": "because"}, "reason"),
-    ({"course": "mini", "people": ["sam@example.com"], "due_on": "next week"}, "due_on"),
-    ({"course": "mini", "people": ["sam@example.com"], "due": "2027-01-01"}, "due"),
-    ({"course": "mini", "people": ["sam@example.com"], "reassign": "yes"}, "reassign"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"people": [1]}, "course"),
+        ({"course": "nope", "people": ["sam@example.com"]}, "course"),
+        ({"course": "mini"}, "people"),
+        ({"course": "mini", "people": []}, "people"),
+        ({"course": "mini", "people": "sam@example.com"}, "people"),
+        ({"course": "mini", "people": ["ghost@example.com"]}, "people"),
+        ({"course": "mini", "people": [999999]}, "people"),
+        ({"course": "mini", "people": [True]}, "people"),
+        ({"course": "mini", "people": [2**31]}, "people"),
+        ({"course": "mini", "people": [{"id": 1}]}, "people"),
+        ({"course": "mini", "people": ["sam@example.com"], "reason": "because"}, "reason"),
+        ({"course": "mini", "people": ["sam@example.com"], "due_on": "next week"}, "due_on"),
+        ({"course": "mini", "people": ["sam@example.com"], "due": "2027-01-01"}, "due"),
+        ({"course": "mini", "people": ["sam@example.com"], "reassign": "yes"}, "reassign"),
+    ],
+)
 def test_assign_validation_errors_are_422(app, api, org, body, field):
     def assignments():
         with app.app_context():
@@ -112,7 +158,9 @@ def test_assign_validation_errors_are_422(app, api, org, body, field):
 
 @pytest.mark.parametrize("path", ["/people", "/assignments"])
 def test_bodies_must_be_json(api, org, path):
-    response = api.post(path, data="email=x@example.com", content_type="application/x-www-form-urlencoded")
+    response = api.post(
+        path, data="email=x@example.com", content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 415 and response.get_json()["error"]["code"] == 415
     response = api.post(path, data='{"email": ', content_type="application/json")
     assert response.status_code == 400 and response.get_json()["error"]["code"] == 400
@@ -126,7 +174,10 @@ def test_bodies_must_be_json(api, org, path):
 
 def test_patch_body_must_be_json(api, org):
     assert api.patch(f"/people/{org.sam.id}", data="name=x").status_code == 415
-    assert api.patch(f"/people/{org.sam.id}", data="{", content_type="application/json").status_code == 400
+    assert (
+        api.patch(f"/people/{org.sam.id}", data="{", content_type="application/json").status_code
+        == 400
+    )
 
 
 def test_unknown_paths_and_methods_answer_json(api, client, token):

@@ -13,8 +13,16 @@ from openapi_spec_validator import validate
 from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
 
-OPERATIONS = ["GET /courses", "GET /people", "POST /people", "GET /people/{person_id}",
-              "PATCH /people/{person_id}", "GET /completions", "GET /certifications", "POST /assignments"]
+OPERATIONS = [
+    "GET /courses",
+    "GET /people",
+    "POST /people",
+    "GET /people/{person_id}",
+    "PATCH /people/{person_id}",
+    "GET /completions",
+    "GET /certifications",
+    "POST /assignments",
+]
 
 
 def test_the_document_is_valid_openapi_3_1(client):
@@ -28,7 +36,9 @@ def test_document_describes_every_operation(client):
     assert response.headers["Cache-Control"] == "public, max-age=300"
     doc = response.get_json()
     assert doc["servers"] == [{"url": "/api/v1", "description": "This LMS"}]
-    operations = {f"{method.upper()} {path}" for path, item in doc["paths"].items() for method in item}
+    operations = {
+        f"{method.upper()} {path}" for path, item in doc["paths"].items() for method in item
+    }
     assert operations == set(OPERATIONS)
     assert doc["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     assert doc["security"] == [{"bearerAuth": []}]
@@ -61,8 +71,13 @@ def test_a_documented_limit_is_the_enforced_one(api, org):
     limit = schemas["PersonCreate"]["properties"]["name"]["maxLength"]
     too_long = api.post("/people", json={"email": "long@example.com", "name": "x" * (limit + 1)})
     assert too_long.get_json()["error"]["fields"] == {"name": f"must be at most {limit} characters"}
-    assert api.post("/people", json={"email": "long@example.com", "name": "x" * limit}).status_code == 201
-    per_page = next(p for p in doc["paths"]["/people"]["get"]["parameters"] if p["name"] == "per_page")
+    assert (
+        api.post("/people", json={"email": "long@example.com", "name": "x" * limit}).status_code
+        == 201
+    )
+    per_page = next(
+        p for p in doc["paths"]["/people"]["get"]["parameters"] if p["name"] == "per_page"
+    )
     assert api.get(f"/people?per_page={per_page['schema']['maximum']}").status_code == 200
     assert api.get(f"/people?per_page={per_page['schema']['maximum'] + 1}").status_code == 422
 
@@ -93,13 +108,19 @@ def test_the_api_matches_its_document(app, org, token, label, mode):
     # it on purpose (negative mode, ``ignored_auth``) are sent without it and expect a 401.
     config = schemathesis.Config.from_dict({"auth": {"openapi": {"bearerAuth": {"bearer": token}}}})
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=config)
-    assert {f"{op.method.upper()} {op.path}" for op in (r.ok() for r in schema.get_all_operations())} == set(
-        OPERATIONS)
+    assert {
+        f"{op.method.upper()} {op.path}" for op in (r.ok() for r in schema.get_all_operations())
+    } == set(OPERATIONS)
     operation = schema.find_operation_by_label(label)
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=DERANDOMIZE,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=DERANDOMIZE,
+        suppress_health_check=list(HealthCheck),
+    )
     def check(case):
         statuses.append(case.call_and_validate(excluded_checks=EXCLUDED).status_code)
 

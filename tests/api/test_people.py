@@ -17,9 +17,16 @@ def test_list_is_sorted_by_id_and_filterable(api, org):
     ids = [p["id"] for p in body["data"]]
     assert ids == sorted(ids)
     sam = next(p for p in body["data"] if p["email"] == "sam@example.com")
-    assert sam == {"id": org.sam.id, "email": "sam@example.com", "name": "Sam", "role": "employee",
-                   "status": "active", "department": "Support", "manager_id": org.leo.id,
-                   "manager_email": "leo@example.com"}
+    assert sam == {
+        "id": org.sam.id,
+        "email": "sam@example.com",
+        "name": "Sam",
+        "role": "employee",
+        "status": "active",
+        "department": "Support",
+        "manager_id": org.leo.id,
+        "manager_email": "leo@example.com",
+    }
 
     def emails(query):
         response = api.get(f"/people?{query}")
@@ -51,9 +58,16 @@ def test_create_returns_201_with_location_and_audits(app, api, org):
         created.append(person.email)
 
     with signals.person_created.connected_to(receiver):
-        response = api.post("/people", json={"email": " New.Hire@Example.com ", "name": " Nia New ",
-                                             "role": "employee", "department": "Support",
-                                             "manager_email": "MIA@example.com"})
+        response = api.post(
+            "/people",
+            json={
+                "email": " New.Hire@Example.com ",
+                "name": " Nia New ",
+                "role": "employee",
+                "department": "Support",
+                "manager_email": "MIA@example.com",
+            },
+        )
     assert response.status_code == 201, response.get_json()
     person = response.get_json()
     assert person["email"] == "new.hire@example.com" and person["name"] == "Nia New"
@@ -71,7 +85,9 @@ def test_create_returns_201_with_location_and_audits(app, api, org):
 def test_create_defaults_to_employee(api, org):
     response = api.post("/people", json={"email": "min@example.com", "name": "Min"})
     assert response.status_code == 201
-    assert response.get_json()["role"] == "employee" and response.get_json()["manager_email"] is None
+    assert (
+        response.get_json()["role"] == "employee" and response.get_json()["manager_email"] is None
+    )
 
 
 def test_duplicate_email_is_409(api, org):
@@ -81,18 +97,24 @@ def test_duplicate_email_is_409(api, org):
     assert error["code"] == 409 and "email" in error["fields"]
 
 
-@pytest.mark.parametrize("body, fields", [
-    ({}, {"email", "name"}),
-    ({"email": "not-an-email", "name": "X"}, {"email"}),
-    ({"email": "x@example.com", "name": "   "}, {"name"}),
-    ({"email": "x@example.com", "name": "X", "role": "boss"}, {"role"}),
-    ({"email": "x@example.com", "name": "X", "manager_email": "ghost@example.com"}, {"manager_email"}),
-    ({"email": "x@example.com", "name": "X", "department": "d" * 121}, {"department"}),
-    ({"email": "x@example.com", "name": 42}, {"name"}),
-    ({"email": "x@example.com", "name": "X", "password": "secret-secret"}, {"password"}),
-    ({"email": "x@example.com", "name": "Nul\x00byte"}, {"name"}),
-    ({"email": "x@example.com", "name": "\ud800"}, {"name"}),
-])
+@pytest.mark.parametrize(
+    "body, fields",
+    [
+        ({}, {"email", "name"}),
+        ({"email": "not-an-email", "name": "X"}, {"email"}),
+        ({"email": "x@example.com", "name": "   "}, {"name"}),
+        ({"email": "x@example.com", "name": "X", "role": "boss"}, {"role"}),
+        (
+            {"email": "x@example.com", "name": "X", "manager_email": "ghost@example.com"},
+            {"manager_email"},
+        ),
+        ({"email": "x@example.com", "name": "X", "department": "d" * 121}, {"department"}),
+        ({"email": "x@example.com", "name": 42}, {"name"}),
+        ({"email": "x@example.com", "name": "X", "password": "secret-secret"}, {"password"}),
+        ({"email": "x@example.com", "name": "Nul\x00byte"}, {"name"}),
+        ({"email": "x@example.com", "name": "\ud800"}, {"name"}),
+    ],
+)
 def test_create_validation_errors_are_422_per_field(api, org, body, fields):
     response = api.post("/people", json=body)
     assert response.status_code == 422, response.get_json()
@@ -101,20 +123,33 @@ def test_create_validation_errors_are_422_per_field(api, org, body, fields):
 
 
 def test_update_changes_fields_and_audits_the_difference(app, api, org):
-    response = api.patch(f"/people/{org.sam.id}", json={
-        "name": "Samuel", "role": "manager", "department": "Finance", "manager_email": "mia@example.com"})
+    response = api.patch(
+        f"/people/{org.sam.id}",
+        json={
+            "name": "Samuel",
+            "role": "manager",
+            "department": "Finance",
+            "manager_email": "mia@example.com",
+        },
+    )
     assert response.status_code == 200, response.get_json()
     person = response.get_json()
     assert (person["name"], person["role"], person["department"], person["manager_email"]) == (
-        "Samuel", "manager", "Finance", "mia@example.com")
+        "Samuel",
+        "manager",
+        "Finance",
+        "mia@example.com",
+    )
     with app.app_context():
         event = session.scalar(select(AuditEvent).where(AuditEvent.action == "update_person"))
         assert event.target_id == org.sam.id
         assert event.details["changes"]["name"] == ["Sam", "Samuel"]
         assert event.details["changes"]["manager_email"] == ["leo@example.com", "mia@example.com"]
 
-    response = api.patch(f"/people/{org.sam.id}", json={"manager_email": None, "department": None,
-                                                         "status": "inactive"})
+    response = api.patch(
+        f"/people/{org.sam.id}",
+        json={"manager_email": None, "department": None, "status": "inactive"},
+    )
     assert response.status_code == 200
     assert response.get_json()["manager_id"] is None and response.get_json()["status"] == "inactive"
     assert response.get_json()["department"] is None
@@ -123,15 +158,20 @@ def test_update_changes_fields_and_audits_the_difference(app, api, org):
 def test_an_empty_update_changes_nothing(app, api, org):
     assert api.patch(f"/people/{org.sam.id}", json={}).status_code == 200
     with app.app_context():
-        assert session.scalar(select(AuditEvent).where(AuditEvent.action == "update_person")) is None
+        assert (
+            session.scalar(select(AuditEvent).where(AuditEvent.action == "update_person")) is None
+        )
 
 
-@pytest.mark.parametrize("who, manager", [
-    ("mia", "mia@example.com"),  # their own manager
-    ("mia", "leo@example.com"),  # a direct report
-    ("mia", "sam@example.com"),  # a report's report
-    ("leo", "sam@example.com"),
-])
+@pytest.mark.parametrize(
+    "who, manager",
+    [
+        ("mia", "mia@example.com"),  # their own manager
+        ("mia", "leo@example.com"),  # a direct report
+        ("mia", "sam@example.com"),  # a report's report
+        ("leo", "sam@example.com"),
+    ],
+)
 def test_update_refuses_manager_loops(app, api, org, who, manager):
     person = getattr(org, who)
     response = api.patch(f"/people/{person.id}", json={"manager_email": manager})
@@ -141,14 +181,17 @@ def test_update_refuses_manager_loops(app, api, org, who, manager):
         assert session.get(Person, person.id).manager_id == (None if who == "mia" else org.mia.id)
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"status": "erased"}, "status"),
-    ({"status": "invited"}, "status"),
-    ({"role": ""}, "role"),
-    ({"name": None}, "name"),
-    ({"manager_email": "ghost@example.com"}, "manager_email"),
-    ({"email": "new@example.com"}, "email"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"status": "erased"}, "status"),
+        ({"status": "invited"}, "status"),
+        ({"role": ""}, "role"),
+        ({"name": None}, "name"),
+        ({"manager_email": "ghost@example.com"}, "manager_email"),
+        ({"email": "new@example.com"}, "email"),
+    ],
+)
 def test_update_validation_errors(api, org, body, field):
     response = api.patch(f"/people/{org.sam.id}", json=body)
     assert response.status_code == 422

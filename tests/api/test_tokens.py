@@ -43,7 +43,9 @@ def test_token_lifecycle_through_the_cli(app, runner, client, make_person, today
         token_id = row.id
         # the plaintext is stored nowhere
         assert plaintext not in repr([row.name, row.token_hash, row.prefix])
-        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "create_token")).all()
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "create_token")
+        ).all()
         assert [(e.actor_id, e.target_id) for e in events] == [(admin.id, token_id)]
 
     api = ApiClient(client, plaintext)
@@ -79,16 +81,24 @@ def test_revoking_twice_records_once_and_unknown_ids_fail(app, runner, token):
     assert runner.invoke(revoke_token_cmd, [str(token_id)]).exit_code == 0
     assert runner.invoke(revoke_token_cmd, [str(token_id)]).exit_code == 0
     with app.app_context():
-        assert len(session.scalars(select(AuditEvent).where(AuditEvent.action == "revoke_token")).all()) == 1
+        assert (
+            len(
+                session.scalars(select(AuditEvent).where(AuditEvent.action == "revoke_token")).all()
+            )
+            == 1
+        )
     result = runner.invoke(revoke_token_cmd, ["999"])
     assert result.exit_code != 0 and "no API token" in result.output
 
 
-@pytest.mark.parametrize("args, message", [
-    (["Name", "--by", "nobody@example.com"], "no person"),
-    (["Name", "--by", "emp@example.com"], "not an admin"),
-    (["   "], "needs a name"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["Name", "--by", "nobody@example.com"], "no person"),
+        (["Name", "--by", "emp@example.com"], "not an admin"),
+        (["   "], "needs a name"),
+    ],
+)
 def test_create_token_refuses_bad_input(runner, make_person, args, message):
     make_person("emp@example.com")
     result = runner.invoke(create_token_cmd, args)
@@ -105,10 +115,20 @@ def test_commands_are_under_flask_lms_once_registered(app, runner):
     assert "Through the group" in runner.invoke(args=["lms", "list-tokens"]).output
 
 
-@pytest.mark.parametrize("header", [
-    None, "", "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer lms_not-a-real-token",
-    "Bearer not-even-the-prefix", "Token abc", "Bearer " + "x" * 5000,
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        None,
+        "",
+        "Bearer",
+        "Bearer ",
+        "Basic dXNlcjpwYXNz",
+        "Bearer lms_not-a-real-token",
+        "Bearer not-even-the-prefix",
+        "Token abc",
+        "Bearer " + "x" * 5000,
+    ],
+)
 def test_missing_or_invalid_token_is_a_json_401(client, token, header):
     headers = {} if header is None else {"Authorization": header}
     response = client.get("/api/v1/people", headers=headers)
@@ -120,7 +140,10 @@ def test_missing_or_invalid_token_is_a_json_401(client, token, header):
 
 
 def test_scheme_is_case_insensitive(client, token):
-    assert client.get("/api/v1/courses", headers={"Authorization": f"bearer {token}"}).status_code == 200
+    assert (
+        client.get("/api/v1/courses", headers={"Authorization": f"bearer {token}"}).status_code
+        == 200
+    )
 
 
 def test_token_in_query_string_or_cookie_is_ignored(client, token):

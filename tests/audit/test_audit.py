@@ -29,9 +29,16 @@ def add_events(app, *events):
     """(at, action, actor_email, details) tuples, written as one commit."""
     with app.app_context():
         for at, action, actor_email, details in events:
-            actor = session.query(Person).filter_by(email=actor_email).one() if actor_email else None
-            event = services.record(action, actor=actor, target_type="person",
-                                    target_id=actor.id if actor else None, **details)
+            actor = (
+                session.query(Person).filter_by(email=actor_email).one() if actor_email else None
+            )
+            event = services.record(
+                action,
+                actor=actor,
+                target_type="person",
+                target_id=actor.id if actor else None,
+                **details,
+            )
             event.at = at
         session.commit()
 
@@ -43,16 +50,21 @@ def rows_of(html: str) -> list[str]:
 
 def test_admin_sees_events_newest_first(app, client, admin, make_person):
     make_person("boss@example.com", "manager")
-    add_events(app,
-               (T0, "assign", "admin@example.com", {"course_id": 1}),
-               (T0 + timedelta(days=2), "invite_candidate", "boss@example.com", {"course_ids": [1]}),
-               (T0 + timedelta(days=1), "create_token", "admin@example.com", {"name": "HR sync"}))
+    add_events(
+        app,
+        (T0, "assign", "admin@example.com", {"course_id": 1}),
+        (T0 + timedelta(days=2), "invite_candidate", "boss@example.com", {"course_ids": [1]}),
+        (T0 + timedelta(days=1), "create_token", "admin@example.com", {"name": "HR sync"}),
+    )
     login(client, admin.email)
     response = client.get("/admin/audit")
     assert response.status_code == 200
     rows = rows_of(response.get_data(as_text=True))
     assert [r.split('<code class="meta">')[1].split("</code>")[0] for r in rows] == [
-        "invite_candidate", "create_token", "assign"]
+        "invite_candidate",
+        "create_token",
+        "assign",
+    ]
     assert "2027-03-03T09:30:00Z" in rows[0] and "Boss &lt;boss@example.com&gt;" in rows[0]
     assert "Invited a candidate" in rows[0] and ">Boss</td>" in rows[0]  # words and names, not ids
     assert "<dt>Name</dt>" in rows[1] and "<dd>HR sync</dd>" in rows[1]  # details as a list
@@ -60,11 +72,13 @@ def test_admin_sees_events_newest_first(app, client, admin, make_person):
 
 def test_filters_by_action_actor_and_dates(app, client, admin, make_person):
     make_person("boss@example.com", "manager")
-    add_events(app,
-               (T0, "assign", "admin@example.com", {}),
-               (T0 + timedelta(days=1), "assign", "boss@example.com", {}),
-               (T0 + timedelta(days=2), "hire_candidate", "boss@example.com", {}),
-               (T0 + timedelta(days=2, hours=14), "erase_person", "admin@example.com", {}))
+    add_events(
+        app,
+        (T0, "assign", "admin@example.com", {}),
+        (T0 + timedelta(days=1), "assign", "boss@example.com", {}),
+        (T0 + timedelta(days=2), "hire_candidate", "boss@example.com", {}),
+        (T0 + timedelta(days=2, hours=14), "erase_person", "admin@example.com", {}),
+    )
     login(client, admin.email)
 
     def actions(query: str) -> list[str]:
@@ -75,7 +89,11 @@ def test_filters_by_action_actor_and_dates(app, client, admin, make_person):
     assert actions("actor=BOSS@") == ["hire_candidate", "assign"]
     assert actions("actor=%25") == []  # LIKE wildcards are matched literally
     # Both days included: 2027-03-03T23:30 is still "to 2027-03-03".
-    assert actions("since=2027-03-02&until=2027-03-03") == ["erase_person", "hire_candidate", "assign"]
+    assert actions("since=2027-03-02&until=2027-03-03") == [
+        "erase_person",
+        "hire_candidate",
+        "assign",
+    ]
     assert actions("until=2027-03-02") == ["assign", "assign"]
     assert actions("since=2027-03-04") == []
     # A bad value is reported next to its field and ignored.
@@ -84,8 +102,10 @@ def test_filters_by_action_actor_and_dates(app, client, admin, make_person):
 
 
 def test_pagination_is_done_in_sql(app, client, admin):
-    add_events(app, *[(T0 + timedelta(minutes=i), "assign", "admin@example.com", {"n": i})
-                      for i in range(120)])
+    add_events(
+        app,
+        *[(T0 + timedelta(minutes=i), "assign", "admin@example.com", {"n": i}) for i in range(120)],
+    )
     login(client, admin.email)
     first = client.get("/admin/audit").get_data(as_text=True)
     assert len(rows_of(first)) == 50 and "<dd>119</dd>" in first
@@ -104,11 +124,13 @@ def test_pagination_is_done_in_sql(app, client, admin):
 
 
 def test_csv_export_is_streamed_filtered_and_safe(app, client, admin, make_person):
-    make_person("evil@example.com", "admin", name="=HYPERLINK(\"http://x\")")
-    add_events(app,
-               (T0, "assign", "admin@example.com", {"course_id": 1}),
-               (T0 + timedelta(days=1), "create_token", "evil@example.com", {"name": "@SUM(A1)"}),
-               (T0 + timedelta(days=2), "revoke_token", None, {}))
+    make_person("evil@example.com", "admin", name='=HYPERLINK("http://x")')
+    add_events(
+        app,
+        (T0, "assign", "admin@example.com", {"course_id": 1}),
+        (T0 + timedelta(days=1), "create_token", "evil@example.com", {"name": "@SUM(A1)"}),
+        (T0 + timedelta(days=2), "revoke_token", None, {}),
+    )
     login(client, admin.email)
     response = client.get("/admin/audit.csv")
     assert response.status_code == 200 and response.is_streamed
@@ -148,7 +170,10 @@ def test_record_refuses_unknown_actions(app_ctx):
 
 def test_long_lists_are_collapsed_and_ids_become_names(app, client, admin, make_person):
     people = [make_person(f"p{i}@example.com", name=f"Person {i}") for i in range(8)]
-    add_events(app, (T0, "assign", "admin@example.com", {"person_ids": [p.id for p in people], "people": 8}))
+    add_events(
+        app,
+        (T0, "assign", "admin@example.com", {"person_ids": [p.id for p in people], "people": 8}),
+    )
     login(client, admin.email)
     (row,) = rows_of(client.get("/admin/audit").get_data(as_text=True))
     assert "<details><summary>8 items</summary>" in row and "Person 0, Person 1" in row
@@ -157,7 +182,9 @@ def test_long_lists_are_collapsed_and_ids_become_names(app, client, admin, make_
 
 def test_an_import_from_the_command_line_is_in_the_log(app, runner, tmp_path):
     path = tmp_path / "people.csv"
-    path.write_text("email,name,role,manager_email,department\nann@example.com,Ann,employee,,Sales\n")
+    path.write_text(
+        "email,name,role,manager_email,department\nann@example.com,Ann,employee,,Sales\n"
+    )
     assert runner.invoke(args=["lms", "import-people", str(path)]).exit_code == 0
     with app.app_context():
         from lms.audit.models import AuditEvent

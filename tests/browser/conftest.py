@@ -104,12 +104,14 @@ def live_server(database_url) -> Iterator[str]:
     from lms.courses.sync import sync_courses
     from lms.demo import load_demo
 
-    app = create_app(app_config(
-        database_url,
-        LMS_COURSES_DIR=str(COURSES_DIR),
-        LMS_LOGIN_RATE_LIMIT="1000 per minute",
-        LMS_LOGIN_ACCOUNT_RATE_LIMIT="1000 per minute",
-    ))
+    app = create_app(
+        app_config(
+            database_url,
+            LMS_COURSES_DIR=str(COURSES_DIR),
+            LMS_LOGIN_RATE_LIMIT="1000 per minute",
+            LMS_LOGIN_ACCOUNT_RATE_LIMIT="1000 per minute",
+        )
+    )
     with app.app_context():
         clear_tables(app)  # start clean even if an earlier run was interrupted
         _outcomes, problems = sync_courses(COURSES_DIR)
@@ -147,7 +149,9 @@ def live_app(live_server) -> Flask:
 def browser() -> Iterator[Browser]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
         )
         try:
             yield browser
@@ -196,9 +200,14 @@ def open_attempt_questions(app: Flask, email: str, kind: str, module_key: str = 
 
     with app.app_context():
         attempt = session.scalars(
-            select(Attempt).join(Person, Person.id == Attempt.person_id).where(
-                Person.email == email, Attempt.kind == kind, Attempt.module_key == module_key,
-                Attempt.submitted_at.is_(None))
+            select(Attempt)
+            .join(Person, Person.id == Attempt.person_id)
+            .where(
+                Person.email == email,
+                Attempt.kind == kind,
+                Attempt.module_key == module_key,
+                Attempt.submitted_at.is_(None),
+            )
         ).one()
         return copy.deepcopy(attempt.questions)
 

@@ -39,8 +39,10 @@ from tests.browser.test_learner_path import (
     pass_modules,
 )
 
-AXE_JS = Path(os.environ.get("LMS_AXE_JS")
-              or REPO_ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js")
+AXE_JS = Path(
+    os.environ.get("LMS_AXE_JS")
+    or REPO_ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+)
 MIN_PAGES = 15
 
 # Each violation as "rule (impact): help" with the first few offending nodes.
@@ -61,8 +63,10 @@ def _in_ci() -> bool:
 def axe_source() -> str:
     """The text of axe.min.js; a skip (locally) or a failure (CI=true) when it is missing."""
     if not AXE_JS.is_file():
-        message = (f"axe-core is not installed at {AXE_JS}: run `make axe` "
-                   "(npm install --prefix .cache/axe axe-core), or set LMS_AXE_JS")
+        message = (
+            f"axe-core is not installed at {AXE_JS}: run `make axe` "
+            "(npm install --prefix .cache/axe axe-core), or set LMS_AXE_JS"
+        )
         if _in_ci():
             pytest.fail(message)
         pytest.skip(message)
@@ -139,7 +143,8 @@ def _learner_pages(audit: Audit, base_url: str, app, email: str) -> None:
     title, mode, path = REQUIRED_SCENARIOS[0]
     page.goto(f"{base_url}/courses/{SLUG}/")
     page.get_by_role("list", name="Scenario exercises").get_by_role(
-        "link", name=title, exact=True).click()
+        "link", name=title, exact=True
+    ).click()
     expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
     audit.check(page, "scenario intro")
     page.get_by_role("button", name="Start", exact=True).click()
@@ -206,7 +211,9 @@ def _admin_pages(audit: Audit, base_url: str) -> None:
     page = audit.page()
     sign_in(page, base_url, "admin@example.com")
     page.goto(f"{base_url}/reports/org")
-    expect(page.get_by_role("heading", name=re.compile(r"training report$"), level=1)).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile(r"training report$"), level=1)
+    ).to_be_visible()
     audit.check(page, "org report")
     page.get_by_role("link", name="Chidi Okafor", exact=True).click()
     expect(page.get_by_role("heading", name="Chidi Okafor", level=1)).to_be_visible()
@@ -226,12 +233,16 @@ def _admin_pages(audit: Audit, base_url: str) -> None:
     page.context.close()
 
 
-@pytest.mark.parametrize(("viewport", "learner"), [
-    pytest.param(DESKTOP, "sami@example.com", id="desktop"),
-    pytest.param(PHONE, "tara@example.com", id="phone-390x844"),
-])
-def test_axe_finds_no_violations_for_any_role(axe_source, browser, live_server, live_app,
-                                              viewport, learner):
+@pytest.mark.parametrize(
+    ("viewport", "learner"),
+    [
+        pytest.param(DESKTOP, "sami@example.com", id="desktop"),
+        pytest.param(PHONE, "tara@example.com", id="phone-390x844"),
+    ],
+)
+def test_axe_finds_no_violations_for_any_role(
+    axe_source, browser, live_server, live_app, viewport, learner
+):
     audit = Audit(browser, viewport, axe_source)
     _learner_pages(audit, live_server, live_app, learner)
     _certified_pages(audit, live_server)
@@ -240,4 +251,5 @@ def test_axe_finds_no_violations_for_any_role(axe_source, browser, live_server, 
     assert len(set(audit.checked)) >= MIN_PAGES, audit.checked
     assert not audit.violations, (
         f"axe-core found violations on {len(audit.violations)} of {len(audit.checked)} pages:\n"
-        + audit.report())
+        + audit.report()
+    )

@@ -37,8 +37,11 @@ MODULES: list[tuple[str, str]] = [(m["id"], m["title"]) for m in COURSE["modules
 # Policy section titles by key, from the policy's headings (``## Title {#key}``).
 SECTION_TITLES: dict[str, str] = {
     key: title.strip()
-    for title, key in re.findall(r"^## (.+?) \{#([\w-]+)\}\s*$",
-                                 (COURSE_DIR / COURSE["policy"]).read_text(encoding="utf-8"), re.M)
+    for title, key in re.findall(
+        r"^## (.+?) \{#([\w-]+)\}\s*$",
+        (COURSE_DIR / COURSE["policy"]).read_text(encoding="utf-8"),
+        re.M,
+    )
 }
 CODE = re.compile(r"[A-Z2-7]{4}(?:-[A-Z2-7]{4}){3}")
 
@@ -66,6 +69,7 @@ for _entry in COURSE["scenarios"]:
 
 
 # --- helpers -----------------------------------------------------------------------------
+
 
 def question_box(page: Page, question: dict):
     return page.locator(f'fieldset[id="question-{question["id"]}"]')
@@ -103,8 +107,11 @@ def back_to_course(page: Page) -> None:
 
 def module_item(page: Page, title: str):
     """The course page's list item of one module (its link and its state)."""
-    return page.get_by_role("list", name="Modules").get_by_role("listitem").filter(
-        has=page.get_by_role("link", name=title, exact=True))
+    return (
+        page.get_by_role("list", name="Modules")
+        .get_by_role("listitem")
+        .filter(has=page.get_by_role("link", name=title, exact=True))
+    )
 
 
 def open_module(page: Page, title: str) -> None:
@@ -137,9 +144,13 @@ def start_assessment(page: Page) -> None:
     page.get_by_role("link", name="Go to the assessment").click()
     expect(page.get_by_role("heading", name="Final assessment", level=1)).to_be_visible()
     expect(page.get_by_text("Pass mark: 80%")).to_be_visible()
-    expect(page.get_by_text("After a failed attempt, wait 60 minutes before the next one")).to_be_visible()
+    expect(
+        page.get_by_text("After a failed attempt, wait 60 minutes before the next one")
+    ).to_be_visible()
     page.get_by_role("button", name="Start the assessment").click()
-    expect(page.get_by_role("heading", name=f"Final assessment: {COURSE_TITLE}", level=1)).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=f"Final assessment: {COURSE_TITLE}", level=1)
+    ).to_be_visible()
     expect(page.get_by_role("group")).to_have_count(COURSE["assessment"]["draw"])
 
 
@@ -149,14 +160,19 @@ def progress_bar(page: Page):
 
 # --- tests -------------------------------------------------------------------------------
 
-def test_a_new_learner_works_through_the_modules_and_fails_the_assessment(page, live_server, live_app):
+
+def test_a_new_learner_works_through_the_modules_and_fails_the_assessment(
+    page, live_server, live_app
+):
     email = "sami@example.com"
     sign_in(page, live_server, email)
     open_course_from_home(page)
 
     # The course page: progress, what is left, the modules, the locked assessment.
     expect(progress_bar(page)).to_be_visible()
-    expect(progress_bar(page)).to_have_accessible_name(re.compile(r"^Course progress: 0 of \d+ done$"))
+    expect(progress_bar(page)).to_have_accessible_name(
+        re.compile(r"^Course progress: 0 of \d+ done$")
+    )
     expect(page.get_by_text(f"{len(MODULES)} modules to complete")).to_be_visible()
     expect(page.get_by_role("heading", name="Modules", level=2)).to_be_visible()
     for _key, title in MODULES:
@@ -167,8 +183,12 @@ def test_a_new_learner_works_through_the_modules_and_fails_the_assessment(page, 
     # The first module: the lesson, the quoted policy, the knowledge check.
     first_key, first_title = MODULES[0]
     open_module(page, first_title)
-    expect(page.get_by_role("navigation", name="Breadcrumb")).to_contain_text(f"Module 1 of {len(MODULES)}")
-    expect(page.get_by_role("article").get_by_role("heading", name="Why this matters")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Breadcrumb")).to_contain_text(
+        f"Module 1 of {len(MODULES)}"
+    )
+    expect(
+        page.get_by_role("article").get_by_role("heading", name="Why this matters")
+    ).to_be_visible()
     expect(page.get_by_role("heading", name="The policy text", level=2)).to_be_visible()
     quote = page.get_by_role("blockquote").first
     expect(quote).to_be_hidden()  # the lesson first; the policy section behind a disclosure
@@ -185,14 +205,17 @@ def test_a_new_learner_works_through_the_modules_and_fails_the_assessment(page, 
     expect(links).to_have_count(len(questions))
     for i, q in enumerate(questions):
         expect(links.nth(i)).to_have_attribute(
-            "href", re.compile(rf"/courses/{SLUG}/policy#section-{re.escape(q['section'])}$"))
+            "href", re.compile(rf"/courses/{SLUG}/policy#section-{re.escape(q['section'])}$")
+        )
 
     # A fresh draw to try again, passed this time.
     expect(page.get_by_role("heading", name="Try again", level=3)).to_be_visible()
     pass_check(page, live_app, email, first_key)
     back_to_course(page)
     expect(module_item(page, first_title)).to_contain_text("Complete")
-    expect(progress_bar(page)).to_have_accessible_name(re.compile(r"^Course progress: 1 of \d+ done$"))
+    expect(progress_bar(page)).to_have_accessible_name(
+        re.compile(r"^Course progress: 1 of \d+ done$")
+    )
 
     # The other modules, each opened from the course page.
     pass_modules(page, live_app, email, MODULES[1:])
@@ -211,7 +234,9 @@ def test_a_new_learner_works_through_the_modules_and_fails_the_assessment(page, 
     expect(page.get_by_role("heading", name="Sections to reread", level=2)).to_be_visible()
     for key in sorted({q["section"] for q in questions}):
         link = page.get_by_role("link", name=SECTION_TITLES[key], exact=True)
-        expect(link).to_have_attribute("href", re.compile(rf"/courses/{SLUG}/policy#section-{key}$"))
+        expect(link).to_have_attribute(
+            "href", re.compile(rf"/courses/{SLUG}/policy#section-{key}$")
+        )
     expect(page.get_by_role("heading", name="Questions you missed", level=2)).to_be_visible()
     # reveal_answers is false: the result names no right answer.
     expect(page.get_by_text("right", exact=True)).to_have_count(0)
@@ -219,21 +244,29 @@ def test_a_new_learner_works_through_the_modules_and_fails_the_assessment(page, 
     # The cooldown: the assessment page says when the next attempt may start.
     page.get_by_role("link", name="Assessment page").click()
     expect(page.get_by_role("heading", name="Final assessment", level=1)).to_be_visible()
-    expect(page.get_by_text(re.compile(
-        r"You can try again from \d{4}-\d\d-\d\d \d\d:\d\d \(UTC\)\. Use the time to reread"))).to_be_visible()
+    expect(
+        page.get_by_text(
+            re.compile(
+                r"You can try again from \d{4}-\d\d-\d\d \d\d:\d\d \(UTC\)\. Use the time to reread"
+            )
+        )
+    ).to_be_visible()
     expect(page.get_by_role("button", name="Start the assessment")).to_have_count(0)
     expect(page.get_by_text("Attempts: 1 of 3 used")).to_be_visible()
     expect(page.get_by_role("table").get_by_text("Not passed")).to_be_visible()
 
 
-def play_best_path(page: Page, title: str, feedback_mode: str, path: list[str], *, last: bool) -> None:
+def play_best_path(
+    page: Page, title: str, feedback_mode: str, path: list[str], *, last: bool
+) -> None:
     """From the course page: play a scenario on its best path and check its debrief.
 
     Back on the course page the scenario shows as passed, unless it was the ``last``
     requirement: then the person is certified and the page lists them only as practice.
     """
     page.get_by_role("list", name="Scenario exercises").get_by_role(
-        "link", name=title, exact=True).click()
+        "link", name=title, exact=True
+    ).click()
     expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
     page.get_by_role("button", name="Start", exact=True).click()
     for step, choice in enumerate(path, start=1):
@@ -257,8 +290,11 @@ def play_best_path(page: Page, title: str, feedback_mode: str, path: list[str], 
     page.get_by_role("link", name="Back to the course", exact=True).click()
     expect(page.get_by_role("heading", name=COURSE_TITLE, level=1)).to_be_visible()
     if not last:
-        expect(page.get_by_role("list", name="Scenario exercises").get_by_role("listitem").filter(
-            has=page.get_by_role("link", name=title, exact=True))).to_contain_text("Passed")
+        expect(
+            page.get_by_role("list", name="Scenario exercises")
+            .get_by_role("listitem")
+            .filter(has=page.get_by_role("link", name=title, exact=True))
+        ).to_contain_text("Passed")
 
 
 def acknowledge_policy(page: Page, name: str) -> None:
@@ -269,7 +305,9 @@ def acknowledge_policy(page: Page, name: str) -> None:
     page.get_by_label("Your full name, as a signature").fill("Somebody Else")
     page.get_by_label("I have read this version of the policy").check()
     page.get_by_role("button", name="Sign the acknowledgement").click()
-    expect(page.get_by_text(f"Type your name as it appears on your account: {name}.")).to_be_visible()
+    expect(
+        page.get_by_text(f"Type your name as it appears on your account: {name}.")
+    ).to_be_visible()
     page.get_by_label("Your full name, as a signature").fill(name.upper())
     page.get_by_label("I have read this version of the policy").check()
     page.get_by_role("button", name="Sign the acknowledgement").click()
@@ -279,7 +317,8 @@ def acknowledge_policy(page: Page, name: str) -> None:
 
 
 def test_a_learner_passes_everything_and_gets_a_verifiable_certificate(
-        page, browser, live_server, live_app, tmp_path):
+    page, browser, live_server, live_app, tmp_path
+):
     email, name = "employee@example.com", "Erik Employee"
     sign_in(page, live_server, email)
     open_course_from_home(page)
@@ -293,7 +332,9 @@ def test_a_learner_passes_everything_and_gets_a_verifiable_certificate(
     expect(page.get_by_role("heading", name="Your result", level=1)).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("Passed: 100% (pass mark 80%)")
     expect(page.get_by_role("heading", name="Sections to reread")).to_have_count(0)
-    expect(page.get_by_text("Well done. To finish the course, complete what is left:")).to_be_visible()
+    expect(
+        page.get_by_text("Well done. To finish the course, complete what is left:")
+    ).to_be_visible()
     page.get_by_role("link", name="back to the course", exact=True).click()
 
     expect(page.get_by_role("heading", name=COURSE_TITLE, level=1)).to_be_visible()
@@ -305,14 +346,19 @@ def test_a_learner_passes_everything_and_gets_a_verifiable_certificate(
         play_best_path(page, title, mode, path, last=i == len(REQUIRED_SCENARIOS))
 
     # The last requirement met: certified.
-    expect(page.get_by_text(re.compile(r"You are certified\. Your refresher opens on \d{4}-\d\d-\d\d\."))) \
-        .to_be_visible()
+    expect(
+        page.get_by_text(
+            re.compile(r"You are certified\. Your refresher opens on \d{4}-\d\d-\d\d\.")
+        )
+    ).to_be_visible()
     expect(page.get_by_text("Certified", exact=True)).to_be_visible()
     expect(progress_bar(page)).to_have_count(0)
 
     # My certificates, from the home page.
     page.get_by_role("navigation", name="Training").get_by_role("link", name="My training").click()
-    page.get_by_role("main").get_by_role("paragraph").get_by_role("link", name="My certificates").click()
+    page.get_by_role("main").get_by_role("paragraph").get_by_role(
+        "link", name="My certificates"
+    ).click()
     expect(page.get_by_role("heading", name="My certificates", level=1)).to_be_visible()
     row = page.get_by_role("row").filter(has_text=COURSE_TITLE)
     expect(row).to_have_count(1)
@@ -332,7 +378,9 @@ def test_a_learner_passes_everything_and_gets_a_verifiable_certificate(
     try:
         response = visitor.goto(f"{live_server}/verify/{code}")
         assert response is not None and response.status == 200
-        expect(visitor.get_by_role("heading", name="Certificate verification", level=1)).to_be_visible()
+        expect(
+            visitor.get_by_role("heading", name="Certificate verification", level=1)
+        ).to_be_visible()
         expect(visitor.get_by_text("Valid", exact=True)).to_be_visible()
         expect(visitor.get_by_text(name, exact=True)).to_be_visible()
         expect(visitor.get_by_text(code, exact=True)).to_be_visible()
@@ -341,7 +389,9 @@ def test_a_learner_passes_everything_and_gets_a_verifiable_certificate(
         unknown = "AAAA-BBBB-CCCC-DDDD" if code != "AAAA-BBBB-CCCC-DDDD" else "ZZZZ-ZZZZ-ZZZZ-ZZZZ"
         response = visitor.goto(f"{live_server}/verify/{unknown}")
         assert response is not None and response.status == 404
-        expect(visitor.get_by_role("heading", name="Certificate not found", level=1)).to_be_visible()
+        expect(
+            visitor.get_by_role("heading", name="Certificate not found", level=1)
+        ).to_be_visible()
         expect(visitor.get_by_text(name)).to_have_count(0)
     finally:
         visitor.context.close()

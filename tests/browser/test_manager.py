@@ -18,14 +18,30 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import sign_in
 
 MANAGER_TEAM = [
-    "Erik Employee", "Alice Andersen", "Bruno Barros", "Chidi Okafor", "Dana Dąbrowska",
-    "Lena Lead", "Sami Virtanen", "Tara Singh",
+    "Erik Employee",
+    "Alice Andersen",
+    "Bruno Barros",
+    "Chidi Okafor",
+    "Dana Dąbrowska",
+    "Lena Lead",
+    "Sami Virtanen",
+    "Tara Singh",
 ]
 LEAD_TEAM = ["Sami Virtanen", "Tara Singh"]
 OUTSIDE = ["Frank Finance", "Cara Candidate", "Ada Admin"]
 EXPORT_HEADER = [
-    "person_email", "person_name", "department", "manager_email", "course", "status",
-    "due_on", "certified_on", "valid_until", "course_title", "status_label", "policy_acknowledged_at",
+    "person_email",
+    "person_name",
+    "department",
+    "manager_email",
+    "course",
+    "status",
+    "due_on",
+    "certified_on",
+    "valid_until",
+    "course_title",
+    "status_label",
+    "policy_acknowledged_at",
 ]
 
 
@@ -111,5 +127,7 @@ def test_people_without_a_team_get_the_403_page(page, live_server, email):
     for path in ("/reports/team", "/reports/team.csv"):
         response = page.goto(f"{live_server}{path}")
         assert response is not None and response.status == 403, (path, response and response.status)
-        expect(page.get_by_role("heading", name="You do not have access to this page", level=1)).to_be_visible()
+        expect(
+            page.get_by_role("heading", name="You do not have access to this page", level=1)
+        ).to_be_visible()
         expect(page.get_by_role("table")).to_have_count(0)

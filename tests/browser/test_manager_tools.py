@@ -22,8 +22,9 @@ def test_person_page_summary_and_reminder(page, live_server):
     expect(page.get_by_text("is on its way to Dana Dąbrowska")).to_be_visible()
     expect(page.get_by_text("sent by a manager")).to_be_visible()
     # A second press the same day sends nothing more.
-    page.get_by_role("table").filter(has=page.get_by_role("columnheader", name="Modules")) \
-        .get_by_role("button", name="Send a reminder").first.click()
+    page.get_by_role("table").filter(
+        has=page.get_by_role("columnheader", name="Modules")
+    ).get_by_role("button", name="Send a reminder").first.click()
     expect(page.get_by_text("already got a reminder")).to_be_visible()
 
 

@@ -37,8 +37,7 @@ def phone(browser) -> Page:
 
 def assert_fits(page: Page, what: str) -> None:
     """Nothing scrolls sideways: neither the document nor any table's scroll container."""
-    width, inner = page.evaluate(
-        "[document.scrollingElement.scrollWidth, window.innerWidth]")
+    width, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
     assert width <= inner, f"{what}: the page is {width} px wide in a {inner} px viewport"
     wide = page.evaluate("""[...document.querySelectorAll('.table-scroll')]
         .filter(e => e.scrollWidth > e.clientWidth)
@@ -49,9 +48,13 @@ def assert_fits(page: Page, what: str) -> None:
 def assert_on_screen(page: Page, locator: Locator, what: str) -> None:
     """``locator`` lies within the viewport's width, and shows once scrolled to vertically."""
     expect(locator).to_be_visible()
-    left, right = locator.evaluate("e => { const r = e.getBoundingClientRect(); return [r.left, r.right]; }")
+    left, right = locator.evaluate(
+        "e => { const r = e.getBoundingClientRect(); return [r.left, r.right]; }"
+    )
     inner = page.evaluate("window.innerWidth")
-    assert left >= 0 and right <= inner, f"{what} spans x={left}..{right}, the viewport is {inner} px"
+    assert left >= 0 and right <= inner, (
+        f"{what} spans x={left}..{right}, the viewport is {inner} px"
+    )
     locator.scroll_into_view_if_needed()
     expect(locator).to_be_in_viewport(ratio=1)
 
@@ -68,10 +71,13 @@ def cell(row: Locator, label: str) -> Locator:
     return row.locator(f'td[data-label="{label}"]')
 
 
-@pytest.mark.parametrize(("email", "status"), [
-    ("chidi@example.com", "Valid"),
-    ("bruno@example.com", "Expired"),
-])
+@pytest.mark.parametrize(
+    ("email", "status"),
+    [
+        ("chidi@example.com", "Valid"),
+        ("bruno@example.com", "Expired"),
+    ],
+)
 def test_my_certificates_fit_a_phone(phone, live_server, shots, email, status):
     sign_in(phone, live_server, email)
     phone.goto(f"{live_server}/certificates/")
@@ -94,8 +100,9 @@ def test_team_report_and_its_chart_fit_a_phone(phone, live_server, shots):
     # Every person's status on the course, on screen: Dana's overdue, Chidi's certificate.
     for name, status in (("Dana Dąbrowska", "Overdue"), ("Chidi Okafor", "Certified")):
         row = phone.get_by_role("row").filter(has=phone.get_by_role("link", name=name, exact=True))
-        assert_on_screen(phone, cell(row, COURSE_TITLE).get_by_text(status, exact=True),
-                         f"{name}'s status")
+        assert_on_screen(
+            phone, cell(row, COURSE_TITLE).get_by_text(status, exact=True), f"{name}'s status"
+        )
 
     # The chart's legend and labels at their rendered size, not their SVG units.
     chart = phone.get_by_role("img", name="Status by course")
@@ -114,7 +121,8 @@ def test_scenario_debrief_fits_a_phone(phone, live_server, shots):
     sign_in(phone, live_server, "finance@example.com")
     phone.goto(f"{live_server}/courses/{SLUG}/")
     phone.get_by_role("list", name="Scenario exercises").get_by_role(
-        "link", name=title, exact=True).click()
+        "link", name=title, exact=True
+    ).click()
     phone.get_by_role("button", name="Start", exact=True).click()
     for choice in path:
         phone.get_by_role("group", name="What do you do?").get_by_label(choice, exact=True).check()
@@ -126,7 +134,12 @@ def test_scenario_debrief_fits_a_phone(phone, live_server, shots):
     expect(rows).to_have_count(len(path))
     for i in range(len(path)):
         row = rows.nth(i)
-        assert_on_screen(phone, cell(row, "Score").get_by_text("of 10"), f"decision {i + 1}'s score")
-        assert_on_screen(phone, cell(row, "Policy section").get_by_role("link"),
-                         f"decision {i + 1}'s policy link")
+        assert_on_screen(
+            phone, cell(row, "Score").get_by_text("of 10"), f"decision {i + 1}'s score"
+        )
+        assert_on_screen(
+            phone,
+            cell(row, "Policy section").get_by_role("link"),
+            f"decision {i + 1}'s policy link",
+        )
     screenshot(phone, shots, "scenario-debrief")

@@ -32,11 +32,14 @@ from tests.browser.test_learner_path import (
 CERTIFICATION = COURSE["certification"]
 REFRESHER = CERTIFICATION["refresher"]
 REFRESHER_SCENARIO = next(
-    s for s in (_yaml(COURSE_DIR / e["file"]) for e in COURSE["scenarios"]) if s["id"] == REFRESHER["scenario"]
+    s
+    for s in (_yaml(COURSE_DIR / e["file"]) for e in COURSE["scenarios"])
+    if s["id"] == REFRESHER["scenario"]
 )
 
 
 # --- helpers -----------------------------------------------------------------------------
+
 
 def periods(app, email: str) -> list[tuple[int, str, date, date]]:
     """(sequence, kind, certified_on, valid_until) of a person's periods, oldest first."""
@@ -48,8 +51,10 @@ def periods(app, email: str) -> list[tuple[int, str, date, date]]:
 
     with app.app_context():
         rows = session.scalars(
-            select(CertificationPeriod).join(Person, Person.id == CertificationPeriod.person_id)
-            .where(Person.email == email).order_by(CertificationPeriod.sequence)
+            select(CertificationPeriod)
+            .join(Person, Person.id == CertificationPeriod.person_id)
+            .where(Person.email == email)
+            .order_by(CertificationPeriod.sequence)
         ).all()
         return [(p.sequence, p.kind, p.certified_on, p.valid_until) for p in rows]
 
@@ -65,7 +70,8 @@ def server_today(app) -> date:
 def course_card(page: Page):
     """The home page's card of the course."""
     return page.get_by_role("listitem").filter(
-        has=page.get_by_role("heading", name=COURSE_TITLE, level=2))
+        has=page.get_by_role("heading", name=COURSE_TITLE, level=2)
+    )
 
 
 def left_to_do(page: Page):
@@ -74,6 +80,7 @@ def left_to_do(page: Page):
 
 
 # --- tests -------------------------------------------------------------------------------
+
 
 def test_refresher_renews_from_the_old_expiry(page, live_server, live_app):
     email = "alice@example.com"
@@ -89,7 +96,9 @@ def test_refresher_renews_from_the_old_expiry(page, live_server, live_app):
     card = course_card(page)
     expect(card).to_have_count(1)
     expect(card.get_by_text("Renewal due", exact=True)).to_be_visible()
-    expect(card.get_by_text(f"Refresher due by {old_valid_until.isoformat()}", exact=True)).to_be_visible()
+    expect(
+        card.get_by_text(f"Refresher due by {old_valid_until.isoformat()}", exact=True)
+    ).to_be_visible()
 
     # The course page: the refresher alone (the policy has not changed: no modules).
     open_course_from_home(page)
@@ -99,23 +108,31 @@ def test_refresher_renews_from_the_old_expiry(page, live_server, live_app):
     expect(page.locator("ol.module-list > li")).to_have_count(0)
     expect(left_to_do(page).get_by_text(re.compile(r"modules? to complete"))).to_have_count(0)
     expect(left_to_do(page).get_by_text("The refresher assessment", exact=True)).to_be_visible()
-    expect(left_to_do(page).get_by_text(f"Scenario: {REFRESHER_SCENARIO['title']}", exact=True)) \
-        .to_be_visible()
+    expect(
+        left_to_do(page).get_by_text(f"Scenario: {REFRESHER_SCENARIO['title']}", exact=True)
+    ).to_be_visible()
     expect(page.get_by_role("heading", name="Final assessment")).to_have_count(0)
     expect(page.get_by_role("heading", name="Refresher assessment", level=2)).to_be_visible()
     expect(page.get_by_role("link", name="Go to the assessment")).to_be_visible()
     # Only the refresher's scenario is asked for, not the course's other required ones.
     for title, _mode, _path in REQUIRED_SCENARIOS:
         expected = 1 if title == REFRESHER_SCENARIO["title"] else 0
-        expect(page.get_by_role("list", name="Scenario exercises").get_by_role(
-            "link", name=title, exact=True)).to_have_count(expected)
+        expect(
+            page.get_by_role("list", name="Scenario exercises").get_by_role(
+                "link", name=title, exact=True
+            )
+        ).to_have_count(expected)
 
     # The refresher assessment: a 6-question draw, answered right.
     page.get_by_role("link", name="Go to the assessment").click()
     expect(page.get_by_role("heading", name="Refresher assessment", level=1)).to_be_visible()
-    expect(page.get_by_text(f"{REFRESHER['draw']} questions drawn from the whole policy")).to_be_visible()
+    expect(
+        page.get_by_text(f"{REFRESHER['draw']} questions drawn from the whole policy")
+    ).to_be_visible()
     page.get_by_role("button", name="Start the assessment").click()
-    expect(page.get_by_role("heading", name=f"Refresher assessment: {COURSE_TITLE}", level=1)).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=f"Refresher assessment: {COURSE_TITLE}", level=1)
+    ).to_be_visible()
     expect(page.get_by_role("group")).to_have_count(REFRESHER["draw"])
     questions = open_attempt_questions(live_app, email, "refresher")
     assert len(questions) == REFRESHER["draw"]
@@ -123,16 +140,26 @@ def test_refresher_renews_from_the_old_expiry(page, live_server, live_app):
     page.get_by_role("button", name="Submit my answers").click()
     expect(page.get_by_role("heading", name="Your result", level=1)).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("Passed: 100% (pass mark 80%)")
-    expect(page.get_by_text("Well done. To finish the course, complete what is left:")).to_be_visible()
+    expect(
+        page.get_by_text("Well done. To finish the course, complete what is left:")
+    ).to_be_visible()
     page.get_by_role("link", name="back to the course", exact=True).click()
     expect(page.get_by_role("heading", name=COURSE_TITLE, level=1)).to_be_visible()
     expect(left_to_do(page).get_by_text("The refresher assessment", exact=True)).to_have_count(0)
 
     # The refresher's scenario on its best path: the last requirement, so renewed.
-    play_best_path(page, REFRESHER_SCENARIO["title"], REFRESHER_SCENARIO["feedback"],
-                   best_path(REFRESHER_SCENARIO), last=True)
-    expect(page.get_by_text(re.compile(r"You are certified\. Your refresher opens on \d{4}-\d\d-\d\d\."))) \
-        .to_be_visible()
+    play_best_path(
+        page,
+        REFRESHER_SCENARIO["title"],
+        REFRESHER_SCENARIO["feedback"],
+        best_path(REFRESHER_SCENARIO),
+        last=True,
+    )
+    expect(
+        page.get_by_text(
+            re.compile(r"You are certified\. Your refresher opens on \d{4}-\d\d-\d\d\.")
+        )
+    ).to_be_visible()
     expect(page.get_by_text(f"valid until {new_valid_until.isoformat()}")).to_be_visible()
 
     # The database agrees: a second period, a renewal from the old expiry.
@@ -143,17 +170,26 @@ def test_refresher_renews_from_the_old_expiry(page, live_server, live_app):
 
     # My certificates: the new one, and the old one kept as history.
     page.get_by_role("navigation", name="Training").get_by_role("link", name="My training").click()
-    expect(course_card(page).get_by_text(f"Certified until {new_valid_until.isoformat()}", exact=True)) \
-        .to_be_visible()
-    page.get_by_role("main").get_by_role("paragraph").get_by_role("link", name="My certificates").click()
+    expect(
+        course_card(page).get_by_text(f"Certified until {new_valid_until.isoformat()}", exact=True)
+    ).to_be_visible()
+    page.get_by_role("main").get_by_role("paragraph").get_by_role(
+        "link", name="My certificates"
+    ).click()
     expect(page.get_by_role("heading", name="My certificates", level=1)).to_be_visible()
     rows = page.get_by_role("row").filter(has_text=COURSE_TITLE)
     expect(rows).to_have_count(2)
     # Newest first (certified_on descending).
     expect(rows.nth(0).get_by_role("cell", name=today.isoformat(), exact=True)).to_be_visible()
-    expect(rows.nth(0).get_by_role("cell", name=new_valid_until.isoformat(), exact=True)).to_be_visible()
-    expect(rows.nth(1).get_by_role("cell", name=old_certified_on.isoformat(), exact=True)).to_be_visible()
-    expect(rows.nth(1).get_by_role("cell", name=old_valid_until.isoformat(), exact=True)).to_be_visible()
+    expect(
+        rows.nth(0).get_by_role("cell", name=new_valid_until.isoformat(), exact=True)
+    ).to_be_visible()
+    expect(
+        rows.nth(1).get_by_role("cell", name=old_certified_on.isoformat(), exact=True)
+    ).to_be_visible()
+    expect(
+        rows.nth(1).get_by_role("cell", name=old_valid_until.isoformat(), exact=True)
+    ).to_be_visible()
 
 
 def test_after_expiry_the_full_course_is_required_again(page, live_server, live_app):
@@ -175,8 +211,7 @@ def test_after_expiry_the_full_course_is_required_again(page, live_server, live_
         open_course_from_home(page)
         expect(page.get_by_text("Expired", exact=True)).to_be_visible()
         expect(page.get_by_role("main").get_by_text(lapsed)).to_be_visible()
-        expect(left_to_do(page).get_by_text(f"{len(MODULES)} modules to complete")) \
-            .to_be_visible()
+        expect(left_to_do(page).get_by_text(f"{len(MODULES)} modules to complete")).to_be_visible()
         expect(left_to_do(page).get_by_text("The final assessment", exact=True)).to_be_visible()
         for title, _mode, _path in REQUIRED_SCENARIOS:
             expect(left_to_do(page).get_by_text(f"Scenario: {title}", exact=True)).to_be_visible()

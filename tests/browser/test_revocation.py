@@ -18,7 +18,9 @@ COURSE_TITLE = "Social media policy"
 def open_certificates_of(page: Page, base_url: str, name: str) -> None:
     sign_in(page, base_url, "admin@example.com")
     # An admin without training of their own starts on the organisation overview.
-    expect(page.get_by_role("heading", name="Organisation: training report", level=1)).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Organisation: training report", level=1)
+    ).to_be_visible()
     page.get_by_role("link", name=name, exact=True).first.click()
     expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()
 
@@ -27,7 +29,9 @@ def test_revoke_then_the_learner_sees_it_and_the_pdf_is_not_valid(page, browser,
     # The learner's certificate is valid and downloadable before.
     learner = new_page(browser)
     sign_in(learner, live_server, "chidi@example.com")
-    learner.get_by_role("navigation", name="Training").get_by_role("link", name="My certificates").click()
+    learner.get_by_role("navigation", name="Training").get_by_role(
+        "link", name="My certificates"
+    ).click()
     download_link = learner.get_by_role("link", name="Download PDF")
     expect(download_link).to_have_count(1)
     pdf_url = live_server + download_link.get_attribute("href")
@@ -45,7 +49,9 @@ def test_revoke_then_the_learner_sees_it_and_the_pdf_is_not_valid(page, browser,
     page.get_by_role("button", name="Revoke this certificate").click()
     expect(page.get_by_role("heading", name="Chidi Okafor", level=1)).to_be_visible()
     expect(page.get_by_text("was revoked. Chidi Okafor gets an e-mail")).to_be_visible()
-    certificates = page.get_by_role("table").filter(has=page.get_by_role("columnheader", name="Code"))
+    certificates = page.get_by_role("table").filter(
+        has=page.get_by_role("columnheader", name="Code")
+    )
     expect(certificates.get_by_text("Revoked", exact=True)).to_be_visible()
     expect(certificates.get_by_text(REASON)).to_be_visible()
     expect(page.get_by_role("link", name="Revoke…")).to_have_count(0)
@@ -53,12 +59,15 @@ def test_revoke_then_the_learner_sees_it_and_the_pdf_is_not_valid(page, browser,
     # The learner sees the revocation and its reason, worded as revoked, not expired.
     learner.goto(f"{live_server}/")
     card = learner.get_by_role("listitem").filter(
-        has=learner.get_by_role("heading", name=COURSE_TITLE, level=2))
+        has=learner.get_by_role("heading", name=COURSE_TITLE, level=2)
+    )
     expect(card.get_by_text("Revoked", exact=True)).to_be_visible()
     expect(card.get_by_text("Your certificate was revoked on")).to_be_visible()
     expect(card.get_by_text(f"Reason: {REASON}")).to_be_visible()
     expect(card.get_by_text("expired")).to_have_count(0)
-    learner.get_by_role("navigation", name="Training").get_by_role("link", name="My certificates").click()
+    learner.get_by_role("navigation", name="Training").get_by_role(
+        "link", name="My certificates"
+    ).click()
     expect(learner.get_by_text(REASON)).to_be_visible()
     expect(learner.get_by_role("link", name="Download PDF")).to_have_count(0)
     expect(learner.get_by_text("No longer valid: it cannot be downloaded.")).to_be_visible()
@@ -68,7 +77,9 @@ def test_revoke_then_the_learner_sees_it_and_the_pdf_is_not_valid(page, browser,
     assert after.status == 410 and after.headers["content-type"].startswith("text/html")
     response = learner.goto(pdf_url)
     assert response is not None and response.status == 410
-    expect(learner.get_by_role("heading", name="This certificate was revoked", level=1)).to_be_visible()
+    expect(
+        learner.get_by_role("heading", name="This certificate was revoked", level=1)
+    ).to_be_visible()
     expect(learner.get_by_text(f"Reason: {REASON}")).to_be_visible()
 
     # Anyone checking the code is told it is revoked.

@@ -36,7 +36,9 @@ def test_each_demo_role_signs_in_and_sees_the_course(page, live_server, email):
 def test_the_admin_lands_on_the_organisation_overview(page, live_server):
     sign_in(page, live_server, "admin@example.com")
     expect(page).to_have_url(f"{live_server}/reports/org")
-    expect(page.get_by_role("heading", name="Organisation: training report", level=1)).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Organisation: training report", level=1)
+    ).to_be_visible()
 
 
 def test_wrong_password_shows_the_generic_error(page, live_server):
@@ -80,7 +82,9 @@ def test_sign_in_is_keyboard_usable(page, live_server):
     page.keyboard.type("employee@example.com")
 
     page.keyboard.press("Tab")
-    assert focused(page)["id"] == "password", "Tab from the e-mail field does not reach the password"
+    assert focused(page)["id"] == "password", (
+        "Tab from the e-mail field does not reach the password"
+    )
     page.keyboard.type("training-demo")
     page.keyboard.press("Enter")
 

@@ -35,8 +35,11 @@ def courses(app, tmp_path):
     shutil.copytree(FIXTURE_COURSES, root)
     shutil.copytree(root / "mini", root / "other")
     yaml = root / "other" / "course.yaml"
-    yaml.write_text(yaml.read_text().replace("id: mini", "id: other")
-                    .replace("title: Mini policy course", "title: Other policy course"))
+    yaml.write_text(
+        yaml.read_text()
+        .replace("id: mini", "id: other")
+        .replace("title: Mini policy course", "title: Other policy course")
+    )
     from lms.courses.sync import sync_courses
 
     with app.app_context():
@@ -80,7 +83,12 @@ def invited(app, client, courses, admin):
     login(client, admin.email)
     response = invite_form(client, courses)
     assert response.status_code == 302, response.get_data(as_text=True)
-    client.post("/logout", data={"csrf_token": csrf_from(client.get("/", follow_redirects=True).get_data(as_text=True))})
+    client.post(
+        "/logout",
+        data={
+            "csrf_token": csrf_from(client.get("/", follow_redirects=True).get_data(as_text=True))
+        },
+    )
     return link_in(outbox(app)[-1])
 
 
@@ -91,11 +99,14 @@ def candidate_id(app, email="cara@example.com") -> int:
 
 def audit_actions(app) -> list[tuple[str, int | None, int | None]]:
     with app.app_context():
-        return [(e.action, e.actor_id, e.target_id)
-                for e in session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+        return [
+            (e.action, e.actor_id, e.target_id)
+            for e in session.scalars(select(AuditEvent).order_by(AuditEvent.id))
+        ]
 
 
 # --- inviting and accepting -------------------------------------------------------------
+
 
 def test_invite_end_to_end(app, client, courses, admin):
     login(client, admin.email)
@@ -113,12 +124,18 @@ def test_invite_end_to_end(app, client, courses, admin):
         person = session.get(Person, cara)
         assert (person.role, person.status, person.password_hash) == ("candidate", "invited", None)
         [row] = session.scalars(select(Invite).where(Invite.person_id == cara)).all()
-        assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()  # only the hash is stored
+        assert (
+            row.token_hash == hashlib.sha256(token.encode()).hexdigest()
+        )  # only the hash is stored
         assert row.created_by_id == admin.id and row.used_at is None
         assert timedelta(days=13, hours=23) < row.expires_at - utcnow() <= timedelta(days=14)
         [a] = session.scalars(select(Assignment).where(Assignment.person_id == cara)).all()
         assert (a.course_id, a.reason, a.due_on.isoformat(), a.assigned_by_id) == (
-            courses["mini"], "onboarding", due(), admin.id)
+            courses["mini"],
+            "onboarding",
+            due(),
+            admin.id,
+        )
     assert ("invite_candidate", admin.id, cara) in audit_actions(app)
 
     candidate = app.test_client()
@@ -142,8 +159,16 @@ def test_invite_end_to_end(app, client, courses, admin):
 
 def test_candidate_sees_no_report_or_admin_page(app, client, invited):
     accept_form(client, invited)
-    urls = ["/candidates/", "/admin/audit", "/admin/audit.csv", "/reports/team", "/reports/team.csv",
-            "/reports/org", "/reports/org.csv", "/reports/assign"]
+    urls = [
+        "/candidates/",
+        "/admin/audit",
+        "/admin/audit.csv",
+        "/reports/team",
+        "/reports/team.csv",
+        "/reports/org",
+        "/reports/org.csv",
+        "/reports/assign",
+    ]
     for url in urls:
         assert client.get(url).status_code == 403, url
 
@@ -151,7 +176,10 @@ def test_candidate_sees_no_report_or_admin_page(app, client, invited):
 def test_used_link_is_refused_with_a_clear_page(app, client, invited):
     assert accept_form(client, invited).status_code == 302
     other = app.test_client()
-    for response in (other.get(invited), other.post(invited, data={"name": "x", "password": "y" * 12})):
+    for response in (
+        other.get(invited),
+        other.post(invited, data={"name": "x", "password": "y" * 12}),
+    ):
         assert response.status_code == 410
         html = response.get_data(as_text=True)
         assert "This invitation link has already been used" in html
@@ -175,9 +203,12 @@ def test_link_older_than_the_max_age_is_refused_by_its_signature(app, client, in
     with app.app_context():
         row = session.scalar(select(Invite))
         with monkeypatch.context() as patch:  # a token signed 15 days ago
-            patch.setattr(TimestampSigner, "get_timestamp", lambda self: int(time.time()) - 15 * 86400)
+            patch.setattr(
+                TimestampSigner, "get_timestamp", lambda self: int(time.time()) - 15 * 86400
+            )
             token = URLSafeTimedSerializer(app.secret_key, salt="lms-invite").dumps(
-                {"invite": row.id, "nonce": "n"})
+                {"invite": row.id, "nonce": "n"}
+            )
         row.token_hash = hashlib.sha256(token.encode()).hexdigest()
         row.expires_at = utcnow() + timedelta(days=30)
         session.commit()
@@ -196,17 +227,24 @@ def test_tampered_or_forged_link_is_404(app, client, invited):
     with app.app_context():
         invite_id = session.scalar(select(Invite.id))
         forged = URLSafeTimedSerializer(app.secret_key, salt="lms-invite").dumps(
-            {"invite": invite_id, "nonce": "guess"})
+            {"invite": invite_id, "nonce": "guess"}
+        )
     assert client.get(f"/invite/{forged}").status_code == 404
     assert client.get(invited).status_code == 200  # the real one still works
 
 
 def test_double_submit_uses_the_link_once(app, client, invited):
     html = client.get(invited).get_data(as_text=True)
-    data = {"csrf_token": csrf_from(html), "name": "Cara", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    data = {
+        "csrf_token": csrf_from(html),
+        "name": "Cara",
+        "password": NEW_PASSWORD,
+        "confirm": NEW_PASSWORD,
+    }
     first = client.post(invited, data=data)
-    second = client.post(invited, data={**data, "password": "another-password-1",
-                                        "confirm": "another-password-1"})
+    second = client.post(
+        invited, data={**data, "password": "another-password-1", "confirm": "another-password-1"}
+    )
     assert first.status_code == 302
     assert second.status_code == 410
     assert login(app.test_client(), "cara@example.com", NEW_PASSWORD).status_code == 302
@@ -237,8 +275,12 @@ def test_accept_form_errors_are_shown_and_nothing_changes(app, client, invited):
     response = accept_form(client, invited, password="short")
     assert response.status_code == 400
     assert "at least 10" in response.get_data(as_text=True)
-    response = post_form(client, invited, {"name": "Cara", "password": NEW_PASSWORD, "confirm": "different-one"})
-    assert response.status_code == 400 and "The passwords differ." in response.get_data(as_text=True)
+    response = post_form(
+        client, invited, {"name": "Cara", "password": NEW_PASSWORD, "confirm": "different-one"}
+    )
+    assert response.status_code == 400 and "The passwords differ." in response.get_data(
+        as_text=True
+    )
     with app.app_context():
         assert session.scalar(select(Invite.used_at)) is None
     assert accept_form(client, invited).status_code == 302
@@ -250,8 +292,12 @@ def test_reinvite_replaces_the_earlier_link(app, client, courses, admin, invited
     new = link_in(outbox(app)[-1])
     assert new != invited
     with app.app_context():
-        assert session.scalar(select(func.count()).select_from(Person)
-                              .where(Person.email == "cara@example.com")) == 1
+        assert (
+            session.scalar(
+                select(func.count()).select_from(Person).where(Person.email == "cara@example.com")
+            )
+            == 1
+        )
         # The course was assigned once, not again.
         assert session.scalar(select(func.count()).select_from(Assignment)) == 1
     fresh = app.test_client()
@@ -259,14 +305,20 @@ def test_reinvite_replaces_the_earlier_link(app, client, courses, admin, invited
     assert fresh.get(new).status_code == 200
 
 
-def test_invite_refuses_an_existing_person_and_needs_a_course(app, client, courses, admin, make_person):
+def test_invite_refuses_an_existing_person_and_needs_a_course(
+    app, client, courses, admin, make_person
+):
     make_person("emma@example.com")
     login(client, admin.email)
     response = invite_form(client, courses, email="Emma@Example.com")
     assert response.status_code == 400
     assert "A person with this e-mail address already exists." in response.get_data(as_text=True)
-    response = post_form(client, "/candidates/", {"email": "new@example.com", "name": "New", "due_on": due()})
-    assert response.status_code == 400 and "Choose at least one course." in response.get_data(as_text=True)
+    response = post_form(
+        client, "/candidates/", {"email": "new@example.com", "name": "New", "due_on": due()}
+    )
+    assert response.status_code == 400 and "Choose at least one course." in response.get_data(
+        as_text=True
+    )
     assert outbox(app) == []
 
 
@@ -275,7 +327,9 @@ def test_invite_outside_a_request_builds_the_link_from_the_base_url(app, courses
 
     with app.app_context():
         by = session.get(Person, admin.id)
-        person, url = services.invite("zoe@example.com", "Zoe", [courses["mini"]], date.today(), by=by)
+        person, url = services.invite(
+            "zoe@example.com", "Zoe", [courses["mini"]], date.today(), by=by
+        )
         assert url.startswith("http://lms.test/invite/")
         assert person.role == "candidate"
     assert url in outbox(app)[-1].text
@@ -302,7 +356,9 @@ def test_host_apps_invite_without_links_and_have_no_accept_page(database_url):
             person, url = services.invite("new@portal.example", "New", [course_id], None, by=hr)
             assert url == "http://lms.test/training/"
             outbox_mod.run()
-            assert "Sign in to the portal" in mail.outbox()[-1].text and url in mail.outbox()[-1].text
+            assert (
+                "Sign in to the portal" in mail.outbox()[-1].text and url in mail.outbox()[-1].text
+            )
             assert session.scalar(select(func.count()).select_from(Invite)) == 0
             assert session.scalar(select(func.count()).select_from(Assignment)) == 1
     finally:
@@ -311,15 +367,28 @@ def test_host_apps_invite_without_links_and_have_no_accept_page(database_url):
 
 # --- hiring -------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def onboarded(app, invited, courses):
     """Cara accepted, has an attempt and a certificate on the mini course."""
     assert accept_form(app.test_client(), invited).status_code == 302
     cara = candidate_id(app)
     with app.app_context():
-        version = session.scalar(select(CourseVersion).where(CourseVersion.course_id == courses["mini"]))
-        attempt = Attempt(person_id=cara, course_id=courses["mini"], version_id=version.id, kind="final",
-                          seed="s", pass_mark=75, questions=[], submitted_at=utcnow(), passed=True, score=100)
+        version = session.scalar(
+            select(CourseVersion).where(CourseVersion.course_id == courses["mini"])
+        )
+        attempt = Attempt(
+            person_id=cara,
+            course_id=courses["mini"],
+            version_id=version.id,
+            kind="final",
+            seed="s",
+            pass_mark=75,
+            questions=[],
+            submitted_at=utcnow(),
+            passed=True,
+            score=100,
+        )
         session.add(attempt)
         session.commit()
         from lms.certification import services as certification
@@ -328,53 +397,85 @@ def onboarded(app, invited, courses):
         return {"id": cara, "attempt": attempt.id, "period": period.id}
 
 
-def test_hiring_keeps_attempts_assignments_and_certificates(app, client, onboarded, admin, make_person):
+def test_hiring_keeps_attempts_assignments_and_certificates(
+    app, client, onboarded, admin, make_person
+):
     boss = make_person("boss@example.com", "manager")
     login(client, admin.email)
     page = client.get(f"/candidates/{onboarded['id']}/hire")
     assert page.status_code == 200 and "boss@example.com" in page.get_data(as_text=True)
-    response = post_form(client, f"/candidates/{onboarded['id']}/hire",
-                         {"manager": boss.id, "department": "Customer Service"})
+    response = post_form(
+        client,
+        f"/candidates/{onboarded['id']}/hire",
+        {"manager": boss.id, "department": "Customer Service"},
+    )
     assert response.status_code == 302
     with app.app_context():
         person = session.get(Person, onboarded["id"])
-        assert (person.role, person.manager_id, person.department) == ("employee", boss.id, "Customer Service")
+        assert (person.role, person.manager_id, person.department) == (
+            "employee",
+            boss.id,
+            "Customer Service",
+        )
         assert session.get(Attempt, onboarded["attempt"]).person_id == person.id
         assert session.get(CertificationPeriod, onboarded["period"]).person_id == person.id
-        assert session.scalar(select(func.count()).select_from(Assignment)
-                              .where(Assignment.person_id == person.id)) == 1
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(Assignment)
+                .where(Assignment.person_id == person.id)
+            )
+            == 1
+        )
         event = session.scalar(select(AuditEvent).where(AuditEvent.action == "hire_candidate"))
-        assert (event.actor_id, event.target_id, event.details["manager_id"]) == (admin.id, person.id, boss.id)
+        assert (event.actor_id, event.target_id, event.details["manager_id"]) == (
+            admin.id,
+            person.id,
+            boss.id,
+        )
     # Hired: no longer a candidate, so the candidate pages no longer find them.
     assert client.get(f"/candidates/{onboarded['id']}/hire").status_code == 404
     employee = app.test_client()
     login(employee, "cara@example.com", NEW_PASSWORD)
-    assert "Other policy course" in employee.get("/").get_data(as_text=True)  # now sees every course
+    assert "Other policy course" in employee.get("/").get_data(
+        as_text=True
+    )  # now sees every course
 
 
 # --- erasing ------------------------------------------------------------------------------
+
 
 def test_erase_removes_personal_data_and_keeps_counts(app, client, onboarded, admin):
     cara = onboarded["id"]
     login(client, admin.email)
     page = client.get(f"/candidates/{cara}/erase")
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and "cara@example.com" in html and "Kept, without the name" in html
+    assert (
+        page.status_code == 200 and "cara@example.com" in html and "Kept, without the name" in html
+    )
     with app.app_context():
         before = session.scalar(select(func.count()).select_from(Assignment))
     wrong = post_form(client, f"/candidates/{cara}/erase", {"confirm_email": "someone@example.com"})
     assert wrong.status_code == 400 and "not this candidate" in wrong.get_data(as_text=True)
-    response = post_form(client, f"/candidates/{cara}/erase", {"confirm_email": " Cara@Example.com "})
+    response = post_form(
+        client, f"/candidates/{cara}/erase", {"confirm_email": " Cara@Example.com "}
+    )
     assert response.status_code == 302
     with app.app_context():
         person = session.get(Person, cara)
         assert person.name == "Erased candidate"
         assert person.email == f"erased-{cara}@erased.invalid"
         assert (person.password_hash, person.external_id, person.status) == (None, None, "erased")
-        assert session.scalar(select(func.count()).select_from(Invite).where(Invite.person_id == cara)) == 0
+        assert (
+            session.scalar(select(func.count()).select_from(Invite).where(Invite.person_id == cara))
+            == 0
+        )
         assert session.scalar(select(func.count()).select_from(Assignment)) == before == 1
         assert session.get(Attempt, onboarded["attempt"]).person_id == cara
-        assert session.get(CertificationPeriod, onboarded["period"]).details["person_name"] == "Erased candidate"
+        assert (
+            session.get(CertificationPeriod, onboarded["period"]).details["person_name"]
+            == "Erased candidate"
+        )
         event = session.scalar(select(AuditEvent).where(AuditEvent.action == "erase_person"))
         assert event.actor_id == admin.id and event.target_id == cara
         assert event.details == {"person_id": cara}
@@ -403,6 +504,7 @@ def test_hired_people_cannot_be_erased_by_the_service(app, make_person, admin):
 
 
 # --- managers -----------------------------------------------------------------------------
+
 
 @pytest.fixture
 def managers(make_person):
@@ -441,32 +543,51 @@ def test_manager_hires_only_into_their_own_tree(app, courses, managers):
     cara = candidate_id(app)
     html = client.get(f"/candidates/{cara}/hire").get_data(as_text=True)
     assert "lead@example.com" in html and "m2@example.com" not in html
-    response = post_form(client, f"/candidates/{cara}/hire", {"manager": m2.id, "department": "Sales"})
+    response = post_form(
+        client, f"/candidates/{cara}/hire", {"manager": m2.id, "department": "Sales"}
+    )
     assert response.status_code == 400 and "Not a valid choice" in response.get_data(as_text=True)
     with app.app_context():
         assert session.get(Person, cara).role == "candidate"
         from lms.candidates import services
 
         with pytest.raises(services.CandidateError):
-            services.hire(session.get(Person, cara), session.get(Person, m1.id),
-                          session.get(Person, m2.id), "Sales")
-    response = post_form(client, f"/candidates/{cara}/hire", {"manager": lead.id, "department": "Support"})
+            services.hire(
+                session.get(Person, cara),
+                session.get(Person, m1.id),
+                session.get(Person, m2.id),
+                "Sales",
+            )
+    response = post_form(
+        client, f"/candidates/{cara}/hire", {"manager": lead.id, "department": "Support"}
+    )
     assert response.status_code == 302
     with app.app_context():
         person = session.get(Person, cara)
-        assert (person.role, person.manager_id, person.department) == ("employee", lead.id, "Support")
+        assert (person.role, person.manager_id, person.department) == (
+            "employee",
+            lead.id,
+            "Support",
+        )
 
 
 # --- the access matrix --------------------------------------------------------------------
+
 
 def test_employees_and_candidates_get_403_everywhere(app, courses, invited, make_person):
     cara = candidate_id(app)
     make_person("emma@example.com")
     make_person("cleo@example.com", "candidate")
-    routes = [("get", "/candidates/"), ("post", "/candidates/"),
-              ("get", f"/candidates/{cara}/hire"), ("post", f"/candidates/{cara}/hire"),
-              ("get", f"/candidates/{cara}/erase"), ("post", f"/candidates/{cara}/erase"),
-              ("get", "/admin/audit"), ("get", "/admin/audit.csv")]
+    routes = [
+        ("get", "/candidates/"),
+        ("post", "/candidates/"),
+        ("get", f"/candidates/{cara}/hire"),
+        ("post", f"/candidates/{cara}/hire"),
+        ("get", f"/candidates/{cara}/erase"),
+        ("post", f"/candidates/{cara}/erase"),
+        ("get", "/admin/audit"),
+        ("get", "/admin/audit.csv"),
+    ]
     for email in ("emma@example.com", "cleo@example.com"):
         client = app.test_client()
         login(client, email)
@@ -500,8 +621,9 @@ def test_password_of_the_inviter_is_untouched(app, invited, admin):
     assert login(app.test_client(), admin.email, PASSWORD).status_code == 302
 
 
-def test_the_invitation_email_is_queued_with_the_invitation_and_retried(app, client, courses, admin,
-                                                                        monkeypatch):
+def test_the_invitation_email_is_queued_with_the_invitation_and_retried(
+    app, client, courses, admin, monkeypatch
+):
     """The e-mail is written with the invitation; a delivery failure leaves it queued
     (the link stays valid) and the worker's retry delivers it."""
     from datetime import datetime
@@ -538,7 +660,9 @@ def test_the_invitation_email_is_queued_with_the_invitation_and_retried(app, cli
     assert (job.status, job.attempts, job.payload) == ("done", 2, {})  # the link is not kept
 
 
-def test_a_refused_invitation_queues_no_email(app, client, courses, admin, make_person, monkeypatch):
+def test_a_refused_invitation_queues_no_email(
+    app, client, courses, admin, make_person, monkeypatch
+):
     from lms.candidates import services
 
     def broken(*args, **kwargs):
@@ -546,8 +670,9 @@ def test_a_refused_invitation_queues_no_email(app, client, courses, admin, make_
 
     monkeypatch.setattr(services.certification, "assign", broken)
     with app.app_context(), pytest.raises(RuntimeError):
-        services.invite("zoe@example.com", "Zoe", [courses["mini"]], None,
-                        by=session.get(Person, admin.id))
+        services.invite(
+            "zoe@example.com", "Zoe", [courses["mini"]], None, by=session.get(Person, admin.id)
+        )
     with app.app_context():
         session.rollback()
     assert jobs(app) == [] and candidate_id(app, "zoe@example.com") is None
@@ -560,14 +685,21 @@ def test_erasing_a_candidate_drops_the_email_still_queued_for_them(app, client, 
     cara = candidate_id(app)
     assert len(jobs(app)) == 2
     page = client.get(f"/candidates/{cara}/erase").get_data(as_text=True)
-    assert client.post(f"/candidates/{cara}/erase", data={"csrf_token": csrf_from(page),
-                                                          "confirm_email": "cara@example.com"}).status_code == 302
+    assert (
+        client.post(
+            f"/candidates/{cara}/erase",
+            data={"csrf_token": csrf_from(page), "confirm_email": "cara@example.com"},
+        ).status_code
+        == 302
+    )
     [left] = jobs(app)
     assert left.person_id == candidate_id(app, "other@example.com")
     assert [m.to for m in outbox(app)] == [("other@example.com",)]
 
 
-def test_the_hire_form_proposes_the_manager_the_candidate_was_invited_by(app, client, courses, make_person):
+def test_the_hire_form_proposes_the_manager_the_candidate_was_invited_by(
+    app, client, courses, make_person
+):
     lead = make_person("lead@example.com", role="manager")
     boss = make_person("boss@example.com", role="admin")
     lead_client = app.test_client()
@@ -576,4 +708,6 @@ def test_the_hire_form_proposes_the_manager_the_candidate_was_invited_by(app, cl
     cara = candidate_id(app)
     login(client, boss.email)
     page = client.get(f"/candidates/{cara}/hire").get_data(as_text=True)
-    assert re.search(rf'<option selected value="{lead.id}">|<option value="{lead.id}" selected>', page), page
+    assert re.search(
+        rf'<option selected value="{lead.id}">|<option value="{lead.id}" selected>', page
+    ), page

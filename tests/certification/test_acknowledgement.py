@@ -64,12 +64,17 @@ def test_the_acknowledgement_is_a_step_and_certification_waits_for_it(app, clien
     assert "You acknowledged this version of the policy" in page and 'name="accept"' not in page
 
 
-@pytest.mark.parametrize("name,accept,error", [
-    ("Zoë Dąbrowska", None, "Tick the statement"),
-    ("", "y", "Type your full name to sign."),
-    ("Someone Else", "y", "Type your name as it appears on your account: Zoë Dąbrowska."),
-])
-def test_an_incomplete_signature_is_refused_with_field_errors(app, client, learner, name, accept, error):
+@pytest.mark.parametrize(
+    "name,accept,error",
+    [
+        ("Zoë Dąbrowska", None, "Tick the statement"),
+        ("", "y", "Type your full name to sign."),
+        ("Someone Else", "y", "Type your name as it appears on your account: Zoë Dąbrowska."),
+    ],
+)
+def test_an_incomplete_signature_is_refused_with_field_errors(
+    app, client, learner, name, accept, error
+):
     login(client, "ack@example.com")
     response = sign(client, name=name, accept=accept)
     assert response.status_code == 422 and error in response.get_data(as_text=True)
@@ -85,8 +90,9 @@ def test_a_double_submit_stores_one_acknowledgement(app, client, learner):
     assert count(app, PolicyAcknowledgement) == 1
 
 
-def test_a_changed_policy_asks_certified_people_again_in_their_review(app, client, learner, runner,
-                                                                      tmp_path):
+def test_a_changed_policy_asks_certified_people_again_in_their_review(
+    app, client, learner, runner, tmp_path
+):
     app.config["LMS_TODAY"] = "2026-03-01"
     login(client, "ack@example.com")
     assert sign(client).status_code == 302
@@ -94,8 +100,13 @@ def test_a_changed_policy_asks_certified_people_again_in_their_review(app, clien
     assert count(app, CertificationPeriod) == 1
     with app.app_context():
         before = session.scalar(select(PolicyAcknowledgement.policy_hash))
-    root = edited_courses(tmp_path / "v2", {"mini/course.yaml": [ASK], "mini/policy.md": [
-        ("Do not argue in public", "Never argue in public")]})
+    root = edited_courses(
+        tmp_path / "v2",
+        {
+            "mini/course.yaml": [ASK],
+            "mini/policy.md": [("Do not argue in public", "Never argue in public")],
+        },
+    )
     runner.invoke(args=["lms", "sync-courses", str(root)])
     with app.app_context():
         task = session.scalar(select(ReviewTask))
@@ -109,8 +120,10 @@ def test_a_changed_policy_asks_certified_people_again_in_their_review(app, clien
     assert refused.status_code == 422
     with app.app_context():
         assert session.get(ReviewTask, task.id).acknowledged_at is None
-    done = client.post(f"/reviews/{task.id}", data={"csrf_token": csrf_from(review), "accept": "y",
-                                                     "name": "Zoë Dąbrowska"})
+    done = client.post(
+        f"/reviews/{task.id}",
+        data={"csrf_token": csrf_from(review), "accept": "y", "name": "Zoë Dąbrowska"},
+    )
     assert done.status_code == 302
     with app.app_context():
         assert session.get(ReviewTask, task.id).acknowledged_at is not None
@@ -118,13 +131,17 @@ def test_a_changed_policy_asks_certified_people_again_in_their_review(app, clien
     assert len(hashes) == 2 and before in hashes
 
 
-def test_a_course_that_does_not_ask_has_no_form_and_refuses_the_post(app, client, synced, make_person):
+def test_a_course_that_does_not_ask_has_no_form_and_refuses_the_post(
+    app, client, synced, make_person
+):
     make_person("plain@example.com")
     login(client, "plain@example.com")
     page = client.get("/courses/mini/policy").get_data(as_text=True)
     assert 'name="accept"' not in page
-    response = client.post("/courses/mini/policy/acknowledge",
-                           data={"csrf_token": csrf_from(page), "accept": "y", "name": "x"})
+    response = client.post(
+        "/courses/mini/policy/acknowledge",
+        data={"csrf_token": csrf_from(page), "accept": "y", "name": "x"},
+    )
     assert response.status_code == 404
 
 
@@ -137,21 +154,29 @@ def test_the_policy_pdf_prints_the_version_and_its_text(app, client, learner):
     assert client.get("/courses/mini/versions/9/policy.pdf").status_code == 404
 
 
-def test_a_new_version_with_the_same_policy_text_keeps_the_acknowledgement(app, client, learner, runner,
-                                                                            tmp_path):
+def test_a_new_version_with_the_same_policy_text_keeps_the_acknowledgement(
+    app, client, learner, runner, tmp_path
+):
     login(client, "ack@example.com")
     assert sign(client).status_code == 302
-    root = edited_courses(tmp_path / "v2", {"mini/course.yaml": [ASK], "mini/questions/basics.yaml": [
-        ("What does the policy cover?", "What does this policy cover?")]})
+    root = edited_courses(
+        tmp_path / "v2",
+        {
+            "mini/course.yaml": [ASK],
+            "mini/questions/basics.yaml": [
+                ("What does the policy cover?", "What does this policy cover?")
+            ],
+        },
+    )
     result = runner.invoke(args=["lms", "sync-courses", str(root)])
     assert "version 2" in result.output.lower() or "v2" in result.output, result.output
     page = client.get("/courses/mini/policy").get_data(as_text=True)
     assert "Version 2" in page and "You acknowledged this version of the policy" in page
 
 
-def test_the_api_and_the_csv_export_say_when_the_current_text_was_signed(app, client, learner,
-                                                                          make_person, tmp_path,
-                                                                          runner):
+def test_the_api_and_the_csv_export_say_when_the_current_text_was_signed(
+    app, client, learner, make_person, tmp_path, runner
+):
     from lms.api.auth import create_token
 
     with app.app_context():
@@ -175,7 +200,12 @@ def test_the_api_and_the_csv_export_say_when_the_current_text_was_signed(app, cl
     mine = next(line for line in lines if line.startswith("ack@example.com"))
     assert signed[:10] in mine
     # A changed policy text: the old signature is no longer of the current text.
-    root = edited_courses(tmp_path / "v2", {"mini/course.yaml": [ASK], "mini/policy.md": [
-        ("Do not argue in public", "Never argue in public")]})
+    root = edited_courses(
+        tmp_path / "v2",
+        {
+            "mini/course.yaml": [ASK],
+            "mini/policy.md": [("Do not argue in public", "Never argue in public")],
+        },
+    )
     runner.invoke(args=["lms", "sync-courses", str(root)])
     assert row()["policy_acknowledged_at"] is None

@@ -22,8 +22,13 @@ def learner(app, synced, make_person):
 
 def codes(app, person_id):
     with app.app_context():
-        return list(session.scalars(select(CertificationPeriod.code).where(
-            CertificationPeriod.person_id == person_id).order_by(CertificationPeriod.sequence)))
+        return list(
+            session.scalars(
+                select(CertificationPeriod.code)
+                .where(CertificationPeriod.person_id == person_id)
+                .order_by(CertificationPeriod.sequence)
+            )
+        )
 
 
 def row_of(page: str, code: str) -> str:
@@ -49,8 +54,15 @@ def test_an_expired_card_does_not_show_a_due_date_from_before_the_lapse(app, cli
     complete_course(app, learner.id, date(2026, 1, 31))  # valid until 2027-01-31
     with app.app_context():  # assigned again in the refresher window, never renewed
         version = latest_version_by_slug("mini")
-        session.add(Assignment(person_id=learner.id, course_id=version.course_id, reason="annual",
-                               assigned_on=date(2026, 12, 5), due_on=date(2027, 1, 15)))
+        session.add(
+            Assignment(
+                person_id=learner.id,
+                course_id=version.course_id,
+                reason="annual",
+                assigned_on=date(2026, 12, 5),
+                due_on=date(2027, 1, 15),
+            )
+        )
         session.commit()
     app.config["LMS_TODAY"] = "2027-01-10"
     login(client, "cert@example.com")

@@ -29,8 +29,9 @@ def _form(attempt, right=True) -> MultiDict:
     from flask import current_app
 
     data = MultiDict()
-    for key, value in answers(attempt.questions, right=right, app=current_app._get_current_object(),
-                              attempt_id=attempt.id).items():
+    for key, value in answers(
+        attempt.questions, right=right, app=current_app._get_current_object(), attempt_id=attempt.id
+    ).items():
         for v in value if isinstance(value, list) else [value]:
             data.add(key, v)
     return data
@@ -49,8 +50,9 @@ def complete_course(app, person_id: int, day: date) -> None:
             attempt = quizzes.check_for(person_id, version, module)
             quizzes.submit(attempt, _form(attempt))
         cycle, needs, progress = certification.progress_for(person_id, version)
-        attempt = quizzes.start_assessment(person_id, version, progress.assessment, kind=needs.kind,
-                                           draw=needs.draw, needs=needs)
+        attempt = quizzes.start_assessment(
+            person_id, version, progress.assessment, kind=needs.kind, draw=needs.draw, needs=needs
+        )
         quizzes.submit(attempt, _form(attempt))
         row = scenarios.scenario_for(version, "complaint")
         run = scenarios.start_run(person_id, version, row)
@@ -60,9 +62,14 @@ def complete_course(app, person_id: int, day: date) -> None:
 
 def periods(app, person_id):
     with app.app_context():
-        return [(p.certified_on, p.valid_until, p.window_opens_on, p.kind) for p in
-                session.scalars(select(CertificationPeriod).where(CertificationPeriod.person_id == person_id)
-                                .order_by(CertificationPeriod.sequence))]
+        return [
+            (p.certified_on, p.valid_until, p.window_opens_on, p.kind)
+            for p in session.scalars(
+                select(CertificationPeriod)
+                .where(CertificationPeriod.person_id == person_id)
+                .order_by(CertificationPeriod.sequence)
+            )
+        ]
 
 
 @pytest.fixture
@@ -72,7 +79,9 @@ def learner(app, synced, make_person):
 
 def test_completing_every_requirement_certifies_once(app, learner):
     complete_course(app, learner.id, date(2026, 1, 31))
-    assert periods(app, learner.id) == [(date(2026, 1, 31), date(2027, 1, 31), date(2026, 12, 2), "initial")]
+    assert periods(app, learner.id) == [
+        (date(2026, 1, 31), date(2027, 1, 31), date(2026, 12, 2), "initial")
+    ]
     complete_course(app, learner.id, date(2026, 2, 1))  # nothing more to do while certified
     assert len(periods(app, learner.id)) == 1
 
@@ -87,17 +96,31 @@ def test_refresher_in_the_window_renews_from_the_old_expiry(app, client, learner
     assert "Refresher assessment" in course
     assert "modules to complete" not in course  # the policy did not change: no module again
     complete_course(app, learner.id, date(2026, 12, 10))
-    assert periods(app, learner.id)[-1] == (date(2026, 12, 10), date(2028, 1, 31), date(2027, 12, 2), "renewal")
+    assert periods(app, learner.id)[-1] == (
+        date(2026, 12, 10),
+        date(2028, 1, 31),
+        date(2027, 12, 2),
+        "renewal",
+    )
     with app.app_context():
-        refresher = session.scalar(select(func.count()).select_from(quizzes.Attempt)
-                                   .where(quizzes.Attempt.kind == "refresher"))
+        refresher = session.scalar(
+            select(func.count())
+            .select_from(quizzes.Attempt)
+            .where(quizzes.Attempt.kind == "refresher")
+        )
         assert refresher == 1
 
 
 def test_the_refresher_draw_leans_on_what_changed_and_covers_the_rest(app, learner, tmp_path):
     complete_course(app, learner.id, date(2026, 1, 31))
-    root = edited_courses(tmp_path, {"mini/policy.md": [
-        ("Do not argue in public;", "Never argue in public, not even to correct a fact;")]})
+    root = edited_courses(
+        tmp_path,
+        {
+            "mini/policy.md": [
+                ("Do not argue in public;", "Never argue in public, not even to correct a fact;")
+            ]
+        },
+    )
     from lms.courses.sync import sync_courses
 
     app.config["LMS_TODAY"] = "2026-12-10"
@@ -113,8 +136,14 @@ def test_the_refresher_draw_leans_on_what_changed_and_covers_the_rest(app, learn
             cycle, needs, progress = certification.progress_for(learner.id, version)
             assert needs.kind == "refresher" and [m.key for m in needs.modules] == ["voice"]
             assert needs.changed_sections == {"complaints"}
-            attempt = quizzes.start_assessment(learner.id, version, progress.assessment, kind=needs.kind,
-                                               draw=needs.draw, needs=needs)
+            attempt = quizzes.start_assessment(
+                learner.id,
+                version,
+                progress.assessment,
+                kind=needs.kind,
+                draw=needs.draw,
+                needs=needs,
+            )
             sections = sorted(q["section"] for q in attempt.questions)
             # scope is not in the redone module, so it is asked; the rest leans on the change.
             assert sections == ["complaints", "scope"], (run, sections)
@@ -127,14 +156,20 @@ def test_after_expiry_the_full_course_is_required_again(app, client, learner):
     app.config["LMS_TODAY"] = "2027-02-01"
     login(client, "cert@example.com")
     course = client.get("/courses/mini/").get_data(as_text=True)
-    assert "Expired" in course and "2 modules to complete" in course and "The final assessment" in course
+    assert (
+        "Expired" in course
+        and "2 modules to complete" in course
+        and "The final assessment" in course
+    )
     complete_course(app, learner.id, date(2027, 2, 3))
     assert periods(app, learner.id)[-1][:2] == (date(2027, 2, 3), date(2028, 2, 3))
 
 
 def test_policy_change_asks_certified_people_to_review(app, client, learner, runner, tmp_path):
     complete_course(app, learner.id, date(2026, 3, 1))
-    root = edited_courses(tmp_path, {"mini/policy.md": [("Do not argue in public", "Never argue in public")]})
+    root = edited_courses(
+        tmp_path, {"mini/policy.md": [("Do not argue in public", "Never argue in public")]}
+    )
     result = runner.invoke(args=["lms", "sync-courses", str(root)])
     assert "1 certified people asked to review the changes" in result.output
     with app.app_context():
@@ -161,8 +196,15 @@ def test_certificate_pdf_holds_the_frozen_details(app, client, learner, make_per
     response = client.get(f"/certificates/{code}.pdf")
     assert response.mimetype == "application/pdf"
     text = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
-    for expected in ("Zoë Dąbrowska", "Mini policy course", "v1", "May 4, 2026", "May 4, 2027", code,
-                     f"http://lms.test/verify/{code}"):
+    for expected in (
+        "Zoë Dąbrowska",
+        "Mini policy course",
+        "v1",
+        "May 4, 2026",
+        "May 4, 2027",
+        code,
+        f"http://lms.test/verify/{code}",
+    ):
         assert expected in text, expected
     make_person("nosy@example.com")
     nosy = app.test_client()
@@ -186,16 +228,21 @@ def test_verification_page_shows_status_name_dates_and_nothing_more(app, client,
     unknown = public.get("/verify/AAAA-BBBB-CCCC-DDDD")
     malformed = public.get("/verify/not-a-code")
     assert unknown.status_code == malformed.status_code == 404
-    assert unknown.get_data(as_text=True).replace("AAAA-BBBB-CCCC-DDDD", "X") == \
-        malformed.get_data(as_text=True).replace("NOT-A-CODE", "X").replace("not-a-code", "X")
-    assert public.get(f"/verify?code={code.lower()}").headers["Location"].endswith(f"/verify/{code}")
+    assert unknown.get_data(as_text=True).replace("AAAA-BBBB-CCCC-DDDD", "X") == malformed.get_data(
+        as_text=True
+    ).replace("NOT-A-CODE", "X").replace("not-a-code", "X")
+    assert (
+        public.get(f"/verify?code={code.lower()}").headers["Location"].endswith(f"/verify/{code}")
+    )
 
 
 def test_admin_revokes_with_a_reason(app, learner, make_person):
     complete_course(app, learner.id, date(2026, 5, 4))
     app.config["LMS_TODAY"] = "2026-06-01"
     with app.app_context():
-        period_id, code = session.execute(select(CertificationPeriod.id, CertificationPeriod.code)).one()
+        period_id, code = session.execute(
+            select(CertificationPeriod.id, CertificationPeriod.code)
+        ).one()
     make_person("boss@example.com", role="admin")
     admin = app.test_client()
     login(admin, "boss@example.com")
@@ -203,20 +250,35 @@ def test_admin_revokes_with_a_reason(app, learner, make_person):
     token = csrf_from(page)
     admin.post(f"/certificates/{period_id}/revoke", data={"csrf_token": token, "reason": ""})
     with app.app_context():
-        assert session.get(CertificationPeriod, period_id).revoked_on is None  # a reason is required
-    admin.post(f"/certificates/{period_id}/revoke", data={"csrf_token": token, "reason": "Shared a customer's data"})
+        assert (
+            session.get(CertificationPeriod, period_id).revoked_on is None
+        )  # a reason is required
+    admin.post(
+        f"/certificates/{period_id}/revoke",
+        data={"csrf_token": token, "reason": "Shared a customer's data"},
+    )
     assert "Revoked" in app.test_client().get(f"/verify/{code}").get_data(as_text=True)
     user = app.test_client()
     login(user, "cert@example.com")
-    assert user.post(f"/certificates/{period_id}/revoke", data={"csrf_token": token, "reason": "x"}).status_code == 403
+    assert (
+        user.post(
+            f"/certificates/{period_id}/revoke", data={"csrf_token": token, "reason": "x"}
+        ).status_code
+        == 403
+    )
 
 
 # --- reminders -----------------------------------------------------------------------
 
+
 def test_send_reminders_dry_run_then_once(app, runner, learner, make_person):
     complete_course(app, learner.id, date(2026, 1, 31))
     dry = runner.invoke(args=["lms", "send-reminders", "--today", "2026-12-02", "--dry-run"])
-    assert dry.exit_code == 0 and "would queue window_open" in dry.output and "cert@example.com" in dry.output
+    assert (
+        dry.exit_code == 0
+        and "would queue window_open" in dry.output
+        and "cert@example.com" in dry.output
+    )
     assert "1 reminder(s) would be queued" in dry.output
     with app.app_context():
         assert session.scalar(select(func.count()).select_from(ReminderSent)) == 0
@@ -232,7 +294,10 @@ def test_send_reminders_dry_run_then_once(app, runner, learner, make_person):
         period_id = session.scalar(select(CertificationPeriod.id))
         course_id = latest_version_by_slug("mini").course_id
     [job] = jobs(app)
-    assert (job.kind, job.key) == ("mail", f"reminder:{learner.id}:{course_id}:window_open:period:{period_id}")
+    assert (job.kind, job.key) == (
+        "mail",
+        f"reminder:{learner.id}:{course_id}:window_open:period:{period_id}",
+    )
     sent = deliver_mail(app)
     assert len(sent) == 1
     assert sent[0].to == ("cert@example.com",) and "refresher is open" in sent[0].subject
@@ -270,8 +335,14 @@ def test_expiry_reminders_and_overdue_assignment(app, runner, learner, make_pers
     late = make_person("late@example.com")
     with app.app_context():
         version = latest_version_by_slug("mini")
-        certification.assign(version.course_id, [late.id], reason="annual", due_on=date(2027, 1, 10), by=None,
-                             today=date(2026, 12, 1))
+        certification.assign(
+            version.course_id,
+            [late.id],
+            reason="annual",
+            due_on=date(2027, 1, 10),
+            by=None,
+            today=date(2026, 12, 1),
+        )
     out = runner.invoke(args=["lms", "send-reminders", "--today", "2027-01-20"]).output
     assert "window_open" in out and "expiry_30" in out and "expiry_7" not in out
     assert "overdue" in out and "late@example.com" in out
@@ -280,13 +351,15 @@ def test_expiry_reminders_and_overdue_assignment(app, runner, learner, make_pers
     out = runner.invoke(args=["lms", "send-reminders", "--today", "2027-02-01"]).output
     assert "queued expired" in out and "expiry_7" not in out
     subjects = sorted(m.subject for m in deliver_mail(app))
-    assert subjects == sorted([
-        "Your Mini policy course refresher is open",
-        "Your Mini policy course certificate expires in 30 days",
-        "Mini policy course is overdue",
-        "Your Mini policy course certificate expires in 7 days",
-        "Your Mini policy course certificate has expired",
-    ])
+    assert subjects == sorted(
+        [
+            "Your Mini policy course refresher is open",
+            "Your Mini policy course certificate expires in 30 days",
+            "Mini policy course is overdue",
+            "Your Mini policy course certificate expires in 7 days",
+            "Your Mini policy course certificate has expired",
+        ]
+    )
 
 
 def test_manager_digest_lists_overdue_people_in_the_tree(app, runner, synced, make_person):
@@ -297,19 +370,28 @@ def test_manager_digest_lists_overdue_people_in_the_tree(app, runner, synced, ma
     make_person("elsewhere@example.com")
     with app.app_context():
         version = latest_version_by_slug("mini")
-        certification.assign(version.course_id, [late.id, later.id], reason="annual", due_on=date(2027, 1, 10),
-                             by=None, today=date(2026, 12, 1))
+        certification.assign(
+            version.course_id,
+            [late.id, later.id],
+            reason="annual",
+            due_on=date(2027, 1, 10),
+            by=None,
+            today=date(2026, 12, 1),
+        )
     runner.invoke(args=["lms", "send-reminders", "--today", "2027-01-20"])
     digests = [m for m in deliver_mail(app) if "need attention" in m.subject]
     assert {m.to[0] for m in digests} == {"boss@example.com", "mid@example.com"}
     for m in digests:
-        assert "- Late <late@example.com>: overdue\n- Later <later@example.com>: overdue\n" in m.text
+        assert (
+            "- Late <late@example.com>: overdue\n- Later <later@example.com>: overdue\n" in m.text
+        )
         assert "See the team report: http://lms.test/reports/team" in m.text
         assert "<li>Late &lt;late@example.com&gt;: <strong>overdue</strong></li>" in m.html
         assert m.subject == "Mini policy course: 2 people in your team need attention"
 
 
 # --- concurrency (PostgreSQL: real parallel transactions) ---------------------------
+
 
 def _is_postgres(url: str) -> bool:
     return url.startswith("postgresql")
@@ -328,7 +410,9 @@ def test_concurrent_completion_creates_one_period(app, learner, database_url):
         try:
             with app.app_context():
                 barrier.wait()
-                certification.on_requirement_met(learner.id, latest_version_by_slug("mini").course_id)
+                certification.on_requirement_met(
+                    learner.id, latest_version_by_slug("mini").course_id
+                )
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 

@@ -31,8 +31,14 @@ def learner(app, synced, make_person):
     person = make_person("cert@example.com", name="Ines Ibarra")
     with app.app_context():
         version = latest_version_by_slug("mini")
-        certification.assign(version.course_id, [person.id], reason="annual", due_on=date(2026, 3, 5),
-                             by=None, today=date(2026, 2, 1))
+        certification.assign(
+            version.course_id,
+            [person.id],
+            reason="annual",
+            due_on=date(2026, 3, 5),
+            by=None,
+            today=date(2026, 2, 1),
+        )
     return person
 
 
@@ -55,8 +61,9 @@ def open_final(app, person_id: int) -> int:
     with app.app_context():
         version = latest_version_by_slug("mini")
         _cycle, needs, progress = certification.progress_for(person_id, version)
-        return quizzes.start_assessment(person_id, version, progress.assessment, kind=needs.kind,
-                                        draw=needs.draw).id
+        return quizzes.start_assessment(
+            person_id, version, progress.assessment, kind=needs.kind, draw=needs.draw
+        ).id
 
 
 def submit_final(app, attempt_id: int) -> None:
@@ -74,11 +81,15 @@ class FailOnce:
     def __call__(self, *args, **kwargs):
         self.calls += 1
         if self.calls == 1:
-            raise OperationalError("INSERT INTO lms_certification_period", {}, Exception("server closed"))
+            raise OperationalError(
+                "INSERT INTO lms_certification_period", {}, Exception("server closed")
+            )
         return self.real(*args, **kwargs)
 
 
-def test_a_failed_period_insert_records_neither_the_attempt_nor_the_certificate(app, learner, monkeypatch):
+def test_a_failed_period_insert_records_neither_the_attempt_nor_the_certificate(
+    app, learner, monkeypatch
+):
     modules_and_scenario(app, learner.id)
     attempt_id = open_final(app, learner.id)
     monkeypatch.setattr(certification, "insert_period", FailOnce(certification.insert_period))
@@ -94,17 +105,24 @@ def test_a_failed_period_insert_records_neither_the_attempt_nor_the_certificate(
     assert len(periods(app, learner.id)) == 1
     with app.app_context():
         [assignment] = session.scalars(select(Assignment)).all()
-        assert (assignment.closed_on, assignment.period_id) == (DAY, session.scalar(select(CertificationPeriod.id)))
+        assert (assignment.closed_on, assignment.period_id) == (
+            DAY,
+            session.scalar(select(CertificationPeriod.id)),
+        )
 
 
-def test_a_failed_insert_after_the_last_scenario_choice_leaves_the_run_where_it_was(app, learner, monkeypatch):
+def test_a_failed_insert_after_the_last_scenario_choice_leaves_the_run_where_it_was(
+    app, learner, monkeypatch
+):
     app.config["LMS_TODAY"] = DAY.isoformat()
     with app.app_context():
         version = latest_version_by_slug("mini")
         _cycle, needs, _progress = certification.progress_for(learner.id, version)
         for module in needs.modules:
             quizzes.mark_read(learner.id, module, version.course_id)
-            quizzes.submit(attempt := quizzes.check_for(learner.id, version, module), _form(attempt))
+            quizzes.submit(
+                attempt := quizzes.check_for(learner.id, version, module), _form(attempt)
+            )
     submit_final(app, open_final(app, learner.id))
     monkeypatch.setattr(certification, "insert_period", FailOnce(certification.insert_period))
     with app.app_context():
@@ -132,7 +150,9 @@ def crash_between_attempt_and_certificate(app, learner, monkeypatch) -> int:
     return attempt_id
 
 
-def test_recheck_certifies_who_is_complete_and_never_twice(app, client, runner, learner, monkeypatch):
+def test_recheck_certifies_who_is_complete_and_never_twice(
+    app, client, runner, learner, monkeypatch
+):
     attempt_id = crash_between_attempt_and_certificate(app, learner, monkeypatch)
     app.config["LMS_TODAY"] = "2026-03-04"  # two days later
     login(client, "cert@example.com")
@@ -149,22 +169,37 @@ def test_recheck_certifies_who_is_complete_and_never_twice(app, client, runner, 
     # Dated on the day the last requirement was met, not the day of the repair.
     assert periods(app, learner.id) == [(DAY, date(2027, 3, 2), date(2027, 1, 1), "initial")]
     with app.app_context():
-        event = session.scalar(select(AuditEvent).where(AuditEvent.action == "recheck_certification"))
-        assert event.details["completed_on"] == "2026-03-02" and event.details["assignments_closed"] == 1
+        event = session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "recheck_certification")
+        )
+        assert (
+            event.details["completed_on"] == "2026-03-02"
+            and event.details["assignments_closed"] == 1
+        )
         assert session.scalar(select(Assignment.closed_on)) == DAY
 
     # Nothing issues a second certificate: a resubmitted page, another recheck, the reminder run.
     page = client.get(f"/attempts/{attempt_id}/result").get_data(as_text=True)
-    assert client.post(f"/attempts/{attempt_id}", data={"csrf_token": csrf_from(page)}).status_code == 302
-    assert "0 missing certificate(s) issued." in runner.invoke(args=["lms", "recheck-certifications"]).output
+    assert (
+        client.post(f"/attempts/{attempt_id}", data={"csrf_token": csrf_from(page)}).status_code
+        == 302
+    )
+    assert (
+        "0 missing certificate(s) issued."
+        in runner.invoke(args=["lms", "recheck-certifications"]).output
+    )
     runner.invoke(args=["lms", "send-reminders"])
     assert len(periods(app, learner.id)) == 1
     assert "Certified" in client.get("/courses/mini/").get_data(as_text=True)
 
 
-def test_send_reminders_repairs_first_so_nobody_is_chased_for_finished_training(app, runner, learner, monkeypatch):
+def test_send_reminders_repairs_first_so_nobody_is_chased_for_finished_training(
+    app, runner, learner, monkeypatch
+):
     crash_between_attempt_and_certificate(app, learner, monkeypatch)
-    out = runner.invoke(args=["lms", "send-reminders", "--today", "2026-03-10"]).output  # due 2026-03-05
+    out = runner.invoke(
+        args=["lms", "send-reminders", "--today", "2026-03-10"]
+    ).output  # due 2026-03-05
     assert "certified cert@example.com (mini)" in out
     assert "overdue" not in out  # without the repair the learner would be told they are late
     assert len(periods(app, learner.id)) == 1
@@ -205,8 +240,14 @@ def test_concurrent_submissions_of_the_last_attempt_certify_once(app, learner, d
     assert errors == []
     assert len(periods(app, learner.id)) == 1
     with app.app_context():
-        assert session.scalar(select(func.count()).select_from(Attempt).where(
-            Attempt.kind == "final", Attempt.submitted_at.is_not(None))) == 1
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(Attempt)
+                .where(Attempt.kind == "final", Attempt.submitted_at.is_not(None))
+            )
+            == 1
+        )
 
 
 def _race_final_against_last_scenario_choice(app, person_id: int) -> list[Exception]:
@@ -249,7 +290,9 @@ def _race_final_against_last_scenario_choice(app, person_id: int) -> list[Except
     return errors
 
 
-def test_the_final_and_the_last_scenario_finished_together_certify_once(app, synced, make_person, database_url):
+def test_the_final_and_the_last_scenario_finished_together_certify_once(
+    app, synced, make_person, database_url
+):
     """Each transaction sees only its own uncommitted write; the per-learner lock makes the
     second one read the first's, so one of them certifies (never neither, never both)."""
     if not database_url.startswith("postgresql"):

@@ -105,8 +105,10 @@ def test_long_name_and_title_still_fit_on_one_page():
     details = replace(
         DETAILS,
         person_name="Maximiliane Aurelia von Hohenzollern-Sigmaringen Łukasiewicz-Øvergaard",
-        course_title=("Social media policy and the acceptable use of every kind of online "
-                      "channel, forum, messaging service and collaboration tool at work"),
+        course_title=(
+            "Social media policy and the acceptable use of every kind of online "
+            "channel, forum, messaging service and collaboration tool at work"
+        ),
         verify_url="https://training.example.com/training/certificates/verify/K7QX-4M2P-ABCDEFGH",
     )
     reader = read(details)
@@ -133,8 +135,10 @@ def test_the_bold_face_falls_back_to_regular(monkeypatch, tmp_path):
     monkeypatch.setattr(certificate_pdf, "FONT_DIRS", (tmp_path,))
     certificate_pdf.font_paths.cache_clear()
     try:
-        assert certificate_pdf.font_paths() == {"": tmp_path / "DejaVuSans.ttf",
-                                                "B": tmp_path / "DejaVuSans.ttf"}
+        assert certificate_pdf.font_paths() == {
+            "": tmp_path / "DejaVuSans.ttf",
+            "B": tmp_path / "DejaVuSans.ttf",
+        }
         assert "Dana Dąbrowska" in read().pages[0].extract_text()
     finally:
         certificate_pdf.font_paths.cache_clear()

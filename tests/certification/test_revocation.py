@@ -27,7 +27,9 @@ def certified(app, synced, make_person):
     complete_course(app, learner.id, date(2026, 5, 4))
     app.config["LMS_TODAY"] = "2026-06-01"
     with app.app_context():
-        period_id, code = session.execute(select(CertificationPeriod.id, CertificationPeriod.code)).one()
+        period_id, code = session.execute(
+            select(CertificationPeriod.id, CertificationPeriod.code)
+        ).one()
         mail.outbox().clear()
     make_person("boss@example.com", role="admin", name="Bea Boss")
     make_person("lead@example.com", role="manager")
@@ -42,20 +44,39 @@ def signed_in(app, email):
 
 def revoke_events(app) -> list[AuditEvent]:
     with app.app_context():
-        return list(session.scalars(select(AuditEvent).where(AuditEvent.action == "revoke_certificate")))
+        return list(
+            session.scalars(select(AuditEvent).where(AuditEvent.action == "revoke_certificate"))
+        )
 
 
 def test_revoke_is_a_confirmation_page_with_a_required_reason(app, certified):
     admin = signed_in(app, "boss@example.com")
     person_page = admin.get(f"/reports/people/{certified['learner'].id}").get_data(as_text=True)
     url = f"/certificates/{certified['period_id']}/revoke"
-    assert f'href="{url}"' in person_page and 'name="reason"' not in person_page  # a link, not a text box
+    assert (
+        f'href="{url}"' in person_page and 'name="reason"' not in person_page
+    )  # a link, not a text box
     page = admin.get(url).get_data(as_text=True)
-    for expected in ("Revoke a certificate", "Zoë Dąbrowska", "cert@example.com", "Mini policy course",
-                     "2026-05-04", "2027-05-04", certified["code"], "It cannot be undone"):
+    for expected in (
+        "Revoke a certificate",
+        "Zoë Dąbrowska",
+        "cert@example.com",
+        "Mini policy course",
+        "2026-05-04",
+        "2027-05-04",
+        certified["code"],
+        "It cannot be undone",
+    ):
         assert expected in page, expected
-    assert admin.post(url, data={"csrf_token": csrf_from(page), "reason": "bad\x00byte"}).status_code == 400
-    for bad, message in (("", "Give the reason"), ("   ", "Give the reason"), ("x" * 501, "under 500")):
+    assert (
+        admin.post(url, data={"csrf_token": csrf_from(page), "reason": "bad\x00byte"}).status_code
+        == 400
+    )
+    for bad, message in (
+        ("", "Give the reason"),
+        ("   ", "Give the reason"),
+        ("x" * 501, "under 500"),
+    ):
         response = admin.post(url, data={"csrf_token": csrf_from(page), "reason": bad})
         assert response.status_code == 200 and message in response.get_data(as_text=True), repr(bad)
         assert 'aria-invalid="true"' in response.get_data(as_text=True)
@@ -68,10 +89,16 @@ def test_revoke_is_a_confirmation_page_with_a_required_reason(app, certified):
 def test_revoking_reaches_the_learner_the_audit_log_and_the_pdf(app, certified):
     admin = signed_in(app, "boss@example.com")
     url = f"/certificates/{certified['period_id']}/revoke"
-    response = admin.post(url, data={"csrf_token": csrf_from(admin.get(url).get_data(as_text=True)),
-                                     "reason": f"  {REASON}  "})
+    response = admin.post(
+        url,
+        data={
+            "csrf_token": csrf_from(admin.get(url).get_data(as_text=True)),
+            "reason": f"  {REASON}  ",
+        },
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith(
-        f"/reports/people/{certified['learner'].id}")
+        f"/reports/people/{certified['learner'].id}"
+    )
     with app.app_context():
         period = session.get(CertificationPeriod, certified["period_id"])
         assert (period.revoked_on, period.revoked_reason) == (date(2026, 6, 1), REASON)
@@ -81,14 +108,26 @@ def test_revoking_reaches_the_learner_the_audit_log_and_the_pdf(app, certified):
     assert event.details["reason"] == REASON and event.details["code"] == certified["code"]
     assert event.details["revoked_on"] == "2026-06-01"
 
-    assert message.to == ("cert@example.com",) and "Mini policy course certificate was revoked" in message.subject
-    assert REASON in message.text and "2026-06-01" in message.text and certified["code"] in message.text
-    assert "http://lms.test/certificates/" in message.text and f"/verify/{certified['code']}" in message.text
+    assert (
+        message.to == ("cert@example.com",)
+        and "Mini policy course certificate was revoked" in message.subject
+    )
+    assert (
+        REASON in message.text
+        and "2026-06-01" in message.text
+        and certified["code"] in message.text
+    )
+    assert (
+        "http://lms.test/certificates/" in message.text
+        and f"/verify/{certified['code']}" in message.text
+    )
 
     learner = signed_in(app, "cert@example.com")
     pdf = learner.get(f"/certificates/{certified['code']}.pdf")
     assert pdf.status_code == 410 and pdf.mimetype == "text/html"
-    assert REASON.replace("'", "&#39;") in pdf.get_data(as_text=True) and "2026-06-01" in pdf.get_data(as_text=True)
+    assert REASON.replace("'", "&#39;") in pdf.get_data(
+        as_text=True
+    ) and "2026-06-01" in pdf.get_data(as_text=True)
     assert admin.get(f"/certificates/{certified['code']}.pdf").status_code == 410  # for everyone
     mine = learner.get("/certificates/").get_data(as_text=True)
     assert "Revoked on 2026-06-01" in mine and REASON.replace("'", "&#39;") in mine
@@ -127,9 +166,13 @@ def test_the_notice_is_queued_with_the_revocation_and_survives_a_failing_backend
     admin = signed_in(app, "boss@example.com")
     url = f"/certificates/{certified['period_id']}/revoke"
     app.config["LMS_MAIL_BACKEND"] = "no-such-backend"  # delivery fails: the job stays queued
-    admin.post(url, data={"csrf_token": csrf_from(admin.get(url).get_data(as_text=True)), "reason": REASON})
+    admin.post(
+        url, data={"csrf_token": csrf_from(admin.get(url).get_data(as_text=True)), "reason": REASON}
+    )
     with app.app_context():
-        assert session.get(CertificationPeriod, certified["period_id"]).revoked_on == date(2026, 6, 1)
+        assert session.get(CertificationPeriod, certified["period_id"]).revoked_on == date(
+            2026, 6, 1
+        )
     [job] = jobs(app, key=f"revoked:{certified['period_id']}")
     assert job.status == "pending"
 

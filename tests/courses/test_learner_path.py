@@ -25,9 +25,14 @@ def learner(app, client, synced, make_person):
 
 def open_attempt(app, person_id, kind, module_key=""):
     with app.app_context():
-        a = session.scalar(select(Attempt).where(Attempt.person_id == person_id, Attempt.kind == kind,
-                                                 Attempt.module_key == module_key,
-                                                 Attempt.submitted_at.is_(None)))
+        a = session.scalar(
+            select(Attempt).where(
+                Attempt.person_id == person_id,
+                Attempt.kind == kind,
+                Attempt.module_key == module_key,
+                Attempt.submitted_at.is_(None),
+            )
+        )
         return (a.id, a.questions) if a else (None, None)
 
 
@@ -35,8 +40,10 @@ def pass_module(app, client, person, key, *, right=True):
     page = client.get(f"/courses/mini/modules/{key}")
     assert page.status_code == 200
     attempt_id, questions = open_attempt(app, person.id, "check", key)
-    data = {"csrf_token": csrf_from(page.get_data(as_text=True)),
-            **answers(questions, right=right, app=app, attempt_id=attempt_id)}
+    data = {
+        "csrf_token": csrf_from(page.get_data(as_text=True)),
+        **answers(questions, right=right, app=app, attempt_id=attempt_id),
+    }
     response = client.post(f"/courses/mini/modules/{key}/check/{attempt_id}", data=data)
     assert response.status_code == 302
     return attempt_id, client.get(response.headers["Location"]).get_data(as_text=True)
@@ -45,11 +52,16 @@ def pass_module(app, client, person, key, *, right=True):
 def take_final(app, client, person, *, right=True):
     page = client.get("/courses/mini/assessment").get_data(as_text=True)
     start = client.post("/courses/mini/assessment", data={"csrf_token": csrf_from(page)})
-    assert start.status_code == 302 and "/attempts/" in start.headers["Location"], start.headers.get("Location")
+    assert start.status_code == 302 and "/attempts/" in start.headers["Location"], (
+        start.headers.get("Location")
+    )
     attempt_page = client.get(start.headers["Location"])
     attempt_id, questions = open_attempt(app, person.id, "final")
     html = attempt_page.get_data(as_text=True)
-    data = {"csrf_token": csrf_from(html), **answers(questions, right=right, app=app, attempt_id=attempt_id)}
+    data = {
+        "csrf_token": csrf_from(html),
+        **answers(questions, right=right, app=app, attempt_id=attempt_id),
+    }
     response = client.post(f"/attempts/{attempt_id}", data=data)
     return attempt_id, html, data, response
 
@@ -68,7 +80,9 @@ def test_module_page_quotes_the_policy_and_holds_no_answers(learner, client):
     assert "The policy text" in html and "every public online platform" in html
     assert "<details>" in html and "Read the policy section “Scope”" in html  # behind a disclosure
     assert 'name="q-basics-1"' in html
-    assert "correct" not in re.sub(r"(?s)<label.*?</label>", "", html).lower().replace("knowledge check", "")
+    assert "correct" not in re.sub(r"(?s)<label.*?</label>", "", html).lower().replace(
+        "knowledge check", ""
+    )
 
 
 def test_failed_check_gives_feedback_and_allows_retry(app, learner, client):
@@ -88,7 +102,10 @@ def test_assessment_opens_only_when_modules_are_complete(app, learner, client):
     response = client.post("/courses/mini/assessment", data={"csrf_token": csrf_from(page)})
     assert response.headers["Location"].endswith("/courses/mini/assessment")
     with app.app_context():
-        assert session.scalar(select(func.count()).select_from(Attempt).where(Attempt.kind == "final")) == 0
+        assert (
+            session.scalar(select(func.count()).select_from(Attempt).where(Attempt.kind == "final"))
+            == 0
+        )
 
 
 def complete_modules(app, client, person):
@@ -117,13 +134,17 @@ def test_failed_final_shows_sections_to_reread_without_answers(app, learner, cli
     result = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Not passed" in result and "Sections to reread" in result
     assert "#section-scope" in result
-    assert "status-green" not in result.split("Questions you missed")[1]  # right answers not revealed
+    assert (
+        "status-green" not in result.split("Questions you missed")[1]
+    )  # right answers not revealed
 
 
 def test_double_submit_records_one_result(app, learner, client):
     complete_modules(app, client, learner)
     attempt_id, _, data, first = take_final(app, client, learner, right=False)
-    right = answers(open_attempt_snapshot(app, attempt_id), right=True, app=app, attempt_id=attempt_id)
+    right = answers(
+        open_attempt_snapshot(app, attempt_id), right=True, app=app, attempt_id=attempt_id
+    )
     second = client.post(f"/attempts/{attempt_id}", data={**data, **right})
     assert second.headers["Location"] == first.headers["Location"]
     with app.app_context():
@@ -172,15 +193,19 @@ def test_attempt_started_on_old_version_is_graded_on_it(app, learner, client, tm
     start = client.post("/courses/mini/assessment", data={"csrf_token": csrf_from(page)})
     attempt_id, questions = open_attempt(app, learner.id, "final")
     # The course changes under the learner: every question's wording and answers change.
-    root = edited_courses(tmp_path, {"mini/questions/final.yaml": [("answer: false", "answer: true")]})
+    root = edited_courses(
+        tmp_path, {"mini/questions/final.yaml": [("answer: false", "answer: true")]}
+    )
     from lms.courses.sync import sync_courses
 
     with app.app_context():
         outcomes, problems = sync_courses(root)
         assert not problems and outcomes[0].version == 2
     html = client.get(start.headers["Location"]).get_data(as_text=True)
-    client.post(f"/attempts/{attempt_id}",
-                data={"csrf_token": csrf_from(html), **answers(questions, app=app, attempt_id=attempt_id)})
+    client.post(
+        f"/attempts/{attempt_id}",
+        data={"csrf_token": csrf_from(html), **answers(questions, app=app, attempt_id=attempt_id)},
+    )
     with app.app_context():
         a = session.get(Attempt, attempt_id)
         assert a.passed and a.score == 100  # graded on version 1's key, not version 2's
@@ -211,11 +236,15 @@ def test_what_changed_page_shows_a_readable_diff(app, learner, client, tmp_path)
         sync_courses(root)
     html = client.get("/courses/mini/versions/2/changes").get_data(as_text=True)
     assert "Who speaks" in html and "<ins>" in html
-    assert "Scope" not in html.split("What changed in v2")[1].split("All versions")[0]  # unchanged: not listed
+    assert (
+        "Scope" not in html.split("What changed in v2")[1].split("All versions")[0]
+    )  # unchanged: not listed
 
 
 def test_completing_everything_certifies(app, learner, client):
     complete_modules(app, client, learner)
     take_final(app, client, learner)
     with app.app_context():
-        assert session.scalar(select(func.count()).select_from(CertificationPeriod)) == 0  # scenario still required
+        assert (
+            session.scalar(select(func.count()).select_from(CertificationPeriod)) == 0
+        )  # scenario still required

@@ -31,17 +31,21 @@ def make_course(root: Path, modules: int) -> Path:
     course = root / f"gen{modules}"
     (course / "modules").mkdir(parents=True)
     (course / "questions").mkdir()
-    (course / "policy.md").write_text("# Generated\n\n" + "".join(
-        f"## Section {i} {{#s{i}}}\n\nText {i}.\n\n" for i in range(modules)))
+    (course / "policy.md").write_text(
+        "# Generated\n\n"
+        + "".join(f"## Section {i} {{#s{i}}}\n\nText {i}.\n\n" for i in range(modules))
+    )
     for i in range(modules):
         (course / "modules" / f"m{i}.md").write_text(f"## Lesson {i}\n\nBody.")
         (course / "questions" / f"m{i}.yaml").write_text(QUESTION.format(qid=f"m{i}-q", i=i))
-    (course / "questions" / "final.yaml").write_text("".join(
-        QUESTION.format(qid=f"f{i}-{j}", i=i) for i in range(modules) for j in range(2)))
+    (course / "questions" / "final.yaml").write_text(
+        "".join(QUESTION.format(qid=f"f{i}-{j}", i=i) for i in range(modules) for j in range(2))
+    )
     (course / "course.yaml").write_text(
         f"id: gen{modules}\ntitle: Generated {modules}\npolicy: policy.md\nmodules:\n"
         + "".join(MODULE.format(i=i) for i in range(modules))
-        + "assessment:\n  questions: questions/final.yaml\n  draw: 2\n")
+        + "assessment:\n  questions: questions/final.yaml\n  draw: 2\n"
+    )
     return course
 
 
@@ -75,8 +79,9 @@ def test_course_page_queries_do_not_grow_with_modules(two_courses, client):
 
 def test_module_page_queries_do_not_grow_with_modules(two_courses, client):
     login(client, "q@example.com")
-    assert page_queries(two_courses, client, "/courses/gen2/modules/m1") == \
-        page_queries(two_courses, client, "/courses/gen9/modules/m8")
+    assert page_queries(two_courses, client, "/courses/gen2/modules/m1") == page_queries(
+        two_courses, client, "/courses/gen9/modules/m8"
+    )
 
 
 def _fail_check(client, slug, key):

@@ -25,8 +25,9 @@ def sign_out_elsewhere(app, client):
 
 
 def checked_tokens(html: str) -> set[str]:
-    return set(re.findall(r'value="([^"]+)"\s+id="[^"]+"\s*(?:required)?\s*checked', html)) | \
-        set(re.findall(r'<option value="([^"]+)" selected>', html))
+    return set(re.findall(r'value="([^"]+)"\s+id="[^"]+"\s*(?:required)?\s*checked', html)) | set(
+        re.findall(r'<option value="([^"]+)" selected>', html)
+    )
 
 
 def test_a_knowledge_check_sent_after_signing_out_keeps_its_answers(app, client, learner):
@@ -35,20 +36,25 @@ def test_a_knowledge_check_sent_after_signing_out_keeps_its_answers(app, client,
     data = answers(questions, right=True, app=app, attempt_id=attempt_id)
     sign_out_elsewhere(app, client)
 
-    refused = client.post(f"/courses/mini/modules/basics/check/{attempt_id}",
-                          data={"csrf_token": csrf_from(page), **data},
-                          headers={"Referer": "http://localhost/courses/mini/modules/basics"})
+    refused = client.post(
+        f"/courses/mini/modules/basics/check/{attempt_id}",
+        data={"csrf_token": csrf_from(page), **data},
+        headers={"Referer": "http://localhost/courses/mini/modules/basics"},
+    )
     assert refused.status_code == 302
     assert refused.headers["Location"].endswith("/login?next=/courses/mini/modules/basics")
 
-    signed_in = post_form(client, refused.headers["Location"],
-                          {"email": "lea@example.com", "password": PASSWORD})
+    signed_in = post_form(
+        client, refused.headers["Location"], {"email": "lea@example.com", "password": PASSWORD}
+    )
     assert signed_in.headers["Location"] == "/courses/mini/modules/basics"  # never the POST URL
     again = client.get("/courses/mini/modules/basics").get_data(as_text=True)
     sent = {v for value in data.values() for v in (value if isinstance(value, list) else [value])}
     assert sent and checked_tokens(again) == sent  # every answer is selected again
     # Shown once: a later visit starts clean.
-    assert checked_tokens(client.get("/courses/mini/modules/basics").get_data(as_text=True)) == set()
+    assert (
+        checked_tokens(client.get("/courses/mini/modules/basics").get_data(as_text=True)) == set()
+    )
 
 
 def test_without_a_referrer_an_assessment_comes_back_to_its_own_page(app, client, learner):
@@ -65,8 +71,9 @@ def test_without_a_referrer_an_assessment_comes_back_to_its_own_page(app, client
     sign_out_elsewhere(app, client)
     refused = client.post(f"/attempts/{attempt_id}", data={"csrf_token": csrf_from(html), **data})
     assert refused.headers["Location"].endswith(f"/login?next=/attempts/{attempt_id}")
-    signed_in = post_form(client, refused.headers["Location"],
-                          {"email": "lea@example.com", "password": PASSWORD})
+    signed_in = post_form(
+        client, refused.headers["Location"], {"email": "lea@example.com", "password": PASSWORD}
+    )
     assert signed_in.headers["Location"] == f"/attempts/{attempt_id}"
     kept = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert "your answers are kept" in kept

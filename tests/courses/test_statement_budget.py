@@ -45,13 +45,22 @@ def statements(app, client, url: str) -> list[str]:
 
 def scenario_step(client) -> str:
     page = client.get(f"/courses/{SLUG}/scenarios/angry-customer").get_data(as_text=True)
-    started = client.post(f"/courses/{SLUG}/scenarios/angry-customer/start",
-                          data={"csrf_token": csrf_from(page)})
+    started = client.post(
+        f"/courses/{SLUG}/scenarios/angry-customer/start", data={"csrf_token": csrf_from(page)}
+    )
     return started.headers["Location"]
 
 
-@pytest.mark.parametrize("url", ["/", f"/courses/{SLUG}/", f"/courses/{SLUG}/modules/why-a-policy",
-                                 f"/courses/{SLUG}/assessment", "scenario"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        f"/courses/{SLUG}/",
+        f"/courses/{SLUG}/modules/why-a-policy",
+        f"/courses/{SLUG}/assessment",
+        "scenario",
+    ],
+)
 def test_learner_pages_stay_within_the_statement_budget(app, learner, url):
     if url == "scenario":
         url = scenario_step(learner)

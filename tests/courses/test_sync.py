@@ -25,7 +25,9 @@ def test_sync_twice_creates_one_version(app, runner):
 
 def test_changed_content_makes_a_new_version(app, runner, tmp_path):
     runner.invoke(args=["lms", "sync-courses", str(FIXTURE_COURSES)])
-    root = edited_courses(tmp_path, {"mini/policy.md": [("every public online platform", "every online platform")]})
+    root = edited_courses(
+        tmp_path, {"mini/policy.md": [("every public online platform", "every online platform")]}
+    )
     result = runner.invoke(args=["lms", "sync-courses", str(root)])
     assert "mini: new version 2" in result.output
     assert versions(app) == 2

@@ -60,8 +60,11 @@ def sync(app, root: Path):
 def stored(app, version: int | None = None) -> dict[tuple[str, str], ItemTranslation]:
     with app.app_context():
         number = version or session.scalar(select(func.max(CourseVersion.number)))
-        rows = session.scalars(select(ItemTranslation).join(
-            CourseVersion, CourseVersion.id == ItemTranslation.version_id).where(CourseVersion.number == number))
+        rows = session.scalars(
+            select(ItemTranslation)
+            .join(CourseVersion, CourseVersion.id == ItemTranslation.version_id)
+            .where(CourseVersion.number == number)
+        )
         out = {(r.kind, r.key): r for r in rows}
         session.expunge_all()
         return out
@@ -85,9 +88,13 @@ def test_sync_stores_every_translated_item_with_the_version(app, course_root):
     assert rows[("lesson", "basics")].text["body_html"].startswith("<h2>Miksi</h2>")
     question = rows[("question", "basics-1")].text
     assert question["choices"]["c2"]["text"] == "Jokaisen julkisen verkkoalustan"
-    assert rows[("question", "voice-2")].text["options"] == {"Report it": "Ilmoita siitä",
-                                                             "Point to support": "Ohjaa asiakaspalveluun"}
-    assert rows[("node", "complaint/good-end")].text["debrief_html"] == "<p>Ilmoita, älä väittele.</p>"
+    assert rows[("question", "voice-2")].text["options"] == {
+        "Report it": "Ilmoita siitä",
+        "Point to support": "Ohjaa asiakaspalveluun",
+    }
+    assert (
+        rows[("node", "complaint/good-end")].text["debrief_html"] == "<p>Ilmoita, älä väittele.</p>"
+    )
     assert not any(r.stale for r in rows.values())
 
 
@@ -104,7 +111,11 @@ def test_a_translation_only_change_keeps_the_version_and_updates_its_text(app, c
 
 def test_a_changed_source_section_makes_a_version_whose_translation_is_stale(app, course_root):
     sync(app, course_root)
-    edit(course_root / "mini" / "policy.md", "every public online platform", "every public platform online")
+    edit(
+        course_root / "mini" / "policy.md",
+        "every public online platform",
+        "every public platform online",
+    )
     outcome = sync(app, course_root)
     assert outcome.created and outcome.version == 2
     rows = stored(app, 2)
@@ -114,13 +125,20 @@ def test_a_changed_source_section_makes_a_version_whose_translation_is_stale(app
 
 
 def test_structure_in_a_translation_stops_the_sync(app, course_root):
-    edit(course_root / "mini" / "translations" / "fi" / "questions" / "basics.yaml",
-         "  feedback: Se kattaa", "  answer: true\n  feedback: Se kattaa")
+    edit(
+        course_root / "mini" / "translations" / "fi" / "questions" / "basics.yaml",
+        "  feedback: Se kattaa",
+        "  answer: true\n  feedback: Se kattaa",
+    )
     with app.app_context():
         outcomes, problems = sync_courses(course_root)
-        assert outcomes == [] and session.scalar(select(func.count()).select_from(CourseVersion)) == 0
-    assert any("'answer' is structure" in str(p) and "translations/fi/questions/basics.yaml" in str(p)
-               for p in problems)
+        assert (
+            outcomes == [] and session.scalar(select(func.count()).select_from(CourseVersion)) == 0
+        )
+    assert any(
+        "'answer' is structure" in str(p) and "translations/fi/questions/basics.yaml" in str(p)
+        for p in problems
+    )
 
 
 # --------------------------------------------------------------------------- learners
@@ -133,7 +151,9 @@ def page(client, url: str) -> str:
 
 
 def switch(client, locale: str) -> None:
-    assert post_form(client, "/language", {"locale": locale, "next": "/"}, page="/").status_code == 302
+    assert (
+        post_form(client, "/language", {"locale": locale, "next": "/"}, page="/").status_code == 302
+    )
 
 
 @pytest.fixture
@@ -146,7 +166,9 @@ def finn(app, client, course_root, make_person):
     return person
 
 
-def test_a_finnish_learner_sees_the_course_in_finnish_with_the_source_where_untranslated(finn, client):
+def test_a_finnish_learner_sees_the_course_in_finnish_with_the_source_where_untranslated(
+    finn, client
+):
     course = page(client, "/courses/mini/")
     assert "Pieni ohjekurssi" in course and "Kahden moduulin kurssi" in course
     assert "Perusasiat" in course and "Valitus" in course
@@ -156,7 +178,9 @@ def test_a_finnish_learner_sees_the_course_in_finnish_with_the_source_where_untr
     assert "<h1>Perusasiat</h1>" in basics and "<strong>jokaisen</strong>" in basics
     assert "Soveltamisala" in basics and "Ohje kattaa jokaisen julkisen verkkoalustan." in basics
     assert "Mitä ohje kattaa?" in basics and "Jokaisen julkisen verkkoalustan" in basics
-    assert "What does the policy cover?" not in basics and "Every public online platform" not in basics
+    assert (
+        "What does the policy cover?" not in basics and "Every public online platform" not in basics
+    )
     assert "Who speaks →" in basics  # the next module, untranslated
 
     voice = page(client, "/courses/mini/modules/voice")
@@ -196,7 +220,9 @@ def test_the_scenario_plays_in_finnish_and_falls_back_per_node(app, finn, client
     assert "Lisää oma vastauksesi" in debrief
 
 
-def test_switching_language_mid_course_keeps_progress_grading_and_the_certificate(app, finn, client):
+def test_switching_language_mid_course_keeps_progress_grading_and_the_certificate(
+    app, finn, client
+):
     check_id, result = pass_module(app, client, finn, "basics", right=False)
     assert "Se kattaa jokaisen julkisen alustan." in result  # the feedback, in Finnish
     pass_module(app, client, finn, "basics")
@@ -213,14 +239,20 @@ def test_switching_language_mid_course_keeps_progress_grading_and_the_certificat
     attempt_id, questions = open_attempt(app, finn.id, "final")
     switch(client, "en")
     html = page(client, started.headers["Location"])
-    response = client.post(started.headers["Location"], data={
-        "csrf_token": csrf_from(html), **answers(questions, app=app, attempt_id=attempt_id)})
+    response = client.post(
+        started.headers["Location"],
+        data={"csrf_token": csrf_from(html), **answers(questions, app=app, attempt_id=attempt_id)},
+    )
     assert response.status_code == 302
     run_id = start(client)
     play(client, run_id, [1, 1])
     with app.app_context():
-        attempts = {a.module_key or a.kind: a for a in session.scalars(
-            select(Attempt).where(Attempt.person_id == finn.id, Attempt.passed.is_(True)))}
+        attempts = {
+            a.module_key or a.kind: a
+            for a in session.scalars(
+                select(Attempt).where(Attempt.person_id == finn.id, Attempt.passed.is_(True))
+            )
+        }
         assert attempts["final"].score == 100 and attempts["final"].locale == "en"
         assert attempts["basics"].locale == "fi" and attempts["voice"].locale == "en"
         (period,) = session.scalars(select(CertificationPeriod)).all()
@@ -233,7 +265,9 @@ def test_switching_language_mid_course_keeps_progress_grading_and_the_certificat
     assert "Pieni ohjekurssi" in text and "Mini policy course" not in text
 
 
-def test_a_final_started_in_finnish_shows_finnish_questions_with_the_source_tokens(app, finn, client):
+def test_a_final_started_in_finnish_shows_finnish_questions_with_the_source_tokens(
+    app, finn, client
+):
     pass_module(app, client, finn, "basics")
     pass_module(app, client, finn, "voice")
     html = page(client, "/courses/mini/assessment")
@@ -246,14 +280,21 @@ def test_a_final_started_in_finnish_shows_finnish_questions_with_the_source_toke
         for q in questions:
             for c in q["choices"]:  # every choice's token is on the page, whatever its words
                 assert answer_token(attempt_id, q["id"], c["id"]) in html
-    translated = {"final-scope-1": "Kuuluuko videopalvelu ohjeen piiriin?",
-                  "final-voice-1": "Asiakas kysyy jotain yrityksen sivulla. Kuka vastaa?"}
+    translated = {
+        "final-scope-1": "Kuuluuko videopalvelu ohjeen piiriin?",
+        "final-voice-1": "Asiakas kysyy jotain yrityksen sivulla. Kuka vastaa?",
+    }
     for q in questions:
         assert translated.get(q["id"], q["prompt"]) in html
         if q["id"] in translated:
             assert q["prompt"] not in html
-    response = client.post(started.headers["Location"], data={
-        "csrf_token": csrf_from(html), **answers(questions, right=False, app=app, attempt_id=attempt_id)})
+    response = client.post(
+        started.headers["Location"],
+        data={
+            "csrf_token": csrf_from(html),
+            **answers(questions, right=False, app=app, attempt_id=attempt_id),
+        },
+    )
     result = page(client, response.headers["Location"])
     assert "Soveltamisala" in result and "Kuka puhuu" in result  # the sections to reread
     for q in questions:  # every question was missed: each is shown, in Finnish where there is some
@@ -264,9 +305,16 @@ def test_a_final_started_in_finnish_shows_finnish_questions_with_the_source_toke
 
 
 def stale_scope(app, course_root) -> None:
-    edit(course_root / "mini" / "policy.md", "every public online platform", "every public platform online")
-    edit(course_root / "mini" / "questions" / "basics.yaml", "What does the policy cover?",
-         "What does this policy cover?")
+    edit(
+        course_root / "mini" / "policy.md",
+        "every public online platform",
+        "every public platform online",
+    )
+    edit(
+        course_root / "mini" / "questions" / "basics.yaml",
+        "What does the policy cover?",
+        "What does this policy cover?",
+    )
     assert sync(app, course_root).version == 2
 
 
@@ -274,7 +322,9 @@ def test_a_stale_item_shows_the_translation_with_a_note(app, finn, client, cours
     stale_scope(app, course_root)
     policy = page(client, "/courses/mini/policy")
     scope = policy.split('id="section-scope"')[1].split("</section>")[0]
-    assert "Soveltamisala" in scope and "Käännös voi olla vanhentunut." in scope  # the note in the fi catalogue
+    assert (
+        "Soveltamisala" in scope and "Käännös voi olla vanhentunut." in scope
+    )  # the note in the fi catalogue
     voice = policy.split('id="section-voice"')[1].split("</section>")[0]
     assert "Kuka puhuu" in voice and "out of date" not in voice
     basics = page(client, "/courses/mini/modules/basics")
@@ -287,7 +337,11 @@ def test_a_stale_item_shows_the_source_when_the_setting_says_so(app, finn, clien
     app.config["LMS_STALE_TRANSLATIONS"] = "source"
     policy = page(client, "/courses/mini/policy")
     scope = policy.split('id="section-scope"')[1].split("</section>")[0]
-    assert "Scope" in scope and "every public platform online" in scope and "Soveltamisala" not in scope
+    assert (
+        "Scope" in scope
+        and "every public platform online" in scope
+        and "Soveltamisala" not in scope
+    )
     assert "Kuka puhuu" in policy and "out of date" not in policy
     basics = page(client, "/courses/mini/modules/basics")
     assert "What does this policy cover?" in basics and "Mitä ohje kattaa?" not in basics
@@ -297,13 +351,23 @@ def test_a_stale_item_shows_the_source_when_the_setting_says_so(app, finn, clien
 def test_a_translation_change_leaves_certificates_alone(app, finn, client, course_root):
     complete(app, client, finn)
     with app.app_context():
-        before = [(p.id, p.version_id, p.certified_on, p.valid_until) for p in session.scalars(select(CertificationPeriod))]
+        before = [
+            (p.id, p.version_id, p.certified_on, p.valid_until)
+            for p in session.scalars(select(CertificationPeriod))
+        ]
     assert len(before) == 1
-    edit(course_root / "mini" / "translations" / "fi" / "course.yaml", "Pieni ohjekurssi", "Pikkukurssi")
+    edit(
+        course_root / "mini" / "translations" / "fi" / "course.yaml",
+        "Pieni ohjekurssi",
+        "Pikkukurssi",
+    )
     outcome = sync(app, course_root)
     assert (outcome.created, outcome.version, outcome.reviews) == (False, 1, 0)
     with app.app_context():
-        after = [(p.id, p.version_id, p.certified_on, p.valid_until) for p in session.scalars(select(CertificationPeriod))]
+        after = [
+            (p.id, p.version_id, p.certified_on, p.valid_until)
+            for p in session.scalars(select(CertificationPeriod))
+        ]
         assert after == before and session.scalar(select(func.count()).select_from(ReviewTask)) == 0
     course = page(client, "/courses/mini/")
     assert "<h1>Pikkukurssi</h1>" in course and "Olet sertifioitu." in course  # the fi catalogue
@@ -318,9 +382,14 @@ def test_mail_course_titles_are_in_the_recipients_language(app, finn, client, ma
         from lms.outbox.models import OutboxJob
 
         period = session.scalars(select(CertificationPeriod)).one()
-        assert revocation.revoke(period, reason="Issued by mistake", by=session.get(Person, admin.id))
+        assert revocation.revoke(
+            period, reason="Issued by mistake", by=session.get(Person, admin.id)
+        )
         (job,) = session.scalars(select(OutboxJob).where(OutboxJob.key == f"revoked:{period.id}"))
-        assert "Pieni ohjekurssi" in job.payload["subject"] and "Pieni ohjekurssi" in job.payload["text"]
+        assert (
+            "Pieni ohjekurssi" in job.payload["subject"]
+            and "Pieni ohjekurssi" in job.payload["text"]
+        )
 
 
 def complete(app, client, person) -> None:
@@ -335,8 +404,15 @@ def complete(app, client, person) -> None:
 # --------------------------------------------------------------------------- statements
 
 
-LEARNER_PAGES = ("/", "/courses/mini/", "/courses/mini/modules/basics", "/courses/mini/modules/voice",
-                 "/courses/mini/policy", "/courses/mini/assessment", INTRO)
+LEARNER_PAGES = (
+    "/",
+    "/courses/mini/",
+    "/courses/mini/modules/basics",
+    "/courses/mini/modules/voice",
+    "/courses/mini/policy",
+    "/courses/mini/assessment",
+    INTRO,
+)
 
 
 def test_a_translated_page_costs_at_most_one_statement_more(app, finn, client, monkeypatch):
@@ -366,9 +442,14 @@ def test_a_translated_page_costs_at_most_one_statement_more(app, finn, client, m
 def test_what_changed_is_in_finnish_once_the_translation_is_current(app, finn, client, course_root):
     stale_scope(app, course_root)
     changes = page(client, "/courses/mini/versions/2/changes")
-    assert "Scope" in changes and "Soveltamisala" not in changes  # the Finnish text is stale: source diff
-    edit(course_root / "mini" / "translations" / "fi" / "policy.md", "jokaisen julkisen verkkoalustan.",
-         "jokaisen julkisen alustan verkossa.")
+    assert (
+        "Scope" in changes and "Soveltamisala" not in changes
+    )  # the Finnish text is stale: source diff
+    edit(
+        course_root / "mini" / "translations" / "fi" / "policy.md",
+        "jokaisen julkisen verkkoalustan.",
+        "jokaisen julkisen alustan verkossa.",
+    )
     course, problems = load_course(course_root / "mini")
     assert not problems and translations.stamp(course, "fi", {"scope"}) >= 1
     outcome = sync(app, course_root)

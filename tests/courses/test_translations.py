@@ -25,11 +25,18 @@ def write_translation(course, language: str = "fi") -> Path:
     (base / "modules").mkdir(parents=True)
     (base / "questions").mkdir()
     (base / "scenarios").mkdir()
-    (base / "course.yaml").write_text(yaml.safe_dump({
-        "language": language, "title": _fi(course.title), "summary": _fi(course.summary),
-        "modules": {m.key: {"title": _fi(m.title)} for m in course.modules},
-        "facts": {f.id: _fi(f.text) for f in course.facts},
-    }, allow_unicode=True))
+    (base / "course.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "language": language,
+                "title": _fi(course.title),
+                "summary": _fi(course.summary),
+                "modules": {m.key: {"title": _fi(m.title)} for m in course.modules},
+                "facts": {f.id: _fi(f.text) for f in course.facts},
+            },
+            allow_unicode=True,
+        )
+    )
     policy = [f"# {_fi(course.policy_title)}", "", _fi(course.preamble_md)]
     for s in course.sections:
         policy += ["", f"## {_fi(s.title)} {{#{s.key}}}", "", _fi(s.body_md)]
@@ -40,7 +47,9 @@ def write_translation(course, language: str = "fi") -> Path:
         if q.get("feedback"):
             out["feedback"] = _fi(q["feedback"])
         if q.get("choices"):
-            out["choices"] = [{k: _fi(c[k]) for k in ("text", "feedback") if c.get(k)} for c in q["choices"]]
+            out["choices"] = [
+                {k: _fi(c[k]) for k in ("text", "feedback") if c.get(k)} for c in q["choices"]
+            ]
         if q.get("pairs"):
             out["pairs"] = [{"left": _fi(p["left"]), "right": _fi(p["right"])} for p in q["pairs"]]
         if q.get("distractors"):
@@ -49,8 +58,12 @@ def write_translation(course, language: str = "fi") -> Path:
 
     for m in course.modules:
         (base / m.file).write_text(_fi(m.body_md))
-        (base / m.questions_file).write_text(yaml.safe_dump([question(q) for q in m.questions], allow_unicode=True))
-    (base / "questions" / "final.yaml").write_text(yaml.safe_dump([question(q) for q in course.pool]))
+        (base / m.questions_file).write_text(
+            yaml.safe_dump([question(q) for q in m.questions], allow_unicode=True)
+        )
+    (base / "questions" / "final.yaml").write_text(
+        yaml.safe_dump([question(q) for q in course.pool])
+    )
     for s in course.scenarios:
         nodes = {}
         for n in s.data["nodes"]:
@@ -58,10 +71,16 @@ def write_translation(course, language: str = "fi") -> Path:
             if n.get("debrief"):
                 node["debrief"] = _fi(n["debrief"])
             if n.get("choices"):
-                node["choices"] = [{k: _fi(c[k]) for k in ("text", "feedback") if c.get(k)} for c in n["choices"]]
+                node["choices"] = [
+                    {k: _fi(c[k]) for k in ("text", "feedback") if c.get(k)} for c in n["choices"]
+                ]
             nodes[n["id"]] = node
-        (base / s.file).write_text(yaml.safe_dump({"id": s.key, "title": _fi(s.title), "summary": _fi(s.summary),
-                                                   "nodes": nodes}, allow_unicode=True))
+        (base / s.file).write_text(
+            yaml.safe_dump(
+                {"id": s.key, "title": _fi(s.title), "summary": _fi(s.summary), "nodes": nodes},
+                allow_unicode=True,
+            )
+        )
     return base
 
 
@@ -98,8 +117,12 @@ def test_a_complete_translation_reads_clean_and_is_up_to_date_once_stamped(cours
 def test_editing_one_source_section_makes_exactly_that_section_stale(course):
     t.stamp(course, "fi")
     policy = course.folder / "policy.md"
-    policy.write_text(policy.read_text().replace("Do not argue in public;", "Never argue in public;"))
-    changed = {key: status for key, status in statuses(reload(course)).items() if status != "up_to_date"}
+    policy.write_text(
+        policy.read_text().replace("Do not argue in public;", "Never argue in public;")
+    )
+    changed = {
+        key: status for key, status in statuses(reload(course)).items() if status != "up_to_date"
+    }
     assert changed == {("section", "complaints"): "stale"}
     (finding,) = t.translation_findings(reload(course))
     assert finding.path.endswith("translations/fi/policy.md") and finding.line > 1
@@ -115,8 +138,11 @@ def test_structure_in_a_translation_is_an_error_with_its_line(course):
     (problem,) = translation.problems
     assert problem.path.endswith("translations/fi/questions/basics.yaml")
     assert "'answer' is structure, which only the source language sets" in problem.message
-    assert problem.line == next(i for i, line in enumerate(path.read_text().splitlines(), 1)
-                                if line.startswith("- ") and i > 1)
+    assert problem.line == next(
+        i
+        for i, line in enumerate(path.read_text().splitlines(), 1)
+        if line.startswith("- ") and i > 1
+    )
 
 
 def test_unknown_ids_and_wrong_shapes_are_reported(course):
@@ -145,10 +171,15 @@ def test_stamping_one_section_only(course):
 
 def test_translation_status_prints_the_language_by_section_table(app, course):
     t.stamp(course, "fi")
-    result = app.test_cli_runner().invoke(args=["lms", "translation-status", str(course.folder.parent)])
+    result = app.test_cli_runner().invoke(
+        args=["lms", "translation-status", str(course.folder.parent)]
+    )
     assert result.exit_code == 0, result.output
     assert "mini: fi" in result.output
-    assert any(line.split() == ["complaints", "up", "to", "date"] for line in result.output.splitlines())
-    stamped = app.test_cli_runner().invoke(args=["lms", "translation-status", str(course.folder.parent),
-                                                 "--stamp", "fi"])
+    assert any(
+        line.split() == ["complaints", "up", "to", "date"] for line in result.output.splitlines()
+    )
+    stamped = app.test_cli_runner().invoke(
+        args=["lms", "translation-status", str(course.folder.parent), "--stamp", "fi"]
+    )
     assert "0 item(s) stamped" in stamped.output

@@ -41,11 +41,24 @@ def test_an_open_assignment_is_never_replaced(status):
 def test_every_outcome_has_a_label_and_counts_list_them_all():
     assert set(a.OUTCOME_LABELS) == set(a.OUTCOMES)
     assert a.counts([a.ASSIGNED, a.ASSIGNED, a.OVERDUE_KEPT]) == {
-        a.ASSIGNED: 2, a.REASSIGNED: 0, a.ALREADY_ASSIGNED: 0, a.OVERDUE_KEPT: 1, a.ALREADY_CERTIFIED: 0}
+        a.ASSIGNED: 2,
+        a.REASSIGNED: 0,
+        a.ALREADY_ASSIGNED: 0,
+        a.OVERDUE_KEPT: 1,
+        a.ALREADY_CERTIFIED: 0,
+    }
 
 
-@pytest.mark.parametrize("due, problem", [(None, False), (date(2027, 3, 1), False), (date(2027, 3, 2), False),
-                                          (date(2027, 2, 28), True), (date(2020, 1, 1), True)])
+@pytest.mark.parametrize(
+    "due, problem",
+    [
+        (None, False),
+        (date(2027, 3, 1), False),
+        (date(2027, 3, 2), False),
+        (date(2027, 2, 28), True),
+        (date(2020, 1, 1), True),
+    ],
+)
 def test_due_date_problem(due, problem):
     message = a.due_date_problem(due, date(2027, 3, 1))
     assert bool(message) is problem
@@ -54,12 +67,24 @@ def test_due_date_problem(due, problem):
 
 
 def test_the_fingerprint_changes_with_anything_confirm_would_do_differently():
-    base = dict(course_id=1, reason="annual", due_on=date(2027, 3, 1), reassign=False,
-                outcomes={3: a.ASSIGNED, 1: a.OVERDUE_KEPT})
+    base = dict(
+        course_id=1,
+        reason="annual",
+        due_on=date(2027, 3, 1),
+        reassign=False,
+        outcomes={3: a.ASSIGNED, 1: a.OVERDUE_KEPT},
+    )
     same_other_order = {**base, "outcomes": {1: a.OVERDUE_KEPT, 3: a.ASSIGNED}}
     assert a.fingerprint(**base) == a.fingerprint(**same_other_order)
-    variants = [{"course_id": 2}, {"reason": "manual"}, {"due_on": date(2027, 3, 2)}, {"due_on": None},
-                {"reassign": True}, {"outcomes": {3: a.ALREADY_ASSIGNED, 1: a.OVERDUE_KEPT}},
-                {"outcomes": {3: a.ASSIGNED}}, {"outcomes": {3: a.ASSIGNED, 1: a.OVERDUE_KEPT, 4: a.ASSIGNED}}]
+    variants = [
+        {"course_id": 2},
+        {"reason": "manual"},
+        {"due_on": date(2027, 3, 2)},
+        {"due_on": None},
+        {"reassign": True},
+        {"outcomes": {3: a.ALREADY_ASSIGNED, 1: a.OVERDUE_KEPT}},
+        {"outcomes": {3: a.ASSIGNED}},
+        {"outcomes": {3: a.ASSIGNED, 1: a.OVERDUE_KEPT, 4: a.ASSIGNED}},
+    ]
     prints = {a.fingerprint(**{**base, **v}) for v in variants}
     assert len(prints) == len(variants) and a.fingerprint(**base) not in prints

@@ -12,17 +12,20 @@ RENEWAL = PeriodFacts(date(2026, 12, 20), date(2028, 1, 10), date(2027, 12, 10),
 REVOKED = PeriodFacts(date(2026, 1, 10), date(2027, 1, 10), date(2026, 12, 10), date(2026, 6, 1))
 
 
-@pytest.mark.parametrize("today,period,later,expected", [
-    (date(2026, 5, 1), FIRST, [], "valid"),
-    (date(2026, 12, 10), FIRST, [], "renewal_due"),
-    (date(2027, 1, 10), FIRST, [], "renewal_due"),          # the last valid day
-    (date(2027, 1, 11), FIRST, [], "expired"),
-    (date(2026, 12, 15), FIRST, [RENEWAL], "renewal_due"),   # the renewal does not exist yet
-    (date(2026, 12, 20), FIRST, [RENEWAL], "renewed"),       # renewed: never "Renewal due" again
-    (date(2027, 6, 1), FIRST, [RENEWAL], "renewed"),         # nor "Expired"
-    (date(2026, 5, 31), REVOKED, [], "valid"),
-    (date(2026, 6, 1), REVOKED, [RENEWAL], "revoked"),       # a revocation is never hidden
-    (date(2027, 6, 1), REVOKED, [RENEWAL], "revoked"),
-])
+@pytest.mark.parametrize(
+    "today,period,later,expected",
+    [
+        (date(2026, 5, 1), FIRST, [], "valid"),
+        (date(2026, 12, 10), FIRST, [], "renewal_due"),
+        (date(2027, 1, 10), FIRST, [], "renewal_due"),  # the last valid day
+        (date(2027, 1, 11), FIRST, [], "expired"),
+        (date(2026, 12, 15), FIRST, [RENEWAL], "renewal_due"),  # the renewal does not exist yet
+        (date(2026, 12, 20), FIRST, [RENEWAL], "renewed"),  # renewed: never "Renewal due" again
+        (date(2027, 6, 1), FIRST, [RENEWAL], "renewed"),  # nor "Expired"
+        (date(2026, 5, 31), REVOKED, [], "valid"),
+        (date(2026, 6, 1), REVOKED, [RENEWAL], "revoked"),  # a revocation is never hidden
+        (date(2027, 6, 1), REVOKED, [RENEWAL], "revoked"),
+    ],
+)
 def test_certificate_status(today, period, later, expected):
     assert certificate_status(today, period, later) == expected

@@ -73,8 +73,13 @@ def test_a_registry_refuses_empty_and_taken_ids_and_reads_like_a_mapping():
 
 def test_course_settings_fill_in_defaults_and_round_trip():
     stored = {
-        "assessment": {"draw": 10, "pass_mark": 75, "max_attempts": None,
-                       "cooldown_minutes": 0, "reveal_answers": True},
+        "assessment": {
+            "draw": 10,
+            "pass_mark": 75,
+            "max_attempts": None,
+            "cooldown_minutes": 0,
+            "reveal_answers": True,
+        },
         "certification": {"valid_for": 6, "refresher": {"scenario": "angry"}},
         "review_on_change": False,
         "review_due_days": 14,

@@ -29,8 +29,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("pool", "n", "changed", "covered", "counts"),
-                         [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("pool", "n", "changed", "covered", "counts"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
 @pytest.mark.parametrize("seed", [0, 1, "run-7"])
 def test_refresher_draw_table(pool, n, changed, covered, counts, seed):
     drawn = draw_refresher(pool, n, seed, set(changed), set(covered))

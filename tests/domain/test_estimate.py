@@ -75,8 +75,11 @@ def test_scenario_minutes_average_the_runs(runs, minutes):
 def test_scenario_runs_count_what_a_run_reads():
     scenario = parse_scenario(
         scen(
-            sit("start", ch("mid", text="Go on", feedback="Fine."), ch("poor", 0, text="Stop now",
-                                                                       feedback="Too early.")),
+            sit(
+                "start",
+                ch("mid", text="Go on", feedback="Fine."),
+                ch("poor", 0, text="Stop now", feedback="Too early."),
+            ),
             sit("mid", ch("good", text="Finish it", feedback="Well done indeed.")),
             end("good", "good", 100, debrief="Take this away."),
             end("poor", "poor", 0, debrief="Next time."),
@@ -85,7 +88,9 @@ def test_scenario_runs_count_what_a_run_reads():
     # Situation texts are "Situation start" (2 words) and "Situation mid" (2 words);
     # end texts are "Ending good" / "Ending poor" (2 words each).
     start = 2 + 2 + 2  # the situation and both choices
-    good_run = start + 1 + (2 + 2) + 3 + 2 + 3  # feedback, mid and its choice, its feedback, end, debrief
+    good_run = (
+        start + 1 + (2 + 2) + 3 + 2 + 3
+    )  # feedback, mid and its choice, its feedback, end, debrief
     poor_run = start + 2 + 2 + 2  # feedback, end, debrief
     assert sorted(scenario_runs(scenario)) == sorted([(good_run, 2), (poor_run, 1)])
 

@@ -28,24 +28,36 @@ def test_beyond_chance(count, probabilities, flagged):
 
 
 def single(qid, texts, key):
-    return {"id": qid, "type": "single", "section": "s",
-            "choices": [{"text": t, **({"correct": True} if i == key else {})}
-                        for i, t in enumerate(texts)]}
+    return {
+        "id": qid,
+        "type": "single",
+        "section": "s",
+        "choices": [
+            {"text": t, **({"correct": True} if i == key else {})} for i, t in enumerate(texts)
+        ],
+    }
 
 
 def multiple(qid, texts, keys):
-    return {"id": qid, "type": "multiple", "section": "s",
-            "choices": [{"text": t, **({"correct": True} if i in keys else {})}
-                        for i, t in enumerate(texts)]}
+    return {
+        "id": qid,
+        "type": "multiple",
+        "section": "s",
+        "choices": [
+            {"text": t, **({"correct": True} if i in keys else {})} for i, t in enumerate(texts)
+        ],
+    }
 
 
 def checks_of(*questions, final=False):
-    return [(f.check, f.path) for f in check_answers([QuestionFile("q.yaml", list(questions), final)])]
+    return [
+        (f.check, f.path) for f in check_answers([QuestionFile("q.yaml", list(questions), final)])
+    ]
 
 
 def test_keys_spread_over_positions_are_fine():
     texts = ["Alpha one", "Bravo two", "Charlie three", "Delta four"]
-    questions = [single(f"q{i}", texts[i % 4:] + texts[:i % 4], i % 4) for i in range(8)]
+    questions = [single(f"q{i}", texts[i % 4 :] + texts[: i % 4], i % 4) for i in range(8)]
     assert checks_of(*questions) == []
 
 
@@ -75,14 +87,23 @@ def test_correct_choices_always_at_the_top_of_multiple_choice():
 
 
 def test_a_final_pool_that_is_every_question_is_judged_once():
-    questions = [single(f"q{i}", ["Keep it", "Argue back loudly", "Delete the post"], 0)
-                 for i in range(6)]
+    questions = [
+        single(f"q{i}", ["Keep it", "Argue back loudly", "Delete the post"], 0) for i in range(6)
+    ]
     assert checks_of(*questions, final=True) == [("answer-position", (0,))]
 
 
 def test_every_check_is_documented():
     assert set(CHECKS) == {
-        "answer-position", "longest-answer", "first-word", "multiple-counts", "all-correct",
-        "matching-distractor", "section-coverage", "fact-coverage", "fact-tags",
-        "reading-time", "scenario-strategy",
+        "answer-position",
+        "longest-answer",
+        "first-word",
+        "multiple-counts",
+        "all-correct",
+        "matching-distractor",
+        "section-coverage",
+        "fact-coverage",
+        "fact-tags",
+        "reading-time",
+        "scenario-strategy",
     }

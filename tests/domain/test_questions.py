@@ -318,8 +318,7 @@ BROKEN = [
         ("distractors",),
         "at most 4",
     ),
-    ("distractors-on-a-single", raw_single(distractors=["x"]),
-     ("distractors",), "unknown key"),
+    ("distractors-on-a-single", raw_single(distractors=["x"]), ("distractors",), "unknown key"),
 ]
 
 
@@ -428,7 +427,9 @@ def test_facts_are_a_common_key():
 
 
 @pytest.mark.parametrize(
-    "raw", [*VALID, raw_matching_with_distractors()], ids=[*(r["type"] for r in VALID), "distractors"]
+    "raw",
+    [*VALID, raw_matching_with_distractors()],
+    ids=[*(r["type"] for r in VALID), "distractors"],
 )
 def test_question_dict_round_trip_through_json(raw):
     question = parse_question(raw)
@@ -513,7 +514,9 @@ def test_distractors_are_shuffled_in_among_the_options():
     positions = set()
     for seed in range(30):
         options = present(question, random.Random(seed))["options"]
-        assert sorted(options) == sorted([p.right for p in question.pairs] + ["Delete it", "Ask for their address"])
+        assert sorted(options) == sorted(
+            [p.right for p in question.pairs] + ["Delete it", "Ask for their address"]
+        )
         positions.add(options.index("Delete it"))
     assert len(positions) > 2
 
@@ -612,9 +615,20 @@ GRADE_CASES = [
     ("partial-2-2-one-right", PARTIAL_2_2, ["c1"], 0.5, ("c1",)),
     ("partial-2-2-two-right-one-wrong", PARTIAL_2_2, ["c1", "c2", "c3"], 0.5, ("c1", "c2", "c3")),
     ("partial-2-2-one-each", PARTIAL_2_2, ["c1", "c4"], 0.0, ("c1", "c4")),
-    ("partial-2-2-everything", PARTIAL_2_2, ["c1", "c2", "c3", "c4"], 0.0, ("c1", "c2", "c3", "c4")),
-    ("partial-4-1-everything", PARTIAL_4_1, ["c1", "c2", "c3", "c4", "c5"], 0.0,
-     ("c1", "c2", "c3", "c4", "c5")),
+    (
+        "partial-2-2-everything",
+        PARTIAL_2_2,
+        ["c1", "c2", "c3", "c4"],
+        0.0,
+        ("c1", "c2", "c3", "c4"),
+    ),
+    (
+        "partial-4-1-everything",
+        PARTIAL_4_1,
+        ["c1", "c2", "c3", "c4", "c5"],
+        0.0,
+        ("c1", "c2", "c3", "c4", "c5"),
+    ),
     ("partial-4-1-three-right", PARTIAL_4_1, ["c1", "c2", "c3"], 0.75, ("c1", "c2", "c3")),
     ("partial-forged-id", PARTIAL, ["c1", "c2", "c4", "x"], 0.0, ()),
     ("tf-right", TRUE_FALSE, "false", 1.0, ("false",)),

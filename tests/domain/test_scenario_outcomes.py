@@ -107,7 +107,9 @@ def test_strategies_play_a_fixed_choice(name, score, finished, path):
 
 def test_longest_takes_the_first_of_equally_long_choices():
     scenario = parse_scenario(
-        scen(sit("start", ch("a", text="same"), ch("b", text="same")), end("a"), end("b", "poor", 0))
+        scen(
+            sit("start", ch("a", text="same"), ch("b", text="same")), end("a"), end("b", "poor", 0)
+        )
     )
     assert play_strategy(scenario, STRATEGIES["always the longest choice"])[1].id == "a"
 

@@ -445,14 +445,21 @@ INVALID = [
     ),
     pytest.param(
         changed(setitem("scoring", "sum")),
-        [(("nodes", 2, "score"), "not used with scoring 'sum'"),
-         (("nodes", 3, "score"), "not used with scoring 'sum'")],
+        [
+            (("nodes", 2, "score"), "not used with scoring 'sum'"),
+            (("nodes", 3, "score"), "not used with scoring 'sum'"),
+        ],
         id="end-score-refused-in-sum-mode",
     ),
     pytest.param(
         changed(lambda raw: raw["nodes"][3].update(score=80)),
-        [(("nodes", 3, "end"), "end 'poor' is labelled poor, but a run reaches it with 80, "
-                               "which passes (pass mark 70): start[1] -> mid[2]")],
+        [
+            (
+                ("nodes", 3, "end"),
+                "end 'poor' is labelled poor, but a run reaches it with 80, "
+                "which passes (pass mark 70): start[1] -> mid[2]",
+            )
+        ],
         id="poor-end-passes",
     ),
     pytest.param(
@@ -461,9 +468,14 @@ INVALID = [
             end("good", "good", 60),
             end("ok", "acceptable", 80),
         ),
-        [(("nodes", 1, "end"), "labelled good, but a run reaches it with 60, which fails"),
-         (("nodes", 2, "end"), "end 'ok' (acceptable) can score 80 (start[2]) but end 'good' "
-                               "(good) can score as little as 60 (start[1])")],
+        [
+            (("nodes", 1, "end"), "labelled good, but a run reaches it with 60, which fails"),
+            (
+                ("nodes", 2, "end"),
+                "end 'ok' (acceptable) can score 80 (start[2]) but end 'good' "
+                "(good) can score as little as 60 (start[1])",
+            ),
+        ],
         id="good-end-fails-and-is-outscored",
     ),
     pytest.param(
@@ -478,8 +490,13 @@ INVALID = [
             end("early-poor", "poor", score=None),
             scoring="sum",
         ),
-        [(("nodes", 4, "end"), "end 'late-poor' (poor) can score 60 (start[1] -> risky[1]) but "
-                               "end 'ok' (acceptable) can score as little as 30 (start[2] -> slip[1])")],
+        [
+            (
+                ("nodes", 4, "end"),
+                "end 'late-poor' (poor) can score 60 (start[1] -> risky[1]) but "
+                "end 'ok' (acceptable) can score as little as 30 (start[2] -> slip[1])",
+            )
+        ],
         id="sum-worse-end-outscores-better",
     ),
 ]
@@ -505,8 +522,13 @@ VALID_VARIANTS = [
         id="cycle-allowed-and-fine",
     ),
     pytest.param(
-        changed(lambda raw: (raw.update(scoring="sum"), raw["nodes"][2].pop("score"),
-                             raw["nodes"][3].pop("score"))),
+        changed(
+            lambda raw: (
+                raw.update(scoring="sum"),
+                raw["nodes"][2].pop("score"),
+                raw["nodes"][3].pop("score"),
+            )
+        ),
         id="sum-scoring-without-end-scores",
     ),
     pytest.param(

@@ -19,12 +19,19 @@ def make_portal(database_url: str, *, lms_first: bool = False, **config):
         boss = HostUser(username="boss", mail="boss@portal.example", full_name="Bea Boss")
         db.session.add(boss)
         db.session.flush()
-        db.session.add_all([
-            HostUser(username="hanna", mail="Hanna@Portal.example", full_name="Hanna Host",
-                     department="Sales", boss_id=boss.id),
-            HostUser(username="hr", mail="hr@portal.example", is_hr=True),
-            HostUser(username="eve", mail="eve@acme.local"),
-        ])
+        db.session.add_all(
+            [
+                HostUser(
+                    username="hanna",
+                    mail="Hanna@Portal.example",
+                    full_name="Hanna Host",
+                    department="Sales",
+                    boss_id=boss.id,
+                ),
+                HostUser(username="hr", mail="hr@portal.example", is_hr=True),
+                HostUser(username="eve", mail="eve@acme.local"),
+            ]
+        )
         db.session.commit()
     return app
 

@@ -78,7 +78,8 @@ def sign_in():
         '{% extends "portal/base.html" %}{% block content %}<form method="post">'
         '<input type="hidden" name="csrf_token" value="{{ csrf_token() }}">'
         '<label>User <input name="username"></label><button>Sign in</button></form>'
-        "{% endblock %}")
+        "{% endblock %}"
+    )
 
 
 @auth.route("/sign-out")
@@ -93,17 +94,26 @@ def create_host_app(config: dict, *, lms_first: bool = False, with_lms: bool = T
     app = Flask(__name__, template_folder=str(HERE / "templates"))
     app.config.update(RATELIMIT_STORAGE_URI="memory://")
     app.config.update(config)
-    lms = LMS(mode="host", url_prefix="/training", identity=identity,
-              base_template="portal/base.html", portal_logout="auth.sign_out",
-              # The portal's base template has an inline <style>: its own policy for LMS pages.
-              content_security_policy="default-src 'self'; style-src 'self' 'unsafe-inline'")
+    lms = LMS(
+        mode="host",
+        url_prefix="/training",
+        identity=identity,
+        base_template="portal/base.html",
+        portal_logout="auth.sign_out",
+        # The portal's base template has an inline <style>: its own policy for LMS pages.
+        content_security_policy="default-src 'self'; style-src 'self' 'unsafe-inline'",
+    )
     if lms_first and with_lms:
         lms.init_app(app)
     db.init_app(app)
     login_manager.init_app(app)
     # The portal's own Alembic history; PORTAL_MIGRATE_ARGS are its env.py options.
-    Migrate(app, db, directory=app.config.get("PORTAL_MIGRATIONS_DIR", str(HERE / "migrations")),
-            **app.config.get("PORTAL_MIGRATE_ARGS", {}))
+    Migrate(
+        app,
+        db,
+        directory=app.config.get("PORTAL_MIGRATIONS_DIR", str(HERE / "migrations")),
+        **app.config.get("PORTAL_MIGRATE_ARGS", {}),
+    )
     csrf.init_app(app)
     # The portal's own limits (RATELIMIT_DEFAULT from its config), with /ping exempt.
     limiter = Limiter(get_remote_address, app=app)
@@ -131,7 +141,9 @@ def create_host_app(config: dict, *, lms_first: bool = False, with_lms: bool = T
 def create_app_from_env() -> Flask:
     """``flask --app 'portal:create_app_from_env()'``: the portal configured from the
     environment (``DATABASE_URL``, ``SECRET_KEY`` and any ``LMS_*``), as a deployment is."""
-    config = {"SQLALCHEMY_DATABASE_URI": os.environ["DATABASE_URL"],
-              "SECRET_KEY": os.environ.get("SECRET_KEY", "portal-secret")}
+    config = {
+        "SQLALCHEMY_DATABASE_URI": os.environ["DATABASE_URL"],
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "portal-secret"),
+    }
     config.update({k: v for k, v in os.environ.items() if k.startswith("LMS_")})
     return create_host_app(config)

@@ -55,7 +55,9 @@ def test_twenty_simultaneous_first_visits_make_one_person(portal):
 
 def test_first_visits_of_many_new_users_at_once(portal):
     with portal.app_context():
-        db.session.add_all(HostUser(username=f"u{i}", mail=f"u{i}@portal.example") for i in range(5))
+        db.session.add_all(
+            HostUser(username=f"u{i}", mail=f"u{i}@portal.example") for i in range(5)
+        )
         db.session.commit()
     clients = []
     for i in range(5):

@@ -37,12 +37,16 @@ def _surface(app) -> dict:
         "before_request": len(app.before_request_funcs.get(None, [])),
         "after_request": len(app.after_request_funcs.get(None, [])),
         "teardown": len(app.teardown_request_funcs.get(None, [])),
-        "error_handlers": {code: set(h) for code, h in app.error_handler_spec.get(None, {}).items()},
+        "error_handlers": {
+            code: set(h) for code, h in app.error_handler_spec.get(None, {}).items()
+        },
         "extensions": set(app.extensions) - {"lms"},
         "limiters": len(app.extensions.get("limiter", ())),
         "converters": set(app.url_map.converters) - {"lms_id"},
         "cli": set(app.cli.commands) - {"lms"},
-        "pushed_receivers": len(appcontext_pushed.receivers_for(app) and list(appcontext_pushed.receivers_for(app))),
+        "pushed_receivers": len(
+            appcontext_pushed.receivers_for(app) and list(appcontext_pushed.receivers_for(app))
+        ),
     }
 
 
@@ -95,8 +99,11 @@ def test_host_csrf_still_guards_host_forms_but_not_the_token_api(host):
         _, token = create_token("Portal HR")
     client = host.test_client()
     assert client.post("/notes").status_code == 400  # the host's CSRFProtect at work
-    response = client.post("/training/api/v1/people", headers={"Authorization": f"Bearer {token}"},
-                           json={"email": "new@portal.example", "name": "Nia New"})
+    response = client.post(
+        "/training/api/v1/people",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"email": "new@portal.example", "name": "Nia New"},
+    )
     assert response.status_code == 201, response.get_data(as_text=True)
 
 
@@ -138,7 +145,10 @@ def test_host_mode_without_flask_login_says_what_is_missing(database_url):
     app.config.update(app_config(database_url))
     SQLAlchemy().init_app(app)
     LMS(app, mode="host")
-    with app.test_request_context("/training/"), pytest.raises(LMSConfigError, match="login_manager.init_app"):
+    with (
+        app.test_request_context("/training/"),
+        pytest.raises(LMSConfigError, match="login_manager.init_app"),
+    ):
         app.extensions["lms"].login_manager  # noqa: B018
 
 
@@ -191,11 +201,17 @@ def test_profile_changes_in_the_host_reach_the_person(portal):
     client.get("/training/")
     with portal.app_context():
         hanna = db.session.scalar(select(HostUser).filter_by(username="hanna"))
-        hanna.mail, hanna.full_name, hanna.department = "hanna.h@portal.example", "Hanna H.", "Support"
+        hanna.mail, hanna.full_name, hanna.department = (
+            "hanna.h@portal.example",
+            "Hanna H.",
+            "Support",
+        )
         db.session.commit()
     client.get("/training/")
     with portal.app_context():
-        person = session.scalar(select(Person).where(Person.external_id.like("host:%"), Person.name == "Hanna H."))
+        person = session.scalar(
+            select(Person).where(Person.external_id.like("host:%"), Person.name == "Hanna H.")
+        )
         boss = session.scalar(select(Person).where(Person.email == "boss@portal.example"))
         assert person.email == "hanna.h@portal.example"  # matched by the host's id, not e-mail
         assert person.department == "Support" and person.manager_id == boss.id
@@ -274,10 +290,12 @@ def test_templates_can_be_overridden_by_the_host(host):
     from jinja2 import ChoiceLoader, DictLoader
 
     host.jinja_loader  # noqa: B018 - make sure the default loader exists
-    host.jinja_env.loader = ChoiceLoader([
-        DictLoader({"lms/error.html": "host-branded error {{ code }}"}),
-        host.jinja_env.loader,
-    ])
+    host.jinja_env.loader = ChoiceLoader(
+        [
+            DictLoader({"lms/error.html": "host-branded error {{ code }}"}),
+            host.jinja_env.loader,
+        ]
+    )
     host.extensions["lms"].extra.pop("jinja_env", None)  # rebuilt from the new loader
     client = host.test_client()
     sign_in(client, "hanna")
@@ -286,14 +304,19 @@ def test_templates_can_be_overridden_by_the_host(host):
     assert response.get_data(as_text=True) == "host-branded error 404"
 
 
-@pytest.mark.parametrize("base_url", ["https://portal.example", "https://portal.example/",
-                                      "https://portal.example/training"])
+@pytest.mark.parametrize(
+    "base_url",
+    ["https://portal.example", "https://portal.example/", "https://portal.example/training"],
+)
 def test_certificate_links_have_one_prefix(database_url, base_url):
     app = create_host_app(app_config(database_url, LMS_BASE_URL=base_url))
     from lms.web.urls import absolute_url
 
     with app.app_context():
-        assert absolute_url("lms.certification.verify", code="ABC") == "https://portal.example/training/verify/ABC"
+        assert (
+            absolute_url("lms.certification.verify", code="ABC")
+            == "https://portal.example/training/verify/ABC"
+        )
         app.extensions["sqlalchemy"].engine.dispose()
 
 
@@ -322,7 +345,10 @@ def test_the_api_document_follows_the_prefix(host):
 
         _, plaintext = create_token("Portal HR")
     client = host.test_client()
-    assert client.get("/training/api/v1/openapi.json").get_json()["servers"][0]["url"] == "/training/api/v1"
+    assert (
+        client.get("/training/api/v1/openapi.json").get_json()["servers"][0]["url"]
+        == "/training/api/v1"
+    )
     auth = {"Authorization": f"Bearer {plaintext}"}
     assert client.get("/training/api/v1/people", headers=auth).get_json()["total"] == 0
     assert client.get("/training/api/v1/people").status_code == 401

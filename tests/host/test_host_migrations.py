@@ -32,9 +32,13 @@ class Portal:
 
     def cli(self, *args) -> str:
         app = create_host_app(
-            app_config(self.url, PORTAL_MIGRATIONS_DIR=str(self.migrations),
-                       PORTAL_MIGRATE_ARGS={"include_object": _legacy_filter}),
-            lms_first=self.lms_first)
+            app_config(
+                self.url,
+                PORTAL_MIGRATIONS_DIR=str(self.migrations),
+                PORTAL_MIGRATE_ARGS={"include_object": _legacy_filter},
+            ),
+            lms_first=self.lms_first,
+        )
         result = app.test_cli_runner().invoke(args=list(args))
         with app.app_context():
             app.extensions["sqlalchemy"].engine.dispose()
@@ -64,7 +68,9 @@ def test_host_autogenerate_and_check_find_no_lms_operations(portal):
     assert "No changes in schema detected" in output
     portal.cli("db", "check")  # a host CI gate stays green
     portal.cli("db", "upgrade")
-    assert {"lms_person", "lms_alembic_version", "host_legacy"} <= set(inspect(engine).get_table_names())
+    assert {"lms_person", "lms_alembic_version", "host_legacy"} <= set(
+        inspect(engine).get_table_names()
+    )
     engine.dispose()
 
 
@@ -101,7 +107,9 @@ def test_the_filters_chain_the_hosts_own():
     include_object, include_name = filters["include_object"], filters["include_name"]
     assert include_name("lms_person", "table", {}) is False
     assert include_name("lms_alembic_version", "table", {}) is False
-    assert include_name("hidden", "table", {}) is False and include_name("orders", "table", {}) is True
+    assert (
+        include_name("hidden", "table", {}) is False and include_name("orders", "table", {}) is True
+    )
     assert include_object(None, "lms_attempt", "table", True, None) is False
     assert include_object(None, "secret", "table", True, None) is False
     assert include_object(None, "orders", "table", True, None) is True
@@ -111,8 +119,11 @@ def test_the_filters_chain_the_hosts_own():
 
 
 def test_a_missing_migrations_folder_is_one_clear_line(tmp_path):
-    app = create_host_app(app_config(f"sqlite:///{tmp_path / 'x.sqlite3'}",
-                                     LMS_MIGRATIONS_DIR=str(tmp_path / "nowhere")))
+    app = create_host_app(
+        app_config(
+            f"sqlite:///{tmp_path / 'x.sqlite3'}", LMS_MIGRATIONS_DIR=str(tmp_path / "nowhere")
+        )
+    )
     result = app.test_cli_runner().invoke(args=["lms", "db", "upgrade"])
     assert result.exit_code == 1
     assert "no LMS migrations in" in result.output and "LMS_MIGRATIONS_DIR" in result.output

@@ -14,7 +14,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 def snippet() -> str:
     text = README.read_text()
-    section = text[text.index("### 2. Add it to the portal"):]
+    section = text[text.index("### 2. Add it to the portal") :]
     return re.search(r"```python\n(.*?)```", section, re.S).group(1)
 
 
@@ -25,7 +25,8 @@ def test_the_readme_portal_runs_as_written(tmp_path, monkeypatch):
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "base.html").write_text(
         "<title>{% block title %}{% endblock %}</title>{% block head %}{% endblock %}"
-        "<nav>Portal nav</nav>{% block content %}{% endblock %}")
+        "<nav>Portal nav</nav>{% block content %}{% endblock %}"
+    )
     monkeypatch.chdir(tmp_path)  # the snippet's relative SQLite path lands here
     spec = importlib.util.spec_from_file_location("readme_portal", tmp_path / "portal.py")
     module = importlib.util.module_from_spec(spec)

@@ -30,7 +30,9 @@ def pseudo_catalogue(tmp_path, monkeypatch):
         if not message.id:
             continue
         if isinstance(message.id, tuple):
-            message.string = tuple(pseudo_text(message.id[min(i, 1)]) for i in range(catalogue.num_plurals))
+            message.string = tuple(
+                pseudo_text(message.id[min(i, 1)]) for i in range(catalogue.num_plurals)
+            )
         else:
             message.string = pseudo_text(message.id)
     target = folder / PSEUDO / "LC_MESSAGES"

@@ -10,10 +10,24 @@ from lms.db import session
 from tests.conftest import login
 
 LANGUAGES = ("en", "es", "fi", "pl", "fr")
-LEARNER_PAGES = ("/", "/courses/mini/", "/courses/mini/modules/basics", "/courses/mini/policy",
-                 "/courses/mini/assessment", "/courses/mini/versions/", "/certificates/", "/verify")
-ADMIN_PAGES = ("/reports/org", "/reports/team", "/reports/assign", "/reports/digest", "/admin/audit",
-               "/candidates/")
+LEARNER_PAGES = (
+    "/",
+    "/courses/mini/",
+    "/courses/mini/modules/basics",
+    "/courses/mini/policy",
+    "/courses/mini/assessment",
+    "/courses/mini/versions/",
+    "/certificates/",
+    "/verify",
+)
+ADMIN_PAGES = (
+    "/reports/org",
+    "/reports/team",
+    "/reports/assign",
+    "/reports/digest",
+    "/admin/audit",
+    "/candidates/",
+)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -21,7 +35,9 @@ def test_every_role_reads_its_pages_in_each_language(app, synced, make_person, l
     learner = make_person("lea@example.com")
     admin = make_person("ada@example.com", role="admin")
     with app.app_context():
-        session.execute(update(Person).where(Person.id.in_([learner.id, admin.id])).values(locale=language))
+        session.execute(
+            update(Person).where(Person.id.in_([learner.id, admin.id])).values(locale=language)
+        )
         session.commit()
     for email, pages in (("lea@example.com", LEARNER_PAGES), ("ada@example.com", ADMIN_PAGES)):
         client = app.test_client()

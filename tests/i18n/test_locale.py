@@ -15,17 +15,24 @@ from tests.i18n.conftest import PSEUDO
 
 
 def test_the_browser_language_is_used_when_nothing_was_chosen(client, pseudo_catalogue):
-    page = client.get("/login", headers={"Accept-Language": f"{PSEUDO}, en;q=0.5"}).get_data(as_text=True)
+    page = client.get("/login", headers={"Accept-Language": f"{PSEUDO}, en;q=0.5"}).get_data(
+        as_text=True
+    )
     assert f'<html lang="{PSEUDO}">' in page and "⟦Sign in⟧" in page
-    english = client.get("/login", headers={"Accept-Language": "de, en;q=0.5"}).get_data(as_text=True)
+    english = client.get("/login", headers={"Accept-Language": "de, en;q=0.5"}).get_data(
+        as_text=True
+    )
     assert '<html lang="en">' in english and "⟦" not in english
 
 
-def test_a_saved_choice_beats_the_browser_and_follows_the_person(app, client, make_person,
-                                                               pseudo_catalogue):
+def test_a_saved_choice_beats_the_browser_and_follows_the_person(
+    app, client, make_person, pseudo_catalogue
+):
     mia = make_person("mia@example.com")
     login(client, "mia@example.com")
-    response = post_form(client, "/language", {"locale": PSEUDO, "next": "/certificates/"}, page="/")
+    response = post_form(
+        client, "/language", {"locale": PSEUDO, "next": "/certificates/"}, page="/"
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/certificates/"
     with app.app_context():
         assert session.get(Person, mia.id).locale == PSEUDO
@@ -41,7 +48,9 @@ def test_an_unknown_language_is_refused(client, make_person):
     assert post_form(client, "/language", {"locale": "xx"}, page="/").status_code == 400
 
 
-def test_the_switcher_is_in_every_page_and_works_without_javascript(client, make_person, pseudo_catalogue):
+def test_the_switcher_is_in_every_page_and_works_without_javascript(
+    client, make_person, pseudo_catalogue
+):
     make_person("mia@example.com")
     login(client, "mia@example.com")
     page = client.get("/").get_data(as_text=True)
@@ -57,13 +66,20 @@ def test_an_email_is_written_in_its_recipients_language(app, make_person, pseudo
         mia = session.scalar(select(Person).where(Person.email == "mia@example.com"))
         mia.locale = PSEUDO
         session.commit()
-        message = render_mail("password_reset", recipient_of(mia), {"url": "http://x/y", "minutes": 60})
-        english = render_mail("password_reset", recipient_of("someone@example.com"),
-                              {"url": "http://x/y", "minutes": 60})
+        message = render_mail(
+            "password_reset", recipient_of(mia), {"url": "http://x/y", "minutes": 60}
+        )
+        english = render_mail(
+            "password_reset",
+            recipient_of("someone@example.com"),
+            {"url": "http://x/y", "minutes": 60},
+        )
     assert message.subject.startswith("⟦") and "⟦" not in english.subject
 
 
-def test_a_certificate_is_printed_in_its_holders_language(app, client, synced, make_person, pseudo_catalogue):
+def test_a_certificate_is_printed_in_its_holders_language(
+    app, client, synced, make_person, pseudo_catalogue
+):
     from datetime import date
 
     from lms.certification.models import CertificationPeriod

@@ -46,7 +46,9 @@ def test_round_trip_over_every_question_of_the_shipped_course(shipped, exported)
 def test_round_trip_of_each_pool(shipped):
     course, _ = shipped
     files = question_files(SHIPPED)
-    for pool, questions in [("final", course.pool)] + [(m.key, m.questions) for m in course.modules]:
+    for pool, questions in [("final", course.pool)] + [
+        (m.key, m.questions) for m in course.modules
+    ]:
         result = export_course(course, files, pool)
         back = import_questions(result.text, "gift", display="x.gift")
         assert [q for q, _ in back.questions] == [yamlfile.plain(q) for q in questions], pool
@@ -90,10 +92,12 @@ def test_all_or_nothing_questions_are_flagged_where_moodle_scores_them_different
     (mini_course / "questions" / "voice.yaml").write_text(ALL_OR_NOTHING_QUESTION)
     result = export_questions(mini_course, "voice")
     (note,) = [str(f) for f in result.findings]
-    assert note.endswith("questions/voice.yaml:1: question 'voice-aon': Moodle scores it "
-                         "differently (all_or_nothing here): picking only 'Communications' scores "
-                         "50% in Moodle and 0% here; picking only 'The spokesperson on duty' "
-                         "scores 50% in Moodle and 0% here")
+    assert note.endswith(
+        "questions/voice.yaml:1: question 'voice-aon': Moodle scores it "
+        "differently (all_or_nothing here): picking only 'Communications' scores "
+        "50% in Moodle and 0% here; picking only 'The spokesperson on duty' "
+        "scores 50% in Moodle and 0% here"
+    )
     assert "// note: Moodle scores it differently (all_or_nothing here)" in result.text
     assert "~%50%Communications" in result.text and "~%-100%Anyone who knows" in result.text
     back = import_questions(result.text, "gift", display="x.gift").questions[0][0]
@@ -116,11 +120,17 @@ def test_a_course_with_problems_is_not_exported(mini_course):
 
 
 def test_special_characters_newlines_and_format_lookalikes_survive():
-    raw = {"id": "odd", "type": "single", "section": "s",
-           "prompt": "[html] is no tag here: {a} ~ = # \\ and\na second line",
-           "choices": [{"text": "[plain] neither", "correct": True, "feedback": "x: #1 -> ok"},
-                       {"text": "a -> b"}],
-           "feedback": "####not general\n\nTwo paragraphs."}
+    raw = {
+        "id": "odd",
+        "type": "single",
+        "section": "s",
+        "prompt": "[html] is no tag here: {a} ~ = # \\ and\na second line",
+        "choices": [
+            {"text": "[plain] neither", "correct": True, "feedback": "x: #1 -> ok"},
+            {"text": "a -> b"},
+        ],
+        "feedback": "####not general\n\nTwo paragraphs.",
+    }
     text = write_question(course_to_gift(raw)[0])
     assert "\n\n" not in text  # a blank line would end the question in Moodle
     back = import_questions(text, "gift", display="x.gift", section="s")
@@ -128,17 +138,30 @@ def test_special_characters_newlines_and_format_lookalikes_survive():
 
 
 def test_matching_item_with_an_arrow_cannot_be_written():
-    raw = {"id": "m", "type": "matching", "section": "s", "prompt": "Match", "feedback": "f",
-           "pairs": [{"left": "a -> b", "right": "1"}, {"left": "c", "right": "2"}]}
+    raw = {
+        "id": "m",
+        "type": "matching",
+        "section": "s",
+        "prompt": "Match",
+        "feedback": "f",
+        "pairs": [{"left": "a -> b", "right": "1"}, {"left": "c", "right": "2"}],
+    }
     with pytest.raises(GiftWriteError, match="contains '->'"):
         write_question(course_to_gift(raw)[0])
 
 
 def test_true_false_is_one_line_with_general_feedback():
-    raw = {"id": "t", "type": "true_false", "section": "s", "prompt": "Sky is blue", "answer": True,
-           "feedback": "It is."}
+    raw = {
+        "id": "t",
+        "type": "true_false",
+        "section": "s",
+        "prompt": "Sky is blue",
+        "answer": True,
+        "feedback": "It is.",
+    }
     assert write_question(course_to_gift(raw)[0]) == (
-        "// [id:t]\n::t::[markdown]Sky is blue{TRUE####It is.}\n")
+        "// [id:t]\n::t::[markdown]Sky is blue{TRUE####It is.}\n"
+    )
 
 
 # --------------------------------------------------------------------------- the command
@@ -165,8 +188,15 @@ def test_command_unknown_course_or_pool(cli, mini_course):
 
 
 def test_facts_travel_as_tags():
-    raw = {"id": "f", "type": "true_false", "section": "s", "prompt": "P", "answer": True,
-           "feedback": "F", "facts": ["scope-definition"]}
+    raw = {
+        "id": "f",
+        "type": "true_false",
+        "section": "s",
+        "prompt": "P",
+        "answer": True,
+        "feedback": "F",
+        "facts": ["scope-definition"],
+    }
     question, _ = course_to_gift(raw)
     assert question.tags == ["fact-scope-definition"]
     text = write_question(question)

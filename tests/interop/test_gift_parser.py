@@ -30,8 +30,10 @@ def answers(q):
 
 
 def test_title_comments_and_multi_line_question():
-    q = one("// a comment line\n::Support channel::Complaints go\n// inside too\nto the {\n"
-            "  ~personal\n  =official\n} channel.\n")
+    q = one(
+        "// a comment line\n::Support channel::Complaints go\n// inside too\nto the {\n"
+        "  ~personal\n  =official\n} channel.\n"
+    )
     assert q.name == "Support channel"
     assert q.text.text == "Complaints go\nto the _____ channel."  # missing word: Moodle's blank
     assert (q.line, q.col) == (2, 1)
@@ -43,15 +45,22 @@ def test_answers_at_the_end_leave_no_blank():
 
 
 def test_categories_apply_to_the_questions_after_them():
-    parsed = parse_gift("Q1{T}\n\n$CATEGORY: $course$/top/policy/scope\n\nQ2{T}\n\n"
-                        "// switch\n$CATEGORY: other\n\nQ3{F}\n")
+    parsed = parse_gift(
+        "Q1{T}\n\n$CATEGORY: $course$/top/policy/scope\n\nQ2{T}\n\n"
+        "// switch\n$CATEGORY: other\n\nQ3{F}\n"
+    )
     assert [(q.text.text, q.category) for q in parsed.questions] == [
-        ("Q1", None), ("Q2", "$course$/top/policy/scope"), ("Q3", "other")]
+        ("Q1", None),
+        ("Q2", "$course$/top/policy/scope"),
+        ("Q3", "other"),
+    ]
 
 
 def test_id_number_and_tags_come_from_the_comments():
-    q = one("// question: 12  name: x\n// [id:scope-01] [tag:audio] [tag:  onboarding ]\n"
-            "// [tag:t\\]ag]\nQ{T}\n")
+    q = one(
+        "// question: 12  name: x\n// [id:scope-01] [tag:audio] [tag:  onboarding ]\n"
+        "// [tag:t\\]ag]\nQ{T}\n"
+    )
     assert q.idnumber == "scope-01"
     assert q.tags == ["audio", "onboarding", "t]ag"]
 
@@ -61,7 +70,10 @@ def test_formats_on_text_answers_and_feedback(fmt):
     q = one(f"[{fmt}]Pick **one**{{=[plain]right#[html]<b>yes</b> ~wrong#no####[markdown]*why*}}")
     assert (q.text.text, q.text.format) == ("Pick **one**", fmt)
     assert (q.answers[0].text.format, q.answers[0].feedback.format) == ("plain", "html")
-    assert (q.answers[1].text.format, q.answers[1].feedback.format) == (fmt, fmt)  # default: the text's
+    assert (q.answers[1].text.format, q.answers[1].feedback.format) == (
+        fmt,
+        fmt,
+    )  # default: the text's
     assert (q.general_feedback.text, q.general_feedback.format) == ("*why*", "markdown")
 
 
@@ -87,10 +99,18 @@ def test_per_answer_and_general_feedback_over_several_lines():
     assert q.general_feedback.text == "Because\n  it is."
 
 
-@pytest.mark.parametrize("weight, value", [
-    ("50", 50.0), ("-50", -50.0), ("33.33333", 33.33333), ("-12.5", -12.5), ("100", 100.0),
-    ("0", 0.0), ("5", 5.0),
-])
+@pytest.mark.parametrize(
+    "weight, value",
+    [
+        ("50", 50.0),
+        ("-50", -50.0),
+        ("33.33333", 33.33333),
+        ("-12.5", -12.5),
+        ("100", 100.0),
+        ("0", 0.0),
+        ("5", 5.0),
+    ],
+)
 def test_percentage_weights(weight, value):
     q = one(f"Q{{~%{weight}%a#fb ~%50%b ~c}}")
     assert q.answers[0].weight == value and q.answers[0].text.text == "a"
@@ -107,7 +127,9 @@ def test_a_percent_sign_that_is_no_weight_is_text():
     assert answers(one("Q{=a ~%20 off}"))[1] == ("%20 off", 0, None)
 
 
-@pytest.mark.parametrize("body, truth", [("T", True), ("TRUE", True), ("F", False), ("FALSE", False)])
+@pytest.mark.parametrize(
+    "body, truth", [("T", True), ("TRUE", True), ("F", False), ("FALSE", False)]
+)
 def test_true_false(body, truth):
     q = one(f"The sky is blue.{{{body}}}")
     assert (q.kind, q.truth, q.wrong_feedback, q.right_feedback) == ("truefalse", truth, None, None)
@@ -121,23 +143,31 @@ def test_true_false_with_feedbacks_and_general_feedback():
 
 
 def test_matching_with_a_distractor():
-    q = one("Match. {\n =Canada -> Ottawa\n =Italy->Rome\n =[html]<b>Japan</b> -> Tokyo\n = -> Paris\n}")
+    q = one(
+        "Match. {\n =Canada -> Ottawa\n =Italy->Rome\n =[html]<b>Japan</b> -> Tokyo\n = -> Paris\n}"
+    )
     assert q.kind == "matching"
     assert [(p.left.text, p.left.format, p.right) for p in q.pairs] == [
-        ("Canada", "moodle", "Ottawa"), ("Italy", "moodle", "Rome"),
-        ("<b>Japan</b>", "html", "Tokyo"), ("", "moodle", "Paris")]
+        ("Canada", "moodle", "Ottawa"),
+        ("Italy", "moodle", "Rome"),
+        ("<b>Japan</b>", "html", "Tokyo"),
+        ("", "moodle", "Paris"),
+    ]
 
 
-@pytest.mark.parametrize("text, kind", [
-    ("Who speaks?{=Communications =Comms}", "shortanswer"),
-    ("Year?{#2019:1}", "numerical"),
-    ("Year?{#\n =2019:0\n =%50%2019:2}", "numerical"),
-    ("How do you feel?{}", "essay"),
-    ("Just some text to read.", "description"),
-    ("Capital {=Paris} and river {=Seine}.", "embedded"),
-    ("Capital {1:SHORTANSWER:=Paris}.", "embedded"),
-    ("Answer {true}", "shortanswer"),
-])
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("Who speaks?{=Communications =Comms}", "shortanswer"),
+        ("Year?{#2019:1}", "numerical"),
+        ("Year?{#\n =2019:0\n =%50%2019:2}", "numerical"),
+        ("How do you feel?{}", "essay"),
+        ("Just some text to read.", "description"),
+        ("Capital {=Paris} and river {=Seine}.", "embedded"),
+        ("Capital {1:SHORTANSWER:=Paris}.", "embedded"),
+        ("Answer {true}", "shortanswer"),
+    ],
+)
 def test_types_this_product_does_not_grade_are_recognised(text, kind):
     assert one(text).kind == kind
 
@@ -151,17 +181,49 @@ def test_lower_case_true_is_a_short_answer_as_in_moodle_with_a_hint():
 # (line, kind, single) for every question of fixtures/moodle_examples.gift, which mirrors
 # Moodle's examples.txt question by question.
 EXAMPLES = [
-    (8, "multichoice"), (10, "multichoice"), (12, "truefalse"), (14, "shortanswer"),
-    (16, "numerical"), (25, "multichoice"), (27, "multichoice"), (29, "multichoice"),
-    (35, "multichoice"), (43, "shortanswer"), (45, "shortanswer"), (49, "truefalse"),
-    (51, "truefalse"), (55, "matching"), (61, "matching"), (70, "numerical"),
-    (72, "numerical"), (74, "numerical"), (76, "numerical"), (85, "numerical"),
-    (90, "shortanswer"), (93, "multichoice"), (98, "multichoice"), (103, "shortanswer"),
-    (108, "shortanswer"), (113, "truefalse"), (115, "multichoice"), (117, "multichoice"),
-    (123, "shortanswer"), (130, "multichoice"), (136, "multichoice"), (143, "multichoice"),
-    (148, "multichoice"), (166, "multichoice"), (168, "multichoice"), (170, "truefalse"),
-    (172, "shortanswer"), (174, "numerical"), (176, "matching"), (183, "multichoice"),
-    (189, "multichoice"), (194, "shortanswer"), (201, "numerical"),
+    (8, "multichoice"),
+    (10, "multichoice"),
+    (12, "truefalse"),
+    (14, "shortanswer"),
+    (16, "numerical"),
+    (25, "multichoice"),
+    (27, "multichoice"),
+    (29, "multichoice"),
+    (35, "multichoice"),
+    (43, "shortanswer"),
+    (45, "shortanswer"),
+    (49, "truefalse"),
+    (51, "truefalse"),
+    (55, "matching"),
+    (61, "matching"),
+    (70, "numerical"),
+    (72, "numerical"),
+    (74, "numerical"),
+    (76, "numerical"),
+    (85, "numerical"),
+    (90, "shortanswer"),
+    (93, "multichoice"),
+    (98, "multichoice"),
+    (103, "shortanswer"),
+    (108, "shortanswer"),
+    (113, "truefalse"),
+    (115, "multichoice"),
+    (117, "multichoice"),
+    (123, "shortanswer"),
+    (130, "multichoice"),
+    (136, "multichoice"),
+    (143, "multichoice"),
+    (148, "multichoice"),
+    (166, "multichoice"),
+    (168, "multichoice"),
+    (170, "truefalse"),
+    (172, "shortanswer"),
+    (174, "numerical"),
+    (176, "matching"),
+    (183, "multichoice"),
+    (189, "multichoice"),
+    (194, "shortanswer"),
+    (201, "numerical"),
 ]
 
 
@@ -172,8 +234,14 @@ def test_moodle_examples_file_reads_without_errors_and_with_moodles_types():
 
 
 def test_moodle_examples_details():
-    by_line = {q.line: q for q in parse_gift((FIXTURES / "moodle_examples.gift").read_text()).questions}
-    assert answers(by_line[117])[3] == ("#social-escalations", 100, "Yes, that is the channel for it.")
+    by_line = {
+        q.line: q for q in parse_gift((FIXTURES / "moodle_examples.gift").read_text()).questions
+    }
+    assert answers(by_line[117])[3] == (
+        "#social-escalations",
+        100,
+        "Yes, that is the channel for it.",
+    )
     assert [a.weight for a in by_line[117].answers] == [0, 25, 50, 100]
     control = by_line[148]
     assert [a.text.text for a in control.answers] == ["~", "=", "#", "{", "}", "\\"]
@@ -192,31 +260,38 @@ def test_moodle_fixture_file():
     assert answers(got["register"])[1] == ("the password", -100, "wrong")
     assert got["register"].answers[3].text.format == "plain"
     assert got["Greeting"].text.text.startswith('<a href="http://intranet.example/welcome.mp3">')
-    assert (got["Greeting"].idnumber, got["Greeting"].tags) == ("greeting-01", ["audio", "onboarding"])
-    assert got["Acronym"].text.text == ('SSO stands for <span style="font-style: italic;">'
-                                        "single sign-on</span>.")
+    assert (got["Greeting"].idnumber, got["Greeting"].tags) == (
+        "greeting-01",
+        ["audio", "onboarding"],
+    )
+    assert got["Acronym"].text.text == (
+        'SSO stands for <span style="font-style: italic;">single sign-on</span>.'
+    )
 
 
 # --------------------------------------------------------------------------- errors
 
 
-@pytest.mark.parametrize("text, line, col, fragment", [
-    ("Q {~a ~b\n", 1, 3, "not closed with '}'"),
-    ("Q ~a =b}\n", 1, 8, "'}' without an opening '{'"),
-    ("Q {~a {~b} }\n", 1, 7, "'{' inside an answer block"),
-    ("::Title Q {~a =b}\n", 1, 1, "never closed with '::'"),
-    ("Q {\n  stray ~a =b}\n", 2, 3, "text before the first answer"),
-    ("Q {~%150%a =b}\n", 1, 5, "bad weight '%150%'"),
-    ("Q {~%5.5.5%a =b}\n", 1, 5, "bad weight"),
-    ("Q {=%50%a ~b}\n", 1, 5, "write ~%50%answer"),
-    ("Q {~only}\n", 1, 3, "at least 2 answers"),
-    ("Q {~a ~ #fb}\n", 1, 7, "this answer has no text"),
-    ("Match {\n =a -> 1\n =b 2\n}\n", 3, 2, "needs '->'"),
-    ("Match {=a -> 1 =b -> }\n", 1, 16, "nothing after '->'"),
-    ("Match {=a -> 1 = -> 2}\n", 1, 7, "at least 2 pairs"),
-    ("$CATEGORY: x\nQ{T}\n", 2, 1, "blank line after the $CATEGORY line"),
-    ("$CATEGORY:\n", 1, 1, "needs a category name"),
-])
+@pytest.mark.parametrize(
+    "text, line, col, fragment",
+    [
+        ("Q {~a ~b\n", 1, 3, "not closed with '}'"),
+        ("Q ~a =b}\n", 1, 8, "'}' without an opening '{'"),
+        ("Q {~a {~b} }\n", 1, 7, "'{' inside an answer block"),
+        ("::Title Q {~a =b}\n", 1, 1, "never closed with '::'"),
+        ("Q {\n  stray ~a =b}\n", 2, 3, "text before the first answer"),
+        ("Q {~%150%a =b}\n", 1, 5, "bad weight '%150%'"),
+        ("Q {~%5.5.5%a =b}\n", 1, 5, "bad weight"),
+        ("Q {=%50%a ~b}\n", 1, 5, "write ~%50%answer"),
+        ("Q {~only}\n", 1, 3, "at least 2 answers"),
+        ("Q {~a ~ #fb}\n", 1, 7, "this answer has no text"),
+        ("Match {\n =a -> 1\n =b 2\n}\n", 3, 2, "needs '->'"),
+        ("Match {=a -> 1 =b -> }\n", 1, 16, "nothing after '->'"),
+        ("Match {=a -> 1 = -> 2}\n", 1, 7, "at least 2 pairs"),
+        ("$CATEGORY: x\nQ{T}\n", 2, 1, "blank line after the $CATEGORY line"),
+        ("$CATEGORY:\n", 1, 1, "needs a category name"),
+    ],
+)
 def test_syntax_errors_have_line_and_column(text, line, col, fragment):
     parsed = parse_gift("// leading comment\n\n" + text)
     assert len(parsed.errors) == 1, parsed.errors

@@ -40,8 +40,13 @@ def make_docx(path: Path, sections: dict[str, list[str]], *, extras: bool = True
             document.add_paragraph("Check the account register", style="List Number")
             document.add_paragraph("Turn on two-factor sign-in", style="List Number")
             table = document.add_table(rows=3, cols=2)
-            for r, row in enumerate([("Account", "Owner"), ("Company page", "Communications"),
-                                     ("Careers page", "HR | Talent")]):
+            for r, row in enumerate(
+                [
+                    ("Account", "Owner"),
+                    ("Company page", "Communications"),
+                    ("Careers page", "HR | Talent"),
+                ]
+            ):
                 for c, value in enumerate(row):
                     table.cell(r, c).text = value
     document.save(path)
@@ -50,8 +55,10 @@ def make_docx(path: Path, sections: dict[str, list[str]], *, extras: bool = True
 
 def relative_problems(folder: Path) -> list[str]:
     _, problems = check_courses(folder)
-    return [f"{Path(p.path).resolve().relative_to(folder.resolve())}:{p.line}: {p.message}"
-            for p in problems]
+    return [
+        f"{Path(p.path).resolve().relative_to(folder.resolve())}:{p.line}: {p.message}"
+        for p in problems
+    ]
 
 
 def line_of(path: Path, text: str, occurrence: int = 1) -> int:
@@ -75,7 +82,9 @@ def test_docx_becomes_a_course_that_check_courses_reads(cli, courses_dir, tmp_pa
     assert [(s.key, s.title) for s in sections] == [
         ("purpose-and-scope", "Purpose and scope"),
         ("speaking-for-the-company", "Speaking for the Company"),
-        ("personal-accounts", "Personal accounts"), ("account-security", "Account security")]
+        ("personal-accounts", "Personal accounts"),
+        ("account-security", "Account security"),
+    ]
     first, last = sections[0].body_md, sections[3].body_md
     assert "Above all, **never argue with a customer in public**." in first
     assert "### Who it covers\n\n- Employees\n- Contractors and agency staff" in first
@@ -84,29 +93,41 @@ def test_docx_becomes_a_course_that_check_courses_reads(cli, courses_dir, tmp_pa
     assert "| Careers page | HR \\| Talent |" in last
 
     lesson = (folder / "modules" / "01-purpose-and-scope.md").read_text()
-    assert lesson.startswith(SECTIONS["1. Purpose and scope"][0]) and "\n## Who it covers\n" in lesson
+    assert (
+        lesson.startswith(SECTIONS["1. Purpose and scope"][0]) and "\n## Who it covers\n" in lesson
+    )
 
     course_yaml = folder / "course.yaml"
-    modules = [f"pass_mark of module {key!r} (its knowledge check): still to decide: the percent "
-               "needed to pass" for key in [s.key for s in sections]]
-    expected = [f"course.yaml:{line_of(course_yaml, 'summary: TODO')}: summary: still to write: "
-                "one or two sentences shown on the course list"]
-    expected += [f"course.yaml:{line_of(course_yaml, 'pass_mark: TODO', n + 1)}: {m}"
-                 for n, m in enumerate(modules)]
+    modules = [
+        f"pass_mark of module {key!r} (its knowledge check): still to decide: the percent "
+        "needed to pass"
+        for key in [s.key for s in sections]
+    ]
+    expected = [
+        f"course.yaml:{line_of(course_yaml, 'summary: TODO')}: summary: still to write: "
+        "one or two sentences shown on the course list"
+    ]
+    expected += [
+        f"course.yaml:{line_of(course_yaml, 'pass_mark: TODO', n + 1)}: {m}"
+        for n, m in enumerate(modules)
+    ]
     expected += [
         f"course.yaml:{line_of(course_yaml, 'pass_mark: TODO', 5)}: pass_mark of the final "
         "assessment: still to decide: the percent needed to pass",
         f"course.yaml:{line_of(course_yaml, 'scenarios: TODO')}: scenarios: still to write: add "
         "scenario files (see docs/course-format.md), or write scenarios: [] if the course has none",
     ]
-    expected += [f"questions/{n:02d}-{s.key}.yaml:4: a question file must contain at least one "
-                 "question" for n, s in enumerate(sections, start=1)]
+    expected += [
+        f"questions/{n:02d}-{s.key}.yaml:4: a question file must contain at least one question"
+        for n, s in enumerate(sections, start=1)
+    ]
     expected += ["questions/final.yaml:4: a question file must contain at least one question"]
     assert relative_problems(folder) == expected
 
 
 def test_changed_docx_reimported_with_update_marks_exactly_the_edited_sections(
-        cli, courses_dir, tmp_path):
+    cli, courses_dir, tmp_path
+):
     v1 = make_docx(tmp_path / "v1.docx", SECTIONS)
     cli("new-course", "acme", "--from", str(v1))
     folder = courses_dir / "acme"
@@ -120,12 +141,14 @@ def test_changed_docx_reimported_with_update_marks_exactly_the_edited_sections(
 
     edited = dict(SECTIONS)
     edited["2. Speaking for the Company"] = [
-        "Only the Communications team speaks for the Company, on every channel."]
+        "Only the Communications team speaks for the Company, on every channel."
+    ]
     edited["3. Your own accounts"] = edited.pop("3. Personal accounts")  # renamed, same text
     edited["4. Account security"] = edited.pop("4. Account security")
     edited["5. Using AI tools"] = ["Never paste customer data into a public AI tool."]
-    result = cli("new-course", "acme", "--update", "--from",
-                 str(make_docx(tmp_path / "v2.docx", edited)))
+    result = cli(
+        "new-course", "acme", "--update", "--from", str(make_docx(tmp_path / "v2.docx", edited))
+    )
     assert result.exit_code == 0, result.output
     assert "2 changed, 1 new, 0 removed, 2 unchanged" in result.output
     listed = [line.strip() for line in result.stdout.splitlines()[1:]]
@@ -138,14 +161,23 @@ def test_changed_docx_reimported_with_update_marks_exactly_the_edited_sections(
 
     _, _, sections, problems = parse_policy((folder / "policy.md").read_text())
     assert problems == []
-    assert [s.key for s in sections] == ["purpose-and-scope", "speaking-for-the-company",
-                                         "personal-accounts", "account-security", "using-ai-tools"]
-    assert (folder / "course.yaml").read_bytes() == course_yaml  # the author's files stay as they are
+    assert [s.key for s in sections] == [
+        "purpose-and-scope",
+        "speaking-for-the-company",
+        "personal-accounts",
+        "account-security",
+        "using-ai-tools",
+    ]
+    assert (
+        folder / "course.yaml"
+    ).read_bytes() == course_yaml  # the author's files stay as they are
     assert {p.name: p.read_bytes() for p in (folder / "modules").iterdir()} == lessons
 
 
 def markdown_policy(path: Path, sections: dict[str, list[str]]) -> Path:
-    body = "".join(f"## {title}\n\n" + "\n\n".join(texts) + "\n\n" for title, texts in sections.items())
+    body = "".join(
+        f"## {title}\n\n" + "\n\n".join(texts) + "\n\n" for title, texts in sections.items()
+    )
     path.write_text(f"# Acme social media policy\n\n{INTRO}\n\n{body}")
     return path
 
@@ -153,13 +185,16 @@ def markdown_policy(path: Path, sections: dict[str, list[str]]) -> Path:
 def test_a_removed_section_still_taught_is_pointed_at(cli, courses_dir, tmp_path):
     cli("new-course", "acme", "--from", str(markdown_policy(tmp_path / "v1.md", SECTIONS)))
     fewer = {k: v for k, v in SECTIONS.items() if not k.startswith("3.")}
-    result = cli("new-course", "acme", "--update", "--from",
-                 str(markdown_policy(tmp_path / "v2.md", fewer)))
+    result = cli(
+        "new-course", "acme", "--update", "--from", str(markdown_policy(tmp_path / "v2.md", fewer))
+    )
     assert "removed   personal-accounts: 'Personal accounts'" in result.stdout
     assert "module(s) personal-accounts still list it" in result.stderr
     folder = courses_dir / "acme"
-    assert (f"course.yaml:{line_of(folder / 'course.yaml', 'sections: [personal-accounts]')}: "
-            "unknown policy section 'personal-accounts'") in relative_problems(folder)
+    assert (
+        f"course.yaml:{line_of(folder / 'course.yaml', 'sections: [personal-accounts]')}: "
+        "unknown policy section 'personal-accounts'"
+    ) in relative_problems(folder)
 
 
 def test_errors_are_messages_not_tracebacks(cli, courses_dir, tmp_path):
@@ -186,12 +221,17 @@ def test_errors_are_messages_not_tracebacks(cli, courses_dir, tmp_path):
 
 def test_markdown_headings_ids_numbering_and_code(tmp_path):
     path = tmp_path / "policy.md"
-    path.write_text("Acme policy\n===========\n\nIntro.\n\n## 1.2 Scope {#scope}\n\nText.\n\n"
-                    "```\n## not a heading\n```\n\n##hashtag at a line start\n\n"
-                    "Second part\n-----------\n\n#### Deep\n\nMore.\n")
+    path.write_text(
+        "Acme policy\n===========\n\nIntro.\n\n## 1.2 Scope {#scope}\n\nText.\n\n"
+        "```\n## not a heading\n```\n\n##hashtag at a line start\n\n"
+        "Second part\n-----------\n\n#### Deep\n\nMore.\n"
+    )
     document = read_policy(path)
     assert (document.title, document.preamble) == ("Acme policy", "Intro.")
-    assert [(s.title, s.key) for s in document.sections] == [("Scope", "scope"), ("Second part", None)]
+    assert [(s.title, s.key) for s in document.sections] == [
+        ("Scope", "scope"),
+        ("Second part", None),
+    ]
     assert "```\n## not a heading\n```" in document.sections[0].body
     assert "\\##hashtag at a line start" in document.sections[0].body
     assert document.sections[1].body == "#### Deep\n\nMore."
@@ -208,15 +248,19 @@ def test_markdown_with_only_top_level_headings_takes_the_title_from_the_file_nam
 
 def test_html_policy(tmp_path):
     path = tmp_path / "policy.html"
-    path.write_text("<html><head><title>Acme policy</title><style>p{}</style></head><body>"
-                    "<h1>Acme policy</h1><p>Intro with <em>care</em>.</p>"
-                    "<h2>Scope</h2><ul><li>Blogs</li><li>Review sites</li></ul><img src='x.png'>"
-                    "<h2>Voice</h2><ol><li>Ask</li></ol><h3>Press</h3><p>Only Communications.</p>"
-                    "</body></html>")
+    path.write_text(
+        "<html><head><title>Acme policy</title><style>p{}</style></head><body>"
+        "<h1>Acme policy</h1><p>Intro with <em>care</em>.</p>"
+        "<h2>Scope</h2><ul><li>Blogs</li><li>Review sites</li></ul><img src='x.png'>"
+        "<h2>Voice</h2><ol><li>Ask</li></ol><h3>Press</h3><p>Only Communications.</p>"
+        "</body></html>"
+    )
     document = read_policy(path)
     assert (document.title, document.preamble) == ("Acme policy", "Intro with *care*.")
     assert [(s.title, s.body) for s in document.sections] == [
-        ("Scope", "- Blogs\n- Review sites"), ("Voice", "1. Ask\n\n### Press\n\nOnly Communications.")]
+        ("Scope", "- Blogs\n- Review sites"),
+        ("Voice", "1. Ask\n\n### Press\n\nOnly Communications."),
+    ]
     assert document.notes == ["1 image(s) left out: add them to the lessons by hand"]
 
 
@@ -241,14 +285,20 @@ def test_section_ids_from_titles():
 
 
 def test_a_renamed_and_edited_section_keeps_its_id_when_its_text_is_mostly_the_same():
-    old = [OldSection("scope", "Scope", "Every public platform is covered, blogs included."),
-           OldSection("voice", "Voice", "Only Communications speaks for the Company.")]
-    new = [PolicySection("What is covered", "Every public platform is covered, including blogs."),
-           PolicySection("Voice", "Only Communications speaks for the Company.")]
+    old = [
+        OldSection("scope", "Scope", "Every public platform is covered, blogs included."),
+        OldSection("voice", "Voice", "Only Communications speaks for the Company."),
+    ]
+    new = [
+        PolicySection("What is covered", "Every public platform is covered, including blogs."),
+        PolicySection("Voice", "Only Communications speaks for the Company."),
+    ]
     keys, changes = assign_ids(new, old)
     assert keys == ["scope", "voice"]
     assert [(c.status, c.title_changed, c.text_changed) for c in changes] == [
-        ("changed", True, True), ("unchanged", False, False)]
+        ("changed", True, True),
+        ("unchanged", False, False),
+    ]
 
 
 def test_a_new_section_never_takes_a_removed_sections_id():
@@ -264,9 +314,14 @@ def test_split_without_headings_keeps_everything_in_one_section():
     assert any("no headings" in n for n in document.notes)
 
 
-@pytest.mark.parametrize("title, clean", [
-    ("3.1 Personal accounts", "Personal accounts"), ("IV. Security", "Security"),
-    ("**Bold** title", "Bold title"), ("2019 in review", "2019 in review"),
-])
+@pytest.mark.parametrize(
+    "title, clean",
+    [
+        ("3.1 Personal accounts", "Personal accounts"),
+        ("IV. Security", "Security"),
+        ("**Bold** title", "Bold title"),
+        ("2019 in review", "2019 in review"),
+    ],
+)
 def test_heading_titles_lose_numbering_and_emphasis(title, clean):
     assert split_markdown(f"# T\n\n## {title}\n\nx", None, "P").sections[0].title == clean

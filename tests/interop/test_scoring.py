@@ -16,33 +16,49 @@ from lms.interop.scoring import (
 )
 
 
-@pytest.mark.parametrize("weights, picked, score", [
-    ([50, 50, -50, -50], (0, 1), 1.0),
-    ([50, 50, -50, -50], (0, 2), 0.0),
-    ([50, 50, -50, -50], (0, 1, 2, 3), 0.0),
-    ([50, 50, -100], (0, 1, 2), 0.0),
-    ([50, 50, 0, 0], (0, 1, 2, 3), 1.0),  # zero-weight wrong choices cost nothing in Moodle
-    ([100, -50, -50], (0, 1), 0.5),
-    ([33.33333] * 3, (0, 1, 2), 1.0),    # clamped to 100%
-    ([-50, 50], (0,), 0.0),              # clamped to 0
-])
+@pytest.mark.parametrize(
+    "weights, picked, score",
+    [
+        ([50, 50, -50, -50], (0, 1), 1.0),
+        ([50, 50, -50, -50], (0, 2), 0.0),
+        ([50, 50, -50, -50], (0, 1, 2, 3), 0.0),
+        ([50, 50, -100], (0, 1, 2), 0.0),
+        ([50, 50, 0, 0], (0, 1, 2, 3), 1.0),  # zero-weight wrong choices cost nothing in Moodle
+        ([100, -50, -50], (0, 1), 0.5),
+        ([33.33333] * 3, (0, 1, 2), 1.0),  # clamped to 100%
+        ([-50, 50], (0,), 0.0),  # clamped to 0
+    ],
+)
 def test_moodle_multi_response_rule(weights, picked, score):
     assert moodle_multi_score(weights, picked) == pytest.approx(score, abs=1e-6)
 
 
-@pytest.mark.parametrize("value, text", [
-    (50, "%50%"), (-33.333333, "%-33.33333%"), (16.666667, "%16.66667%"), (0, "%0%"),
-    (-100, "%-100%"), (12.5, "%12.5%"),
-])
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (50, "%50%"),
+        (-33.333333, "%-33.33333%"),
+        (16.666667, "%16.66667%"),
+        (0, "%0%"),
+        (-100, "%-100%"),
+        (12.5, "%12.5%"),
+    ],
+)
 def test_weights_are_written_as_moodle_reads_them(value, text):
     assert format_weight(value) == text
 
 
-@pytest.mark.parametrize("correct", [
-    [True, False], [True, True, False], [True, True, True, False, False],
-    [True, True, True, True, False], [True, False, False, False, False, False],
-    [True, True, True, True, True, False],
-])
+@pytest.mark.parametrize(
+    "correct",
+    [
+        [True, False],
+        [True, True, False],
+        [True, True, True, False, False],
+        [True, True, True, True, False],
+        [True, False, False, False, False, False],
+        [True, True, True, True, True, False],
+    ],
+)
 def test_partial_scoring_exports_to_weights_moodle_grades_identically(correct):
     weights, found = weights_for(correct, PARTIAL)
     assert found == []  # every one of the 2^n responses scores the same in Moodle

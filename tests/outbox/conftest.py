@@ -20,10 +20,10 @@ class Probe:
     """What the ``probe`` handler did, and what it should do."""
 
     delivered: list[str] = field(default_factory=list)
-    workers: list[str] = field(default_factory=list)          # the thread of each delivery
-    failing: dict[str, str] = field(default_factory=dict)     # key -> error (retried)
-    permanent: dict[str, str] = field(default_factory=dict)   # key -> error (dead at once)
-    during: dict[str, object] = field(default_factory=dict)   # key -> callable run first
+    workers: list[str] = field(default_factory=list)  # the thread of each delivery
+    failing: dict[str, str] = field(default_factory=dict)  # key -> error (retried)
+    permanent: dict[str, str] = field(default_factory=dict)  # key -> error (dead at once)
+    during: dict[str, object] = field(default_factory=dict)  # key -> callable run first
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def deliver(self, job: Job) -> None:
@@ -49,6 +49,10 @@ def probe(monkeypatch) -> Probe:
 @pytest.fixture
 def outbox_config(app):
     """Small, round retry settings so backoff times are easy to read."""
-    app.config.update(LMS_OUTBOX_MAX_ATTEMPTS=4, LMS_OUTBOX_RETRY_SECONDS=60,
-                      LMS_OUTBOX_RETRY_MAX_SECONDS=150, LMS_OUTBOX_LEASE_SECONDS=30)
+    app.config.update(
+        LMS_OUTBOX_MAX_ATTEMPTS=4,
+        LMS_OUTBOX_RETRY_SECONDS=60,
+        LMS_OUTBOX_RETRY_MAX_SECONDS=150,
+        LMS_OUTBOX_LEASE_SECONDS=30,
+    )
     return app

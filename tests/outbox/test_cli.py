@@ -13,7 +13,9 @@ CONTEXT = {"url": "http://lms.test/", "due_on": None, "standalone": False, "max_
 def queue_invites(app, *addresses):
     with app.app_context():
         for address in addresses:
-            queue_mail(to=address, template="candidate_invite", context=CONTEXT, key=f"invite:{address}")
+            queue_mail(
+                to=address, template="candidate_invite", context=CONTEXT, key=f"invite:{address}"
+            )
         session.commit()
 
 
@@ -26,7 +28,11 @@ def test_a_one_shot_run_delivers_everything_due_and_says_so(app, runner):
     with app.app_context():
         from lms import mail
 
-        assert sorted(m.to[0] for m in mail.outbox()) == ["a@example.com", "b@example.com", "c@example.com"]
+        assert sorted(m.to[0] for m in mail.outbox()) == [
+            "a@example.com",
+            "b@example.com",
+            "c@example.com",
+        ]
     again = runner.invoke(args=["lms", "send-mail"])
     assert "Delivered 0; 0 to retry; 0 dead." in again.output
 
@@ -44,13 +50,22 @@ def test_dead_jobs_are_listed_and_can_be_put_back(app, runner, probe):
     assert "Dead jobs (newest first):" in result.output and "--retry-dead" in result.output
 
     status = runner.invoke(args=["lms", "send-mail", "--status"])
-    assert status.exit_code == 1 and "1 dead" in status.output and "probe lost: 1 attempt(s)" in status.output
-    assert runner.invoke(args=["lms", "send-mail"]).exit_code == 0  # still dead, but nothing new died
+    assert (
+        status.exit_code == 1
+        and "1 dead" in status.output
+        and "probe lost: 1 attempt(s)" in status.output
+    )
+    assert (
+        runner.invoke(args=["lms", "send-mail"]).exit_code == 0
+    )  # still dead, but nothing new died
 
     del probe.permanent["lost"]
     retried = runner.invoke(args=["lms", "send-mail", "--retry-dead"])
     assert retried.exit_code == 0
-    assert "1 dead job(s) put back in the queue." in retried.output and "Delivered 1 (probe 1)" in retried.output
+    assert (
+        "1 dead job(s) put back in the queue." in retried.output
+        and "Delivered 1 (probe 1)" in retried.output
+    )
     assert probe.delivered == ["lost"]
     assert runner.invoke(args=["lms", "send-mail", "--status"]).exit_code == 0
 
@@ -65,7 +80,10 @@ def test_failures_to_retry_are_printed_with_their_time(app, runner, probe):
     result = runner.invoke(args=["lms", "send-mail", "--kind", "probe"])
     assert result.exit_code == 0
     assert "Delivered 0; 1 to retry; 0 dead." in result.output
-    assert "retry probe slow (attempt 1) at " in result.output and ": RuntimeError: timed out" in result.output
+    assert (
+        "retry probe slow (attempt 1) at " in result.output
+        and ": RuntimeError: timed out" in result.output
+    )
     assert "1 pending (1 retrying)" in result.output
     [job] = jobs(app)
     assert job.attempts == 1

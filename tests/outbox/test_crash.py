@@ -41,27 +41,52 @@ def test_the_outbox_survives_kill_9_of_the_worker_mid_batch(app, database_url, t
     keys = [f"invite:{i:02d}" for i in range(MESSAGES)]
     with app.app_context():
         for i, key in enumerate(keys):
-            queue_mail(to=f"c{i}@example.com", template="candidate_invite", context=CONTEXT, key=key)
+            queue_mail(
+                to=f"c{i}@example.com", template="candidate_invite", context=CONTEXT, key=key
+            )
         session.commit()
 
-    env = {**os.environ, "OUTBOX_TEST_DB": database_url, "OUTBOX_TEST_MAIL_DIR": str(mail_dir),
-           "OUTBOX_TEST_LOG": str(log), "OUTBOX_TEST_DELAY": "0.1", "OUTBOX_TEST_LEASE": "2"}
-    command = [sys.executable, "-m", "flask", "--app", "tests.outbox.worker_app", "lms", "send-mail",
-               "--loop", "--batch", "4", "--interval", "0.2"]
+    env = {
+        **os.environ,
+        "OUTBOX_TEST_DB": database_url,
+        "OUTBOX_TEST_MAIL_DIR": str(mail_dir),
+        "OUTBOX_TEST_LOG": str(log),
+        "OUTBOX_TEST_DELAY": "0.1",
+        "OUTBOX_TEST_LEASE": "2",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "flask",
+        "--app",
+        "tests.outbox.worker_app",
+        "lms",
+        "send-mail",
+        "--loop",
+        "--batch",
+        "4",
+        "--interval",
+        "0.2",
+    ]
 
     def deliveries() -> list[str]:
         return log.read_text().split() if log.exists() else []
 
     def start():
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True)
+        return subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
 
     worker = start()
     wait_for(lambda: len(deliveries()) >= 3, "3 deliveries")  # of its first batch of 4
     worker.send_signal(signal.SIGKILL)
     worker.wait(timeout=30)
-    held = [j for j in jobs(app) if j.status == "pending"
-            and (j.locked_by or "").startswith(f"{socket.gethostname()[:40]}:{worker.pid}:")]
+    held = [
+        j
+        for j in jobs(app)
+        if j.status == "pending"
+        and (j.locked_by or "").startswith(f"{socket.gethostname()[:40]}:{worker.pid}:")
+    ]
     assert held, "the worker was killed between batches, not mid-batch"
 
     last = start()
@@ -75,7 +100,8 @@ def test_the_outbox_survives_kill_9_of_the_worker_mid_batch(app, database_url, t
     assert len(delivered) - MESSAGES <= 1  # at most the message in flight was sent again
     files = sorted(mail_dir.iterdir())
     assert len(files) == MESSAGES and all(f.suffix == ".eml" for f in files)  # no leftovers
-    recipients = sorted(BytesParser(policy=policy.default).parsebytes(f.read_bytes())["To"]
-                        for f in files)
+    recipients = sorted(
+        BytesParser(policy=policy.default).parsebytes(f.read_bytes())["To"] for f in files
+    )
     assert recipients == sorted(f"c{i}@example.com" for i in range(MESSAGES))
     assert {j.status for j in jobs(app)} == {"done"}

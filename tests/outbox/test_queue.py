@@ -22,7 +22,9 @@ def test_a_job_exists_only_when_its_cause_commits(app, probe, make_person):
 
         person = session.get(Person, dana.id)
         person.department = "Sales"
-        assert outbox.enqueue("probe", "moved:1", {"to": "Sales"}, person_id=dana.id, now=T0) is True
+        assert (
+            outbox.enqueue("probe", "moved:1", {"to": "Sales"}, person_id=dana.id, now=T0) is True
+        )
         session.rollback()  # the cause fails: its job goes with it
     assert jobs(app) == []
     with app.app_context():
@@ -30,7 +32,12 @@ def test_a_job_exists_only_when_its_cause_commits(app, probe, make_person):
         outbox.enqueue("probe", "moved:1", {"to": "Sales"}, person_id=dana.id, now=T0)
         session.commit()
     [job] = jobs(app)
-    assert (job.kind, job.key, job.payload, job.person_id) == ("probe", "moved:1", {"to": "Sales"}, dana.id)
+    assert (job.kind, job.key, job.payload, job.person_id) == (
+        "probe",
+        "moved:1",
+        {"to": "Sales"},
+        dana.id,
+    )
     assert (job.status, job.attempts, job.next_attempt_at, job.created_at) == ("pending", 0, T0, T0)
 
 
@@ -40,21 +47,32 @@ def test_the_same_key_is_queued_once(app, probe):
         assert outbox.enqueue("probe", "event:7", {"n": 2}) is False  # same transaction
         session.commit()
         assert outbox.enqueue("probe", "event:7", {"n": 3}) is False  # a later one
-        assert outbox.enqueue("mail", "event:7", {"to": ["a@example.com"], "subject": "s",
-                                                  "text": "t"}) is True  # another kind
+        assert (
+            outbox.enqueue(
+                "mail", "event:7", {"to": ["a@example.com"], "subject": "s", "text": "t"}
+            )
+            is True
+        )  # another kind
         session.commit()
-    assert [(j.kind, j.payload) for j in jobs(app)] == [("probe", {"n": 1}), ("mail", {
-        "to": ["a@example.com"], "subject": "s", "text": "t"})]
+    assert [(j.kind, j.payload) for j in jobs(app)] == [
+        ("probe", {"n": 1}),
+        ("mail", {"to": ["a@example.com"], "subject": "s", "text": "t"}),
+    ]
 
 
-@pytest.mark.parametrize(("kind", "key", "payload", "error", "match"), [
-    ("pigeon", "k", {}, ValueError, r"unknown outbox kind 'pigeon'; registered: .*mail"),
-    ("probe", "", {}, ValueError, "1 to 200 characters"),
-    ("probe", "x" * 201, {}, ValueError, "1 to 200 characters"),
-    ("probe", "k", {"when": T0}, TypeError, "not JSON"),
-    ("probe", "k", {"n": float("nan")}, TypeError, "not JSON"),
-])
-def test_bad_jobs_are_refused_before_anything_is_written(app, probe, kind, key, payload, error, match):
+@pytest.mark.parametrize(
+    ("kind", "key", "payload", "error", "match"),
+    [
+        ("pigeon", "k", {}, ValueError, r"unknown outbox kind 'pigeon'; registered: .*mail"),
+        ("probe", "", {}, ValueError, "1 to 200 characters"),
+        ("probe", "x" * 201, {}, ValueError, "1 to 200 characters"),
+        ("probe", "k", {"when": T0}, TypeError, "not JSON"),
+        ("probe", "k", {"n": float("nan")}, TypeError, "not JSON"),
+    ],
+)
+def test_bad_jobs_are_refused_before_anything_is_written(
+    app, probe, kind, key, payload, error, match
+):
     with app.app_context(), pytest.raises(error, match=match):
         outbox.enqueue(kind, key, payload)
     assert jobs(app) == []
@@ -71,10 +89,17 @@ def test_not_before_delays_the_first_attempt(app, probe):
 def test_forgetting_a_person_drops_their_undelivered_jobs(app, probe, make_person):
     dana, sami = make_person("dana@example.com"), make_person("sami@example.com")
     with app.app_context():
-        for key, pid in (("sent", dana.id), ("queued", dana.id), ("dead", dana.id), ("other", sami.id)):
+        for key, pid in (
+            ("sent", dana.id),
+            ("queued", dana.id),
+            ("dead", dana.id),
+            ("other", sami.id),
+        ):
             outbox.enqueue("probe", key, {"name": "Dana"}, person_id=pid, now=T0)
         session.commit()
-        session.execute(update(OutboxJob).where(OutboxJob.key == "sent").values(status="done", payload={}))
+        session.execute(
+            update(OutboxJob).where(OutboxJob.key == "sent").values(status="done", payload={})
+        )
         session.execute(update(OutboxJob).where(OutboxJob.key == "dead").values(status="dead"))
         assert outbox.forget_person(dana.id) == 2
         session.commit()
@@ -95,7 +120,11 @@ def test_dead_jobs_go_back_in_the_queue_on_request(app, probe, outbox_config):
         assert outbox.retry_dead(now=T0 + timedelta(hours=1)) == 1
         session.commit()
         [job] = [j for j in jobs(app) if j.key == "a"]
-        assert (job.status, job.attempts, job.next_attempt_at) == ("pending", 0, T0 + timedelta(hours=1))
+        assert (job.status, job.attempts, job.next_attempt_at) == (
+            "pending",
+            0,
+            T0 + timedelta(hours=1),
+        )
         assert outbox.run(now=T0 + timedelta(hours=1)).delivered == {"probe": 1}
     assert probe.delivered == ["b", "a"]
 

@@ -25,7 +25,9 @@ def queue(app, *keys, kind="probe", now=T0):
         session.commit()
 
 
-@pytest.mark.parametrize(("attempts", "seconds"), [(1, 60), (2, 120), (3, 240), (4, 480), (9, 3600)])
+@pytest.mark.parametrize(
+    ("attempts", "seconds"), [(1, 60), (2, 120), (3, 240), (4, 480), (9, 3600)]
+)
 def test_backoff_doubles_up_to_the_cap(attempts, seconds):
     assert backoff(attempts, 60, 3600) == timedelta(seconds=seconds)
 
@@ -34,7 +36,12 @@ def test_a_delivered_job_is_done_and_keeps_no_payload(app, probe):
     queue(app, "a", "b")
     with app.app_context():
         outcome = outbox.run(now=T0)
-        assert (outcome.claimed, outcome.delivered, outcome.retrying, outcome.dead) == (2, {"probe": 2}, [], [])
+        assert (outcome.claimed, outcome.delivered, outcome.retrying, outcome.dead) == (
+            2,
+            {"probe": 2},
+            [],
+            [],
+        )
         assert outbox.run(now=T0 + timedelta(days=1)).claimed == 0  # nothing is sent twice
     assert probe.delivered == ["a", "b"]
     for job in jobs(app):
@@ -43,8 +50,11 @@ def test_a_delivered_job_is_done_and_keeps_no_payload(app, probe):
 
 
 def test_a_kind_may_keep_its_payload(app, monkeypatch):
-    monkeypatch.setitem(HANDLERS, "audit-copy", Handler(kind="audit-copy", deliver=lambda job: None,
-                                                        keep_payload=True))
+    monkeypatch.setitem(
+        HANDLERS,
+        "audit-copy",
+        Handler(kind="audit-copy", deliver=lambda job: None, keep_payload=True),
+    )
     queue(app, "a", kind="audit-copy")
     with app.app_context():
         outbox.run(now=T0)
@@ -64,8 +74,12 @@ def test_failures_are_retried_with_backoff_then_dead(app, probe, outbox_config):
             assert outbox.run(now=job.next_attempt_at - timedelta(seconds=1)).claimed == 0
             now = job.next_attempt_at
     # 60 s, doubled, capped at 150 s; the 4th attempt (LMS_OUTBOX_MAX_ATTEMPTS) is the last.
-    assert seen == [("pending", 1, timedelta(seconds=60)), ("pending", 2, timedelta(seconds=120)),
-                    ("pending", 3, timedelta(seconds=150)), ("dead", 4, timedelta(0))]
+    assert seen == [
+        ("pending", 1, timedelta(seconds=60)),
+        ("pending", 2, timedelta(seconds=120)),
+        ("pending", 3, timedelta(seconds=150)),
+        ("dead", 4, timedelta(0)),
+    ]
     assert [(j.key, e) for j, e in outcome.dead] == [("a", "RuntimeError: connection reset")]
     assert probe.delivered == []
     assert jobs(app)[0].payload == {"key": "a"}  # kept for the operator
@@ -80,7 +94,10 @@ def test_a_retry_that_succeeds_clears_the_error(app, probe, outbox_config):
         del probe.failing["a"]
         assert outbox.run(now=T0 + timedelta(seconds=60)).delivered == {"probe": 1}
     assert probe.delivered == ["b", "a"]
-    assert [(j.status, j.attempts, j.last_error) for j in jobs(app)] == [("done", 2, None), ("done", 1, None)]
+    assert [(j.status, j.attempts, j.last_error) for j in jobs(app)] == [
+        ("done", 2, None),
+        ("done", 1, None),
+    ]
 
 
 def test_a_permanent_failure_is_dead_at_once(app, probe, outbox_config):
@@ -134,7 +151,9 @@ def test_a_job_whose_lease_was_taken_over_is_not_delivered_again(app, probe):
     assert probe.delivered == ["a"]
     assert (outcome.delivered, outcome.lost) == ({"probe": 1}, 1)
     assert [(j.key, j.status, j.locked_by) for j in jobs(app)] == [
-        ("a", "done", None), ("b", "pending", "other:1")]
+        ("a", "done", None),
+        ("b", "pending", "other:1"),
+    ]
 
 
 def test_what_a_failing_handler_wrote_is_rolled_back(app, probe):
@@ -147,7 +166,9 @@ def test_what_a_failing_handler_wrote_is_rolled_back(app, probe):
     with app.app_context():
         outbox.run_batch(now=T0, limit=1)  # a only
     assert [(j.key, j.status, j.payload) for j in jobs(app)] == [
-        ("a", "pending", {"key": "a"}), ("b", "pending", {"key": "b"})]
+        ("a", "pending", {"key": "a"}),
+        ("b", "pending", {"key": "b"}),
+    ]
 
 
 def test_a_batched_kind_opens_its_context_once_per_batch(app, monkeypatch):
@@ -178,7 +199,8 @@ def test_a_batch_context_that_cannot_open_fails_its_jobs(app, monkeypatch, outbo
         outcome = outbox.run(now=T0)
     assert [j.key for j, _, _ in outcome.retrying] == ["a", "b"]
     assert {(j.status, j.attempts, j.last_error) for j in jobs(app)} == {
-        ("pending", 1, "ConnectionRefusedError: smtp.example.com:587")}
+        ("pending", 1, "ConnectionRefusedError: smtp.example.com:587")
+    }
 
 
 def test_a_stopping_worker_gives_back_what_it_did_not_attempt(app, probe):
@@ -187,7 +209,10 @@ def test_a_stopping_worker_gives_back_what_it_did_not_attempt(app, probe):
         outcome = outbox.run(now=T0, stop=lambda: len(probe.delivered) >= 1)
     assert outcome.delivered == {"probe": 1}
     assert [(j.key, j.status, j.attempts, j.locked_by) for j in jobs(app)] == [
-        ("a", "done", 1, None), ("b", "pending", 0, None), ("c", "pending", 0, None)]
+        ("a", "done", 1, None),
+        ("b", "pending", 0, None),
+        ("c", "pending", 0, None),
+    ]
 
 
 def test_a_worker_can_be_limited_to_some_kinds(app, probe):

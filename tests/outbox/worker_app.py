@@ -38,7 +38,11 @@ def slow_file():
 
 
 def create_app():
-    return create_standalone_app(app_config(
-        os.environ["OUTBOX_TEST_DB"], LMS_MAIL_BACKEND="slow-file",
-        LMS_MAIL_FILE_DIR=os.environ["OUTBOX_TEST_MAIL_DIR"],
-        LMS_OUTBOX_LEASE_SECONDS=float(os.environ["OUTBOX_TEST_LEASE"])))
+    return create_standalone_app(
+        app_config(
+            os.environ["OUTBOX_TEST_DB"],
+            LMS_MAIL_BACKEND="slow-file",
+            LMS_MAIL_FILE_DIR=os.environ["OUTBOX_TEST_MAIL_DIR"],
+            LMS_OUTBOX_LEASE_SECONDS=float(os.environ["OUTBOX_TEST_LEASE"]),
+        )
+    )

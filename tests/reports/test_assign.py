@@ -24,7 +24,9 @@ from tests.conftest import csrf_from
 from tests.reports.conftest import TODAY, client_for, csv_rows
 
 DUE = "2027-02-28"
-BREAKDOWN = re.compile(r'<tr data-outcome="([a-z_]+)"><th scope="row">[^<]*</th><td>(\d+)</td></tr>')
+BREAKDOWN = re.compile(
+    r'<tr data-outcome="([a-z_]+)"><th scope="row">[^<]*</th><td>(\d+)</td></tr>'
+)
 FINGERPRINT = re.compile(r'name="confirmed" type="hidden" value="([^"]*)"')
 
 
@@ -48,16 +50,25 @@ def fingerprint(html: str) -> str:
 
 def department_form(client, **extra) -> dict:
     page = client.get("/reports/assign").get_data(as_text=True)
-    return {"csrf_token": csrf_from(page), "course": "mini", "target": "department",
-            "department": "Customer Service", "reason": "annual", "due_on": DUE, **extra}
+    return {
+        "csrf_token": csrf_from(page),
+        "course": "mini",
+        "target": "department",
+        "department": "Customer Service",
+        "reason": "annual",
+        "due_on": DUE,
+        **extra,
+    }
 
 
 def open_assignments(app, org) -> dict[str, tuple[str, date | None]]:
     """email -> (reason, due date) of each open assignment."""
     emails = {v: k for k, v in org.items()}
     with app.app_context():
-        return {emails[a.person_id]: (a.reason, a.due_on) for a in session.scalars(
-            select(Assignment).where(Assignment.closed_on.is_(None)))}
+        return {
+            emails[a.person_id]: (a.reason, a.due_on)
+            for a in session.scalars(select(Assignment).where(Assignment.closed_on.is_(None)))
+        }
 
 
 def assign_events(app) -> list[AuditEvent]:
@@ -70,31 +81,57 @@ def test_the_breakdown_says_what_confirm_does_and_confirm_keeps_history(app, org
     before = open_assignments(app, org)
     form = department_form(admin)
     check = admin.post("/reports/assign", data=form).get_data(as_text=True)
-    assert breakdown(check) == {"assigned": 2, "already_assigned": 3, "overdue_kept": 2, "already_certified": 3}
-    assert "This reaches 10 people" in check and "Confirm assigns the course to 2 people, due 2027-02-28" in check
+    assert breakdown(check) == {
+        "assigned": 2,
+        "already_assigned": 3,
+        "overdue_kept": 2,
+        "already_certified": 3,
+    }
+    assert (
+        "This reaches 10 people" in check
+        and "Confirm assigns the course to 2 people, due 2027-02-28" in check
+    )
     assert "Bruno Barros" in check and "Dana Dąbrowska" in check
     assert open_assignments(app, org) == before  # checking writes nothing
 
-    assert admin.post("/reports/assign", data={**form, "confirmed": fingerprint(check)}).status_code == 302
+    assert (
+        admin.post("/reports/assign", data={**form, "confirmed": fingerprint(check)}).status_code
+        == 302
+    )
     after = open_assignments(app, org)
     assert after["bruno@example.com"] == ("annual", date(2027, 2, 28))
     assert after["manager@example.com"] == ("annual", date(2027, 2, 28))
-    for email in ("dana@example.com", "tara@example.com", "employee@example.com", "sami@example.com",
-                  "candidate@example.com"):
+    for email in (
+        "dana@example.com",
+        "tara@example.com",
+        "employee@example.com",
+        "sami@example.com",
+        "candidate@example.com",
+    ):
         assert after[email] == before[email], email  # due date and overdue status untouched
     for email in ("alice@example.com", "chidi@example.com", "lead@example.com"):
         assert email not in after  # certified: no duplicate assignment
-    rows = {r["person_email"]: r["status"] for r in
-            csv_rows(client_for(app, "manager@example.com").get("/reports/team.csv?course=mini"))}
+    rows = {
+        r["person_email"]: r["status"]
+        for r in csv_rows(
+            client_for(app, "manager@example.com").get("/reports/team.csv?course=mini")
+        )
+    }
     assert rows["dana@example.com"] == "overdue" and rows["bruno@example.com"] == "expired"
     [event] = assign_events(app)
     assert event.details["people"] == 2 and event.details["skipped"] == {
-        "already_assigned": 3, "overdue_kept": 2, "already_certified": 3}
+        "already_assigned": 3,
+        "overdue_kept": 2,
+        "already_certified": 3,
+    }
 
     # A second Confirm of the same page (double click, back button) no longer matches a
     # fresh check (bruno and manager@ are assigned now): nothing is written.
     again = admin.post("/reports/assign", data={**form, "confirmed": fingerprint(check)})
-    assert again.status_code == 200 and "What Confirm does changed since you checked" in again.get_data(as_text=True)
+    assert (
+        again.status_code == 200
+        and "What Confirm does changed since you checked" in again.get_data(as_text=True)
+    )
     assert breakdown(again.get_data(as_text=True))["assigned"] == 0
     assert "Nothing to assign" in again.get_data(as_text=True)
     assert open_assignments(app, org) == after and len(assign_events(app)) == 1
@@ -111,17 +148,26 @@ def test_changing_the_person_after_checking_rechecks_before_assigning(app, org):
     html = response.get_data(as_text=True)
     assert "What Confirm does changed" in html and "Maria Manager" in html
     assert "manager@example.com" not in open_assignments(app, org)
-    assert admin.post("/reports/assign", data={**switched, "confirmed": fingerprint(html)}).status_code == 302
+    assert (
+        admin.post("/reports/assign", data={**switched, "confirmed": fingerprint(html)}).status_code
+        == 302
+    )
     assert open_assignments(app, org)["manager@example.com"] == ("annual", date(2027, 2, 28))
-    assert "bruno@example.com" not in open_assignments(app, org)  # the checked-then-abandoned choice
+    assert "bruno@example.com" not in open_assignments(
+        app, org
+    )  # the checked-then-abandoned choice
 
 
 def test_check_again_never_assigns(app, org):
     admin = client_for(app, "admin@example.com")
     form = department_form(admin)
     check = admin.post("/reports/assign", data=form).get_data(as_text=True)
-    response = admin.post("/reports/assign", data={**form, "confirmed": fingerprint(check), "recheck": "1"})
-    assert response.status_code == 200 and breakdown(response.get_data(as_text=True))["assigned"] == 2
+    response = admin.post(
+        "/reports/assign", data={**form, "confirmed": fingerprint(check), "recheck": "1"}
+    )
+    assert (
+        response.status_code == 200 and breakdown(response.get_data(as_text=True))["assigned"] == 2
+    )
     assert assign_events(app) == []
 
 
@@ -129,19 +175,31 @@ def test_reassign_gives_certified_people_a_new_assignment_only_when_asked(app, o
     admin = client_for(app, "admin@example.com")
     form = department_form(admin, reassign="y")
     check = admin.post("/reports/assign", data=form).get_data(as_text=True)
-    assert breakdown(check) == {"assigned": 2, "reassigned": 3, "already_assigned": 3, "overdue_kept": 2,
-                                "already_certified": 0}
-    assert admin.post("/reports/assign", data={**form, "confirmed": fingerprint(check)}).status_code == 302
+    assert breakdown(check) == {
+        "assigned": 2,
+        "reassigned": 3,
+        "already_assigned": 3,
+        "overdue_kept": 2,
+        "already_certified": 0,
+    }
+    assert (
+        admin.post("/reports/assign", data={**form, "confirmed": fingerprint(check)}).status_code
+        == 302
+    )
     after = open_assignments(app, org)
-    assert all(after[e] == ("annual", date(2027, 2, 28))
-               for e in ("alice@example.com", "chidi@example.com", "lead@example.com"))
+    assert all(
+        after[e] == ("annual", date(2027, 2, 28))
+        for e in ("alice@example.com", "chidi@example.com", "lead@example.com")
+    )
     assert after["dana@example.com"][1] < TODAY  # re-assigning never moves an overdue due date
 
 
 @pytest.mark.parametrize("due_on", ["2026-11-21", "2020-01-01"])
 def test_a_due_date_in_the_past_is_a_field_error(app, org, due_on):
     admin = client_for(app, "admin@example.com")
-    response = admin.post("/reports/assign", data=department_form(admin, due_on=due_on, confirmed="x"))
+    response = admin.post(
+        "/reports/assign", data=department_form(admin, due_on=due_on, confirmed="x")
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "The due date is in the past" in html
     assert 'aria-invalid="true"' in html and "assign-breakdown" not in html
@@ -150,8 +208,9 @@ def test_a_due_date_in_the_past_is_a_field_error(app, org, due_on):
 
 def test_today_is_a_valid_due_date(app, org):
     admin = client_for(app, "admin@example.com")
-    html = admin.post("/reports/assign", data=department_form(admin, due_on=TODAY.isoformat())).get_data(
-        as_text=True)
+    html = admin.post(
+        "/reports/assign", data=department_form(admin, due_on=TODAY.isoformat())
+    ).get_data(as_text=True)
     assert breakdown(html)["assigned"] == 2
 
 
@@ -159,10 +218,22 @@ def test_a_manager_reaches_only_their_tree(app, org):
     lead = client_for(app, "lead@example.com")
     form = department_form(lead)  # the whole department is bigger than lead's tree
     html = lead.post("/reports/assign", data=form).get_data(as_text=True)
-    assert sum(breakdown(html).values()) == 2 and "Sami Virtanen" in html and "Bruno Barros" not in html
-    outside = {**form, "target": "person", "person": str(org["finance@example.com"]), "confirmed": "x"}
+    assert (
+        sum(breakdown(html).values()) == 2
+        and "Sami Virtanen" in html
+        and "Bruno Barros" not in html
+    )
+    outside = {
+        **form,
+        "target": "person",
+        "person": str(org["finance@example.com"]),
+        "confirmed": "x",
+    }
     response = lead.post("/reports/assign", data=outside)
-    assert response.status_code == 200 and "Choose only people in your reporting tree." in response.get_data(as_text=True)
+    assert (
+        response.status_code == 200
+        and "Choose only people in your reporting tree." in response.get_data(as_text=True)
+    )
     other_tree = {**form, "target": "tree", "manager": str(org["manager@example.com"])}
     assert lead.post("/reports/assign", data=other_tree).status_code in (200, 404)
     assert assign_events(app) == []
@@ -175,6 +246,7 @@ def test_an_empty_target_is_a_field_error(app, org):
 
 
 # --- concurrency (PostgreSQL: real parallel transactions) ---------------------------
+
 
 def _parallel(n: int, work) -> list[Exception]:
     barrier, errors = threading.Barrier(n), []
@@ -196,9 +268,17 @@ def _parallel(n: int, work) -> list[Exception]:
 
 def _one_row_each(app, person_ids) -> None:
     with app.app_context():
-        counts = dict(session.execute(select(Assignment.person_id, func.count()).where(
-            Assignment.person_id.in_(person_ids), Assignment.reason == "annual",
-            Assignment.due_on == date(2027, 2, 28)).group_by(Assignment.person_id)).all())
+        counts = dict(
+            session.execute(
+                select(Assignment.person_id, func.count())
+                .where(
+                    Assignment.person_id.in_(person_ids),
+                    Assignment.reason == "annual",
+                    Assignment.due_on == date(2027, 2, 28),
+                )
+                .group_by(Assignment.person_id)
+            ).all()
+        )
     assert counts == dict.fromkeys(person_ids, 1)
 
 
@@ -213,7 +293,9 @@ def test_twenty_concurrent_confirms_assign_once(app, org, database_url):
         clients.append(admin)
         forms.append({**form, "confirmed": fingerprint(check)})
     statuses: list[int] = []
-    errors = _parallel(20, lambda i: statuses.append(clients[i].post("/reports/assign", data=forms[i]).status_code))
+    errors = _parallel(
+        20, lambda i: statuses.append(clients[i].post("/reports/assign", data=forms[i]).status_code)
+    )
     assert errors == [] and 500 not in statuses and 302 in statuses
     _one_row_each(app, [org["bruno@example.com"], org["manager@example.com"]])
     assert len(assign_events(app)) == 1
@@ -231,12 +313,22 @@ def test_twenty_concurrent_api_calls_assign_once(app, org, database_url):
     body = {"course": "mini", "people": people, "reason": "annual", "due_on": "2027-02-28"}
     clients = [app.test_client() for _ in range(20)]
     answers: list = []
-    errors = _parallel(20, lambda i: answers.append(clients[i].post(
-        "/api/v1/assignments", json=body, headers={"Authorization": f"Bearer {token}"})))
+    errors = _parallel(
+        20,
+        lambda i: answers.append(
+            clients[i].post(
+                "/api/v1/assignments", json=body, headers={"Authorization": f"Bearer {token}"}
+            )
+        ),
+    )
     assert errors == [] and sorted({a.status_code for a in answers}) in ([200, 201], [201])
     assert sorted(a.get_json()["count"] for a in answers) == [0] * 19 + [2]
-    assert all(r["outcome"] == "already_assigned" for a in answers if a.get_json()["count"] == 0
-               for r in a.get_json()["results"])
+    assert all(
+        r["outcome"] == "already_assigned"
+        for a in answers
+        if a.get_json()["count"] == 0
+        for r in a.get_json()["results"]
+    )
     _one_row_each(app, new)
     with app.app_context():
         [event] = assign_events(app)

@@ -10,7 +10,7 @@ from tests.reports.conftest import TODAY, client_for, csv_rows
 
 
 def _department_rows(html: str) -> dict[str, list[int]]:
-    table = html[html.index('class="departments'):].split("</table>")[0]
+    table = html[html.index('class="departments') :].split("</table>")[0]
     out = {}
     for name, cells in re.findall(r'<tr data-department="([^"]*)".*?>(.*?)</tr>', table, re.S):
         out[name] = [int(n) for n in re.findall(r"<td[^>]*>(\d+)</td>", cells)]
@@ -40,8 +40,10 @@ def test_department_filter_is_offered_and_applied(app, org):
     c = client_for(app, "admin@example.com")
     html = c.get("/reports/org?department=Finance").get_data(as_text=True)
     assert re.search(r'<select[^>]*name="department"', html)
-    assert '<option selected value="Finance">' in html or '<option value="Finance" selected>' in html
-    people = html[html.index('id="people-heading"'):]
+    assert (
+        '<option selected value="Finance">' in html or '<option value="Finance" selected>' in html
+    )
+    people = html[html.index('id="people-heading"') :]
     assert "finance@example.com" in people and "alice@example.com" not in people
     assert "Show every department" in html
 
@@ -60,8 +62,14 @@ def test_admin_with_training_keeps_the_home_and_the_link(app, org):
 
     with app.app_context():
         version = latest_version_by_slug("mini")
-        certification.assign(version.course_id, [org["admin@example.com"]], reason="annual",
-                             due_on=date(2027, 1, 10), by=None, today=TODAY)
+        certification.assign(
+            version.course_id,
+            [org["admin@example.com"]],
+            reason="annual",
+            due_on=date(2027, 1, 10),
+            by=None,
+            today=TODAY,
+        )
     c = client_for(app, "admin@example.com")
     response = c.get("/")
     assert response.status_code == 200 and "/reports/org" in response.get_data(as_text=True)

@@ -19,8 +19,14 @@ def _team(app, make_person, late_count: int):
     make_person("elsewhere@example.com")
     with app.app_context():
         version = latest_version_by_slug("mini")
-        certification.assign(version.course_id, [p.id for p in late], reason="annual", due_on=date(2027, 1, 10),
-                             by=None, today=date(2026, 12, 1))
+        certification.assign(
+            version.course_id,
+            [p.id for p in late],
+            reason="annual",
+            due_on=date(2027, 1, 10),
+            by=None,
+            today=date(2026, 12, 1),
+        )
     app.config["LMS_TODAY"] = "2027-01-20"
     return boss, mid
 
@@ -41,7 +47,9 @@ def test_preview_is_the_mail_the_run_sends(app, runner, synced, make_person):
     runner.invoke(args=["lms", "send-reminders", "--today", "2027-01-20"])
     sent = [m for m in deliver_mail(app) if m.to[0] == mid.email and "attention" in m.subject]
     assert len(sent) == 1 and sent[0].subject == subject and sent[0].text == text
-    assert "This week&#39;s digest was sent on 2027-01-20." in c.get("/reports/digest").get_data(as_text=True)
+    assert "This week&#39;s digest was sent on 2027-01-20." in c.get("/reports/digest").get_data(
+        as_text=True
+    )
 
 
 def test_one_person_is_singular(app, synced, make_person):

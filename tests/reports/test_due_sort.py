@@ -10,7 +10,7 @@ from tests.reports.conftest import client_for
 
 
 def _rows(html: str) -> list[tuple[str, date | None]]:
-    body = html[html.index('class="matrix'):]
+    body = html[html.index('class="matrix') :]
     out = []
     for row in re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", body, re.S):
         name = re.search(r">([^<]+)</a>", row).group(1)

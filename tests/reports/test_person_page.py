@@ -21,7 +21,7 @@ def test_summary_per_course_with_status_progress_and_actions(app, org):
     c = client_for(app, "manager@example.com")
     html = c.get(f"/reports/people/{org['dana@example.com']}").get_data(as_text=True)
     assert "Progress" in html and 'data-course="mini"' in html
-    row = html[html.index('data-course="mini"'):].split("</tr>")[0]
+    row = html[html.index('data-course="mini"') :].split("</tr>")[0]
     assert "Overdue" in row and " of " in row
     assert "Send a reminder" in row
     assert f"/reports/assign?person={org['dana@example.com']}" in row or "/reports/assign?" in row
@@ -40,33 +40,56 @@ def test_send_a_reminder_queues_one_mail_per_day(app, org):
     dana = org["dana@example.com"]
     html = c.get(f"/reports/people/{dana}").get_data(as_text=True)
     token = _csrf(html)
-    assert c.post(f"/reports/people/{dana}/remind", data={"course": "mini"}).status_code in (302, 400)
+    assert c.post(f"/reports/people/{dana}/remind", data={"course": "mini"}).status_code in (
+        302,
+        400,
+    )
     with app.app_context():  # without the token nothing was sent
-        assert session.scalar(select(func.count()).select_from(ReminderSent).where(
-            ReminderSent.person_id == dana, ReminderSent.kind == "manual")) == 0
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(ReminderSent)
+                .where(ReminderSent.person_id == dana, ReminderSent.kind == "manual")
+            )
+            == 0
+        )
     first = c.post(f"/reports/people/{dana}/remind", data={"course": "mini", "csrf_token": token})
     assert first.status_code == 302
     page = c.get(first.headers["Location"]).get_data(as_text=True)
     assert "is on its way" in page and "sent by a manager" in page
-    again = c.post(f"/reports/people/{dana}/remind", data={"course": "mini", "csrf_token": token},
-                   follow_redirects=True).get_data(as_text=True)
+    again = c.post(
+        f"/reports/people/{dana}/remind",
+        data={"course": "mini", "csrf_token": token},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "already got a reminder" in again
     with app.app_context():
-        jobs = session.scalars(select(OutboxJob).where(OutboxJob.person_id == dana,
-                                                       OutboxJob.key.like("reminder:%:manual:%"))).all()
+        jobs = session.scalars(
+            select(OutboxJob).where(
+                OutboxJob.person_id == dana, OutboxJob.key.like("reminder:%:manual:%")
+            )
+        ).all()
         assert len(jobs) == 1
         from lms.audit.models import AuditEvent
 
-        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "send_reminder")).all()
-        assert len(events) == 1 and events[0].target_id == dana and events[0].details["reminder"] == "overdue"
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "send_reminder")
+        ).all()
+        assert (
+            len(events) == 1
+            and events[0].target_id == dana
+            and events[0].details["reminder"] == "overdue"
+        )
         assert "overdue" in jobs[0].payload["subject"].lower() or "due" in jobs[0].payload["text"]
 
 
 def test_reminder_only_for_people_in_the_tree(app, org):
     lead = client_for(app, "lead@example.com")
     token = _csrf(lead.get(f"/reports/people/{org['sami@example.com']}").get_data(as_text=True))
-    response = lead.post(f"/reports/people/{org['dana@example.com']}/remind",
-                         data={"course": "mini", "csrf_token": token})
+    response = lead.post(
+        f"/reports/people/{org['dana@example.com']}/remind",
+        data={"course": "mini", "csrf_token": token},
+    )
     assert response.status_code == 404
 
 
@@ -83,12 +106,36 @@ def _add_history(app, pid: int, n: int) -> None:
         for i in range(n):
             moment = datetime(2026, 11, 1, 10, 0) + timedelta(hours=i)
             for key in ("basics", "voice"):
-                session.add(Attempt(person_id=pid, course_id=course.id, version_id=version.id, kind="check",
-                                    module_key=key, seed=f"s{i}", pass_mark=80, questions=[], results=[],
-                                    submitted_at=moment, score=50, passed=False))
-            session.add(ScenarioRun(person_id=pid, course_id=course.id, version_id=version.id,
-                                    scenario_key="complaint", path=[1, 1], steps=2, finished_at=moment,
-                                    outcome="pass", score=100, passed=True))
+                session.add(
+                    Attempt(
+                        person_id=pid,
+                        course_id=course.id,
+                        version_id=version.id,
+                        kind="check",
+                        module_key=key,
+                        seed=f"s{i}",
+                        pass_mark=80,
+                        questions=[],
+                        results=[],
+                        submitted_at=moment,
+                        score=50,
+                        passed=False,
+                    )
+                )
+            session.add(
+                ScenarioRun(
+                    person_id=pid,
+                    course_id=course.id,
+                    version_id=version.id,
+                    scenario_key="complaint",
+                    path=[1, 1],
+                    steps=2,
+                    finished_at=moment,
+                    outcome="pass",
+                    score=100,
+                    passed=True,
+                )
+            )
         session.commit()
 
 
@@ -121,16 +168,44 @@ def test_knowledge_checks_and_scenario_steps_in_words(app, org):
         course = session.scalar(select(Course).where(Course.slug == "mini"))
         version = session.scalar(select(CourseVersion).where(CourseVersion.course_id == course.id))
         moment = datetime(2026, 11, 20, 10, 0)
-        session.add(Attempt(person_id=pid, course_id=course.id, version_id=version.id, kind="check",
-                            module_key="basics", seed="s", pass_mark=80, questions=[], results=[],
-                            submitted_at=moment, score=100, passed=True))
-        session.add(ScenarioRun(person_id=pid, course_id=course.id, version_id=version.id,
-                                scenario_key="complaint", path=[1, 1], steps=2, finished_at=moment,
-                                outcome="pass", score=100, passed=True))
+        session.add(
+            Attempt(
+                person_id=pid,
+                course_id=course.id,
+                version_id=version.id,
+                kind="check",
+                module_key="basics",
+                seed="s",
+                pass_mark=80,
+                questions=[],
+                results=[],
+                submitted_at=moment,
+                score=100,
+                passed=True,
+            )
+        )
+        session.add(
+            ScenarioRun(
+                person_id=pid,
+                course_id=course.id,
+                version_id=version.id,
+                scenario_key="complaint",
+                path=[1, 1],
+                steps=2,
+                finished_at=moment,
+                outcome="pass",
+                score=100,
+                passed=True,
+            )
+        )
         session.commit()
-    html = client_for(app, "manager@example.com").get(f"/reports/people/{pid}").get_data(as_text=True)
+    html = (
+        client_for(app, "manager@example.com").get(f"/reports/people/{pid}").get_data(as_text=True)
+    )
     assert "Knowledge check: The basics" in html and "(basics)" not in html
-    assert "A complaint" in html and "Report to the social team" in html and "Leave it to them" in html
+    assert (
+        "A complaint" in html and "Report to the social team" in html and "Leave it to them" in html
+    )
     assert "path:" not in html and "1 → 1" not in html
 
 
@@ -138,14 +213,26 @@ def test_a_reminder_is_in_the_audit_log_in_words(app, org):
     c = client_for(app, "manager@example.com")
     dana = org["dana@example.com"]
     token = _csrf(c.get(f"/reports/people/{dana}").get_data(as_text=True))
-    assert c.post(f"/reports/people/{dana}/remind", data={"course": "mini", "csrf_token": token}).status_code == 302
-    html = client_for(app, "admin@example.com").get("/admin/audit?action=send_reminder").get_data(as_text=True)
+    assert (
+        c.post(
+            f"/reports/people/{dana}/remind", data={"course": "mini", "csrf_token": token}
+        ).status_code
+        == 302
+    )
+    html = (
+        client_for(app, "admin@example.com")
+        .get("/admin/audit?action=send_reminder")
+        .get_data(as_text=True)
+    )
     assert "Sent a reminder" in html and "Dana Dąbrowska" in html
 
 
 def test_a_certified_person_shows_the_requirements_met(app, org):
-    html = client_for(app, "manager@example.com").get(f"/reports/people/{org['chidi@example.com']}").get_data(
-        as_text=True)
-    row = html[html.index('data-course="mini"'):].split("</tr>")[0]
+    html = (
+        client_for(app, "manager@example.com")
+        .get(f"/reports/people/{org['chidi@example.com']}")
+        .get_data(as_text=True)
+    )
+    row = html[html.index('data-course="mini"') :].split("</tr>")[0]
     assert "Certified" in row and "passed" in row and "not taken" not in row and "0 of" not in row
     assert "Send a reminder" not in row

@@ -20,19 +20,28 @@ def _listed(html: str) -> set[str]:
 
 def _form(client, **extra) -> dict:
     page = client.get("/reports/assign").get_data(as_text=True)
-    return {"csrf_token": csrf_from(page), "course": "mini", "target": "person", "reason": "annual",
-            "due_on": DUE, **extra}
+    return {
+        "csrf_token": csrf_from(page),
+        "course": "mini",
+        "target": "person",
+        "reason": "annual",
+        "due_on": DUE,
+        **extra,
+    }
 
 
 def test_search_ignores_accents_and_keeps_ticked_people(app, org):
     admin = client_for(app, "admin@example.com")
     alice, dana = str(org["alice@example.com"]), str(org["dana@example.com"])
-    html = admin.post("/reports/assign", data=_form(admin, q="dabrowska", search="1")).get_data(as_text=True)
+    html = admin.post("/reports/assign", data=_form(admin, q="dabrowska", search="1")).get_data(
+        as_text=True
+    )
     assert _listed(html) == {dana}
-    html = admin.post("/reports/assign", data=_form(admin, q="dabrowska", search="1", person=[alice])
-                      ).get_data(as_text=True)
+    html = admin.post(
+        "/reports/assign", data=_form(admin, q="dabrowska", search="1", person=[alice])
+    ).get_data(as_text=True)
     assert _checked(html) == {alice} and _listed(html) == {alice, dana}
-    assert 'data-outcome=' not in html  # a search checks nothing and assigns nothing
+    assert "data-outcome=" not in html  # a search checks nothing and assigns nothing
 
 
 def test_the_page_lists_only_the_managers_tree(app, org):
@@ -47,7 +56,9 @@ def test_several_people_at_once_and_plurals(app, org):
     form = _form(admin, person=people)
     check = admin.post("/reports/assign", data=form).get_data(as_text=True)
     assert sum(breakdown(check).values()) == 2
-    done = admin.post("/reports/assign", data={**form, "confirmed": fingerprint(check)}, follow_redirects=True)
+    done = admin.post(
+        "/reports/assign", data={**form, "confirmed": fingerprint(check)}, follow_redirects=True
+    )
     assert "Assigned to 2 people." in done.get_data(as_text=True)
 
 
@@ -55,7 +66,9 @@ def test_one_person_is_singular(app, org):
     admin = client_for(app, "admin@example.com")
     form = _form(admin, person=[str(org["manager@example.com"])])
     check = admin.post("/reports/assign", data=form).get_data(as_text=True)
-    done = admin.post("/reports/assign", data={**form, "confirmed": fingerprint(check)}, follow_redirects=True)
+    done = admin.post(
+        "/reports/assign", data={**form, "confirmed": fingerprint(check)}, follow_redirects=True
+    )
     text = done.get_data(as_text=True)
     assert "Assigned to 1 person." in text and "1 people" not in text
 

@@ -23,8 +23,12 @@ def _export_settings(app, client, url: str) -> list[tuple[str, str]]:
     def before(conn, cursor, statement, parameters, context, executemany):
         if "AS manager" in statement:  # the export's SELECT (the manager's e-mail is joined)
             raw = cursor.connection
-            seen.append((raw.execute("SHOW jit").fetchone()[0],
-                         raw.execute("SHOW statement_timeout").fetchone()[0]))
+            seen.append(
+                (
+                    raw.execute("SHOW jit").fetchone()[0],
+                    raw.execute("SHOW statement_timeout").fetchone()[0],
+                )
+            )
 
     event.listen(engine, "before_cursor_execute", before)
     try:
@@ -40,7 +44,10 @@ def _export_settings(app, client, url: str) -> list[tuple[str, str]]:
 def test_exports_run_without_jit_while_streaming(app, org):
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("JIT is a PostgreSQL setting")
-    for email, url in (("lead@example.com", "/reports/team.csv"), ("admin@example.com", "/reports/org.csv")):
+    for email, url in (
+        ("lead@example.com", "/reports/team.csv"),
+        ("admin@example.com", "/reports/org.csv"),
+    ):
         seen = _export_settings(app, client_for(app, email), url)
         assert seen and all(jit == "off" for jit, _timeout in seen), (url, seen)
         assert all(timeout != "0" for _jit, timeout in seen), (url, seen)
@@ -79,16 +86,24 @@ def _closure_teams(today, course_id):
     from lms.courses.models import Course
     from lms.domain.certification import STATUSES
 
-    edges = select(Person.manager_id.label("ancestor"), Person.id.label("person_id")).where(
-        Person.manager_id.is_not(None)).cte("closure", recursive=True)
-    edges = edges.union_all(select(edges.c.ancestor, Person.id).where(Person.manager_id == edges.c.person_id))
+    edges = (
+        select(Person.manager_id.label("ancestor"), Person.id.label("person_id"))
+        .where(Person.manager_id.is_not(None))
+        .cte("closure", recursive=True)
+    )
+    edges = edges.union_all(
+        select(edges.c.ancestor, Person.id).where(Person.manager_id == edges.c.person_id)
+    )
     slug = session.scalar(select(Course.slug).where(Course.id == course_id))
-    statuses = select(queries.status_table(queries.Scope(), today, queries.Filters(course=slug))).subquery()
+    statuses = select(
+        queries.status_table(queries.Scope(), today, queries.Filters(course=slug))
+    ).subquery()
     counts: dict = {}
     for ancestor, status, n in session.execute(
-            select(edges.c.ancestor, statuses.c.status, func.count())
-            .join(statuses, statuses.c.person_id == edges.c.person_id)
-            .group_by(edges.c.ancestor, statuses.c.status)):
+        select(edges.c.ancestor, statuses.c.status, func.count())
+        .join(statuses, statuses.c.person_id == edges.c.person_id)
+        .group_by(edges.c.ancestor, statuses.c.status)
+    ):
         counts.setdefault(ancestor, dict.fromkeys(STATUSES, 0))[status] = n
     return counts
 
@@ -99,11 +114,14 @@ def test_org_overview_counts_once_and_agrees_with_summary_and_the_closure(app, o
 
     with app.test_request_context():
         course_id = queries.latest_courses()[0][0]
-        counts, teams, shared = overview.org_overview(queries.Scope(), TODAY, queries.Filters(), course_id)
+        counts, teams, shared = overview.org_overview(
+            queries.Scope(), TODAY, queries.Filters(), course_id
+        )
         assert counts == queries.summary(queries.Scope(), TODAY, queries.Filters())
         slug = queries.latest_courses()[0][1]
         assert departments.rows_from(shared) == departments.by_department(
-            queries.Scope(), TODAY, queries.Filters(course=slug))  # the same table, no second computation
+            queries.Scope(), TODAY, queries.Filters(course=slug)
+        )  # the same table, no second computation
         assert {m.id: c for m, c in teams} == _closure_teams(TODAY, course_id)
         assert [m.name for m, _ in teams] == sorted(m.name for m, _ in teams)
         assert overview.teams_side_by_side(TODAY, course_id) == teams
@@ -122,6 +140,12 @@ def test_org_report_runs_the_statuses_once(app, org):
         assert c.get("/reports/org").status_code == 200
     # The summary+teams statement, the matrix page's cells, the per-version counts: each
     # reads the period table once; no second full computation for the teams.
-    full = [s for s in statements if "lms_certification_period" in s and "LIMIT" not in s
-            and "person_id IN" not in s and "lms_course_version.number" not in s]
+    full = [
+        s
+        for s in statements
+        if "lms_certification_period" in s
+        and "LIMIT" not in s
+        and "person_id IN" not in s
+        and "lms_course_version.number" not in s
+    ]
     assert len(full) == 1, full

@@ -19,7 +19,12 @@ from tests.reports.conftest import TODAY, client_for, csv_rows
 def test_team_report_covers_the_whole_tree_and_nobody_else(app, org):
     c = client_for(app, "manager@example.com")
     emails = {r["person_email"] for r in csv_rows(c.get("/reports/team.csv"))}
-    assert {"sami@example.com", "tara@example.com", "lead@example.com", "employee@example.com"} <= emails
+    assert {
+        "sami@example.com",
+        "tara@example.com",
+        "lead@example.com",
+        "employee@example.com",
+    } <= emails
     assert "finance@example.com" not in emails and "admin@example.com" not in emails
     assert "manager@example.com" not in emails
 
@@ -34,7 +39,9 @@ def test_sub_manager_sees_only_their_two_people(app, org):
 
 def test_demo_history_gives_every_status(app, org):
     c = client_for(app, "manager@example.com")
-    rows = {r["person_email"]: r["status"] for r in csv_rows(c.get("/reports/team.csv?course=mini"))}
+    rows = {
+        r["person_email"]: r["status"] for r in csv_rows(c.get("/reports/team.csv?course=mini"))
+    }
     assert rows["alice@example.com"] == "renewal_due"
     assert rows["bruno@example.com"] == "expired"
     assert rows["chidi@example.com"] == "certified"
@@ -61,8 +68,16 @@ def test_within_days_filter(app, org):
 
 def test_bad_filter_values_never_500(app, org):
     c = client_for(app, "manager@example.com")
-    for query in ("status=bogus", "page=0", "page=-3", "page=abc", "page=99999999999999999999", "within=7",
-                  "sort=drop table", "course=<x>"):
+    for query in (
+        "status=bogus",
+        "page=0",
+        "page=-3",
+        "page=abc",
+        "page=99999999999999999999",
+        "within=7",
+        "sort=drop table",
+        "course=<x>",
+    ):
         assert c.get(f"/reports/team?{query}").status_code == 200, query
         assert c.get(f"/reports/team.csv?{query}").status_code == 200, query
 
@@ -76,11 +91,11 @@ def test_report_page_shows_chart_with_text_alternative(app, org):
 def test_csv_export_escapes_formulas_and_uses_iso_dates(app, org):
     with app.app_context():
         p = session.scalar(select(Person).where(Person.email == "sami@example.com"))
-        p.name = "=HYPERLINK(\"http://evil\")"
+        p.name = '=HYPERLINK("http://evil")'
         session.commit()
     rows = csv_rows(client_for(app, "lead@example.com").get("/reports/team.csv"))
     names = {r["person_name"] for r in rows}
-    assert "'=HYPERLINK(\"http://evil\")" in names
+    assert '\'=HYPERLINK("http://evil")' in names
     dates = [r["due_on"] for r in rows if r["due_on"]]
     assert dates and all(date.fromisoformat(d) for d in dates)
 
@@ -106,12 +121,58 @@ def test_sql_status_agrees_with_the_domain_rules(app, synced, make_person):
         "assigned": ([], (TODAY - timedelta(days=3), TODAY + timedelta(days=5))),
         "overdue": ([], (TODAY - timedelta(days=30), TODAY - timedelta(days=1))),
         "due-today": ([], (TODAY - timedelta(days=30), TODAY)),
-        "certified": ([(TODAY - timedelta(days=10), TODAY + timedelta(days=355), TODAY + timedelta(days=295), None)], None),
-        "window-day": ([(TODAY - timedelta(days=305), TODAY + timedelta(days=60), TODAY, None)], None),
-        "last-day": ([(TODAY - timedelta(days=365), TODAY, TODAY - timedelta(days=60), None)], None),
-        "expired": ([(TODAY - timedelta(days=366), TODAY - timedelta(days=1), TODAY - timedelta(days=61), None)], None),
-        "revoked": ([(TODAY - timedelta(days=10), TODAY + timedelta(days=355), TODAY + timedelta(days=295), TODAY)], None),
-        "future": ([(TODAY + timedelta(days=1), TODAY + timedelta(days=366), TODAY + timedelta(days=306), None)], None),
+        "certified": (
+            [
+                (
+                    TODAY - timedelta(days=10),
+                    TODAY + timedelta(days=355),
+                    TODAY + timedelta(days=295),
+                    None,
+                )
+            ],
+            None,
+        ),
+        "window-day": (
+            [(TODAY - timedelta(days=305), TODAY + timedelta(days=60), TODAY, None)],
+            None,
+        ),
+        "last-day": (
+            [(TODAY - timedelta(days=365), TODAY, TODAY - timedelta(days=60), None)],
+            None,
+        ),
+        "expired": (
+            [
+                (
+                    TODAY - timedelta(days=366),
+                    TODAY - timedelta(days=1),
+                    TODAY - timedelta(days=61),
+                    None,
+                )
+            ],
+            None,
+        ),
+        "revoked": (
+            [
+                (
+                    TODAY - timedelta(days=10),
+                    TODAY + timedelta(days=355),
+                    TODAY + timedelta(days=295),
+                    TODAY,
+                )
+            ],
+            None,
+        ),
+        "future": (
+            [
+                (
+                    TODAY + timedelta(days=1),
+                    TODAY + timedelta(days=366),
+                    TODAY + timedelta(days=306),
+                    None,
+                )
+            ],
+            None,
+        ),
     }
     people = {}
     for name in cases:
@@ -121,16 +182,36 @@ def test_sql_status_agrees_with_the_domain_rules(app, synced, make_person):
         version_id = session.scalar(select(Course.id))  # any version id works for the FK below
         from lms.courses.models import CourseVersion
 
-        version_id = session.scalar(select(CourseVersion.id).where(CourseVersion.course_id == course.id))
+        version_id = session.scalar(
+            select(CourseVersion.id).where(CourseVersion.course_id == course.id)
+        )
         for name, (periods, assignment) in cases.items():
             for i, (certified, until, window, revoked) in enumerate(periods):
-                session.add(CertificationPeriod(
-                    person_id=people[name], course_id=course.id, version_id=version_id, sequence=i + 1,
-                    kind="initial", certified_on=certified, valid_until=until, window_opens_on=window,
-                    revoked_on=revoked, code=f"TEST-{name}-{i}", details={}))
+                session.add(
+                    CertificationPeriod(
+                        person_id=people[name],
+                        course_id=course.id,
+                        version_id=version_id,
+                        sequence=i + 1,
+                        kind="initial",
+                        certified_on=certified,
+                        valid_until=until,
+                        window_opens_on=window,
+                        revoked_on=revoked,
+                        code=f"TEST-{name}-{i}",
+                        details={},
+                    )
+                )
             if assignment:
-                session.add(Assignment(person_id=people[name], course_id=course.id, reason="annual",
-                                       assigned_on=assignment[0], due_on=assignment[1]))
+                session.add(
+                    Assignment(
+                        person_id=people[name],
+                        course_id=course.id,
+                        reason="annual",
+                        assigned_on=assignment[0],
+                        due_on=assignment[1],
+                    )
+                )
         session.commit()
         table = queries.status_table(queries.Scope(), TODAY)
         sql = dict(session.execute(select(table.c.person_id, table.c.status)).all())
@@ -148,8 +229,12 @@ def test_team_report_queries_do_not_grow_with_the_team(app, org, make_person):
     with count_queries(engine) as before:
         c.get("/reports/team")
     for i in range(25):
-        make_person(f"extra{i}@example.com", manager_id=org["lead@example.com"], department="Customer Service",
-                    password=None)
+        make_person(
+            f"extra{i}@example.com",
+            manager_id=org["lead@example.com"],
+            department="Customer Service",
+            password=None,
+        )
     with count_queries(engine) as after:
         c.get("/reports/team")
     assert len(after) == len(before), (len(before), len(after))
@@ -157,7 +242,9 @@ def test_team_report_queries_do_not_grow_with_the_team(app, org, make_person):
 
 def test_pagination(app, org, make_person):
     for i in range(60):
-        make_person(f"bulk{i:02d}@example.com", manager_id=org["manager@example.com"], password=None)
+        make_person(
+            f"bulk{i:02d}@example.com", manager_id=org["manager@example.com"], password=None
+        )
     c = client_for(app, "manager@example.com")
     page1 = c.get("/reports/team").get_data(as_text=True)
     page2 = c.get("/reports/team?page=2").get_data(as_text=True)
@@ -172,8 +259,12 @@ def test_search_ignores_accents_and_case(app, client, synced, make_person):
     from tests.conftest import login
 
     login(client, "boss@example.com")
-    for term, found in (("dabrowska", "Dąbrowska"), ("DĄBROW", "Dąbrowska"),
-                        ("łukasz", "Łukasz"), ("zolw", "Żółw")):
+    for term, found in (
+        ("dabrowska", "Dąbrowska"),
+        ("DĄBROW", "Dąbrowska"),
+        ("łukasz", "Łukasz"),
+        ("zolw", "Żółw"),
+    ):
         html = client.get(f"/reports/team?q={term}").get_data(as_text=True)
         assert found in html and "Olli Other" not in html, term
 
@@ -185,7 +276,9 @@ def test_csv_keeps_the_codes_and_adds_labels_and_an_excel_option(app, org):
     rows = csv_rows(plain)
     labels = {(r["status"], r["status_label"]) for r in rows}
     assert ("overdue", "Overdue") in labels and ("renewal_due", "Renewal due") in labels
-    assert {r["course_title"] for r in rows} == {"Mini policy course"} and {r["course"] for r in rows} == {"mini"}
+    assert {r["course_title"] for r in rows} == {"Mini policy course"} and {
+        r["course"] for r in rows
+    } == {"mini"}
     excel = c.get("/reports/team.csv?excel=1")
     assert excel.data.startswith(b"\xef\xbb\xbf") and excel.data[3:] == plain.data
     assert c.get("/reports/team?excel=1").status_code == 200

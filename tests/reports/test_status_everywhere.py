@@ -45,8 +45,12 @@ STATES = {
     "certified": ([_period(T - D(30), T + D(335), T + D(275))], None, None, "certified"),
     "renewal-due": ([_period(T - D(320), T + D(45), T - D(15))], None, None, "renewal_due"),
     "expired": ([_period(T - D(400), T - D(1), T - D(61))], None, None, "expired"),
-    "expired-reassigned": ([_period(T - D(400), T - D(1), T - D(61))], (T - D(1), T + D(20)), "module",
-                           "expired"),
+    "expired-reassigned": (
+        [_period(T - D(400), T - D(1), T - D(61))],
+        (T - D(1), T + D(20)),
+        "module",
+        "expired",
+    ),
     "revoked": ([_period(T - D(30), T + D(335), T + D(275), T - D(2))], None, None, "revoked"),
 }
 
@@ -62,24 +66,66 @@ def learners(app, synced, make_person):
         for name, (periods, assignment, activity, _expected) in STATES.items():
             pid = ids[name]
             for i, (certified, until, window, revoked) in enumerate(periods):
-                session.add(CertificationPeriod(
-                    person_id=pid, course_id=course.id, version_id=version.id, sequence=i + 1,
-                    kind="initial", certified_on=certified, valid_until=until, window_opens_on=window,
-                    revoked_on=revoked, revoked_reason="Shared a customer's address" if revoked else None,
-                    code=f"TEST-{name}-{i}", details={"course_title": "Mini policy course",
-                                                      "version_label": "v1", "person_name": name}))
+                session.add(
+                    CertificationPeriod(
+                        person_id=pid,
+                        course_id=course.id,
+                        version_id=version.id,
+                        sequence=i + 1,
+                        kind="initial",
+                        certified_on=certified,
+                        valid_until=until,
+                        window_opens_on=window,
+                        revoked_on=revoked,
+                        revoked_reason="Shared a customer's address" if revoked else None,
+                        code=f"TEST-{name}-{i}",
+                        details={
+                            "course_title": "Mini policy course",
+                            "version_label": "v1",
+                            "person_name": name,
+                        },
+                    )
+                )
             if assignment:
-                session.add(Assignment(person_id=pid, course_id=course.id, reason="annual",
-                                       assigned_on=assignment[0], due_on=assignment[1]))
+                session.add(
+                    Assignment(
+                        person_id=pid,
+                        course_id=course.id,
+                        reason="annual",
+                        assigned_on=assignment[0],
+                        due_on=assignment[1],
+                    )
+                )
             if activity == "module":
-                session.add(ModuleProgress(person_id=pid, course_id=course.id, module_key="basics",
-                                           sections_hash="old"))
+                session.add(
+                    ModuleProgress(
+                        person_id=pid, course_id=course.id, module_key="basics", sections_hash="old"
+                    )
+                )
             elif activity == "check":
-                session.add(Attempt(person_id=pid, course_id=course.id, version_id=version.id, kind="check",
-                                    module_key="basics", seed="s", pass_mark=80, questions=[]))
+                session.add(
+                    Attempt(
+                        person_id=pid,
+                        course_id=course.id,
+                        version_id=version.id,
+                        kind="check",
+                        module_key="basics",
+                        seed="s",
+                        pass_mark=80,
+                        questions=[],
+                    )
+                )
             elif activity == "scenario":
-                session.add(ScenarioRun(person_id=pid, course_id=course.id, version_id=version.id,
-                                        scenario_key="complaint", path=[], steps=0))
+                session.add(
+                    ScenarioRun(
+                        person_id=pid,
+                        course_id=course.id,
+                        version_id=version.id,
+                        scenario_key="complaint",
+                        path=[],
+                        steps=0,
+                    )
+                )
         session.commit()
     return ids
 
@@ -89,7 +135,7 @@ WORD = r'<span class="status status-[a-z]+">([^<]+)</span>'
 
 def home_word(client) -> str:
     html = client.get("/").get_data(as_text=True)
-    card = html[html.index('<li class="card">'):]
+    card = html[html.index('<li class="card">') :]
     return re.search(WORD, card).group(1)
 
 
@@ -114,8 +160,14 @@ def api_statuses(app) -> dict[str, str]:
 
     with app.app_context():
         _, token = create_token("status check")
-    data = app.test_client().get("/api/v1/completions?course=mini&per_page=100",
-                                 headers={"Authorization": f"Bearer {token}"}).get_json()["data"]
+    data = (
+        app.test_client()
+        .get(
+            "/api/v1/completions?course=mini&per_page=100",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        .get_json()["data"]
+    )
     return {r["email"]: r["status"] for r in data}
 
 
@@ -126,15 +178,30 @@ def test_every_page_and_export_agrees_on_every_state(app, learners):
     for name, (periods, assignment, activity, expected) in STATES.items():
         email = f"{name}@example.com"
         facts = [PeriodFacts(*p) for p in periods]
-        rules = status_on(T, facts, AssignmentFacts(*assignment, started=activity is not None)
-                          if assignment else None)
+        rules = status_on(
+            T,
+            facts,
+            AssignmentFacts(*assignment, started=activity is not None) if assignment else None,
+        )
         learner = app.test_client()
         login(learner, email)
-        seen = {"rules": rules, "home": home_word(learner), "course page": course_word(learner),
-                "team report": report[email], "csv": exported[email], "api": api[email]}
+        seen = {
+            "rules": rules,
+            "home": home_word(learner),
+            "course page": course_word(learner),
+            "team report": report[email],
+            "csv": exported[email],
+            "api": api[email],
+        }
         label = STATUS_LABELS[expected]
-        assert seen == {"rules": expected, "home": label, "course page": label, "team report": label,
-                        "csv": expected, "api": expected}, name
+        assert seen == {
+            "rules": expected,
+            "home": label,
+            "course page": label,
+            "team report": label,
+            "csv": expected,
+            "api": expected,
+        }, name
 
 
 def test_revoked_and_expired_are_told_apart_on_the_learners_pages(app, learners):
@@ -146,4 +213,6 @@ def test_revoked_and_expired_are_told_apart_on_the_learners_pages(app, learners)
         assert "Your certificate was revoked on 2027-02-27." in text, page
         assert "Reason: Shared a customer&#39;s address" in text, page
         other = expired.get(page).get_data(as_text=True)
-        assert "was valid until 2027-02-28 and has expired" in other and "revoked" not in other.lower(), page
+        assert (
+            "was valid until 2027-02-28 and has expired" in other and "revoked" not in other.lower()
+        ), page

@@ -24,7 +24,9 @@ from tests.conftest import FIXTURE_COURSES, csrf_from, login, post_form
 
 INTRO = "/courses/mini/scenarios/complaint"
 START = INTRO + "/start"
-REAL_SCENARIOS = Path(__file__).resolve().parents[2] / "courses" / "social-media-policy" / "scenarios"
+REAL_SCENARIOS = (
+    Path(__file__).resolve().parents[2] / "courses" / "social-media-policy" / "scenarios"
+)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -236,7 +238,9 @@ def test_forged_choice_index_is_rejected(app, client, learner):
     html = text(client.get(f"/scenario-runs/{run_id}"))
     assert "That choice is not one of the options here" in html
     for bad in ("-1", "x", "1.5", "99"):
-        client.post(f"/scenario-runs/{run_id}/choose", data={**node_form(client, run_id), "choice": bad})
+        client.post(
+            f"/scenario-runs/{run_id}/choose", data={**node_form(client, run_id), "choice": bad}
+        )
     run = run_row(app, run_id)
     assert run.path == [] and run.steps == 0
 
@@ -288,8 +292,9 @@ def test_concurrent_choice_loses_the_optimistic_lock(app, client, learner):
         row = services.row_of(run)
         # Another tab records a choice after this request loaded the run.
         with app.extensions["sqlalchemy"].engine.begin() as conn:
-            conn.execute(update(ScenarioRun).where(ScenarioRun.id == run_id)
-                         .values(path=[1], steps=1))
+            conn.execute(
+                update(ScenarioRun).where(ScenarioRun.id == run_id).values(path=[1], steps=1)
+            )
         assert run.steps == 0
         with pytest.raises(services.StaleChoice):
             services.choose(run, row, "post", 0, 0)
@@ -326,9 +331,10 @@ def test_another_learner_gets_404(app, client, learner, make_person):
     assert other_client.get(f"/scenario-runs/{run_id}").status_code == 404
     assert other_client.get(f"/scenario-runs/{run_id}/debrief").status_code == 404
     html = text(other_client.get(INTRO))
-    response = other_client.post(f"/scenario-runs/{run_id}/choose",
-                                 data={"csrf_token": csrf_from(html), "node": "post",
-                                       "step": "0", "choice": "1"})
+    response = other_client.post(
+        f"/scenario-runs/{run_id}/choose",
+        data={"csrf_token": csrf_from(html), "node": "post", "step": "0", "choice": "1"},
+    )
     assert response.status_code == 404
     assert run_row(app, run_id).steps == 0
 
@@ -359,8 +365,11 @@ def test_certification_is_checked_only_when_passed(client, learner, monkeypatch)
     import lms.certification.services as certification
 
     calls = []
-    monkeypatch.setattr(certification, "certify_if_complete",
-                        lambda person_id, course_id: calls.append((person_id, course_id)))
+    monkeypatch.setattr(
+        certification,
+        "certify_if_complete",
+        lambda person_id, course_id: calls.append((person_id, course_id)),
+    )
     play(client, start(client), [0])
     assert calls == []
     play(client, start(client), [1, 0])
@@ -375,8 +384,10 @@ def _tmp_course(tmp_path, app, scenario_edits=(), course_edits=()):
 
     root = tmp_path / "courses"
     shutil.copytree(FIXTURE_COURSES, root)
-    for path, edits in ((root / "mini" / "scenarios" / "complaint.yaml", scenario_edits),
-                        (root / "mini" / "course.yaml", course_edits)):
+    for path, edits in (
+        (root / "mini" / "scenarios" / "complaint.yaml", scenario_edits),
+        (root / "mini" / "course.yaml", course_edits),
+    ):
         content = path.read_text()
         for old, new in edits:
             assert old in content
@@ -390,15 +401,22 @@ def _tmp_course(tmp_path, app, scenario_edits=(), course_edits=()):
 @pytest.fixture
 def sum_course(app, tmp_path):
     # Sum mode does not use the ends' scores, so they must go (check-courses refuses them).
-    _tmp_course(tmp_path, app, scenario_edits=[("scoring: end", "scoring: sum"),
-                                               ("feedback: immediate", "feedback: end"),
-                                               ("end: good\n    score: 100\n", "end: good\n"),
-                                               ("end: acceptable\n    score: 70\n", "end: acceptable\n"),
-                                               ("end: poor\n    score: 0\n", "end: poor\n")])
+    _tmp_course(
+        tmp_path,
+        app,
+        scenario_edits=[
+            ("scoring: end", "scoring: sum"),
+            ("feedback: immediate", "feedback: end"),
+            ("end: good\n    score: 100\n", "end: good\n"),
+            ("end: acceptable\n    score: 70\n", "end: acceptable\n"),
+            ("end: poor\n    score: 0\n", "end: poor\n"),
+        ],
+    )
 
 
-@pytest.mark.parametrize(("choices", "score", "passed"), [([0], 0, False), ([1, 0], 75, True),
-                                                          ([1, 1], 100, True)])
+@pytest.mark.parametrize(
+    ("choices", "score", "passed"), [([0], 0, False), ([1, 0], 75, True), ([1, 1], 100, True)]
+)
 def test_sum_scoring(app, client, make_person, sum_course, choices, score, passed):
     login(client, make_person("sam@example.com").email)
     html = text(client.get(INTRO))
@@ -420,8 +438,11 @@ def test_sum_scoring(app, client, make_person, sum_course, choices, score, passe
 
 
 def test_course_pass_mark_overrides_the_scenarios(app, client, make_person, tmp_path):
-    _tmp_course(tmp_path, app, course_edits=[("required: true\n    pass_mark: 70",
-                                              "required: true\n    pass_mark: 80")])
+    _tmp_course(
+        tmp_path,
+        app,
+        course_edits=[("required: true\n    pass_mark: 70", "required: true\n    pass_mark: 80")],
+    )
     login(client, make_person("pat@example.com").email)
     assert "Pass mark: 80%" in text(client.get(INTRO))
     run_id = start(client)
@@ -432,7 +453,8 @@ def test_course_pass_mark_overrides_the_scenarios(app, client, make_person, tmp_
 
 
 def test_run_on_an_old_version_is_kept_and_a_new_start_uses_the_new_one(
-        app, client, learner, tmp_path):
+    app, client, learner, tmp_path
+):
     old = start(client)
     choose(client, old, 1)
     _tmp_course(tmp_path, app, scenario_edits=[("title: A complaint", "title: A loud complaint")])
@@ -455,7 +477,8 @@ def test_parse_is_cached_per_row(app, synced):
 
 def test_summary_line():
     assert services.summary_line("\n  > Quoted *first* line\nsecond\n\nthird") == (
-        "Quoted first line second")
+        "Quoted first line second"
+    )
     assert services.summary_line("It's late. You see a post.\nMore.") == "It's late."
     assert services.summary_line("The U.S. office asks. Next") == "The U.S. office asks."
     long = services.summary_line("word " * 60)
@@ -495,9 +518,16 @@ def test_only_one_open_run_per_scenario_and_version(app, client, learner):
     run_id = start(client)
     with app.app_context():
         first = session.get(ScenarioRun, run_id)
-        session.add(ScenarioRun(person_id=first.person_id, course_id=first.course_id,
-                                version_id=first.version_id, scenario_key=first.scenario_key,
-                                path=[], steps=0))
+        session.add(
+            ScenarioRun(
+                person_id=first.person_id,
+                course_id=first.course_id,
+                version_id=first.version_id,
+                scenario_key=first.scenario_key,
+                path=[],
+                steps=0,
+            )
+        )
         with pytest.raises(IntegrityError):
             session.commit()
         session.rollback()

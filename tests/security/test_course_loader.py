@@ -50,12 +50,18 @@ def test_a_huge_lesson_is_refused_with_the_setting_to_change(course, app_ctx):
     lesson = next((course / "modules").glob("*.md"))
     lesson.write_text("word " * 1_000_000)
     found = problems(course)
-    assert any(f"{lesson.name}:1: the file is 5,000,000 bytes" in p and "LMS_COURSE_FILE_MAX_BYTES" in p
-               for p in found), found
+    assert any(
+        f"{lesson.name}:1: the file is 5,000,000 bytes" in p and "LMS_COURSE_FILE_MAX_BYTES" in p
+        for p in found
+    ), found
 
 
 def test_long_values_are_cut_in_messages(course):
-    text = (course / "course.yaml").read_text().replace("pass_mark: 100", "pass_mark: " + "9" * 100_000, 1)
+    text = (
+        (course / "course.yaml")
+        .read_text()
+        .replace("pass_mark: 100", "pass_mark: " + "9" * 100_000, 1)
+    )
     (course / "course.yaml").write_text(text)
     found = problems(course)
     assert found and all(len(p) < 400 for p in found)

@@ -72,7 +72,9 @@ def _final_pass_rate(course, strategy: str) -> tuple[float, float]:
     rng = random.Random(strategy)
     passes, scores = 0, []
     for run in range(RUNS):
-        attempt = SimpleNamespace(id=10_000 + run, questions=present_all(pool, f"seed-{run}", settings["draw"]))
+        attempt = SimpleNamespace(
+            id=10_000 + run, questions=present_all(pool, f"seed-{run}", settings["draw"])
+        )
         page = page_questions(attempt)
         responses = responses_from_tokens(attempt, _bot_form(strategy, page, rng))
         percent = score_percent([grade(q, responses[q["id"]]) for q in attempt.questions])
@@ -103,7 +105,9 @@ def _scenario_pass_rate(source, strategy: str) -> float:
         node = engine.current_node(scenario, path)
         while not node.is_end:
             chosen = _pick(strategy, page_choices(run_id, node, raw_nodes[node.id]), rng)
-            path = engine.take_choice(scenario, path, node.id, index_of(run_id, node, chosen["token"]))
+            path = engine.take_choice(
+                scenario, path, node.id, index_of(run_id, node, chosen["token"])
+            )
             node = engine.current_node(scenario, path)
         passes += engine.result(scenario, path, pass_mark=source.pass_mark).passed
     return passes / RUNS
@@ -118,8 +122,14 @@ def test_guessing_bots_fail_every_required_scenario(app_ctx, course, strategy):
 
 
 def test_a_node_can_keep_its_order(app_ctx):
-    raw = {"id": "n", "text": "How often?", "choices": [
-        {"text": t, "next": "end", "score": 1, "section": "s", "feedback": ""} for t in ("never", "sometimes", "always")]}
+    raw = {
+        "id": "n",
+        "text": "How often?",
+        "choices": [
+            {"text": t, "next": "end", "score": 1, "section": "s", "feedback": ""}
+            for t in ("never", "sometimes", "always")
+        ],
+    }
     node = engine.node_kind_of(raw).parse(raw)
     fixed = [c["text"] for c in page_choices(7, node, {**raw, "shuffle": False})]
     assert fixed == ["never", "sometimes", "always"]

@@ -21,14 +21,35 @@ from lms.extension import IdConverter
 from tests.conftest import csrf_from
 
 HOSTILE = [
-    "\x00", "a\x00b", "/\r\nX-Injected: 1", " ", "", "x" * 5000, "9999-12-31", "0001-01-01",
-    "2026-02-30", "-1", "0", "99999999999999999999", "1e400", "<script>alert(1)</script>",
-    "=HYPERLINK(\"http://x\")", "%", "{{7*7}}", "ą€𝄞", "../../etc/passwd",
+    "\x00",
+    "a\x00b",
+    "/\r\nX-Injected: 1",
+    " ",
+    "",
+    "x" * 5000,
+    "9999-12-31",
+    "0001-01-01",
+    "2026-02-30",
+    "-1",
+    "0",
+    "99999999999999999999",
+    "1e400",
+    "<script>alert(1)</script>",
+    '=HYPERLINK("http://x")',
+    "%",
+    "{{7*7}}",
+    "ą€𝄞",
+    "../../etc/passwd",
 ]
 # Query parameters the LMS reads beyond its forms (pagination, sorting, redirects).
 COMMON_PARAMS = ("page", "per_page", "sort", "next", "q")
-ROLES = ("anonymous", "candidate@example.com", "employee@example.com", "manager@example.com",
-         "admin@example.com")
+ROLES = (
+    "anonymous",
+    "candidate@example.com",
+    "employee@example.com",
+    "manager@example.com",
+    "admin@example.com",
+)
 SKIP_ENDPOINTS = {"static", "lms.static", "lms.accounts.logout"}
 
 
@@ -43,14 +64,21 @@ class Forms(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            self.forms.append({"action": a.get("action") or "", "method": (a.get("method") or "get").lower(),
-                               "fields": {}})
+            self.forms.append(
+                {
+                    "action": a.get("action") or "",
+                    "method": (a.get("method") or "get").lower(),
+                    "fields": {},
+                }
+            )
         elif not self.forms:
             return
         elif tag in ("input", "textarea") and a.get("name"):
             if a.get("type") in ("checkbox", "radio") and a["name"] in self.forms[-1]["fields"]:
                 return
-            self.forms[-1]["fields"][a["name"]] = a.get("value") or ("1" if a.get("type") == "checkbox" else "x")
+            self.forms[-1]["fields"][a["name"]] = a.get("value") or (
+                "1" if a.get("type") == "checkbox" else "x"
+            )
         elif tag == "select" and a.get("name"):
             self._select = a["name"]
             self.forms[-1]["fields"][a["name"]] = ""
@@ -74,8 +102,11 @@ def world(database_url, tmp_path_factory):
     from app import create_app
     from tests.conftest import app_config, clear_tables
 
-    app = create_app(app_config(database_url, LMS_COURSES_DIR="courses", TESTING=False,
-                                PROPAGATE_EXCEPTIONS=True))
+    app = create_app(
+        app_config(
+            database_url, LMS_COURSES_DIR="courses", TESTING=False, PROPAGATE_EXCEPTIONS=True
+        )
+    )
     with app.app_context():
         from lms.courses.sync import sync_courses
         from lms.demo import load_demo
@@ -87,13 +118,20 @@ def world(database_url, tmp_path_factory):
         client = app.test_client()
         if role != "anonymous":
             page = client.get("/login").get_data(as_text=True)
-            client.post("/login", data={"email": role, "password": "training-demo", "csrf_token": csrf_from(page)})
+            client.post(
+                "/login",
+                data={"email": role, "password": "training-demo", "csrf_token": csrf_from(page)},
+            )
         clients[role] = client
     # Give the employee an attempt and a scenario run, so their ids exist.
     employee = clients["employee@example.com"]
     employee.get("/courses/social-media-policy/modules/why-a-policy")
     course = employee.get("/courses/social-media-policy/").get_data(as_text=True)
-    start = next(f for f in forms_of(course) if f["action"].endswith("/start")) if "/start" in course else None
+    start = (
+        next(f for f in forms_of(course) if f["action"].endswith("/start"))
+        if "/start" in course
+        else None
+    )
     if start:
         employee.post(start["action"], data=start["fields"])
     yield app, clients
@@ -112,11 +150,18 @@ def _ids(app) -> dict[str, list]:
     with app.app_context():
         first = lambda model: session.scalar(select(model.id).order_by(model.id)) or 1  # noqa: E731
         return {
-            "attempt_id": first(Attempt), "run_id": first(ScenarioRun), "period_id": first(CertificationPeriod),
-            "task_id": first(ReviewTask), "person_id": 2, "candidate_id": 12,
+            "attempt_id": first(Attempt),
+            "run_id": first(ScenarioRun),
+            "period_id": first(CertificationPeriod),
+            "task_id": first(ReviewTask),
+            "person_id": 2,
+            "candidate_id": 12,
             "number": session.scalar(select(CourseVersion.number)) or 1,
-            "slug": "social-media-policy", "key": "why-a-policy", "rest": "nowhere",
-            "code": session.scalar(select(CertificationPeriod.code)) or "ABCD", "token": "bad-token",
+            "slug": "social-media-policy",
+            "key": "why-a-policy",
+            "rest": "nowhere",
+            "code": session.scalar(select(CertificationPeriod.code)) or "ABCD",
+            "token": "bad-token",
         }
 
 
@@ -128,7 +173,9 @@ def _rules(app):
 
 
 def _build(rule, values: dict) -> str:
-    return re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda m: quote(str(values[m.group(1)]), safe=""), rule.rule)
+    return re.sub(
+        r"<(?:[^:>]+:)?(\w+)>", lambda m: quote(str(values[m.group(1)]), safe=""), rule.rule
+    )
 
 
 def _check(response, what: str, failures: list[str]):
@@ -177,8 +224,12 @@ def test_every_route_and_role_survives_hostile_path_segments(world):
                 url = _build(rule, values)
                 for method in methods:
                     response = _request(client, method, url, failures)
-                    if response is not None and method == "GET" and _has_control(values) \
-                            and not _refused_cleanly(response):
+                    if (
+                        response is not None
+                        and method == "GET"
+                        and _has_control(values)
+                        and not _refused_cleanly(response)
+                    ):
                         failures.append(f"{response.status_code} (wanted 400) {method} {url[:100]}")
     assert not failures, "\n".join(failures[:40])
 
@@ -191,24 +242,38 @@ def test_every_query_parameter_and_form_field_survives_hostile_values(world):
         if "GET" not in rule.methods:
             continue
         url = _build(rule, ids)
-        for role in ("anonymous", "employee@example.com", "manager@example.com", "admin@example.com"):
+        for role in (
+            "anonymous",
+            "employee@example.com",
+            "manager@example.com",
+            "admin@example.com",
+        ):
             client = clients[role]
             page = _request(client, "GET", url, failures)
             if page is None or page.status_code != 200 or page.mimetype != "text/html":
                 continue
             html = page.get_data(as_text=True)
             forms = forms_of(html)
-            names = set(COMMON_PARAMS) | {n for f in forms if f["method"] == "get" for n in f["fields"]}
+            names = set(COMMON_PARAMS) | {
+                n for f in forms if f["method"] == "get" for n in f["fields"]
+            }
             for value in HOSTILE:
                 query = urlencode(dict.fromkeys(names, value))
                 response = _request(client, "GET", f"{url}?{query}", failures)
-                if response is not None and any(ord(c) < 32 for c in value) and response.status_code != 400:
+                if (
+                    response is not None
+                    and any(ord(c) < 32 for c in value)
+                    and response.status_code != 400
+                ):
                     failures.append(f"{response.status_code} (wanted 400) GET {url}?<{value!r}>")
             for form in forms:
                 if form["method"] != "post":
                     continue
                 action = urlsplit(form["action"]).path or url
-                if app.url_map.bind("").match(action, method="POST", return_rule=True)[0].endpoint in SKIP_ENDPOINTS:
+                if (
+                    app.url_map.bind("").match(action, method="POST", return_rule=True)[0].endpoint
+                    in SKIP_ENDPOINTS
+                ):
                     continue
                 for field in form["fields"]:
                     if field == "csrf_token":

@@ -27,7 +27,9 @@ def chain(app, synced, make_person):
 
 def managers(app) -> dict[str, str | None]:
     with app.app_context():
-        return {p.email: p.manager.email if p.manager else None for p in session.scalars(select(Person))}
+        return {
+            p.email: p.manager.email if p.manager else None for p in session.scalars(select(Person))
+        }
 
 
 def test_an_import_that_closes_a_loop_with_the_database_is_refused(app, runner, chain, tmp_path):
@@ -37,7 +39,10 @@ def test_an_import_that_closes_a_loop_with_the_database_is_refused(app, runner, 
     result = runner.invoke(args=["lms", "import-people", str(path)])
     assert result.exit_code == 1
     assert "line 2: the manager chain would loop: " in result.output
-    assert "boss@example.com -> ann@example.com -> mid@example.com -> boss@example.com" in result.output
+    assert (
+        "boss@example.com -> ann@example.com -> mid@example.com -> boss@example.com"
+        in result.output
+    )
     assert "Nothing was imported." in result.output
     assert managers(app) == before
 
@@ -56,8 +61,11 @@ def test_the_api_refuses_a_loop_naming_it(app, chain):
     boss, _mid, ann = chain
     with app.app_context():
         _, token = create_token("HR")
-    response = app.test_client().patch(f"/api/v1/people/{boss.id}", json={"manager_email": ann.email},
-                                       headers={"Authorization": f"Bearer {token}"})
+    response = app.test_client().patch(
+        f"/api/v1/people/{boss.id}",
+        json={"manager_email": ann.email},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert response.status_code == 422
     assert "would loop" in response.get_json()["error"]["fields"]["manager_email"]
 
@@ -98,18 +106,28 @@ def test_concurrent_patches_naming_each_other_never_make_a_loop(app, chain, data
         def patch(person_id, manager_email, barrier=barrier, codes=codes):
             client = app.test_client()
             barrier.wait()
-            codes.append(client.patch(f"/api/v1/people/{person_id}", json={"manager_email": manager_email},
-                                      headers=headers).status_code)
+            codes.append(
+                client.patch(
+                    f"/api/v1/people/{person_id}",
+                    json={"manager_email": manager_email},
+                    headers=headers,
+                ).status_code
+            )
 
-        threads = [threading.Thread(target=patch, args=(a, "boss@example.com")),
-                   threading.Thread(target=patch, args=(b, "ann@example.com"))]
+        threads = [
+            threading.Thread(target=patch, args=(a, "boss@example.com")),
+            threading.Thread(target=patch, args=(b, "ann@example.com")),
+        ]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         assert sorted(codes) == [200, 422]
         chains = managers(app)
-        assert not (chains["ann@example.com"] == "boss@example.com" and chains["boss@example.com"] == "ann@example.com")
+        assert not (
+            chains["ann@example.com"] == "boss@example.com"
+            and chains["boss@example.com"] == "ann@example.com"
+        )
         with app.app_context():
             session.execute(update(Person).values(manager_id=None))
             session.commit()
@@ -159,11 +177,21 @@ def test_an_empty_manager_email_is_not_an_address(app, chain):
         _, token = create_token("HR")
     headers = {"Authorization": f"Bearer {token}"}
     client = app.test_client()
-    for body in ({"manager_email": ""}, {"manager_email": "   "}, {"manager_email": "not-an-address"}):
+    for body in (
+        {"manager_email": ""},
+        {"manager_email": "   "},
+        {"manager_email": "not-an-address"},
+    ):
         response = client.patch(f"/api/v1/people/{ann.id}", json=body, headers=headers)
-        assert response.status_code == 422 and "manager_email" in response.get_json()["error"]["fields"], body
-    created = client.post("/api/v1/people", json={"email": "new@example.com", "name": "New", "manager_email": ""},
-                          headers=headers)
+        assert (
+            response.status_code == 422
+            and "manager_email" in response.get_json()["error"]["fields"]
+        ), body
+    created = client.post(
+        "/api/v1/people",
+        json={"email": "new@example.com", "name": "New", "manager_email": ""},
+        headers=headers,
+    )
     assert created.status_code == 422
     assert managers(app)["ann@example.com"] == "mid@example.com"
 

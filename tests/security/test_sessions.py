@@ -72,7 +72,9 @@ def test_reset_requests_never_tell_whether_an_account_exists(app, make_person):
         client = app.test_client()
         response = post_form(client, "/password-reset", {"email": email}, follow_redirects=True)
         page = response.get_data(as_text=True).split("<main")[1]
-        answers.append((response.status_code, re.sub(r'(name="csrf_token"[^>]*value=)"[^"]+"', r"\1", page)))
+        answers.append(
+            (response.status_code, re.sub(r'(name="csrf_token"[^>]*value=)"[^"]+"', r"\1", page))
+        )
     assert answers[0] == answers[1]
     assert len([m for m in deliver_mail(app) if "new password" in m.subject]) == 1
 
@@ -112,12 +114,23 @@ def test_cookie_flags_behind_https(database_url):
     try:
         client = app.test_client()
         page = client.get("/login", base_url="https://training.example.com").get_data(as_text=True)
-        response = client.post("/login", base_url="https://training.example.com",
-                               data={"email": "mia@example.com", "password": PASSWORD, "remember": "y",
-                                     "csrf_token": csrf_from(page)})
+        response = client.post(
+            "/login",
+            base_url="https://training.example.com",
+            data={
+                "email": "mia@example.com",
+                "password": PASSWORD,
+                "remember": "y",
+                "csrf_token": csrf_from(page),
+            },
+        )
         cookies = {c.split("=", 1)[0]: c for c in response.headers.getlist("Set-Cookie")}
         for name in ("session", "remember_token"):
-            assert "Secure" in cookies[name] and "HttpOnly" in cookies[name] and "SameSite=Lax" in cookies[name]
+            assert (
+                "Secure" in cookies[name]
+                and "HttpOnly" in cookies[name]
+                and "SameSite=Lax" in cookies[name]
+            )
         assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     finally:
         with app.app_context():
@@ -155,6 +168,8 @@ def test_in_a_host_only_lms_routes_get_the_headers(database_url):
         assert "X-Frame-Options" not in client.get("/ping").headers
         lms = client.get("/training/healthz").headers
         assert lms["X-Content-Type-Options"] == "nosniff"
-        assert lms["Content-Security-Policy"].startswith("default-src 'self'; style-src 'self' 'unsafe-inline'")
+        assert lms["Content-Security-Policy"].startswith(
+            "default-src 'self'; style-src 'self' 'unsafe-inline'"
+        )
     finally:
         drop_portal(portal)

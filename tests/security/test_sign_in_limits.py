@@ -28,8 +28,11 @@ def _redis_up() -> bool:
 def _attempt(client, email: str, address: str):
     env = {"REMOTE_ADDR": address}
     page = client.get("/login", environ_base=env).get_data(as_text=True)
-    return client.post("/login", environ_base=env,
-                       data={"email": email, "password": "wrong-password!", "csrf_token": csrf_from(page)})
+    return client.post(
+        "/login",
+        environ_base=env,
+        data={"email": email, "password": "wrong-password!", "csrf_token": csrf_from(page)},
+    )
 
 
 @pytest.fixture
@@ -39,9 +42,13 @@ def two_workers(database_url):
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     from app import create_app
 
-    config = app_config(database_url, LMS_RATELIMIT_STORAGE_URI=REDIS,
-                        LMS_RATELIMIT_KEY_PREFIX=f"lms-test-{uuid.uuid4().hex}",
-                        LMS_LOGIN_RATE_LIMIT="4 per minute", LMS_LOGIN_ACCOUNT_RATE_LIMIT="3 per minute")
+    config = app_config(
+        database_url,
+        LMS_RATELIMIT_STORAGE_URI=REDIS,
+        LMS_RATELIMIT_KEY_PREFIX=f"lms-test-{uuid.uuid4().hex}",
+        LMS_LOGIN_RATE_LIMIT="4 per minute",
+        LMS_LOGIN_ACCOUNT_RATE_LIMIT="3 per minute",
+    )
     apps = [create_app(config), create_app(config)]
     yield apps
     for app in apps:
@@ -51,13 +58,18 @@ def two_workers(database_url):
 
 def test_the_address_limit_counts_across_two_workers(two_workers):
     clients = [app.test_client() for app in two_workers]
-    codes = [_attempt(clients[i % 2], f"user{i}@example.com", "203.0.113.7").status_code for i in range(6)]
+    codes = [
+        _attempt(clients[i % 2], f"user{i}@example.com", "203.0.113.7").status_code
+        for i in range(6)
+    ]
     assert codes == [401, 401, 401, 401, 429, 429]
 
 
 def test_the_account_limit_counts_across_addresses(two_workers):
     clients = [app.test_client() for app in two_workers]
-    codes = [_attempt(clients[i % 2], "mia@example.com", f"198.51.100.{i}").status_code for i in range(5)]
+    codes = [
+        _attempt(clients[i % 2], "mia@example.com", f"198.51.100.{i}").status_code for i in range(5)
+    ]
     assert codes == [401, 401, 401, 429, 429]
 
 
@@ -73,8 +85,13 @@ def test_a_429_says_when_to_try_again(two_workers):
 def _import_wsgi(**env):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("LMS_")}
     environment.update(SECRET_KEY="s", DATABASE_URL="sqlite://", **env)
-    return subprocess.run([sys.executable, "-c", "import wsgi"], cwd=ROOT, env=environment,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_production_refuses_per_worker_limit_counters():

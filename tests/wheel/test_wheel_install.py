@@ -35,8 +35,19 @@ def wheel_env(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("wheel")
     assert ROOT not in base.parents
     dist = base / "dist"
-    _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", dist, ROOT, cwd=base)
+    _run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "-q",
+        "-w",
+        dist,
+        ROOT,
+        cwd=base,
+    )
     (wheel,) = dist.glob("flask_lms-*.whl")
     env_dir = base / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
@@ -53,8 +64,9 @@ def _site(tmp_path: Path) -> Path:
     package.mkdir(parents=True)
     shutil.copy(HOST / "hostapp.py", package / "__init__.py")
     shutil.copytree(HOST / "templates", package / "templates")
-    shutil.copytree(HOST / "migrations", package / "migrations",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        HOST / "migrations", package / "migrations", ignore=shutil.ignore_patterns("__pycache__")
+    )
     shutil.copy(Path(__file__).with_name("drive_portal.py"), site / "drive_portal.py")
     return site
 
@@ -85,9 +97,17 @@ def test_a_portal_deploys_the_lms_from_the_wheel(wheel_env, tmp_path, backend):
     else:
         url = f"sqlite:///{tmp_path / 'portal.sqlite3'}"
     site = _site(tmp_path)
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "FLASK_APP", "VIRTUAL_ENV") and not k.startswith("LMS_")}
-    env.update(DATABASE_URL=url, SECRET_KEY="wheel-test", LMS_BASE_URL="https://portal.example",
-               RATELIMIT_STORAGE_URI="memory://", PYTHONWARNINGS="ignore")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "FLASK_APP", "VIRTUAL_ENV") and not k.startswith("LMS_")
+    }
+    env.update(
+        DATABASE_URL=url,
+        SECRET_KEY="wheel-test",
+        LMS_BASE_URL="https://portal.example",
+        RATELIMIT_STORAGE_URI="memory://",
+        PYTHONWARNINGS="ignore",
+    )
     output = _run(wheel_env, site / "drive_portal.py", cwd=site, env=env)
     assert "ok: a portal user opened the course page" in output, output

@@ -32,8 +32,12 @@ def ralph_python() -> Path:
     if not ralph.exists():
         try:
             venv.EnvBuilder(with_pip=True).create(env_dir)
-            subprocess.run([str(python), "-m", "pip", "install", "-q", RALPH, "requests"],
-                           check=True, capture_output=True, timeout=600)
+            subprocess.run(
+                [str(python), "-m", "pip", "install", "-q", RALPH, "requests"],
+                check=True,
+                capture_output=True,
+                timeout=600,
+            )
         except (subprocess.SubprocessError, OSError) as exc:
             raise LRSUnavailable(f"could not install {RALPH}: {exc}") from None
     return python
@@ -52,14 +56,34 @@ class Ralph:
         self.python = ralph_python()
         self.folder = folder
         self.port = _free_port()
-        self.env = {**os.environ, "RALPH_APP_DIR": str(folder / "app"),
-                    "RALPH_AUTH_FILE": str(folder / "auth.json"), "RALPH_RUNSERVER_BACKEND": "fs",
-                    "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(folder / "fs")}
+        self.env = {
+            **os.environ,
+            "RALPH_APP_DIR": str(folder / "app"),
+            "RALPH_AUTH_FILE": str(folder / "auth.json"),
+            "RALPH_RUNSERVER_BACKEND": "fs",
+            "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(folder / "fs"),
+        }
         self.process: subprocess.Popen | None = None
         ralph = self.python.parent / "ralph"
-        subprocess.run([str(ralph), "auth", "-u", USER, "-p", PASSWORD, "-s", "all",
-                        "-M", "mailto:lms@example.com", "-w"],
-                       env=self.env, check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            [
+                str(ralph),
+                "auth",
+                "-u",
+                USER,
+                "-p",
+                PASSWORD,
+                "-s",
+                "all",
+                "-M",
+                "mailto:lms@example.com",
+                "-w",
+            ],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
 
     @property
     def endpoint(self) -> str:
@@ -70,17 +94,25 @@ class Ralph:
         self.log = open(self.folder / "ralph.log", "ab")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [str(self.python), str(Path(__file__).with_name("run_ralph.py")), str(self.port)],
-            env=self.env, cwd=self.folder, stdout=self.log, stderr=self.log)
+            env=self.env,
+            cwd=self.folder,
+            stdout=self.log,
+            stderr=self.log,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/__heartbeat__", timeout=2).read()
+                urllib.request.urlopen(
+                    f"http://127.0.0.1:{self.port}/__heartbeat__", timeout=2
+                ).read()
                 return
             except OSError:
                 if self.process.poll() is not None:
                     break
                 time.sleep(0.3)
-        raise LRSUnavailable(f"Ralph did not start: {(self.folder / 'ralph.log').read_text()[-800:]}")
+        raise LRSUnavailable(
+            f"Ralph did not start: {(self.folder / 'ralph.log').read_text()[-800:]}"
+        )
 
     def stop(self) -> None:
         if self.process is not None:
@@ -94,8 +126,9 @@ class Ralph:
         auth = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
         found, url = [], f"{self.endpoint}statements?limit=500"
         while url:
-            request = urllib.request.Request(url, headers={"Authorization": f"Basic {auth}",
-                                                           "X-Experience-API-Version": "1.0.3"})
+            request = urllib.request.Request(
+                url, headers={"Authorization": f"Basic {auth}", "X-Experience-API-Version": "1.0.3"}
+            )
             page = json.loads(urllib.request.urlopen(request, timeout=20).read())
             found += page["statements"]
             more = page.get("more")

@@ -32,9 +32,12 @@ def lrs(tmp_path_factory):
 @pytest.fixture
 def xapi_app(app, lrs, synced):
     # Each test's people are accounts on a home page of their own: ids restart per test.
-    app.config.update(LMS_XAPI_ENDPOINT=lrs.endpoint, LMS_XAPI_USERNAME="lms",
-                      LMS_XAPI_PASSWORD="lrs-test-password",
-                      LMS_XAPI_ACCOUNT_HOMEPAGE=f"https://portal.test/{uuid.uuid4().hex}")
+    app.config.update(
+        LMS_XAPI_ENDPOINT=lrs.endpoint,
+        LMS_XAPI_USERNAME="lms",
+        LMS_XAPI_PASSWORD="lrs-test-password",
+        LMS_XAPI_ACCOUNT_HOMEPAGE=f"https://portal.test/{uuid.uuid4().hex}",
+    )
     return app
 
 
@@ -53,8 +56,11 @@ def _deliver(app, now=None):
 def _mine(lrs, app, person_id: int) -> list[dict]:
     """The LRS's statements about this test's person (their account on this test's site)."""
     home = app.config["LMS_XAPI_ACCOUNT_HOMEPAGE"]
-    return [s for s in lrs.statements()
-            if s["actor"].get("account") == {"homePage": home, "name": str(person_id)}]
+    return [
+        s
+        for s in lrs.statements()
+        if s["actor"].get("account") == {"homePage": home, "name": str(person_id)}
+    ]
 
 
 def test_a_whole_journey_arrives_with_the_expected_verbs_scores_and_ids(xapi_app, lrs, make_person):
@@ -91,7 +97,9 @@ def test_revocation_and_expiry_are_recorded_once(xapi_app, lrs, make_person):
     complete_course(xapi_app, first.id, date(2026, 1, 31))
     complete_course(xapi_app, second.id, date(2026, 1, 31))
     with xapi_app.app_context():
-        period = session.scalar(select(CertificationPeriod).where(CertificationPeriod.person_id == first.id))
+        period = session.scalar(
+            select(CertificationPeriod).where(CertificationPeriod.person_id == first.id)
+        )
         revoke(period, reason="Shared a customer's data", by=find_by_email(admin.email))
         for _ in range(2):  # the daily run, twice: one statement
             certificates_expired(date(2027, 3, 1))
@@ -99,10 +107,14 @@ def test_revocation_and_expiry_are_recorded_once(xapi_app, lrs, make_person):
     _deliver(xapi_app)
     verbs = [s["verb"]["id"].rsplit("/", 1)[-1] for s in _mine(lrs, xapi_app, first.id)]
     assert verbs.count("revoked") == 1 and "expired" not in verbs  # revoked, not expired
-    assert [s["verb"]["id"].rsplit("/", 1)[-1] for s in _mine(lrs, xapi_app, second.id)].count("expired") == 1
+    assert [s["verb"]["id"].rsplit("/", 1)[-1] for s in _mine(lrs, xapi_app, second.id)].count(
+        "expired"
+    ) == 1
 
 
-def test_with_the_lrs_down_statements_wait_and_arrive_once_when_it_is_back(xapi_app, lrs, make_person):
+def test_with_the_lrs_down_statements_wait_and_arrive_once_when_it_is_back(
+    xapi_app, lrs, make_person
+):
     learner = make_person("down@example.com")
     lrs.stop()
     try:
@@ -127,19 +139,43 @@ def test_a_statement_sent_twice_is_stored_once(xapi_app, lrs):
     from lms.xapi.delivery import send_statement
     from lms.xapi.statements import CourseRef, Learner, Site, activity, statement
 
-    site = Site(base_url="https://portal.test/training", account_home=xapi_app.config["LMS_XAPI_ACCOUNT_HOMEPAGE"])
+    site = Site(
+        base_url="https://portal.test/training",
+        account_home=xapi_app.config["LMS_XAPI_ACCOUNT_HOMEPAGE"],
+    )
     course = CourseRef("mini", "Mini", 1)
-    data = statement(site, "check:1:completed", Learner(7, "a@b.test", "A"), "completed",
-                     activity(site, "module", ("courses", "mini", "modules", "basics"), "Basics"),
-                     course, datetime(2026, 5, 1, 9, 30))
-    job = Job(id=1, kind="xapi", key="k", payload={"statement": data}, attempts=1, created_at=datetime.utcnow())
+    data = statement(
+        site,
+        "check:1:completed",
+        Learner(7, "a@b.test", "A"),
+        "completed",
+        activity(site, "module", ("courses", "mini", "modules", "basics"), "Basics"),
+        course,
+        datetime(2026, 5, 1, 9, 30),
+    )
+    job = Job(
+        id=1,
+        kind="xapi",
+        key="k",
+        payload={"statement": data},
+        attempts=1,
+        created_at=datetime.utcnow(),
+    )
     with xapi_app.app_context():
         send_statement(job)
         send_statement(job)  # 409 from the LRS, same statement: delivered
         clash = {**data, "verb": site.verb("failed")}
         with pytest.raises(outbox.Permanent, match="different statement"):
-            send_statement(Job(id=2, kind="xapi", key="k2", payload={"statement": clash}, attempts=1,
-                               created_at=datetime.utcnow()))
+            send_statement(
+                Job(
+                    id=2,
+                    kind="xapi",
+                    key="k2",
+                    payload={"statement": clash},
+                    attempts=1,
+                    created_at=datetime.utcnow(),
+                )
+            )
     assert [s["id"] for s in _mine(lrs, xapi_app, 7)] == [data["id"]]
 
 

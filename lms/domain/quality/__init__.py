@@ -22,27 +22,33 @@ from lms.domain.quality.timing import check_timing
 #: Every check id and what it finds. ``IMPORTANT`` ones are warnings in the normal check.
 CHECKS: dict[str, str] = {
     "answer-position": "the correct choice sits at one position in the file more than chance "
-                       "allows (or true/false answers lean one way)",
+    "allows (or true/false answers lean one way)",
     "longest-answer": "the correct choice is the longest more than chance allows, or much "
-                      "longer than the others in one question",
+    "longer than the others in one question",
     "first-word": "every distractor shares a first word the key lacks (or the reverse)",
     "multiple-counts": "most multiple-choice questions have the same number of right (or "
-                       "wrong) choices",
+    "wrong) choices",
     "all-correct": "a multiple-choice question where every choice is correct",
     "matching-distractor": "a matching question without distractors",
     "section-coverage": "a policy section with fewer than 2 final-pool questions",
     "fact-coverage": "a fact with fewer than 2 final-pool questions",
     "fact-tags": "a final-pool question that names no facts (when the course lists facts)",
     "reading-time": "the first pass, the refresher, or a refresher redoing one module, over "
-                    "the time goal",
+    "the time goal",
     "scenario-strategy": "always picking the first, last or longest choice passes a scenario",
 }
 
 __doc__ += "".join(f"\n* ``{k}``: {v}." for k, v in CHECKS.items())
 
 __all__ = [
-    "CHECKS", "CourseQuality", "Finding", "QuestionFile", "ScenarioCase", "TimeBudget",
-    "check_quality", "strategy_scores",
+    "CHECKS",
+    "CourseQuality",
+    "Finding",
+    "QuestionFile",
+    "ScenarioCase",
+    "TimeBudget",
+    "check_quality",
+    "strategy_scores",
 ]
 
 

@@ -72,8 +72,9 @@ def _ids(refs: Sequence[_Ref]) -> str:
     return shown + (f" and {len(refs) - MAX_IDS_LISTED} more" if len(refs) > MAX_IDS_LISTED else "")
 
 
-def _pattern(check: str, hits: list[_Ref], probabilities: list[float], what: str, kind: str,
-             scope: str) -> list[Finding]:
+def _pattern(
+    check: str, hits: list[_Ref], probabilities: list[float], what: str, kind: str, scope: str
+) -> list[Finding]:
     """One finding at the first question showing the pattern, if it is beyond chance.
 
     Reads "<what> in <hits> of <n> <kind> questions<scope> (about <expected> by chance)".
@@ -81,9 +82,15 @@ def _pattern(check: str, hits: list[_Ref], probabilities: list[float], what: str
     if not hits or not beyond_chance(len(hits), probabilities):
         return []
     expected = sum(probabilities)
-    return [Finding(check, hits[0].source, (hits[0].index,),
-                    f"{what} in {len(hits)} of {len(probabilities)} {kind} questions{scope} "
-                    f"(about {expected:.0f} by chance): {_ids(hits)}")]
+    return [
+        Finding(
+            check,
+            hits[0].source,
+            (hits[0].index,),
+            f"{what} in {len(hits)} of {len(probabilities)} {kind} questions{scope} "
+            f"(about {expected:.0f} by chance): {_ids(hits)}",
+        )
+    ]
 
 
 def _position_findings(singles: list[_Ref], multis: list[_Ref], scope: str) -> list[Finding]:
@@ -95,20 +102,32 @@ def _position_findings(singles: list[_Ref], multis: list[_Ref], scope: str) -> l
             having = [r for r in refs if len(r.choices()) > j]
             probabilities = [len(r.correct_at()) / len(r.choices()) for r in having]
             hits = [r for r in having if j in r.correct_at()]
-            found = _pattern("answer-position", hits, probabilities,
-                             f"choice {j + 1} in the file is correct", kind, scope)
+            found = _pattern(
+                "answer-position",
+                hits,
+                probabilities,
+                f"choice {j + 1} in the file is correct",
+                kind,
+                scope,
+            )
             if found and len(hits) - sum(probabilities) > worst_excess:
                 worst, worst_excess = found, len(hits) - sum(probabilities)
         findings += worst
     blocks = [r for r in multis if 0 < len(r.correct_at()) < len(r.choices())]
     probabilities = [1 / math.comb(len(r.choices()), len(r.correct_at())) for r in blocks]
-    for where, pick in (("first", lambda r: range(len(r.correct_at()))),
-                        ("last", lambda r: range(len(r.choices()) - len(r.correct_at()),
-                                                 len(r.choices())))):
+    for where, pick in (
+        ("first", lambda r: range(len(r.correct_at()))),
+        ("last", lambda r: range(len(r.choices()) - len(r.correct_at()), len(r.choices()))),
+    ):
         hits = [r for r in blocks if r.correct_at() == list(pick(r))]
-        findings += _pattern("answer-position", hits, probabilities,
-                             f"the correct choices are the {where} ones in the file",
-                             "multiple-choice", scope)
+        findings += _pattern(
+            "answer-position",
+            hits,
+            probabilities,
+            f"the correct choices are the {where} ones in the file",
+            "multiple-choice",
+            scope,
+        )
     return findings
 
 
@@ -116,8 +135,14 @@ def _true_false_findings(refs: list[_Ref], scope: str) -> list[Finding]:
     findings: list[Finding] = []
     for answer in (True, False):
         hits = [r for r in refs if r.question.get("answer") is answer]
-        findings += _pattern("answer-position", hits, [0.5] * len(refs),
-                             f"the answer is {str(answer).lower()}", "true/false", scope)
+        findings += _pattern(
+            "answer-position",
+            hits,
+            [0.5] * len(refs),
+            f"the answer is {str(answer).lower()}",
+            "true/false",
+            scope,
+        )
     return findings
 
 
@@ -131,8 +156,14 @@ def _longest_findings(singles: list[_Ref], scope: str) -> list[Finding]:
         probabilities.append(1 / len(lengths))
         if all(lengths[key[0]] > n for i, n in enumerate(lengths) if i != key[0]):
             hits.append(r)
-    return _pattern("longest-answer", hits, probabilities,
-                    "the correct choice is the longest", "single-choice", scope)
+    return _pattern(
+        "longest-answer",
+        hits,
+        probabilities,
+        "the correct choice is the longest",
+        "single-choice",
+        scope,
+    )
 
 
 def _count_findings(multis: list[_Ref], scope: str) -> list[Finding]:
@@ -147,11 +178,16 @@ def _count_findings(multis: list[_Ref], scope: str) -> list[Finding]:
         value, n = counts.most_common(1)[0]
         if n * 2 > len(multis):
             hits = [r for r in multis if count_of(r) == value]
-            findings.append(Finding(
-                "multiple-counts", hits[0].source, (hits[0].index,),
-                f"{n} of {len(multis)} multiple-choice questions{scope} have exactly {value} "
-                f"{label} choices, so \"always {move} {value}\" is a strategy: vary how many "
-                f"are right ({_ids(hits)})"))
+            findings.append(
+                Finding(
+                    "multiple-counts",
+                    hits[0].source,
+                    (hits[0].index,),
+                    f"{n} of {len(multis)} multiple-choice questions{scope} have exactly {value} "
+                    f'{label} choices, so "always {move} {value}" is a strategy: vary how many '
+                    f"are right ({_ids(hits)})",
+                )
+            )
     return findings
 
 
@@ -165,12 +201,18 @@ def _odd_one_out(ref: _Ref) -> Finding | None:
     choices = ref.choices()
     right = [_first_word(c.get("text")) for c in choices if c.get("correct") is True]
     wrong = [_first_word(c.get("text")) for c in choices if c.get("correct") is not True]
-    for group, other, who, others in ((wrong, right, "every wrong choice", "correct"),
-                                      (right, wrong, "every correct choice", "wrong")):
+    for group, other, who, others in (
+        (wrong, right, "every wrong choice", "correct"),
+        (right, wrong, "every correct choice", "wrong"),
+    ):
         if len(group) >= 2 and len(set(group)) == 1 and group[0] and group[0] not in other:
-            return Finding("first-word", ref.source, (ref.index,),
-                           f"{ref.id}: {who} starts with {group[0]!r} and no {others} "
-                           f"choice does, so the odd one out gives the answer away")
+            return Finding(
+                "first-word",
+                ref.source,
+                (ref.index,),
+                f"{ref.id}: {who} starts with {group[0]!r} and no {others} "
+                f"choice does, so the odd one out gives the answer away",
+            )
     return None
 
 
@@ -182,9 +224,13 @@ def _much_longer(ref: _Ref) -> Finding | None:
     longest_other = max(n for i, n in enumerate(lengths) if i != key[0])
     mine = lengths[key[0]]
     if mine >= LONG_RATIO * longest_other and mine - longest_other >= LONG_MARGIN:
-        return Finding("longest-answer", ref.source, (ref.index,),
-                       f"{ref.id}: the correct choice ({mine} characters) is much longer than "
-                       f"any other (at most {longest_other}): even out the lengths")
+        return Finding(
+            "longest-answer",
+            ref.source,
+            (ref.index,),
+            f"{ref.id}: the correct choice ({mine} characters) is much longer than "
+            f"any other (at most {longest_other}): even out the lengths",
+        )
     return None
 
 
@@ -197,16 +243,28 @@ def _per_question(files: Sequence[QuestionFile]) -> list[Finding]:
             if kind in ("single", "multiple"):
                 findings += [x for x in (_odd_one_out(ref), _much_longer(ref)) if x]
             if kind == "multiple" and len(ref.correct_at()) == len(ref.choices()):
-                findings.append(Finding("all-correct", f.source, (i,),
-                                        f"{ref.id}: every choice is correct, so selecting "
-                                        f"everything is the answer: add wrong choices",
-                                        important=True))
+                findings.append(
+                    Finding(
+                        "all-correct",
+                        f.source,
+                        (i,),
+                        f"{ref.id}: every choice is correct, so selecting "
+                        f"everything is the answer: add wrong choices",
+                        important=True,
+                    )
+                )
             if kind == "matching" and not q.get("distractors"):
-                findings.append(Finding("matching-distractor", f.source, (i,),
-                                        f"{ref.id}: no distractors, so the last item is "
-                                        f"matched for free by elimination: add "
-                                        f"`distractors:` (answers that match no item)",
-                                        important=True))
+                findings.append(
+                    Finding(
+                        "matching-distractor",
+                        f.source,
+                        (i,),
+                        f"{ref.id}: no distractors, so the last item is "
+                        f"matched for free by elimination: add "
+                        f"`distractors:` (answers that match no item)",
+                        important=True,
+                    )
+                )
     return findings
 
 

@@ -25,26 +25,38 @@ def check_coverage(course: CourseQuality) -> list[Finding]:
     by_section = Counter(q.get("section") for _, _, q in final)
     by_fact = Counter(fact for _, _, q in final for fact in q.get("facts") or ())
     findings = [
-        Finding("section-coverage", course.policy_source, ("sections", key),
-                f"section {key!r} has {_count(by_section[key])}: at least "
-                f"{MIN_FINAL_QUESTIONS} are needed so certification always tests it",
-                important=True)
+        Finding(
+            "section-coverage",
+            course.policy_source,
+            ("sections", key),
+            f"section {key!r} has {_count(by_section[key])}: at least "
+            f"{MIN_FINAL_QUESTIONS} are needed so certification always tests it",
+            important=True,
+        )
         for key in course.sections
         if by_section[key] < MIN_FINAL_QUESTIONS
     ]
     findings += [
-        Finding("fact-coverage", course.course_source, ("facts", i),
-                f"fact {fact.id!r} is tested by {_count(by_fact[fact.id])}: at least "
-                f"{MIN_FINAL_QUESTIONS} are needed (\"{fact.text}\")",
-                important=True)
+        Finding(
+            "fact-coverage",
+            course.course_source,
+            ("facts", i),
+            f"fact {fact.id!r} is tested by {_count(by_fact[fact.id])}: at least "
+            f'{MIN_FINAL_QUESTIONS} are needed ("{fact.text}")',
+            important=True,
+        )
         for i, fact in enumerate(course.facts)
         if by_fact[fact.id] < MIN_FINAL_QUESTIONS
     ]
     if course.facts:
         findings += [
-            Finding("fact-tags", f.source, (i,),
-                    f"{q.get('id')}: says no `facts:`; name the facts this final-pool question "
-                    f"tests so coverage can be proved")
+            Finding(
+                "fact-tags",
+                f.source,
+                (i,),
+                f"{q.get('id')}: says no `facts:`; name the facts this final-pool question "
+                f"tests so coverage can be proved",
+            )
             for f, i, q in final
             if not q.get("facts")
         ]

@@ -25,10 +25,15 @@ def check_strategies(course: CourseQuality) -> list[Finding]:
         for name, pick in STRATEGIES.items():
             score, finished, path = strategy_score(case.scenario, pick)
             if finished and score >= case.pass_mark:
-                findings.append(Finding(
-                    "scenario-strategy", case.source, ("nodes", start),
-                    f"{case.scenario.id}: {name} scores {score}, which passes (pass mark "
-                    f"{case.pass_mark}): {describe_path(path)}; vary where the best choice "
-                    f"sits and how long it is",
-                    important=case.required))
+                findings.append(
+                    Finding(
+                        "scenario-strategy",
+                        case.source,
+                        ("nodes", start),
+                        f"{case.scenario.id}: {name} scores {score}, which passes (pass mark "
+                        f"{case.pass_mark}): {describe_path(path)}; vary where the best choice "
+                        f"sits and how long it is",
+                        important=case.required,
+                    )
+                )
     return findings
