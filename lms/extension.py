@@ -29,9 +29,11 @@ from typing import Any
 from flask import Blueprint, Flask
 from werkzeug.routing import IntegerConverter
 
+from lms.accounts.access import current_person
 from lms.accounts.models import Person
 from lms.accounts.provisioning import Identity, default_identity
 from lms.config import apply_defaults
+from lms.courses import estimates
 from lms.db import MAX_ID, Base
 
 MODES = ("standalone", "host")
@@ -53,6 +55,11 @@ class LMSState:
     url_prefix: str
     limiter: Any = None  # standalone only: throttles the sign-in form
     api_blueprint: Blueprint | None = None
+    #: Who is signed in (``lms.accounts.access.current_person``), handed to the layers
+    #: below accounts that need it (``lms.i18n`` reads their saved language with it).
+    current_person: Callable[[], Any] = field(default=lambda: None)
+    #: Names the areas above ``lms.web`` add to every LMS template (``lms_person``...).
+    template_globals: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -117,6 +124,12 @@ class LMS:
             mode=mode,
             identity=identity or default_identity,
             url_prefix=app.config["LMS_URL_PREFIX"] or "",
+            current_person=current_person,
+            template_globals={
+                "lms_person": current_person,
+                "lms_minutes_left": estimates.minutes_left_on,
+                "lms_module_minutes": estimates.module_minutes_of,
+            },
         )
         app.extensions["lms"] = state
 
@@ -145,11 +158,11 @@ class IdConverter(IntegerConverter):
 
 
 def _register_blueprints(app: Flask, state: LMSState) -> None:
+    from lms.accounts.language import bp as language_bp
     from lms.accounts.views import bp as accounts_bp
     from lms.web.errors import register_blueprint_errors
     from lms.web.headers import add_security_headers
     from lms.web.inputs import refuse_control_characters
-    from lms.web.language import bp as language_bp
     from lms.web.views import bp as home_bp
 
     app.url_map.converters.setdefault("lms_id", IdConverter)

@@ -64,12 +64,19 @@ def _supported(code: str | None) -> str | None:
     return base if base in available_locales() else None
 
 
+def lms_decides_locale() -> bool:
+    """False in a host whose own Flask-Babel chooses the language (its choice wins)."""
+    state = current_app.extensions["lms"]
+    return state.standalone or "babel" not in current_app.extensions
+
+
 def select_locale() -> str:
     """The LMS's own choice for this request (steps 3 to 5 above)."""
     if has_request_context():
-        from lms.accounts.access import current_person
-
-        person = current_person()
+        # Who is signed in is the accounts' business (above this module): the extension
+        # hands its ``current_person`` over on the app's LMS state.
+        state = current_app.extensions.get("lms")
+        person = state.current_person() if state is not None else None
         chosen = _supported(getattr(person, "locale", None)) or _supported(session.get(SESSION_KEY))
         if chosen:
             return chosen

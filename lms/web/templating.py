@@ -5,6 +5,9 @@ page, and LMS pages can extend the host's base template) and sees the app's glob
 what the LMS adds — ``_``, ``lms_person``, ``lms_base_template``... — lives only in the
 overlay: nothing is added to the host's ``app.jinja_env`` or its context processors.
 Views, error pages and e-mails all render through :func:`render`.
+
+This module is plumbing: the globals that need the areas above it (``lms_person``, the
+time estimates) are handed over by the extension in ``LMSState.template_globals``.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from flask_wtf.csrf import generate_csrf
 from jinja2 import Environment, Template
 
 from lms import i18n
+from lms.web.layout import portal_links
 
 
 def _environment(app: Flask) -> Environment:
@@ -31,25 +35,18 @@ def _environment(app: Flask) -> Environment:
 
 
 def _lms_globals(app: Flask) -> dict[str, Any]:
-    from lms.accounts.access import current_person
-    from lms.courses import estimates
-    from lms.web.language import lms_decides_locale
-    from lms.web.layout import portal_links
-
     return {
+        **app.extensions["lms"].template_globals,
         "_": i18n.gettext,
         "gettext": i18n.gettext,
         "ngettext": i18n.ngettext,
         "lms_locale": i18n.html_lang,
         "lms_current_locale": lambda: str(i18n.get_locale()),
         "lms_languages": lambda: [(c, i18n.language_name(c)) for c in i18n.available_locales()],
-        "lms_switch_language": lms_decides_locale,
+        "lms_switch_language": i18n.lms_decides_locale,
         "lms_date": i18n.format_date,
         "lms_percent": i18n.format_percent,
         "lms_number": i18n.format_number,
-        "lms_person": current_person,
-        "lms_minutes_left": estimates.minutes_left_on,
-        "lms_module_minutes": estimates.module_minutes_of,
         "lms_portal_links": portal_links,
         "csrf_token": generate_csrf,
     }

@@ -6,19 +6,14 @@ it); an anonymous visitor's is kept in the session.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, request, session, url_for
 
 from lms import i18n
+from lms.accounts.access import current_person
 from lms.db import session as db
 from lms.web.csrf import csrf_valid
 
 bp = Blueprint("language", __name__)
-
-
-def lms_decides_locale() -> bool:
-    """False in a host whose own Flask-Babel chooses the language (its choice wins)."""
-    state = current_app.extensions["lms"]
-    return state.standalone or "babel" not in current_app.extensions
 
 
 def _back() -> str:
@@ -30,8 +25,6 @@ def _back() -> str:
 
 @bp.route("/language", methods=["POST"])
 def choose():
-    from lms.accounts.access import current_person
-
     code = request.form.get("locale", "")
     if code not in i18n.available_locales():
         abort(400, description="Unknown language.")
