@@ -160,10 +160,10 @@ class IdConverter(IntegerConverter):
 def _register_blueprints(app: Flask, state: LMSState) -> None:
     from lms.accounts.language import bp as language_bp
     from lms.accounts.views import bp as accounts_bp
+    from lms.learning.home import bp as home_bp
     from lms.web.errors import register_blueprint_errors
     from lms.web.headers import add_security_headers
     from lms.web.inputs import refuse_control_characters
-    from lms.web.views import bp as home_bp
 
     app.url_map.converters.setdefault("lms_id", IdConverter)
     parent = Blueprint(
@@ -201,10 +201,10 @@ def _feature_blueprints() -> list[Blueprint]:
     from lms.audit.views import bp as audit_bp
     from lms.candidates.views import bp as candidates_bp
     from lms.certification.views import bp as certification_bp
-    from lms.courses.views import bp as courses_bp
-    from lms.quizzes.views import bp as quizzes_bp
+    from lms.learning.assessments import bp as quizzes_bp
+    from lms.learning.course_pages import bp as courses_bp
+    from lms.learning.scenario_pages import bp as scenarios_bp
     from lms.reports.views import bp as reports_bp
-    from lms.scenarios.views import bp as scenarios_bp
 
     return [
         courses_bp,

@@ -19,9 +19,10 @@ from sqlalchemy import and_, select, update
 from lms import signals
 from lms.accounts.models import Person
 from lms.certification.models import Assignment, CertificationPeriod, ReviewTask
+from lms.certification.progress import LearnerRecords
 from lms.clock import today as clock_today
 from lms.courses.models import Course, CourseVersion, Module, PolicySection
-from lms.courses.progress import LearnerRecords, modules_of
+from lms.courses.structure import modules_of
 from lms.db import session, utcnow
 from lms.domain import certification as rules
 from lms.domain.certification import CycleMode as Mode

@@ -1,12 +1,16 @@
-"""Reading courses for pages: the latest version of each course, and what a person sees."""
+"""Reading courses for pages: the latest version of each course, versions, policy changes.
+
+Which courses a person may open depends on their assignments: ``lms.learning.access``.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from lms.accounts.models import Person
-from lms.courses.models import CourseVersion
+from lms.courses import localized
+from lms.courses.models import Course, CourseVersion, PolicySection
 from lms.db import session
+from lms.domain.textdiff import compare_sections, diff_html
 
 
 def latest_versions() -> list[CourseVersion]:
@@ -28,31 +32,8 @@ def latest_versions() -> list[CourseVersion]:
     return list(session.scalars(stmt))
 
 
-def courses_for(person: Person) -> list[CourseVersion]:
-    """The courses a person's home lists: candidates see only what they were assigned."""
-    versions = latest_versions()
-    if person.role != "candidate":
-        return versions
-    assigned = assigned_course_ids(person.id)
-    return [v for v in versions if v.course_id in assigned]
-
-
-def assigned_course_ids(person_id: int) -> set[int]:
-    from lms.certification.models import Assignment
-
-    return set(
-        session.scalars(select(Assignment.course_id).where(Assignment.person_id == person_id))
-    )
-
-
-def may_open(person: Person, version: CourseVersion) -> bool:
-    """Employees, managers and admins may open every course; candidates only theirs."""
-    return person.role != "candidate" or version.course_id in assigned_course_ids(person.id)
-
-
 def latest_version_by_slug(slug: str) -> CourseVersion | None:
     """The newest version of the course with this slug, or None."""
-    from lms.courses.models import Course
 
     return session.scalar(
         select(CourseVersion)
@@ -64,7 +45,6 @@ def latest_version_by_slug(slug: str) -> CourseVersion | None:
 
 
 def sections_of(version_id: int) -> list:
-    from lms.courses.models import PolicySection
 
     return list(
         session.scalars(
@@ -92,9 +72,6 @@ def policy_changes(
     of both versions, else loaded here). The diff HTML is built from escaped text only, so
     templates may mark it safe.
     """
-    from lms.courses import localized
-    from lms.domain.textdiff import compare_sections, diff_html
-
     before = [(s.key, s.title, s.body_md) for s in sections_of(old.id)] if old else []
     after = [(s.key, s.title, s.body_md) for s in sections_of(new.id)]
     if texts is None:

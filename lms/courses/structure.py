@@ -63,3 +63,8 @@ def structure(version: CourseVersion) -> Structure:
             cache.clear()
         found = cache[key] = Structure(*parts)
     return found
+
+
+def modules_of(version: CourseVersion) -> list[Module]:
+    """The version's modules in order (from the cached structure)."""
+    return list(structure(version).modules)

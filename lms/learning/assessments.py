@@ -8,10 +8,10 @@ from sqlalchemy import select
 from lms.accounts.access import current_person, login_required
 from lms.certification import services as certification
 from lms.courses import localized
-from lms.courses.access import course_or_404
 from lms.courses.models import CourseVersion, PolicySection
 from lms.db import session
 from lms.i18n import gettext as _
+from lms.learning.access import course_or_404
 from lms.quizzes import services
 from lms.quizzes.models import Attempt
 from lms.web import resume

@@ -1,4 +1,8 @@
-"""The learner home and the health check."""
+"""The learner home and the health check (blueprint ``home``: ``lms.home.index``).
+
+The home lists the person's courses with their certification progress and open review
+tasks; an admin without training of their own lands on the organisation report instead.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,13 @@ from flask import Blueprint, current_app, jsonify, redirect, url_for
 from sqlalchemy import select, text
 
 from lms.accounts.access import current_person, login_required
+from lms.certification import services as certification
+from lms.certification.models import ReviewTask
+from lms.courses import localized
 from lms.courses.models import CourseVersion
 from lms.db import session
+from lms.learning.access import courses_for
+from lms.reports.landing import lands_on_org_report
 from lms.web.templating import render
 
 bp = Blueprint("home", __name__)
@@ -18,17 +27,12 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 @login_required
 def index():
-    from lms.certification import services as certification
-    from lms.certification.models import ReviewTask
-    from lms.courses import services as courses
-    from lms.reports.landing import lands_on_org_report
-
     person = current_person()
     # Standalone: an admin's start page is the organisation overview (a host portal has
     # its own start page, and its admins may well be learners first).
     if current_app.extensions["lms"].standalone and lands_on_org_report(person):
         return redirect(url_for("lms.reports.org"))
-    versions = courses.courses_for(person)
+    versions = courses_for(person)
     progress = certification.progress_for_many(person.id, versions)
     cards = [
         {
@@ -45,8 +49,6 @@ def index():
         .where(ReviewTask.person_id == person.id, ReviewTask.acknowledged_at.is_(None))
         .order_by(ReviewTask.due_on)
     ).all()
-    from lms.courses import localized
-
     texts = localized.load(
         [
             *((v.id, "course", None) for v in versions),

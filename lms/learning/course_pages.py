@@ -6,16 +6,15 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from sqlalchemy import select
 
 from lms.accounts.access import current_person, login_required
-from lms.certification import acknowledgements
+from lms.certification import acknowledgements, policy_document
 from lms.certification import services as certification
 from lms.certification.forms import AcknowledgeForm, name_mismatch
-from lms.courses import localized, policy_document, services
-from lms.courses.access import course_or_404, version_or_404
+from lms.courses import localized, services
 from lms.courses.models import CourseVersion, PolicySection
-from lms.courses.progress import modules_of
-from lms.courses.structure import structure
+from lms.courses.structure import modules_of, structure
 from lms.db import MAX_ID, session
 from lms.i18n import gettext as _
+from lms.learning.access import course_or_404, version_or_404
 from lms.quizzes import services as quizzes
 from lms.quizzes.models import Attempt
 from lms.web import resume

@@ -26,11 +26,6 @@ from lms.quizzes.models import Attempt
 from lms.scenarios.models import ScenarioRun
 
 
-def modules_of(version: CourseVersion) -> list[Module]:
-    """The version's modules in order (cached: ``lms.courses.structure``)."""
-    return list(structure(version).modules)
-
-
 class ProgressFacts(NamedTuple):
     """What progress counts from a ``ModuleProgress`` row."""
 

@@ -11,13 +11,12 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 
 from lms.accounts.access import current_person, login_required
 from lms.courses import localized
-from lms.courses import services as courses
-from lms.courses.access import course_or_404
 from lms.courses.models import CourseVersion, Scenario
 from lms.courses.structure import structure
 from lms.db import session
 from lms.domain.scenarios import current_node
 from lms.i18n import gettext as _
+from lms.learning.access import course_or_404, may_open
 from lms.scenarios import services
 from lms.scenarios.models import ScenarioRun
 from lms.web.csrf import csrf_valid
@@ -34,7 +33,7 @@ def _own(run_id: int) -> tuple[ScenarioRun, Scenario, CourseVersion]:
         abort(404)  # someone else's run does not exist, as far as this person knows
     version = session.get(CourseVersion, run.version_id)
     row = services.row_of(run)
-    if version is None or row is None or not courses.may_open(person, version):
+    if version is None or row is None or not may_open(person, version):
         abort(404)
     return run, row, version
 
