@@ -11,6 +11,13 @@ from pathlib import Path
 
 from flask import Flask
 
+
+class LMSConfigError(RuntimeError):
+    """The LMS was set up in a way it cannot work with; the message says what to change.
+
+    Importable from ``lms.extension`` too (it raises most of them)."""
+
+
 DEFAULTS: dict[str, object] = {
     # "host" or "standalone"; usually passed as LMS(app, mode=...).
     "LMS_MODE": None,

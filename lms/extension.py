@@ -32,17 +32,13 @@ from werkzeug.routing import IntegerConverter
 from lms.accounts.access import current_person
 from lms.accounts.models import Person
 from lms.accounts.provisioning import Identity, default_identity
-from lms.config import apply_defaults
+from lms.config import LMSConfigError, apply_defaults
 from lms.courses import estimates
 from lms.db import MAX_ID, Base
 
 MODES = ("standalone", "host")
 
 IdentityHook = Callable[[Any], "Identity | None"]
-
-
-class LMSConfigError(RuntimeError):
-    """The LMS was set up in a way it cannot work with; the message says what to change."""
 
 
 @dataclass

@@ -17,6 +17,7 @@ from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 
 from lms.accounts.sessions import load_person
+from lms.config import LMSConfigError
 from lms.db import Base
 
 
@@ -52,8 +53,6 @@ def init_standalone(app: Flask, state) -> None:
         SQLAlchemy(model_class=Base).init_app(app)
 
     if getattr(app, "login_manager", None) is not None:
-        from lms.extension import LMSConfigError
-
         raise LMSConfigError(
             "this app already has a Flask-Login manager: use LMS(app, mode='host') so the "
             "LMS signs people in through it, or remove it for mode='standalone'"
