@@ -363,8 +363,8 @@ def send_reminders_cmd(today_, dry_run):
     day = today_.date() if today_ else clock_today()
     recheck_certifications(day, dry_run=dry_run)
     if not dry_run:
+        from lms.certification.expiry import certificates_expired
         from lms.db import session
-        from lms.xapi.events import certificates_expired
 
         if expired := certificates_expired(day):
             session.commit()

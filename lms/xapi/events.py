@@ -8,11 +8,10 @@ often the code around it runs.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
 
 from lms import outbox
 from lms.accounts.models import Person
@@ -200,37 +199,14 @@ def certificate_revoked(period, reason: str) -> None:
     )
 
 
-def certificates_expired(today: date) -> int:
-    """Queue ``expired`` for every period that ended before ``today`` and was not renewed
-    or revoked (run daily by ``send-reminders``; the outbox key makes it once each)."""
-    if not enabled():
-        return 0
-    from lms.certification.models import CertificationPeriod as P
-
-    newer = P.__table__.alias("newer")
-    rows = session.scalars(
-        select(P).where(
-            P.valid_until < today,
-            P.revoked_on.is_(None),
-            ~select(newer.c.id)
-            .where(
-                newer.c.person_id == P.person_id,
-                newer.c.course_id == P.course_id,
-                newer.c.sequence > P.sequence,
-            )
-            .exists(),
-        )
+def certificate_expired(period) -> None:
+    """Queue ``expired`` for a period that ended unrenewed and unrevoked (the outbox key
+    makes it once per period, however often the daily run finds it)."""
+    _queue(
+        f"period:{period.id}:expired",
+        period.person_id,
+        period.version_id,
+        "expired",
+        _certificate(period),
+        at=datetime.combine(period.valid_until, datetime.min.time()),
     )
-    count = 0
-    for period in rows:
-        at = datetime.combine(period.valid_until, datetime.min.time())
-        _queue(
-            f"period:{period.id}:expired",
-            period.person_id,
-            period.version_id,
-            "expired",
-            _certificate(period),
-            at=at,
-        )
-        count += 1
-    return count

@@ -87,9 +87,9 @@ def test_a_whole_journey_arrives_with_the_expected_verbs_scores_and_ids(xapi_app
 
 def test_revocation_and_expiry_are_recorded_once(xapi_app, lrs, make_person):
     from lms.accounts.services import find_by_email
+    from lms.certification.expiry import certificates_expired
     from lms.certification.models import CertificationPeriod
     from lms.certification.revocation import revoke
-    from lms.xapi.events import certificates_expired
 
     first = make_person("rev@example.com")
     second = make_person("exp@example.com")
