@@ -32,6 +32,7 @@ from werkzeug.routing import IntegerConverter
 from lms.accounts.access import current_person
 from lms.accounts.models import Person
 from lms.accounts.provisioning import Identity, default_identity
+from lms.certification import receivers
 from lms.config import LMSConfigError, apply_defaults
 from lms.courses import estimates
 from lms.db import MAX_ID, Base
@@ -143,6 +144,7 @@ class LMS:
         from lms.registry import check_registries
 
         check_registries()
+        receivers.connect()  # the LMS's own: certification answers passes and new versions
 
 
 class IdConverter(IntegerConverter):

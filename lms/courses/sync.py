@@ -182,10 +182,11 @@ def sync_course(src: CourseSource, translated: translation_store.Rows | None = N
         session.rollback()
         latest = latest_version(course.id)
         return SyncOutcome(src.slug, latest.number if latest else 0, created=False)
-    signals.course_version_created.send(current_app._get_current_object(), version=version)
-    from lms.certification.services import create_review_tasks
-
-    reviews = create_review_tasks(version)
+    # Certification (above courses) answers with the review tasks it created.
+    answers = signals.course_version_created.send(
+        current_app._get_current_object(), version=version
+    )
+    reviews = sum(n for _receiver, n in answers if type(n) is int)
     return SyncOutcome(
         src.slug, version.number, created=True, reviews=reviews, translations=tuple(languages)
     )

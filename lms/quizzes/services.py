@@ -203,17 +203,16 @@ def submit(attempt: Attempt, form: FormData) -> Attempt:
     button or two tabs record exactly one result, even when the requests race. When the
     attempt passes and was the last requirement, the certificate is issued in the same
     transaction: the result and the certificate are committed together, or neither is
-    (the attempt then stays open and can be submitted again).
+    (the attempt then stays open and can be submitted again). The certificate is
+    certification's part, an area above this one: it receives ``requirement_passed``.
     """
-    from lms.certification import services as certification
-
     if attempt.submitted_at is not None:
         return attempt
     responses = responses_from_tokens(attempt, form)  # StaleAnswer for a forged value
     results, percent, ok = grade_attempt(attempt, responses)
     now = utcnow()
     module = None
-    period = None
+    after_commit: list = []
     try:
         won = session.execute(
             update(Attempt)
@@ -236,7 +235,7 @@ def submit(attempt: Attempt, form: FormData) -> Attempt:
         if (
             won and ok
         ):  # any passed requirement may be the last one (a refresher can end on a module)
-            period = certification.certify_if_complete(attempt.person_id, attempt.course_id)
+            after_commit = signals.pass_requirement(attempt.person_id, attempt.course_id)
         session.commit()
     except Exception:
         session.rollback()
@@ -247,8 +246,8 @@ def submit(attempt: Attempt, form: FormData) -> Attempt:
         if module is not None:
             signals.module_completed.send(app, person_id=attempt.person_id, module=module)
         signals.attempt_submitted.send(app, attempt=attempt)
-        if period is not None:
-            certification.announce_issued(period)
+        for announce in after_commit:
+            announce()
     return attempt
 
 

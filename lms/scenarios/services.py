@@ -18,7 +18,6 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import signals
-from lms.certification import services as certification
 from lms.courses.models import CourseVersion, Scenario
 from lms.courses.structure import structure
 from lms.db import session, utcnow
@@ -207,7 +206,7 @@ def choose(
             score=outcome.score,
             passed=outcome.passed,
         )
-    period = None
+    after_commit: list = []
     try:
         won = session.execute(
             update(ScenarioRun)
@@ -223,7 +222,7 @@ def choose(
             _record_xapi(run, row, scenario, path, outcome, values)
         if won and outcome.finished and outcome.passed:
             # A passed run may be the last requirement: the certificate is committed with it.
-            period = certification.certify_if_complete(run.person_id, run.course_id)
+            after_commit = signals.pass_requirement(run.person_id, run.course_id)
         session.commit()
     except Exception:
         session.rollback()
@@ -233,8 +232,8 @@ def choose(
         raise StaleChoice("another request recorded a choice first")
     if outcome.finished:
         signals.scenario_finished.send(current_app._get_current_object(), run=run)
-    if period is not None:
-        certification.announce_issued(period)
+    for announce in after_commit:
+        announce()
     return run
 
 
