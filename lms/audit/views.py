@@ -17,7 +17,7 @@ from lms.audit import services
 from lms.audit.readable import ACTION_WORDS, describe
 from lms.clock import today
 from lms.i18n import lazy_gettext as _l
-from lms.reports.csvexport import stream_csv
+from lms.web.csvexport import stream_csv
 from lms.web.templating import render
 
 bp = Blueprint("audit", __name__)

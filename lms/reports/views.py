@@ -37,9 +37,9 @@ from lms.reports import (
     reminding,
 )
 from lms.reports.access import may_view_person, org_scope, team_scope
-from lms.reports.csvexport import stream_csv
 from lms.reports.forms import AssignForm, RemindForm, ReportFilterForm
 from lms.reports.svg import percent, stacked_bar
+from lms.web.csvexport import stream_csv
 from lms.web.errors import slow_query_page
 from lms.web.templating import render
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lms.reports.csvexport import safe_cell, stream_csv
+from lms.web.csvexport import safe_cell, stream_csv
 
 
 class Status(StrEnum):

@@ -1,4 +1,6 @@
-"""Streaming CSV for the report exports.
+"""Streaming CSV for the exports (the reports and the audit log).
+
+Plumbing with no LMS imports, in ``lms.web`` so every area with an export can use it.
 
 ``stream_csv`` yields one line at a time from an iterable of rows, so a view can hand
 it to a streaming response and export any number of rows in constant memory. Every
