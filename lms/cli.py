@@ -144,7 +144,7 @@ def import_people(csv_file):
 
     Every row is checked first; if any row is wrong nothing is imported.
     """
-    from lms.accounts import services
+    from lms.people import services
 
     raw = csv_file.read()
     try:

@@ -157,8 +157,8 @@ class IdConverter(IntegerConverter):
 
 def _register_blueprints(app: Flask, state: LMSState) -> None:
     from lms.accounts.language import bp as language_bp
-    from lms.accounts.views import bp as accounts_bp
     from lms.learning.home import bp as home_bp
+    from lms.people.views import bp as accounts_bp
     from lms.web.errors import register_blueprint_errors
     from lms.web.headers import add_security_headers
     from lms.web.inputs import refuse_control_characters

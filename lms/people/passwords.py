@@ -19,6 +19,7 @@ from lms.accounts import services, sessions
 from lms.accounts.models import PasswordReset, Person
 from lms.audit.services import record
 from lms.db import session, utcnow
+from lms.outbox.mail import queue_mail
 from lms.web.urls import absolute_url
 
 #: At most one reset mail per person in this time, however often the form is sent.
@@ -35,8 +36,6 @@ def _hash(token: str) -> str:
 
 def request_reset(email: str) -> None:
     """Queue a reset link for ``email`` if it belongs to an active person with a password."""
-    from lms.outbox.mail import queue_mail
-
     person = services.find_by_email(email)
     if person is None or not person.password_hash or person.status != "active":
         return

@@ -6,10 +6,11 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 
-from lms.accounts import passwords, services, sessions
+from lms.accounts import services, sessions
 from lms.accounts.access import current_person
 from lms.accounts.forms import LoginForm, NewPasswordForm, ResetRequestForm
 from lms.i18n import gettext as _
+from lms.people import passwords
 from lms.web.csrf import csrf_valid
 from lms.web.templating import render
 
