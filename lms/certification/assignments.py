@@ -86,7 +86,7 @@ def plan(
 
     People who cannot be assigned (erased, unknown ids) are left out.
     """
-    from lms.reports.queries import Filters, Scope, status_table
+    from lms.certification.status import Filters, Scope, status_table
 
     today = today or clock_today()
     ids = list(dict.fromkeys(person_ids))

@@ -150,7 +150,7 @@ def plan_manager_digests(today: date) -> list[Planned]:
     their tree. Statuses come from the reports' SQL, so the digest and the team report
     always agree."""
     from lms.accounts.tree import report_ids
-    from lms.reports.queries import Filters, Scope, status_table
+    from lms.certification.status import Filters, Scope, status_table
 
     planned = []
     week = digest_week(today)
