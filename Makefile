@@ -44,11 +44,13 @@ axe:
 test: $(STAMP) $(CATALOGUES) axe
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 ## Speed and scale on PostgreSQL (LMS_BENCH_DATABASE_URL); BENCH_ARGS=--quick for a short run.
 bench: $(STAMP)

@@ -1,1 +1,3 @@
-"""Pages every LMS user shares: the learner home, health check and error pages."""
+"""Plumbing every LMS page shares: templating, CSRF, URLs, error pages, security headers,
+input checks, resumable forms and CSV streaming. It imports no LMS area but ``lms.i18n``
+and the foundation below it (the layers contract in pyproject.toml)."""
