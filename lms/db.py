@@ -15,6 +15,8 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase, scoped_session
 from werkzeug.local import LocalProxy
 
+from lms.clock import now
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -40,8 +42,6 @@ def utcnow() -> datetime:
 
     Goes through ``lms.clock.now`` so that a pinned ``LMS_TODAY`` moves timestamps too.
     """
-    from lms.clock import now
-
     return now()
 
 

@@ -7,11 +7,18 @@ onboarding. Every account's password is ``LMS_DEMO_PASSWORD``.
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
+from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from lms.accounts.models import Person
 from lms.accounts.services import normalise_email, set_password
+from lms.certification import services as certification
+from lms.certification.models import Assignment, CertificationPeriod, PolicyAcknowledgement
+from lms.clock import today as clock_today
+from lms.courses.services import latest_version_by_slug
 from lms.db import session
 
 # (email, name, role, manager email, department)
@@ -91,15 +98,6 @@ DEMO_TRAINING = (
 def _demo_training(people: dict[str, Person]) -> None:
     """Assignments and a few backdated certifications, added once; skipped until the
     demo course (``LMS_DEMO_COURSE``, the social media course by default) is synced."""
-    from datetime import datetime, time, timedelta
-
-    from flask import current_app
-
-    from lms.certification import services as certification
-    from lms.certification.models import Assignment, CertificationPeriod, PolicyAcknowledgement
-    from lms.clock import today as clock_today
-    from lms.courses.services import latest_version_by_slug
-
     version = latest_version_by_slug(
         current_app.config.get("LMS_DEMO_COURSE", "social-media-policy")
     )

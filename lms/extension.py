@@ -30,12 +30,30 @@ from flask import Blueprint, Flask
 from werkzeug.routing import IntegerConverter
 
 from lms.accounts.access import current_person
+from lms.accounts.language import bp as language_bp
 from lms.accounts.models import Person
 from lms.accounts.provisioning import Identity, default_identity
+from lms.api.views import bp as api_bp
+from lms.audit.views import bp as audit_bp
+from lms.candidates.views import bp as candidates_bp
 from lms.certification import receivers
+from lms.certification.views import bp as certification_bp
+from lms.cli import lms_cli
 from lms.config import LMSConfigError, apply_defaults
 from lms.courses import estimates
 from lms.db import MAX_ID, Base
+from lms.hosting import init_host
+from lms.learning.assessments import bp as quizzes_bp
+from lms.learning.course_pages import bp as courses_bp
+from lms.learning.home import bp as home_bp
+from lms.learning.scenario_pages import bp as scenarios_bp
+from lms.people.views import bp as accounts_bp
+from lms.registry import check_registries
+from lms.reports.views import bp as reports_bp
+from lms.standalone import init_standalone, limit_sign_in
+from lms.web.errors import register_blueprint_errors
+from lms.web.headers import add_security_headers
+from lms.web.inputs import refuse_control_characters
 
 MODES = ("standalone", "host")
 
@@ -131,17 +149,11 @@ class LMS:
         app.extensions["lms"] = state
 
         if mode == "standalone":
-            from lms.standalone import init_standalone
-
             init_standalone(app, state)
         _register_blueprints(app, state)
         _register_cli(app)
         if mode == "host":
-            from lms.hosting import init_host
-
             init_host(app, state)
-
-        from lms.registry import check_registries
 
         check_registries()
         receivers.connect()  # the LMS's own: certification answers passes and new versions
@@ -156,13 +168,6 @@ class IdConverter(IntegerConverter):
 
 
 def _register_blueprints(app: Flask, state: LMSState) -> None:
-    from lms.accounts.language import bp as language_bp
-    from lms.learning.home import bp as home_bp
-    from lms.people.views import bp as accounts_bp
-    from lms.web.errors import register_blueprint_errors
-    from lms.web.headers import add_security_headers
-    from lms.web.inputs import refuse_control_characters
-
     app.url_map.converters.setdefault("lms_id", IdConverter)
     parent = Blueprint(
         "lms",
@@ -188,22 +193,11 @@ def _register_blueprints(app: Flask, state: LMSState) -> None:
     app.register_blueprint(parent, url_prefix=state.url_prefix or None)
 
     if state.limiter is not None:
-        from lms.standalone import limit_sign_in
-
         limit_sign_in(app, state)
 
 
 def _feature_blueprints() -> list[Blueprint]:
     """Blueprints of the feature areas, mounted under the parent blueprint."""
-    from lms.api.views import bp as api_bp
-    from lms.audit.views import bp as audit_bp
-    from lms.candidates.views import bp as candidates_bp
-    from lms.certification.views import bp as certification_bp
-    from lms.learning.assessments import bp as quizzes_bp
-    from lms.learning.course_pages import bp as courses_bp
-    from lms.learning.scenario_pages import bp as scenarios_bp
-    from lms.reports.views import bp as reports_bp
-
     return [
         courses_bp,
         quizzes_bp,
@@ -217,8 +211,6 @@ def _feature_blueprints() -> list[Blueprint]:
 
 
 def _register_cli(app: Flask) -> None:
-    from lms.cli import lms_cli
-
     app.cli.add_command(lms_cli)
 
 

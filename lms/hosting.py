@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from flask import Flask, appcontext_pushed
 
+from lms.migrate import exclude_lms_tables
+
 
 def init_host(app: Flask, state) -> None:
     """Adjust the host's Flask-Migrate and CSRFProtect now, or as soon as they appear."""
@@ -40,8 +42,6 @@ def _adopt_host_extensions(app: Flask, state) -> bool:
     done = state.extra.setdefault("host_adjusted", set())
     migrate = app.extensions.get("migrate")
     if "migrate" not in done and migrate is not None:
-        from lms.migrate import exclude_lms_tables
-
         args = migrate.configure_args
         args.update(exclude_lms_tables(args.get("include_object"), args.get("include_name")))
         done.add("migrate")

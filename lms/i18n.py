@@ -32,6 +32,7 @@ from babel import numbers as babel_numbers
 from babel.support import NullTranslations, Translations
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import LazyString
+from flask_babel import get_locale as host_locale
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 SESSION_KEY = "lms_locale"
@@ -97,8 +98,6 @@ def get_locale() -> Locale:
     locale = None
     host_babel = state is not None and not state.standalone and "babel" in current_app.extensions
     if has_request_context() and host_babel:
-        from flask_babel import get_locale as host_locale
-
         locale = host_locale()  # the host's selector wins in its own app
     if locale is None:
         locale = Locale.parse(select_locale())

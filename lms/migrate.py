@@ -18,7 +18,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from flask import current_app
+
+from lms.paths import migrations_dir
 
 VERSION_TABLE = "lms_alembic_version"
 TABLE_PREFIX = "lms_"
@@ -63,8 +66,6 @@ def exclude_lms_tables(
 
 def migrations_directory() -> Path:
     """The LMS migrations: ``LMS_MIGRATIONS_DIR`` if set, else those shipped with the package."""
-    from lms.paths import migrations_dir
-
     configured = current_app.config.get("LMS_MIGRATIONS_DIR")
     directory = Path(configured) if configured else migrations_dir()
     if directory is None or not (directory / "env.py").is_file():
@@ -93,8 +94,6 @@ def downgrade(revision: str) -> None:
 
 
 def current() -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
     engine = current_app.extensions["sqlalchemy"].engine
     with engine.connect() as conn:
         return MigrationContext.configure(

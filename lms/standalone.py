@@ -9,16 +9,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask
+from flask import Flask, current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 
+from lms.accounts.emails import normalise_email
+from lms.accounts.models import Person
 from lms.accounts.sessions import load_person
 from lms.config import LMSConfigError
-from lms.db import Base
+from lms.db import Base, session
+from lms.i18n import select_locale
+from lms.web.errors import error_page
 
 
 def session_defaults(app: Flask) -> dict:
@@ -63,8 +67,6 @@ def init_standalone(app: Flask, state) -> None:
     login_manager.user_loader(load_person)
 
     if "babel" not in app.extensions:
-        from lms.i18n import select_locale
-
         Babel(app, locale_selector=select_locale)
 
     state.limiter = Limiter(
@@ -82,8 +84,6 @@ def client_address() -> str:
     """The address sign-in limits count by. Behind a proxy without ``LMS_PROXY_FIX`` every
     request seems to come from the proxy, so one attacker would lock everyone out: say so
     in the log (once) instead of failing silently."""
-    from flask import current_app, request
-
     if "X-Forwarded-For" in request.headers and not current_app.config.get("LMS_PROXY_FIX"):
         state = current_app.extensions["lms"]
         if not state.extra.get("warned_proxy"):
@@ -97,10 +97,6 @@ def client_address() -> str:
 
 def account_key() -> str:
     """The account a sign-in or reset request is about (the e-mail typed, normalised)."""
-    from flask import request
-
-    from lms.accounts.emails import normalise_email
-
     return "account:" + normalise_email(request.form.get("email", ""))[:254]
 
 
@@ -126,14 +122,9 @@ def limit_sign_in(app: Flask, state) -> None:
 
 def _register_app_error_pages(app: Flask) -> None:
     """The LMS owns the whole site, so it renders every error page."""
-    from lms.web.errors import error_page
-
     for code in (400, 403, 404, 405, 429, 500):
         app.register_error_handler(code, error_page)
 
     @app.shell_context_processor
     def _shell():  # pragma: no cover - convenience for `flask shell`
-        from lms.accounts.models import Person
-        from lms.db import session
-
         return {"session": session, "Person": Person}

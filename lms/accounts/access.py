@@ -15,14 +15,15 @@ from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_login import current_user
 
 from lms.accounts.models import Person
+from lms.accounts.provisioning import ProvisioningRefused, person_for_identity
+from lms.db import session
+from lms.i18n import gettext as _
+from lms.web import resume
 
 log = logging.getLogger(__name__)
 
 
 def _host_person() -> Person | None:
-    from lms.accounts.provisioning import ProvisioningRefused, person_for_identity
-    from lms.db import session
-
     state = current_app.extensions["lms"]
     identity = state.identity(current_user)
     if identity is None:
@@ -65,9 +66,6 @@ def _refuse_anonymous():
         abort(403)  # signed in to the host, but the identity hook or the data said no
     if request.method == "GET":
         return redirect(_login_url(request.full_path if request.query_string else request.path))
-    from lms.i18n import gettext as _
-    from lms.web import resume
-
     back = resume.return_url()
     if resume.keep_answers(back):
         flash(

@@ -8,6 +8,9 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from lms.accounts.services import find_by_email
+from lms.api.auth import create_token, list_tokens, revoke_token
+
 
 def _when(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else "-"
@@ -29,9 +32,6 @@ def create_token_cmd(name, by_email):
     A token acts as an admin-level integration: it reads the whole organisation and may
     create and update people and assign courses.
     """
-    from lms.accounts.services import find_by_email
-    from lms.api.auth import create_token
-
     by = None
     if by_email:
         by = find_by_email(by_email)
@@ -60,9 +60,6 @@ def create_token_cmd(name, by_email):
 @with_appcontext
 def revoke_token_cmd(token_id, by_email):
     """Revoke the API token with id TOKEN_ID (see list-tokens); it stops working at once."""
-    from lms.accounts.services import find_by_email
-    from lms.api.auth import revoke_token
-
     by = find_by_email(by_email) if by_email else None
     if by_email and by is None:
         raise click.ClickException(f"no person with e-mail {by_email}")
@@ -77,8 +74,6 @@ def revoke_token_cmd(token_id, by_email):
 @with_appcontext
 def list_tokens_cmd():
     """List API tokens: id, name, prefix, created, last used, revoked."""
-    from lms.api.auth import list_tokens
-
     tokens = list_tokens()
     if not tokens:
         click.echo("No API tokens.")

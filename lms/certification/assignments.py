@@ -19,6 +19,7 @@ from sqlalchemy import select
 from lms.accounts.models import Person
 from lms.audit.services import record
 from lms.certification.models import Assignment
+from lms.certification.status import Filters, Scope, status_table
 from lms.clock import today as clock_today
 from lms.courses.models import Course
 from lms.db import session, utcnow
@@ -86,8 +87,6 @@ def plan(
 
     People who cannot be assigned (erased, unknown ids) are left out.
     """
-    from lms.certification.status import Filters, Scope, status_table
-
     today = today or clock_today()
     ids = list(dict.fromkeys(person_ids))
     slug = session.scalar(select(Course.slug).where(Course.id == course_id))

@@ -7,6 +7,7 @@ from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
 from lms.certification.revocation import REASON_MAX, reason_problem
+from lms.i18n import gettext
 from lms.i18n import lazy_gettext as _l
 
 
@@ -43,6 +44,4 @@ class AcknowledgeForm(FlaskForm):
 
 def name_mismatch(person) -> str:
     """The field error for a signature that is not the person's name."""
-    from lms.i18n import gettext
-
     return gettext("Type your name as it appears on your account: %(name)s.", name=person.name)

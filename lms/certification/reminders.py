@@ -20,8 +20,10 @@ from typing import Any
 from sqlalchemy import func, select
 
 from lms.accounts.models import Person
+from lms.accounts.tree import report_ids
 from lms.certification.models import Assignment, CertificationPeriod, ReminderSent
 from lms.certification.services import period_facts
+from lms.certification.status import Filters, Scope, status_table
 from lms.courses import localized
 from lms.courses.models import Course, CourseVersion
 from lms.db import session
@@ -149,9 +151,6 @@ def plan_manager_digests(today: date) -> list[Planned]:
     """One digest a week per manager and course listing overdue or expired people in
     their tree. Statuses come from the reports' SQL, so the digest and the team report
     always agree."""
-    from lms.accounts.tree import report_ids
-    from lms.certification.status import Filters, Scope, status_table
-
     planned = []
     week = digest_week(today)
     managers = session.scalars(

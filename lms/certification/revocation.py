@@ -17,7 +17,9 @@ from lms.accounts.models import Person
 from lms.audit.services import record
 from lms.certification.models import CertificationPeriod
 from lms.clock import today as clock_today
+from lms.courses.localized import title_in_every_language
 from lms.db import session
+from lms.outbox.mail import queue_mail
 from lms.web.urls import absolute_url
 from lms.xapi import events as xapi
 
@@ -83,13 +85,9 @@ def revoke(
 def notify_revoked(period: CertificationPeriod, *, day: date, reason: str) -> None:
     """Queue the learner's notice in the outbox, in the revocation's own transaction
     (key ``revoked:<period id>``: never twice). Nobody to tell for an erased person."""
-    from lms.outbox.mail import queue_mail
-
     person = session.get(Person, period.person_id)
     if person is None or person.status == "erased" or not person.email:
         return
-    from lms.courses.localized import title_in_every_language
-
     queue_mail(
         to=person,
         template="certificate_revoked",

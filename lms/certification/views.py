@@ -18,6 +18,7 @@ from flask import (
 
 from lms.accounts.access import current_person, login_required
 from lms.accounts.models import Person
+from lms.accounts.tree import in_tree
 from lms.certification import acknowledgements, certificates, revocation, services
 from lms.certification.forms import AcknowledgeForm, RevokeForm, name_mismatch
 from lms.certification.models import CertificationPeriod, ReviewTask
@@ -60,8 +61,6 @@ def _may_see(viewer: Person, owner_id: int) -> bool:
     if viewer.id == owner_id or viewer.role == "admin":
         return True
     if viewer.role == "manager":
-        from lms.accounts.tree import in_tree
-
         return in_tree(viewer.id, owner_id)
     return False
 

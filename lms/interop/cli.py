@@ -13,6 +13,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from lms.courses.source import SLUG
+from lms.interop.policy_import import DocumentError
+from lms.interop.questions_io import export_questions, import_questions
+from lms.interop.scaffold import ScaffoldError, new_course, update_course
+
 
 def _courses_dir() -> Path:
     return Path(current_app.config["LMS_COURSES_DIR"])
@@ -58,9 +63,6 @@ def new_course_cmd(slug, source, update):
     The policy is split into sections at the document's headings, one module per
     section; `flask lms check-courses` then lists what is still to write.
     """
-    from lms.interop.policy_import import DocumentError
-    from lms.interop.scaffold import ScaffoldError, new_course, update_course
-
     try:
         if update:
             result = update_course(_courses_dir() / slug, source)
@@ -130,9 +132,6 @@ def import_questions_cmd(file, fmt, section, out, strict, force):
     types this product does not grade are reported and skipped (--strict: an error).
     Nothing is written while there is an error.
     """
-    from lms.courses.source import SLUG
-    from lms.interop.questions_io import import_questions
-
     if section is not None and not SLUG.match(section):
         raise click.ClickException(
             f"--section {section!r} is not a policy section id "
@@ -187,8 +186,6 @@ def import_questions_cmd(file, fmt, section, out, strict, force):
 @with_appcontext
 def export_questions_cmd(course, pool, fmt, out, force):
     """Write COURSE's questions (a course id or folder) as GIFT that Moodle imports."""
-    from lms.interop.questions_io import export_questions
-
     folder = Path(course) if (Path(course) / "course.yaml").is_file() else _courses_dir() / course
     if not (folder / "course.yaml").is_file():
         raise click.ClickException(

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import mammoth
+
 from lms.interop.textformat import TITLE_CLASS, convert_html
 
 SUFFIXES = {
@@ -113,8 +115,6 @@ def document_markdown(path: Path) -> Converted:
 
 
 def _docx_markdown(path: Path) -> Converted:
-    import mammoth
-
     try:
         with path.open("rb") as handle:
             result = mammoth.convert_to_html(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from lms.db import session
 from lms.web.templating import render
 
 
@@ -46,10 +47,6 @@ QUERY_CANCELED = "57014"  # PostgreSQL: the statement_timeout cancelled the quer
 
 def slow_query_page(error: Exception):
     """A report cancelled by ``LMS_REPORT_TIMEOUT_MS`` is a 503 that says so, not a 500."""
-    from werkzeug.exceptions import ServiceUnavailable
-
-    from lms.db import session
-
     if getattr(getattr(error, "orig", None), "sqlstate", None) != QUERY_CANCELED:
         raise error
     session.rollback()

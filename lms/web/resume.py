@@ -18,6 +18,8 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
+from lms.i18n import gettext as _
+
 KEY = "lms_resume"
 MAX_CHARS = 2500
 
@@ -67,7 +69,5 @@ def take_answers(path: str | None = None) -> MultiDict | None:
         for value in values if isinstance(values, list) else []:
             if isinstance(value, str):
                 form.add(key, value)
-    from lms.i18n import gettext as _
-
     flash(_("Welcome back: your answers are kept. Check them and send them again."), "info")
     return form

@@ -17,6 +17,7 @@ from lms import outbox
 from lms.accounts.models import Person
 from lms.courses.models import CourseVersion
 from lms.db import session, utcnow
+from lms.web.urls import absolute_url
 from lms.xapi import delivery  # noqa: F401 - registers the outbox kind it queues
 from lms.xapi import statements as st
 
@@ -29,8 +30,6 @@ def enabled() -> bool:
 
 
 def site() -> st.Site:
-    from lms.web.urls import absolute_url
-
     config = current_app.config
     return st.Site(
         base_url=absolute_url("lms.home.index").rstrip("/"),
