@@ -15,6 +15,7 @@ from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_login import current_user
 
 from lms.accounts.models import Person
+from lms.accounts.tree import in_tree
 
 log = logging.getLogger(__name__)
 
@@ -110,3 +111,11 @@ def roles_required(*roles: str):
         return wrapper
 
     return decorator
+
+
+def may_view_person(viewer: Person, person_id: int) -> bool:
+    """Whether ``viewer`` may see another person's records: admins everyone, managers
+    the people in their reporting tree (directly or not), nobody else."""
+    if viewer.role == "admin":
+        return True
+    return viewer.role == "manager" and in_tree(viewer.id, person_id)

@@ -24,7 +24,7 @@ from lms.accounts.models import Person
 from lms.accounts.services import find_by_email, normalise_email
 from lms.api import schemas
 from lms.api.errors import ApiError, Conflict, Invalid, NotFound, summary
-from lms.audit.services import record
+from lms.audit.services import ApiActor, record
 from lms.certification import acknowledgements, assignments
 from lms.certification import services as certification
 from lms.certification.models import CertificationPeriod
@@ -42,11 +42,6 @@ def _paginate(stmt: Select, query: schemas.PageQuery) -> tuple[list, dict[str, i
         session.execute(stmt.limit(query.per_page).offset((query.page - 1) * query.per_page))
     )
     return rows, {"page": query.page, "per_page": query.per_page, "total": total}
-
-
-def _audit(action: str, **kwargs: Any) -> None:
-    """An audit event with no person as actor; ``auth`` names the request's token in it."""
-    record(action, actor=None, **kwargs)
 
 
 def _conflict(fields: dict[str, str]) -> Conflict:
@@ -164,7 +159,7 @@ def _manager(email: str) -> Person:
 _DUPLICATE = {"email": "a person with this e-mail address already exists"}
 
 
-def create_person(body: schemas.PersonCreate) -> schemas.Person:
+def create_person(body: schemas.PersonCreate, actor: ApiActor) -> schemas.Person:
     """Create a person (no password: they sign in through the host or an invite)."""
     address = normalise_email(body.email)
     manager = _manager(body.manager_email) if body.manager_email else None
@@ -180,8 +175,9 @@ def create_person(body: schemas.PersonCreate) -> schemas.Person:
             commit=False,
         )
         session.flush()
-        _audit(
+        record(
             "create_person",
+            actor=actor,
             target_type="person",
             target_id=person.id,
             email=person.email,
@@ -198,20 +194,20 @@ def create_person(body: schemas.PersonCreate) -> schemas.Person:
     return _person_record(person)
 
 
-def update_person(person_id: int, changes: dict[str, Any]) -> schemas.Person:
+def update_person(person_id: int, changes: dict[str, Any], actor: ApiActor) -> schemas.Person:
     """Apply ``changes`` (name, role, department, manager_email, status); audit what changed.
 
     Nothing is written when any change is refused.
     """
     person = _load_person(person_id)
     try:
-        return _update(person, changes)
+        return _update(person, changes, actor)
     except ApiError:
         session.rollback()
         raise
 
 
-def _update(person: Person, changes: dict[str, Any]) -> schemas.Person:
+def _update(person: Person, changes: dict[str, Any], actor: ApiActor) -> schemas.Person:
     if person.status == "erased":
         raise _conflict({"status": "this person's record was erased and cannot be changed"})
     before = _person_record(person).model_dump()
@@ -234,7 +230,9 @@ def _update(person: Person, changes: dict[str, Any]) -> schemas.Person:
     now = after.model_dump()
     diff = {k: [before[k], now[k]] for k in now if before[k] != now[k] and k != "manager_id"}
     if diff:
-        _audit("update_person", target_type="person", target_id=person.id, changes=diff)
+        record(
+            "update_person", actor=actor, target_type="person", target_id=person.id, changes=diff
+        )
     session.commit()
     return after
 
@@ -384,7 +382,7 @@ def resolve_people(refs: list[int | str]) -> tuple[list[int], list[str]]:
     return found, unknown
 
 
-def assign(body: schemas.AssignmentCreate) -> schemas.AssignmentResult:
+def assign(body: schemas.AssignmentCreate, actor: ApiActor) -> schemas.AssignmentResult:
     """Assign with the same rules as the assign page; what happened, person by person.
 
     People with an open assignment keep it and its due date, certified people are
@@ -397,7 +395,7 @@ def assign(body: schemas.AssignmentCreate) -> schemas.AssignmentResult:
     plan = assignments.plan(
         course.id, person_ids, reason=body.reason, due_on=body.due_on, reassign=body.reassign
     )
-    result = assignments.carry_out(plan, by=None)
+    result = assignments.carry_out(plan, by=actor)
     return schemas.AssignmentResult(
         count=result.assigned,
         course=body.course,

@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import select
 
 from lms.accounts.models import Person
-from lms.audit.services import record
+from lms.audit.services import ApiActor, person_of, record
 from lms.certification.models import Assignment
 from lms.clock import today as clock_today
 from lms.courses.models import Course
@@ -126,13 +126,15 @@ def people_by_outcome(plan: Plan, limit: int = 50) -> dict[str, list[tuple[Perso
     return out
 
 
-def carry_out(plan: Plan, *, by: Person | None, commit: bool = True) -> Result:
-    """Write the plan's new assignments (once, whatever runs at the same time) and audit.
+def carry_out(plan: Plan, *, by: Person | ApiActor | None, commit: bool = True) -> Result:
+    """Write the plan's new assignments (once, whatever runs at the same time) and audit
+    them as done ``by`` a person, an API token or (None) the system.
 
     Someone who got an open assignment from a concurrent request between the plan and
     the write is reported as ``already_assigned``, with that assignment's due date.
     """
     table = Assignment.__table__
+    assigner = person_of(by)
     rows = [
         {
             "person_id": pid,
@@ -140,7 +142,7 @@ def carry_out(plan: Plan, *, by: Person | None, commit: bool = True) -> Result:
             "reason": plan.reason,
             "assigned_on": plan.today,
             "due_on": plan.due_on,
-            "assigned_by_id": by.id if by else None,
+            "assigned_by_id": assigner.id if assigner else None,
             "created_at": utcnow(),
         }
         for pid in plan.to_assign

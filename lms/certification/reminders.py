@@ -17,13 +17,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from lms.accounts.models import Person
 from lms.certification.models import Assignment, CertificationPeriod, ReminderSent
 from lms.certification.services import period_facts
 from lms.courses import localized
 from lms.courses.models import Course, CourseVersion
+from lms.courses.services import latest_by_slug
 from lms.db import session
 from lms.domain import certification as rules
 from lms.domain.reminders import reminders_due
@@ -59,26 +60,10 @@ class Planned:
         )
 
 
-def _latest_versions() -> list[tuple[Course, CourseVersion]]:
-    newest = (
-        select(CourseVersion.course_id, func.max(CourseVersion.number).label("n"))
-        .group_by(CourseVersion.course_id)
-        .subquery()
-    )
-    return list(
-        session.execute(
-            select(Course, CourseVersion)
-            .join(CourseVersion, CourseVersion.course_id == Course.id)
-            .join(newest, (newest.c.course_id == Course.id) & (newest.c.n == CourseVersion.number))
-            .order_by(Course.slug)
-        ).all()
-    )
-
-
 def plan(today: date) -> list[Planned]:
     """Every learner reminder due today, whether or not it was already sent."""
     planned: list[Planned] = []
-    latest = _latest_versions()
+    latest = latest_by_slug()
     titles = localized.course_titles(
         [v.id for _c, v in latest]
     )  # each mail in its reader's language
@@ -158,7 +143,7 @@ def plan_manager_digests(today: date) -> list[Planned]:
         select(Person).where(Person.role.in_(("manager", "admin")), Person.status == "active")
     ).all()
     link = absolute_url("lms.reports.team")
-    latest = _latest_versions()
+    latest = latest_by_slug()
     titles = localized.course_titles([v.id for _c, v in latest])
     for course, version in latest:
         table = status_table(Scope(), today, Filters(course=course.slug))

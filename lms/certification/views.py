@@ -16,7 +16,7 @@ from flask import (
     url_for,
 )
 
-from lms.accounts.access import current_person, login_required
+from lms.accounts.access import current_person, login_required, may_view_person
 from lms.accounts.models import Person
 from lms.certification import acknowledgements, certificates, revocation, services
 from lms.certification.forms import AcknowledgeForm, RevokeForm, name_mismatch
@@ -55,17 +55,6 @@ def _with_title(period: CertificationPeriod, texts: localized.Texts):
     return localized.Localized(period, details={**details, "course_title": title})
 
 
-def _may_see(viewer: Person, owner_id: int) -> bool:
-    """The owner, an admin, or a manager of the owner's reporting tree."""
-    if viewer.id == owner_id or viewer.role == "admin":
-        return True
-    if viewer.role == "manager":
-        from lms.accounts.tree import in_tree
-
-        return in_tree(viewer.id, owner_id)
-    return False
-
-
 def certificate_labels() -> dict[str, str]:
     """The certificate's words in the current language (``lms.certification.pdf.LABELS``)."""
     return {
@@ -92,7 +81,11 @@ def pdf(code: str):
     verification page and My certificates keep the history.
     """
     period = certificates.by_code(code)
-    if period is None or not _may_see(current_person(), period.person_id):
+    viewer = current_person()
+    # The holder, or someone who may see the holder's records.
+    if period is None or not (
+        viewer.id == period.person_id or may_view_person(viewer, period.person_id)
+    ):
         abort(404)
     if period.revoked_on is not None:
         return render("lms/certification/revoked_pdf.html", period=period), 410

@@ -5,27 +5,44 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from lms.accounts.models import Person
-from lms.courses.models import CourseVersion
+from lms.courses.models import Course, CourseVersion
 from lms.db import session
+
+
+def newest_numbers():
+    """A subquery of every course's newest version number: columns ``course_id`` and ``n``."""
+    return (
+        select(CourseVersion.course_id, func.max(CourseVersion.number).label("n"))
+        .group_by(CourseVersion.course_id)
+        .subquery()
+    )
 
 
 def latest_versions() -> list[CourseVersion]:
     """The newest version of every course, in title order, in one query."""
-    newest = (
-        select(CourseVersion.course_id, func.max(CourseVersion.number).label("number"))
-        .group_by(CourseVersion.course_id)
-        .subquery()
-    )
+    newest = newest_numbers()
     stmt = (
         select(CourseVersion)
         .join(
             newest,
-            (CourseVersion.course_id == newest.c.course_id)
-            & (CourseVersion.number == newest.c.number),
+            (CourseVersion.course_id == newest.c.course_id) & (CourseVersion.number == newest.c.n),
         )
         .order_by(CourseVersion.title)
     )
     return list(session.scalars(stmt))
+
+
+def latest_by_slug() -> list[tuple[Course, CourseVersion]]:
+    """Every course with its newest version, in slug order, in one query."""
+    newest = newest_numbers()
+    return list(
+        session.execute(
+            select(Course, CourseVersion)
+            .join(CourseVersion, CourseVersion.course_id == Course.id)
+            .join(newest, (newest.c.course_id == Course.id) & (newest.c.n == CourseVersion.number))
+            .order_by(Course.slug)
+        ).all()
+    )
 
 
 def courses_for(person: Person) -> list[CourseVersion]:
@@ -52,8 +69,6 @@ def may_open(person: Person, version: CourseVersion) -> bool:
 
 def latest_version_by_slug(slug: str) -> CourseVersion | None:
     """The newest version of the course with this slug, or None."""
-    from lms.courses.models import Course
-
     return session.scalar(
         select(CourseVersion)
         .join(Course)

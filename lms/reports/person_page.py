@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 
 from lms.accounts.models import STATUSES as PERSON_STATUSES
 from lms.certification import certificates
 from lms.certification.models import Assignment, CertificationPeriod, ReminderSent
 from lms.certification.services import progress_for_many
 from lms.courses.models import CourseVersion, Module, Scenario
+from lms.courses.services import latest_versions
 from lms.db import session
 from lms.domain.reminders import DUE_7, EXPIRED, OVERDUE, WINDOW_OPEN
 from lms.quizzes.models import Attempt
@@ -82,28 +83,6 @@ class PersonPage:
     periods: list[CertificationPeriod]
     period_status: dict[int, str]
     reminders: list[ReminderSent]
-
-
-def latest_versions() -> list[CourseVersion]:
-    """The newest version of every course, by title (one statement)."""
-    newest = (
-        select(CourseVersion.course_id, func.max(CourseVersion.number).label("n"))
-        .group_by(CourseVersion.course_id)
-        .subquery()
-    )
-    return list(
-        session.scalars(
-            select(CourseVersion)
-            .join(
-                newest,
-                and_(
-                    newest.c.course_id == CourseVersion.course_id,
-                    newest.c.n == CourseVersion.number,
-                ),
-            )
-            .order_by(CourseVersion.title)
-        )
-    )
 
 
 def statuses(person_id: int, today: date) -> dict[int, object]:

@@ -16,7 +16,7 @@ from flask import (
 )
 from sqlalchemy.exc import OperationalError
 
-from lms.accounts.access import current_person, roles_required
+from lms.accounts.access import current_person, may_view_person, roles_required
 from lms.accounts.models import Person
 from lms.certification import acknowledgements, assignments
 from lms.clock import today as clock_today
@@ -36,7 +36,7 @@ from lms.reports import (
     reach,
     reminding,
 )
-from lms.reports.access import may_view_person, org_scope, team_scope
+from lms.reports.access import org_scope, team_scope
 from lms.reports.csvexport import stream_csv
 from lms.reports.forms import AssignForm, RemindForm, ReportFilterForm
 from lms.reports.svg import percent, stacked_bar
