@@ -159,15 +159,7 @@ def carry_out(plan: Plan, *, by: Person | ApiActor | None, commit: bool = True) 
     for pid in lost:
         outcomes[pid] = assigning.ALREADY_ASSIGNED
     if lost:
-        due_dates.update(
-            session.execute(
-                select(Assignment.person_id, Assignment.due_on).where(
-                    Assignment.course_id == plan.course_id,
-                    Assignment.person_id.in_(lost),
-                    Assignment.closed_on.is_(None),
-                )
-            ).all()
-        )
+        due_dates.update(_open_due_dates(plan.course_id, lost))
     for pid in inserted:
         due_dates[pid] = plan.due_on
     result = Result(plan, outcomes, due_dates)
@@ -189,3 +181,16 @@ def carry_out(plan: Plan, *, by: Person | ApiActor | None, commit: bool = True) 
     if commit:
         session.commit()
     return result
+
+
+def _open_due_dates(course_id: int, person_ids: list[int]) -> dict[int, date | None]:
+    """The due dates of these people's open assignments of the course."""
+    return dict(
+        session.execute(
+            select(Assignment.person_id, Assignment.due_on).where(
+                Assignment.course_id == course_id,
+                Assignment.person_id.in_(person_ids),
+                Assignment.closed_on.is_(None),
+            )
+        ).all()
+    )
