@@ -13,7 +13,9 @@ from datetime import date
 
 from sqlalchemy import select
 
+from lms.accounts.access import may_view_person
 from lms.accounts.models import STATUSES as PERSON_STATUSES
+from lms.accounts.models import Person
 from lms.certification import certificates
 from lms.certification.models import Assignment, CertificationPeriod, ReminderSent
 from lms.certification.services import progress_for_many
@@ -267,3 +269,12 @@ def course_summary(
         )
     )
     return versions[0], summaries(person_id, today, versions, periods)[0]
+
+
+def visible_person(viewer: Person, person_id: int) -> Person | None:
+    """The person, if ``viewer`` may see their records; else None. Someone outside the
+    viewer's tree is "not found", exactly like an id that does not exist or was erased."""
+    subject = session.get(Person, person_id)
+    if subject is None or subject.status == "erased" or not may_view_person(viewer, person_id):
+        return None
+    return subject
