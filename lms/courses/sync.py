@@ -107,19 +107,7 @@ def build_version(course: Course, number: int, src: CourseSource) -> CourseVersi
         )
         for i, s in enumerate(src.sections)
     ]
-    version.modules = [
-        Module(
-            key=m.key,
-            position=i,
-            title=m.title,
-            body_html=markdown_to_html(m.body_md),
-            section_keys=m.section_keys,
-            pass_mark=m.pass_mark,
-            sections_hash=_sha(*(section_hash[k] for k in m.section_keys)),
-            content_hash=_sha(m.title, m.body_md, json.dumps(plain(m.questions), sort_keys=True)),
-        )
-        for i, m in enumerate(src.modules)
-    ]
+    version.modules = _module_rows(src, section_hash)
     questions = [_question_row(q, i, m.key) for m in src.modules for i, q in enumerate(m.questions)]
     questions += [_question_row(q, i, None) for i, q in enumerate(src.pool)]
     scenarios = [
@@ -140,6 +128,23 @@ def build_version(course: Course, number: int, src: CourseSource) -> CourseVersi
         row.version_id = version.id
     session.add_all(questions + scenarios)
     return version
+
+
+def _module_rows(src: CourseSource, section_hash: dict[str, str]) -> list[Module]:
+    """The version's modules, each with the hash of the sections it covers."""
+    return [
+        Module(
+            key=m.key,
+            position=i,
+            title=m.title,
+            body_html=markdown_to_html(m.body_md),
+            section_keys=m.section_keys,
+            pass_mark=m.pass_mark,
+            sections_hash=_sha(*(section_hash[k] for k in m.section_keys)),
+            content_hash=_sha(m.title, m.body_md, json.dumps(plain(m.questions), sort_keys=True)),
+        )
+        for i, m in enumerate(src.modules)
+    ]
 
 
 def latest_version(course_id: int) -> CourseVersion | None:

@@ -45,17 +45,7 @@ def status_table(
         courses = courses.where(Course.slug == filters.course)
     courses = courses.subquery("courses")
     period = _latest_periods(today, only)
-    assignment = (
-        select(
-            Assignment.id,
-            Assignment.person_id,
-            Assignment.course_id,
-            Assignment.due_on,
-            Assignment.reason,
-        )
-        .where(Assignment.closed_on.is_(None), only(Assignment.person_id))
-        .subquery("assignment")
-    )
+    assignment = _open_assignments(only)
     status = _status(today, period, assignment, _started(people, courses, only))
     return (
         select(
@@ -104,6 +94,21 @@ def _narrowing(scope: Scope, filters: Filters | None, person_ids: list[int] | No
     ):
         return lambda column: column.in_(select(people.c.id))  # only its people's rows
     return lambda column: literal(True)
+
+
+def _open_assignments(only):
+    """The open assignments (at most one per person and course), as a subquery."""
+    return (
+        select(
+            Assignment.id,
+            Assignment.person_id,
+            Assignment.course_id,
+            Assignment.due_on,
+            Assignment.reason,
+        )
+        .where(Assignment.closed_on.is_(None), only(Assignment.person_id))
+        .subquery("assignment")
+    )
 
 
 def _latest_periods(today: date, only):
