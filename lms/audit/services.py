@@ -3,6 +3,7 @@ it describes, so an event exists exactly when the change does."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -147,6 +148,22 @@ def events_page(f: AuditFilter, number: int = 1, size: int = PAGE_SIZE) -> Page:
 def iter_events(f: AuditFilter, batch: int = 500) -> Iterator[AuditEvent]:
     """Every filtered event, newest first, read in batches (for streaming exports)."""
     yield from session.scalars(events_query(f).execution_options(yield_per=batch))
+
+
+CSV_HEADER = ("at", "actor", "action", "target_type", "target_id", "details")
+
+
+def csv_rows(f: AuditFilter) -> Iterator[tuple]:
+    """The filtered events as rows of ``CSV_HEADER`` (details as sorted JSON), streamed."""
+    for e in iter_events(f):
+        yield (
+            utc_iso(e.at),
+            e.actor_label,
+            e.action,
+            e.target_type,
+            e.target_id,
+            json.dumps(e.details or {}, sort_keys=True, ensure_ascii=False, default=str),
+        )
 
 
 def utc_iso(moment: datetime) -> str:

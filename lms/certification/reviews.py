@@ -3,6 +3,7 @@ is asked to review what changed, and acknowledges it once."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select, update
@@ -94,3 +95,24 @@ def acknowledge(task: ReviewTask) -> bool:
     session.commit()
     session.refresh(task)
     return bool(won)
+
+
+@dataclass(frozen=True)
+class Review:
+    """A review task with the versions it compares."""
+
+    task: ReviewTask
+    old: CourseVersion
+    new: CourseVersion
+
+
+def review_for(person_id: int, task_id: int) -> Review | None:
+    """The person's own review task with its versions; None for anyone else's or none."""
+    task = session.get(ReviewTask, task_id)
+    if task is None or task.person_id != person_id:
+        return None
+    return Review(
+        task,
+        session.get(CourseVersion, task.from_version_id),
+        session.get(CourseVersion, task.to_version_id),
+    )

@@ -18,14 +18,13 @@ from flask import (
 
 from lms.accounts.access import current_person, login_required, may_view_person
 from lms.accounts.models import Person
-from lms.certification import acknowledgements, certificates, revocation, services
+from lms.certification import acknowledgements, certificates, reviews, revocation, services
 from lms.certification.forms import AcknowledgeForm, RevokeForm, name_mismatch
-from lms.certification.models import CertificationPeriod, ReviewTask
+from lms.certification.models import CertificationPeriod
 from lms.certification.pdf import CertificateDetails, render_certificate_pdf
 from lms.courses import localized
 from lms.courses import services as courses
 from lms.courses.models import CourseVersion
-from lms.db import session
 from lms.i18n import force_locale, format_date
 from lms.i18n import gettext as _
 from lms.web.csrf import csrf_valid
@@ -90,7 +89,7 @@ def pdf(code: str):
     if period.revoked_on is not None:
         return render("lms/certification/revoked_pdf.html", period=period), 410
     details = period.details
-    owner = session.get(Person, period.person_id)
+    owner = certificates.holder(period)
     with force_locale(owner.locale if owner else None):  # in the holder's language
         title = localized.load([(period.version_id, "course", None)]).title(
             period.version_id, details["course_title"]
@@ -149,12 +148,11 @@ def verify(code: str):
 @bp.route("/reviews/<lms_id:task_id>", methods=["GET", "POST"])
 @login_required
 def review(task_id: int):
-    task = session.get(ReviewTask, task_id)
-    if task is None or task.person_id != current_person().id:
-        abort(404)
-    new = session.get(CourseVersion, task.to_version_id)
-    old = session.get(CourseVersion, task.from_version_id)
     person = current_person()
+    found = reviews.review_for(person.id, task_id)
+    if found is None:
+        abort(404)
+    task, old, new = found.task, found.old, found.new
     # A course that asks for acknowledgements asks for one of the new text here too,
     # unless this person already signed it.
     asks = (
@@ -202,10 +200,10 @@ def revoke(period_id: int):
     person = current_person()
     if person.role != "admin":
         abort(403)
-    period = session.get(CertificationPeriod, period_id)
+    period = certificates.by_id(period_id)
     if period is None:
         abort(404)
-    owner = session.get(Person, period.person_id)
+    owner = certificates.holder(period)
     back = url_for("lms.reports.person", person_id=period.person_id)
     if period.revoked_on is not None:
         flash(
