@@ -16,6 +16,7 @@ from lms.certification.cycles import Cycle, local_date, progress_for, rules_for
 from lms.certification.models import Assignment, CertificationPeriod
 from lms.clock import today as clock_today
 from lms.courses.models import CourseVersion
+from lms.courses.services import latest_version
 from lms.db import session, utcnow
 from lms.domain import certification as rules
 from lms.domain.certification import CycleMode as Mode
@@ -27,15 +28,6 @@ def new_code() -> str:
     """An unguessable certificate code: 80 random bits in four dash-separated groups of four."""
     raw = base64.b32encode(secrets.token_bytes(10)).decode()
     return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
-
-
-def latest_version(course_id: int) -> CourseVersion | None:
-    return session.scalar(
-        select(CourseVersion)
-        .where(CourseVersion.course_id == course_id)
-        .order_by(CourseVersion.number.desc())
-        .limit(1)
-    )
 
 
 def certify_if_complete(

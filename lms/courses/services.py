@@ -67,6 +67,16 @@ def may_open(person: Person, version: CourseVersion) -> bool:
     return person.role != "candidate" or version.course_id in assigned_course_ids(person.id)
 
 
+def latest_version(course_id: int) -> CourseVersion | None:
+    """The newest version of the course, or None before its first sync."""
+    return session.scalar(
+        select(CourseVersion)
+        .where(CourseVersion.course_id == course_id)
+        .order_by(CourseVersion.number.desc())
+        .limit(1)
+    )
+
+
 def latest_version_by_slug(slug: str) -> CourseVersion | None:
     """The newest version of the course with this slug, or None."""
     return session.scalar(

@@ -25,6 +25,7 @@ from lms.courses import translation_store
 from lms.courses.estimates import stored_estimates
 from lms.courses.models import Course, CourseVersion, Module, PolicySection, Question, Scenario
 from lms.courses.render import inline_markdown_to_html, markdown_to_html
+from lms.courses.services import latest_version
 from lms.courses.source import CourseProblem, CourseSource, check_courses
 from lms.courses.yamlfile import plain
 from lms.db import session
@@ -145,15 +146,6 @@ def _module_rows(src: CourseSource, section_hash: dict[str, str]) -> list[Module
         )
         for i, m in enumerate(src.modules)
     ]
-
-
-def latest_version(course_id: int) -> CourseVersion | None:
-    return session.scalar(
-        select(CourseVersion)
-        .where(CourseVersion.course_id == course_id)
-        .order_by(CourseVersion.number.desc())
-        .limit(1)
-    )
 
 
 def sync_course(src: CourseSource, translated: translation_store.Rows | None = None) -> SyncOutcome:
