@@ -7,18 +7,11 @@ onboarding. Every account's password is ``LMS_DEMO_PASSWORD``.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-
-from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from lms.accounts.models import Person
 from lms.accounts.services import normalise_email, set_password
-from lms.certification import services as certification
-from lms.certification.models import Assignment, CertificationPeriod, PolicyAcknowledgement
-from lms.clock import today as clock_today
-from lms.courses.services import latest_version_by_slug
 from lms.db import session
 
 # (email, name, role, manager email, department)
@@ -98,6 +91,15 @@ DEMO_TRAINING = (
 def _demo_training(people: dict[str, Person]) -> None:
     """Assignments and a few backdated certifications, added once; skipped until the
     demo course (``LMS_DEMO_COURSE``, the social media course by default) is synced."""
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from lms.certification import services as certification
+    from lms.certification.models import Assignment
+    from lms.clock import today as clock_today
+    from lms.courses.services import latest_version_by_slug
+
     version = latest_version_by_slug(
         current_app.config.get("LMS_DEMO_COURSE", "social-media-policy")
     )
@@ -126,27 +128,39 @@ def _demo_training(people: dict[str, Person]) -> None:
                 due_on=assigned + timedelta(days=due_in + 7),
                 today=assigned,
             )
-        has_period = session.scalar(
-            select(CertificationPeriod.id)
-            .where(
-                CertificationPeriod.person_id == person.id,
-                CertificationPeriod.course_id == version.course_id,
-            )
-            .limit(1)
-        )
-        if certified_ago is not None and has_period is None:
-            day = today - timedelta(days=certified_ago)
-            cycle = certification.cycle_for(person.id, version, day)
-            certification.issue_period(person.id, version, cycle, today=day)
-            if version.course_settings.acknowledge_policy:  # they signed the policy that day
-                session.add(
-                    PolicyAcknowledgement(
-                        person_id=person.id,
-                        course_id=version.course_id,
-                        version_id=version.id,
-                        policy_hash=version.policy_hash or "",
-                        typed_name=person.name,
-                        acknowledged_at=datetime.combine(day, time(9)),
-                    )
-                )
+        if certified_ago is not None:
+            _certify_once(person, version, today - timedelta(days=certified_ago))
     session.commit()
+
+
+def _certify_once(person: Person, version, day) -> None:
+    """A period earned on ``day`` (and the policy signed that day, if the course asks),
+    unless the person already holds one for the course."""
+    from datetime import datetime, time
+
+    from lms.certification import services as certification
+    from lms.certification.models import CertificationPeriod, PolicyAcknowledgement
+
+    has_period = session.scalar(
+        select(CertificationPeriod.id)
+        .where(
+            CertificationPeriod.person_id == person.id,
+            CertificationPeriod.course_id == version.course_id,
+        )
+        .limit(1)
+    )
+    if has_period is not None:
+        return
+    cycle = certification.cycle_for(person.id, version, day)
+    certification.issue_period(person.id, version, cycle, today=day)
+    if version.course_settings.acknowledge_policy:  # they signed the policy that day
+        session.add(
+            PolicyAcknowledgement(
+                person_id=person.id,
+                course_id=version.course_id,
+                version_id=version.id,
+                policy_hash=version.policy_hash or "",
+                typed_name=person.name,
+                acknowledged_at=datetime.combine(day, time(9)),
+            )
+        )

@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from lms.accounts.models import Person
 from lms.accounts.provisioning import ProvisioningRefused, person_for_identity
+from lms.accounts.tree import in_tree
 from lms.db import session
 from lms.i18n import gettext as _
 from lms.web import resume
@@ -108,3 +109,11 @@ def roles_required(*roles: str):
         return wrapper
 
     return decorator
+
+
+def may_view_person(viewer: Person, person_id: int) -> bool:
+    """Whether ``viewer`` may see another person's records: admins everyone, managers
+    the people in their reporting tree (directly or not), nobody else."""
+    if viewer.role == "admin":
+        return True
+    return viewer.role == "manager" and in_tree(viewer.id, person_id)

@@ -24,7 +24,7 @@ from sqlalchemy import or_, select, update
 from lms.accounts.models import Person
 from lms.api.errors import Unauthorized
 from lms.api.models import ApiToken
-from lms.audit.services import record
+from lms.audit.services import ApiActor, record
 from lms.db import session, utcnow
 
 TOKEN_PREFIX = "lms_"
@@ -153,7 +153,7 @@ def token_from_request() -> ApiToken:
     token = find_token(plaintext)
     if token is None:
         raise Unauthorized("the API token is invalid or revoked", invalid=True)
-    g.lms_api_actor = {"token_id": token.id, "label": f"API token {token.name} ({token.prefix}...)"}
+    g.lms_api_actor = ApiActor(token.id, f"API token {token.name} ({token.prefix}...)")
     _touch(token, utcnow())
     g.lms_api_token = token
     return token
@@ -161,3 +161,8 @@ def token_from_request() -> ApiToken:
 
 def current_token() -> ApiToken | None:
     return g.get("lms_api_token")
+
+
+def current_actor() -> ApiActor:
+    """Who the audit log names for this request's writes: the token that authorised it."""
+    return g.lms_api_actor

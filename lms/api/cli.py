@@ -1,6 +1,6 @@
 """``flask lms create-token | revoke-token | list-tokens``: API tokens for HR integrations.
 
-``lms/cli.py`` adds these to the ``flask lms`` group with ``register(lms_cli)``.
+``lms.cli.group`` adds these to the ``flask lms`` group with ``register(lms_cli)``.
 """
 
 from __future__ import annotations

@@ -11,46 +11,40 @@ the same scopes and the same filters, so the API and the reports always agree.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from flask import current_app
-from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, or_, select
 
-from lms import signals
-from lms.accounts import services as accounts
-from lms.accounts.hierarchy import ManagerLoop, set_manager
 from lms.accounts.models import Person
 from lms.accounts.services import find_by_email, normalise_email
 from lms.api import schemas
-from lms.api.errors import ApiError, Conflict, Invalid, NotFound, summary
-from lms.audit.services import record
+from lms.api.errors import Invalid
+from lms.api.paging import paginate
+from lms.api.people import create_person, people, person, require_person, update_person
+from lms.audit.services import ApiActor
 from lms.certification import acknowledgements, assignments
 from lms.certification import services as certification
 from lms.certification.models import CertificationPeriod
 from lms.courses.models import Course, CourseVersion
-from lms.db import MAX_ID, session
+from lms.courses.services import newest_numbers
+from lms.db import session
 from lms.domain import certification as rules
 from lms.reports import queries
 from lms.reports.queries import Filters, Scope
 
-
-def _paginate(stmt: Select, query: schemas.PageQuery) -> tuple[list, dict[str, int]]:
-    """The rows of the asked page, and the page fields of the answer."""
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    rows = list(
-        session.execute(stmt.limit(query.per_page).offset((query.page - 1) * query.per_page))
-    )
-    return rows, {"page": query.page, "per_page": query.per_page, "total": total}
-
-
-def _audit(action: str, **kwargs: Any) -> None:
-    """An audit event with no person as actor; ``auth`` names the request's token in it."""
-    record(action, actor=None, **kwargs)
-
-
-def _conflict(fields: dict[str, str]) -> Conflict:
-    return Conflict(summary(fields), fields=fields)
+__all__ = [
+    "assign",
+    "certifications",
+    "completions",
+    "course_by_slug",
+    "courses",
+    "create_person",
+    "exists",
+    "people",
+    "person",
+    "require_person",
+    "resolve_people",
+    "update_person",
+]
 
 
 # --- courses ----------------------------------------------------------------------------
@@ -78,11 +72,7 @@ def _require_course(slug: str) -> Course:
 
 
 def courses(query: schemas.PageQuery) -> schemas.CourseList:
-    newest = (
-        select(CourseVersion.course_id, func.max(CourseVersion.number).label("n"))
-        .group_by(CourseVersion.course_id)
-        .subquery()
-    )
+    newest = newest_numbers()
     stmt = (
         select(Course.id, Course.slug, CourseVersion.title, CourseVersion.number)
         .outerjoin(newest, newest.c.course_id == Course.id)
@@ -92,151 +82,12 @@ def courses(query: schemas.PageQuery) -> schemas.CourseList:
         )
         .order_by(Course.id)
     )
-    rows, page = _paginate(stmt, query)
+    rows, page = paginate(stmt, query)
     data = [
         schemas.Course(id=r.id, slug=r.slug, title=r.title or r.slug, version=r.number or 0)
         for r in rows
     ]
     return schemas.CourseList(data=data, **page)
-
-
-# --- people -----------------------------------------------------------------------------
-
-
-def _person_record(person: Person, manager_email: str | None = None) -> schemas.Person:
-    if manager_email is None and person.manager_id is not None:
-        manager_email = session.scalar(select(Person.email).where(Person.id == person.manager_id))
-    return schemas.Person(
-        id=person.id,
-        email=person.email,
-        name=person.name,
-        role=person.role,
-        status=person.status,
-        department=person.department,
-        manager_id=person.manager_id,
-        manager_email=manager_email,
-    )
-
-
-def _load_person(person_id: int) -> Person:
-    person = session.get(Person, person_id) if person_id <= MAX_ID else None
-    if person is None:
-        raise NotFound(f"no person with id {person_id}")
-    return person
-
-
-def require_person(person_id: int) -> None:
-    """Raise the 404 unless there is a person with this id."""
-    _load_person(person_id)
-
-
-def person(person_id: int) -> schemas.Person:
-    """One person, or a 404."""
-    return _person_record(_load_person(person_id))
-
-
-def people(query: schemas.PeopleQuery) -> schemas.PersonList:
-    manager = Person.__table__.alias("manager")
-    stmt = (
-        select(Person, manager.c.email.label("manager_email"))
-        .outerjoin(manager, manager.c.id == Person.manager_id)
-        .order_by(Person.id)
-    )
-    if query.department:
-        stmt = stmt.where(Person.department == query.department)
-    if query.role:
-        stmt = stmt.where(Person.role == query.role)
-    if query.email:
-        stmt = stmt.where(Person.email == normalise_email(query.email))
-    if query.status:
-        stmt = stmt.where(Person.status == query.status)
-    rows, page = _paginate(stmt, query)
-    return schemas.PersonList(data=[_person_record(r[0], r.manager_email) for r in rows], **page)
-
-
-def _manager(email: str) -> Person:
-    manager = find_by_email(email)
-    if manager is None or manager.status == "erased":
-        raise Invalid({"manager_email": "no person with this e-mail address"})
-    return manager
-
-
-_DUPLICATE = {"email": "a person with this e-mail address already exists"}
-
-
-def create_person(body: schemas.PersonCreate) -> schemas.Person:
-    """Create a person (no password: they sign in through the host or an invite)."""
-    address = normalise_email(body.email)
-    manager = _manager(body.manager_email) if body.manager_email else None
-    if find_by_email(address) is not None:
-        raise _conflict(_DUPLICATE)
-    try:
-        person = accounts.create_person(
-            email=address,
-            name=body.name,
-            role=body.role,
-            department=body.department,
-            manager=manager,
-            commit=False,
-        )
-        session.flush()
-        _audit(
-            "create_person",
-            target_type="person",
-            target_id=person.id,
-            email=person.email,
-            role=person.role,
-        )
-        session.commit()
-    except (IntegrityError, accounts.DuplicateEmail):  # created concurrently since the check
-        session.rollback()
-        raise _conflict(_DUPLICATE) from None
-    except ValueError as exc:  # the accounts service's own checks (e-mail syntax, role)
-        session.rollback()
-        raise Invalid({"email": str(exc)}) from None
-    signals.person_created.send(current_app._get_current_object(), person=person)
-    return _person_record(person)
-
-
-def update_person(person_id: int, changes: dict[str, Any]) -> schemas.Person:
-    """Apply ``changes`` (name, role, department, manager_email, status); audit what changed.
-
-    Nothing is written when any change is refused.
-    """
-    person = _load_person(person_id)
-    try:
-        return _update(person, changes)
-    except ApiError:
-        session.rollback()
-        raise
-
-
-def _update(person: Person, changes: dict[str, Any]) -> schemas.Person:
-    if person.status == "erased":
-        raise _conflict({"status": "this person's record was erased and cannot be changed"})
-    before = _person_record(person).model_dump()
-    if "manager_email" in changes:
-        if changes["manager_email"] is None:
-            person.manager_id = None
-        else:
-            manager = _manager(changes["manager_email"])
-            if manager.id == person.id:
-                raise Invalid({"manager_email": "a person cannot be their own manager"})
-            try:
-                set_manager(person, manager)
-            except ManagerLoop as exc:
-                raise Invalid({"manager_email": str(exc)}) from None
-    for key in ("name", "role", "department", "status"):
-        if key in changes:
-            setattr(person, key, changes[key])
-    session.flush()
-    after = _person_record(person)
-    now = after.model_dump()
-    diff = {k: [before[k], now[k]] for k in now if before[k] != now[k] and k != "manager_id"}
-    if diff:
-        _audit("update_person", target_type="person", target_id=person.id, changes=diff)
-    session.commit()
-    return after
 
 
 # --- completions (the report's status table) --------------------------------------------
@@ -261,28 +112,8 @@ def completions(query: schemas.CompletionQuery, today: date) -> schemas.Completi
         per_page=query.per_page,
     )
     table = queries.status_table(scope, today, filters)
-    manager = Person.__table__.alias("manager")
-    stmt = (
-        select(
-            Person.id,
-            Person.email,
-            Person.name,
-            Person.department,
-            manager.c.email.label("manager_email"),
-            table.c.slug,
-            table.c.status,
-            table.c.due_on,
-            table.c.certified_on,
-            table.c.valid_until,
-        )
-        .join(table, table.c.person_id == Person.id)
-        .outerjoin(manager, manager.c.id == Person.manager_id)
-        .where(
-            *queries.filter_conditions(table, today, filters)
-        )  # the reports' own status/within_days filter
-        .order_by(Person.id, table.c.slug)
-    )
-    rows, page = _paginate(stmt, query)
+    stmt = queries.person_rows(table, today, filters, Person.id).order_by(Person.id, table.c.slug)
+    rows, page = paginate(stmt, query)
     signed = acknowledgements.signed_current(sorted({r.email for r in rows}))
     data = [
         schemas.Completion(
@@ -327,7 +158,7 @@ def certifications(query: schemas.CertificationQuery, today: date) -> schemas.Ce
             cp.valid_until >= valid_on,
             or_(cp.revoked_on.is_(None), cp.revoked_on > valid_on),
         )
-    rows, page = _paginate(stmt, query)
+    rows, page = paginate(stmt, query)
     data = [
         schemas.Certification(
             id=period.id,
@@ -384,7 +215,7 @@ def resolve_people(refs: list[int | str]) -> tuple[list[int], list[str]]:
     return found, unknown
 
 
-def assign(body: schemas.AssignmentCreate) -> schemas.AssignmentResult:
+def assign(body: schemas.AssignmentCreate, actor: ApiActor) -> schemas.AssignmentResult:
     """Assign with the same rules as the assign page; what happened, person by person.
 
     People with an open assignment keep it and its due date, certified people are
@@ -397,7 +228,7 @@ def assign(body: schemas.AssignmentCreate) -> schemas.AssignmentResult:
     plan = assignments.plan(
         course.id, person_ids, reason=body.reason, due_on=body.due_on, reassign=body.reassign
     )
-    result = assignments.carry_out(plan, by=None)
+    result = assignments.carry_out(plan, by=actor)
     return schemas.AssignmentResult(
         count=result.assigned,
         course=body.course,

@@ -13,7 +13,7 @@ from flask import Blueprint, request, url_for
 
 from lms.api import errors, services
 from lms.api import schemas as s
-from lms.api.auth import token_from_request
+from lms.api.auth import current_actor, token_from_request
 from lms.api.contract import Api, Reply
 from lms.api.openapi import build_document
 from lms.clock import today
@@ -89,7 +89,7 @@ def list_people(query: s.PeopleQuery) -> s.PersonList:
     headers={201: {"Location": "URL of the new person."}},
 )
 def create_person(body: s.PersonCreate) -> Reply:
-    person = services.create_person(body)
+    person = services.create_person(body, current_actor())
     return Reply(person, 201, {"Location": url_for(".get_person", person_id=person.id)})
 
 
@@ -115,7 +115,7 @@ def get_person(person_id: int) -> s.Person:
     responses="The updated person.",
 )
 def update_person(person_id: int, body: s.PersonUpdate) -> s.Person:
-    return services.update_person(person_id, body.model_dump(exclude_unset=True))
+    return services.update_person(person_id, body.model_dump(exclude_unset=True), current_actor())
 
 
 @api.operation(
@@ -156,5 +156,5 @@ def list_certifications(query: s.CertificationQuery) -> s.CertificationList:
 )
 def create_assignments(body: s.AssignmentCreate) -> Reply:
     """201 when anyone got a new assignment, 200 when nobody needed one."""
-    result = services.assign(body)
+    result = services.assign(body, current_actor())
     return Reply(result, 201 if result.count else 200)

@@ -3,12 +3,12 @@ it describes, so an event exists exactly when the change does."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from flask import g, has_app_context
 from sqlalchemy import Select, func, select
 
 from lms.accounts.models import Person
@@ -33,28 +33,43 @@ ACTIONS = (
 )
 
 
+@dataclass(frozen=True)
+class ApiActor:
+    """An integration acting through an API token: no person, so its events name the
+    token (``lms.api.auth.current_actor`` builds it for the request)."""
+
+    token_id: int
+    label: str
+
+
+def person_of(actor: Person | ApiActor | None) -> Person | None:
+    """The person behind an actor, if it is one (an API token or the system is not)."""
+    return actor if isinstance(actor, Person) else None
+
+
 def record(
     action: str,
     *,
-    actor: Person | None,
+    actor: Person | ApiActor | None,
     target_type: str | None = None,
     target_id: int | None = None,
     **details: Any,
 ) -> AuditEvent:
     """Add an audit event to the session (the caller commits with its change).
 
-    With no person acting, the actor is the system, or inside an API request the
-    integration whose token made it (``lms.api.auth`` puts it on ``g``).
+    The actor is the person acting, the API token an integration used (``ApiActor``,
+    marked ``via: api`` in the details), or None for the system.
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    label = f"{actor.name} <{actor.email}>" if actor else "system"
-    api = g.get("lms_api_actor") if actor is None and has_app_context() else None
-    if api is not None:
-        label = api["label"]
-        details = {**details, "via": "api", "token_id": api["token_id"]}
+    if isinstance(actor, ApiActor):
+        label = actor.label
+        details = {**details, "via": "api", "token_id": actor.token_id}
+    else:
+        label = f"{actor.name} <{actor.email}>" if actor else "system"
+    person = person_of(actor)
     event = AuditEvent(
-        actor_id=actor.id if actor else None,
+        actor_id=person.id if person else None,
         actor_label=label,
         action=action,
         target_type=target_type,
@@ -133,6 +148,22 @@ def events_page(f: AuditFilter, number: int = 1, size: int = PAGE_SIZE) -> Page:
 def iter_events(f: AuditFilter, batch: int = 500) -> Iterator[AuditEvent]:
     """Every filtered event, newest first, read in batches (for streaming exports)."""
     yield from session.scalars(events_query(f).execution_options(yield_per=batch))
+
+
+CSV_HEADER = ("at", "actor", "action", "target_type", "target_id", "details")
+
+
+def csv_rows(f: AuditFilter) -> Iterator[tuple]:
+    """The filtered events as rows of ``CSV_HEADER`` (details as sorted JSON), streamed."""
+    for e in iter_events(f):
+        yield (
+            utc_iso(e.at),
+            e.actor_label,
+            e.action,
+            e.target_type,
+            e.target_id,
+            json.dumps(e.details or {}, sort_keys=True, ensure_ascii=False, default=str),
+        )
 
 
 def utc_iso(moment: datetime) -> str:

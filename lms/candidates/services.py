@@ -1,11 +1,8 @@
 """Candidates before hire: invitations, accepting them, hiring and erasure.
 
-Who may do what is decided here (``may_manage``, ``eligible_managers``) and checked again
-by every write, so a view cannot forget it:
-
-- an admin manages every candidate;
-- a manager manages "their own hires": candidates they invited, or whose ``manager_id``
-  is them, and may hire only into their own reporting tree (themself or someone in it).
+Who may do what is decided in ``lms.candidates.access`` and checked again by every
+write; hiring and erasing are in ``lms.candidates.outcomes``; this module invites and
+accepts, and re-exports the names callers use.
 
 An invitation link carries a token signed with the app's secret key (itsdangerous, salt
 ``lms-invite``); the database keeps only its SHA-256, so a leaked database does not leak
@@ -19,162 +16,67 @@ then its link is in the outbox row; the delivered row keeps no payload.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, exists, false, or_, select, update
+from itsdangerous import BadSignature, SignatureExpired
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import signals
 from lms.accounts import services as accounts
 from lms.accounts.emails import check_email
-from lms.accounts.hierarchy import ManagerLoop, set_manager
 from lms.accounts.models import Invite, Person
-from lms.accounts.tree import in_tree, report_ids
 from lms.audit.services import record
+from lms.candidates.access import (
+    candidates_query,
+    default_manager,
+    eligible_managers,
+    find_candidate,
+    invited_by,
+    may_hire_into,
+    may_manage,
+)
+from lms.candidates.errors import INVITE_ERRORS, AlreadyExists, CandidateError, InviteError
+from lms.candidates.links import (
+    INVITE_SALT,
+    expire_unused_invites,
+    max_age,
+    serializer,
+    token_hash,
+)
+from lms.candidates.outcomes import ERASED_NAME, erase, hire
+from lms.candidates.queries import pending_invite
 from lms.certification import services as certification
-from lms.certification.models import Assignment, CertificationPeriod
+from lms.certification.models import Assignment
 from lms.db import session, utcnow
-from lms.outbox import forget_person
 from lms.outbox.mail import queue_mail
 from lms.web.urls import absolute_url
 
-INVITE_SALT = "lms-invite"
-ERASED_NAME = "Erased candidate"
-INVITE_ERRORS = ("invalid", "expired", "used")
-
-
-class InviteError(Exception):
-    """An invitation link that cannot be used; ``reason`` is invalid, expired or used."""
-
-    def __init__(self, reason: str):
-        if reason not in INVITE_ERRORS:
-            raise ValueError(f"unknown invite error {reason!r}")
-        super().__init__(reason)
-        self.reason = reason
-
-
-class CandidateError(ValueError):
-    """A request the rules refuse (duplicate e-mail, not a candidate, not allowed...)."""
-
-
-class AlreadyExists(CandidateError):
-    """The e-mail address belongs to someone who cannot be (re-)invited by this person."""
-
-
-# --- who may ----------------------------------------------------------------------------
-
-
-def invited_by(person_id: int):
-    """SQL condition: ``Person`` has an invitation created by ``person_id``."""
-    return exists().where(Invite.person_id == Person.id, Invite.created_by_id == person_id)
-
-
-def candidates_query(viewer: Person):
-    """The candidates ``viewer`` manages (not erased), newest first; nothing for others."""
-    stmt = (
-        select(Person)
-        .where(Person.role == "candidate", Person.status != "erased")
-        .order_by(Person.created_at.desc(), Person.id.desc())
-    )
-    if viewer.role == "admin":
-        return stmt
-    if viewer.role == "manager":
-        return stmt.where(or_(Person.manager_id == viewer.id, invited_by(viewer.id)))
-    return stmt.where(false())
-
-
-def may_manage(viewer: Person, candidate: Person) -> bool:
-    """Admins: every candidate. Managers: the candidates they invited or who are theirs."""
-    if candidate.role != "candidate" or candidate.status == "erased":
-        return False
-    if viewer.role == "admin":
-        return True
-    if viewer.role != "manager":
-        return False
-    if candidate.manager_id == viewer.id:
-        return True
-    return (
-        session.scalar(
-            select(Invite.id)
-            .where(Invite.person_id == candidate.id, Invite.created_by_id == viewer.id)
-            .limit(1)
-        )
-        is not None
-    )
-
-
-def find_candidate(viewer: Person, candidate_id: int) -> Person | None:
-    """The candidate with this id if ``viewer`` manages them, else None (a 404, so the
-    page does not tell a manager which ids belong to other managers' candidates)."""
-    candidate = session.get(Person, candidate_id)
-    if candidate is None or not may_manage(viewer, candidate):
-        return None
-    return candidate
-
-
-def eligible_managers(viewer: Person) -> list[Person]:
-    """Whom ``viewer`` may hire a candidate under: admins any active manager or admin;
-    a manager themself and the managers in their reporting tree."""
-    stmt = (
-        select(Person)
-        .where(Person.role.in_(("manager", "admin")), Person.status == "active")
-        .order_by(Person.name, Person.id)
-    )
-    if viewer.role == "admin":
-        return list(session.scalars(stmt))
-    if viewer.role == "manager":
-        ids = report_ids(viewer.id) | {viewer.id}
-        return list(session.scalars(stmt.where(Person.id.in_(ids))))
-    return []
-
-
-def default_manager(candidate: Person, viewer: Person, managers: list[Person]) -> int | None:
-    """Whom the hire form proposes: the manager the candidate was invited for, else the
-    person who invited them, else the viewer when they manage people (never an admin
-    by default just because an admin is looking)."""
-    eligible = {m.id for m in managers}
-    inviter = session.scalar(
-        select(Invite.created_by_id)
-        .where(Invite.person_id == candidate.id)
-        .order_by(Invite.created_at.desc(), Invite.id.desc())
-        .limit(1)
-    )
-    for choice in (candidate.manager_id, inviter):
-        if choice in eligible:
-            return choice
-    if viewer.role == "manager" and viewer.id in eligible:
-        return viewer.id
-    return managers[0].id if managers else None
-
-
-def may_hire_into(viewer: Person, manager: Person) -> bool:
-    if manager.role not in ("manager", "admin") or manager.status != "active":
-        return False
-    if viewer.role == "admin":
-        return True
-    return viewer.role == "manager" and (manager.id == viewer.id or in_tree(viewer.id, manager.id))
-
-
-# --- tokens -----------------------------------------------------------------------------
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=INVITE_SALT)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def max_age() -> timedelta:
-    return timedelta(days=float(current_app.config["LMS_INVITE_MAX_AGE_DAYS"]))
-
-
-# --- inviting ---------------------------------------------------------------------------
+__all__ = [
+    "ERASED_NAME",
+    "INVITE_ERRORS",
+    "INVITE_SALT",
+    "AlreadyExists",
+    "CandidateError",
+    "InviteError",
+    "accept",
+    "candidates_query",
+    "check",
+    "default_manager",
+    "eligible_managers",
+    "erase",
+    "find_candidate",
+    "hire",
+    "invite",
+    "invited_by",
+    "max_age",
+    "may_hire_into",
+    "may_manage",
+    "pending_invite",
+    "token_hash",
+]
 
 
 def invite(
@@ -197,48 +99,11 @@ def invite(
     In a host app (not standalone) there is no invitation link: the host's own accounts
     sign people in, so the e-mail points at the LMS home and no ``Invite`` row is made.
     """
-    if by.role not in ("admin", "manager"):
-        raise CandidateError("only admins and managers invite candidates")
-    if by.role == "manager":
-        manager = manager or by
-        if not may_hire_into(by, manager):
-            raise CandidateError("a manager invites candidates into their own team only")
-    try:
-        address = check_email(email)
-    except ValueError as exc:
-        raise CandidateError(str(exc)) from None
-    course_ids = sorted(set(course_ids))
-    if not course_ids:
-        raise CandidateError("choose at least one onboarding course")
-    _check_courses(course_ids)
-
+    manager = _inviting_manager(by, manager)
+    address = _valid_address(email)
+    course_ids = _valid_courses(course_ids)
     state = current_app.extensions["lms"]
-    person = accounts.find_by_email(address)
-    reinvited = person is not None
-    if person is None:
-        person = accounts.create_person(
-            email=address,
-            name=name,
-            role="candidate",
-            status="invited",
-            manager=manager,
-            department=department,
-            commit=False,
-        )
-        try:
-            session.flush()
-        except IntegrityError:  # someone created the same address a moment ago
-            session.rollback()
-            raise AlreadyExists(f"a person with e-mail {address} already exists") from None
-    elif person.role != "candidate" or person.status != "invited" or not may_manage(by, person):
-        raise AlreadyExists(f"a person with e-mail {address} already exists")
-    else:
-        person.name = name.strip() or person.name
-        if manager is not None:
-            person.manager_id = manager.id
-        if department:
-            person.department = department
-        _expire_unused_invites(person.id)
+    person, reinvited = _person_to_invite(address, name, by, manager, department)
 
     now = utcnow()
     url = absolute_url("lms.home.index")
@@ -271,22 +136,73 @@ def invite(
     return person, url
 
 
+def _inviting_manager(by: Person, manager: Person | None) -> Person | None:
+    """Whom the candidate will report to; refuses people who may not invite there."""
+    if by.role not in ("admin", "manager"):
+        raise CandidateError("only admins and managers invite candidates")
+    if by.role == "manager":
+        manager = manager or by
+        if not may_hire_into(by, manager):
+            raise CandidateError("a manager invites candidates into their own team only")
+    return manager
+
+
+def _valid_address(email: str) -> str:
+    try:
+        return check_email(email)
+    except ValueError as exc:
+        raise CandidateError(str(exc)) from None
+
+
+def _valid_courses(course_ids: list[int]) -> list[int]:
+    """The onboarding courses, once each; refuses none or an unknown one."""
+    course_ids = sorted(set(course_ids))
+    if not course_ids:
+        raise CandidateError("choose at least one onboarding course")
+    _check_courses(course_ids)
+    return course_ids
+
+
+def _person_to_invite(
+    address: str, name: str, by: Person, manager: Person | None, department: str | None
+) -> tuple[Person, bool]:
+    """The new candidate, or the invited one ``by`` manages (their details updated and
+    their unused links expired); and whether this is a re-invitation."""
+    person = accounts.find_by_email(address)
+    reinvited = person is not None
+    if person is None:
+        person = accounts.create_person(
+            email=address,
+            name=name,
+            role="candidate",
+            status="invited",
+            manager=manager,
+            department=department,
+            commit=False,
+        )
+        try:
+            session.flush()
+        except IntegrityError:  # someone created the same address a moment ago
+            session.rollback()
+            raise AlreadyExists(f"a person with e-mail {address} already exists") from None
+    elif person.role != "candidate" or person.status != "invited" or not may_manage(by, person):
+        raise AlreadyExists(f"a person with e-mail {address} already exists")
+    else:
+        person.name = name.strip() or person.name
+        if manager is not None:
+            person.manager_id = manager.id
+        if department:
+            person.department = department
+        expire_unused_invites(person.id)
+    return person, reinvited
+
+
 def _check_courses(course_ids: list[int]) -> None:
     from lms.courses.models import Course
 
     found = set(session.scalars(select(Course.id).where(Course.id.in_(course_ids))))
     if found != set(course_ids):
         raise CandidateError("unknown course")
-
-
-def _expire_unused_invites(person_id: int) -> None:
-    now = utcnow()
-    session.execute(
-        update(Invite)
-        .where(Invite.person_id == person_id, Invite.used_at.is_(None), Invite.expires_at > now)
-        .values(expires_at=now)
-        .execution_options(synchronize_session=False)
-    )
 
 
 def _new_invite_link(person: Person, by: Person, now: datetime) -> str:
@@ -301,7 +217,7 @@ def _new_invite_link(person: Person, by: Person, now: datetime) -> str:
     )
     session.add(row)
     session.flush()
-    token = _serializer().dumps({"invite": row.id, "nonce": secrets.token_urlsafe(16)})
+    token = serializer().dumps({"invite": row.id, "nonce": secrets.token_urlsafe(16)})
     row.token_hash = token_hash(token)
     return absolute_url("lms.candidates.accept", token=token)
 
@@ -322,14 +238,11 @@ def _queue_invitation(
     )
 
 
-# --- accepting --------------------------------------------------------------------------
-
-
 def check(token: str) -> Invite:
     """The usable invite behind ``token``; raises ``InviteError`` otherwise. Changes nothing."""
     expired = False
     try:
-        payload = _serializer().loads(token, max_age=max_age().total_seconds())
+        payload = serializer().loads(token, max_age=max_age().total_seconds())
     except SignatureExpired as exc:
         expired, payload = True, _payload_of(exc)
     except BadSignature:
@@ -353,7 +266,7 @@ def check(token: str) -> Invite:
 
 def _payload_of(exc: SignatureExpired):
     try:
-        return _serializer().load_payload(exc.payload) if exc.payload is not None else None
+        return serializer().load_payload(exc.payload) if exc.payload is not None else None
     except BadSignature:
         return None
 
@@ -382,98 +295,3 @@ def accept(token: str, name: str, password: str) -> Person:
     person.status = "active"
     session.commit()
     return person
-
-
-# --- hiring and erasing -----------------------------------------------------------------
-
-
-def hire(candidate: Person, by: Person, manager: Person, department: str | None) -> Person:
-    """Make the candidate an employee under ``manager``: the same person row, so every
-    attempt, scenario run, assignment and certificate stays theirs."""
-    if not may_manage(by, candidate):
-        raise CandidateError("not a candidate you manage")
-    if not may_hire_into(by, manager):
-        raise CandidateError("that manager is not in your reporting tree")
-    # Once, whoever gets there first: two simultaneous hires record one event.
-    claimed = session.execute(
-        update(Person)
-        .where(Person.id == candidate.id, Person.role == "candidate")
-        .values(role="employee", department=(department or "").strip() or None)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not claimed:
-        session.rollback()
-        session.refresh(candidate)
-        return candidate
-    session.refresh(candidate, ["role", "department"])
-    try:
-        set_manager(candidate, manager)
-    except ManagerLoop as exc:
-        session.rollback()
-        raise CandidateError(str(exc)) from None
-    _expire_unused_invites(candidate.id)
-    record(
-        "hire_candidate",
-        actor=by,
-        target_type="person",
-        target_id=candidate.id,
-        manager_id=manager.id,
-        department=candidate.department,
-    )
-    session.commit()
-    return candidate
-
-
-def erase(candidate: Person, by: Person) -> None:
-    """Erase a candidate who was not hired: their personal data goes, their learning
-    records stay (anonymous), so completion and assignment counts stay right.
-
-    Name, e-mail, password, external id and the name frozen on any certificate are
-    replaced; invitations and the e-mails still queued for them are deleted. The audit
-    event holds only the id.
-    """
-    if not may_manage(by, candidate):
-        raise CandidateError("not a candidate you manage")
-    candidate_id = candidate.id
-    claimed = session.execute(
-        update(Person)
-        .where(Person.id == candidate_id, Person.status != "erased")
-        .values(status="erased")
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not claimed:  # erased by a simultaneous request: once is enough
-        session.rollback()
-        return
-    candidate.name = ERASED_NAME
-    candidate.email = f"erased-{candidate_id}@erased.invalid"
-    candidate.password_hash = None
-    candidate.external_id = None
-    candidate.status = "erased"
-    for period in session.scalars(
-        select(CertificationPeriod).where(CertificationPeriod.person_id == candidate_id)
-    ):
-        period.details = {**period.details, "person_name": ERASED_NAME}
-    session.execute(
-        delete(Invite)
-        .where(Invite.person_id == candidate_id)
-        .execution_options(synchronize_session=False)
-    )
-    forget_person(candidate_id)  # e-mails still queued for them hold their name and address
-    record(
-        "erase_person",
-        actor=by,
-        target_type="person",
-        target_id=candidate_id,
-        person_id=candidate_id,
-    )
-    session.commit()
-
-
-def pending_invite(person_id: int) -> Invite | None:
-    """The candidate's newest invitation, for the list page (used, pending or expired)."""
-    return session.scalar(
-        select(Invite)
-        .where(Invite.person_id == person_id)
-        .order_by(Invite.created_at.desc(), Invite.id.desc())
-        .limit(1)
-    )

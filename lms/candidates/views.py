@@ -15,16 +15,14 @@ from flask import (
     redirect,
     url_for,
 )
-from sqlalchemy import func, select
 
 from lms.accounts import sessions
 from lms.accounts.access import current_person, roles_required
 from lms.accounts.models import Person
-from lms.candidates import services
+from lms.candidates import queries, services
 from lms.candidates.forms import AcceptForm, EraseForm, HireForm, InviteForm
-from lms.certification.models import Assignment, CertificationPeriod
 from lms.courses.services import latest_versions
-from lms.db import session, utcnow
+from lms.db import utcnow
 from lms.i18n import gettext as _
 from lms.web.templating import render
 
@@ -64,8 +62,7 @@ def index():
         else:
             flash(_("Invitation sent to %(email)s.", email=person.email), "success")
             return redirect(url_for(".index"))
-    candidates = list(session.scalars(services.candidates_query(me)))
-    invites = {c.id: services.pending_invite(c.id) for c in candidates}
+    candidates, invites = queries.candidate_list(me)
     status = 400 if form.errors else 200
     return render(
         "lms/candidates/index.html",
@@ -89,7 +86,7 @@ def hire(candidate_id: int):
         form.department.data = candidate.department
         form.manager.data = services.default_manager(candidate, me, managers)
     if form.validate_on_submit():
-        manager = session.get(Person, form.manager.data)
+        manager = next(m for m in managers if m.id == form.manager.data)
         try:
             services.hire(candidate, me, manager, form.department.data)
         except services.CandidateError:
@@ -118,19 +115,9 @@ def erase(candidate_id: int):
         services.erase(candidate, me)
         flash(_("The candidate's personal data was erased."), "success")
         return redirect(url_for(".index"))
-    kept = {
-        "assignments": _count(Assignment, candidate.id),
-        "certificates": _count(CertificationPeriod, candidate.id),
-    }
+    kept = queries.kept_records(candidate.id)
     status = 400 if form.errors else 200
     return render("lms/candidates/erase.html", form=form, candidate=candidate, kept=kept), status
-
-
-def _count(model, person_id: int) -> int:
-    return (
-        session.scalar(select(func.count()).select_from(model).where(model.person_id == person_id))
-        or 0
-    )
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
@@ -151,7 +138,7 @@ def accept(token: str):
         return _invite_refused(exc.reason)
     form = AcceptForm()
     if not form.is_submitted():
-        form.name.data = session.get(Person, invite.person_id).name
+        form.name.data = queries.invited_person(invite).name
     if form.validate_on_submit():
         try:
             person = services.accept(token, form.name.data, form.password.data)

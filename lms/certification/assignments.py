@@ -17,9 +17,10 @@ from datetime import date
 from sqlalchemy import select
 
 from lms.accounts.models import Person
-from lms.audit.services import record
+from lms.audit.services import ApiActor, person_of, record
 from lms.certification.models import Assignment
-from lms.certification.status import Filters, Scope, status_table
+from lms.certification.scope import Filters, Scope
+from lms.certification.status_table import status_table
 from lms.clock import today as clock_today
 from lms.courses.models import Course
 from lms.db import session, utcnow
@@ -125,13 +126,15 @@ def people_by_outcome(plan: Plan, limit: int = 50) -> dict[str, list[tuple[Perso
     return out
 
 
-def carry_out(plan: Plan, *, by: Person | None, commit: bool = True) -> Result:
-    """Write the plan's new assignments (once, whatever runs at the same time) and audit.
+def carry_out(plan: Plan, *, by: Person | ApiActor | None, commit: bool = True) -> Result:
+    """Write the plan's new assignments (once, whatever runs at the same time) and audit
+    them as done ``by`` a person, an API token or (None) the system.
 
     Someone who got an open assignment from a concurrent request between the plan and
     the write is reported as ``already_assigned``, with that assignment's due date.
     """
     table = Assignment.__table__
+    assigner = person_of(by)
     rows = [
         {
             "person_id": pid,
@@ -139,7 +142,7 @@ def carry_out(plan: Plan, *, by: Person | None, commit: bool = True) -> Result:
             "reason": plan.reason,
             "assigned_on": plan.today,
             "due_on": plan.due_on,
-            "assigned_by_id": by.id if by else None,
+            "assigned_by_id": assigner.id if assigner else None,
             "created_at": utcnow(),
         }
         for pid in plan.to_assign
@@ -156,15 +159,7 @@ def carry_out(plan: Plan, *, by: Person | None, commit: bool = True) -> Result:
     for pid in lost:
         outcomes[pid] = assigning.ALREADY_ASSIGNED
     if lost:
-        due_dates.update(
-            session.execute(
-                select(Assignment.person_id, Assignment.due_on).where(
-                    Assignment.course_id == plan.course_id,
-                    Assignment.person_id.in_(lost),
-                    Assignment.closed_on.is_(None),
-                )
-            ).all()
-        )
+        due_dates.update(_open_due_dates(plan.course_id, lost))
     for pid in inserted:
         due_dates[pid] = plan.due_on
     result = Result(plan, outcomes, due_dates)
@@ -186,3 +181,16 @@ def carry_out(plan: Plan, *, by: Person | None, commit: bool = True) -> Result:
     if commit:
         session.commit()
     return result
+
+
+def _open_due_dates(course_id: int, person_ids: list[int]) -> dict[int, date | None]:
+    """The due dates of these people's open assignments of the course."""
+    return dict(
+        session.execute(
+            select(Assignment.person_id, Assignment.due_on).where(
+                Assignment.course_id == course_id,
+                Assignment.person_id.in_(person_ids),
+                Assignment.closed_on.is_(None),
+            )
+        ).all()
+    )

@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from lms.accounts.models import Person
 from lms.certification.models import CertificationPeriod
 from lms.certification.services import period_facts
 from lms.clock import today as clock_today
@@ -30,6 +31,16 @@ class Certificate:
 
 def by_code(code: str) -> CertificationPeriod | None:
     return session.scalar(select(CertificationPeriod).where(CertificationPeriod.code == code))
+
+
+def by_id(period_id: int) -> CertificationPeriod | None:
+    """One certification period by its id, or None."""
+    return session.get(CertificationPeriod, period_id)
+
+
+def holder(period: CertificationPeriod) -> Person | None:
+    """The person the certificate was issued to (None once their row is gone)."""
+    return session.get(Person, period.person_id)
 
 
 def _statuses(periods: list[CertificationPeriod], today: date) -> dict[int, str]:

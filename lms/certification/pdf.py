@@ -118,7 +118,6 @@ def render_certificate_pdf(details: CertificateDetails) -> bytes:
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     for style, path in font_paths().items():
         pdf.add_font(FONT_FAMILY, style, str(path))
-
     words = {**LABELS, **(details.labels or {})}
     pdf.set_title(f"{words['title']}: {details.course_title} ({details.person_name})")
     pdf.set_author(details.organisation)
@@ -127,45 +126,55 @@ def render_certificate_pdf(details: CertificateDetails) -> bytes:
     pdf.set_creator(details.organisation)
     pdf.set_lang("en")
     pdf.set_creation_date(datetime.combine(details.certified_on, time(), tzinfo=UTC))
-
     pdf.add_page()
     _frame(pdf)
-    left = (PAGE_W - TEXT_W) / 2
+    _headline(pdf, details, words)
+    # Bottom band: dates and code on the left, the QR code (and where it leads) on the right.
+    qr_x, qr_y = PAGE_W - MARGIN - 14 - QR_SIZE, PAGE_H - MARGIN - 12 - QR_SIZE
+    _facts(pdf, details, words, qr_x, qr_y)
+    _qr(pdf, details.verify_url, words["scan"], qr_x, qr_y)
+    return bytes(pdf.output())
 
-    def line(
-        text: str,
-        y: float,
-        size: float,
-        *,
-        bold: bool = False,
-        colour: tuple[int, int, int] = INK,
-        min_size: float | None = None,
-    ) -> float:
-        """Centre ``text`` at ``y``; shrink it down to ``min_size`` to fit one line, then
-        wrap. Returns the y below it."""
-        style = "B" if bold else ""
-        size = _fit(pdf, text, style, size, min_size or size)
-        pdf.set_font(FONT_FAMILY, style, size)
-        pdf.set_text_color(*colour)
-        pdf.set_xy(left, y)
-        pdf.multi_cell(
-            TEXT_W, size * 0.45, text, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
-        return pdf.get_y()
 
-    line(details.organisation.upper(), 26, 12, colour=MUTED, min_size=8)
-    line(words["title"], 36, 30, bold=True, colour=ACCENT, min_size=20)
-    line(words["certifies"], 60, 13, colour=MUTED)
-    y = line(details.person_name, 70, 34, bold=True, min_size=18)
+def _line(
+    pdf: FPDF,
+    text: str,
+    y: float,
+    size: float,
+    *,
+    bold: bool = False,
+    colour: tuple[int, int, int] = INK,
+    min_size: float | None = None,
+) -> float:
+    """Centre ``text`` at ``y``; shrink it down to ``min_size`` to fit one line, then
+    wrap. Returns the y below it."""
+    style = "B" if bold else ""
+    size = _fit(pdf, text, style, size, min_size or size)
+    pdf.set_font(FONT_FAMILY, style, size)
+    pdf.set_text_color(*colour)
+    pdf.set_xy((PAGE_W - TEXT_W) / 2, y)
+    pdf.multi_cell(TEXT_W, size * 0.45, text, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    return pdf.get_y()
+
+
+def _headline(pdf: FPDF, details: CertificateDetails, words: dict[str, str]) -> None:
+    """The organisation, the title, who completed which course, and its version."""
+    _line(pdf, details.organisation.upper(), 26, 12, colour=MUTED, min_size=8)
+    _line(pdf, words["title"], 36, 30, bold=True, colour=ACCENT, min_size=20)
+    _line(pdf, words["certifies"], 60, 13, colour=MUTED)
+    y = _line(pdf, details.person_name, 70, 34, bold=True, min_size=18)
     pdf.set_draw_color(*MUTED)
     pdf.set_line_width(0.3)
     pdf.line(PAGE_W / 2 - 70, y + 2, PAGE_W / 2 + 70, y + 2)
-    y = line(words["completed"], max(y + 7, 93), 13, colour=MUTED)
-    y = line(details.course_title, y + 3, 22, bold=True, colour=ACCENT, min_size=15)
-    line(words["version"] % {"label": details.version_label}, y + 2, 13, colour=MUTED)
+    y = _line(pdf, words["completed"], max(y + 7, 93), 13, colour=MUTED)
+    y = _line(pdf, details.course_title, y + 3, 22, bold=True, colour=ACCENT, min_size=15)
+    _line(pdf, words["version"] % {"label": details.version_label}, y + 2, 13, colour=MUTED)
 
-    # Bottom band: dates and code on the left, the QR code (and where it leads) on the right.
-    qr_x, qr_y = PAGE_W - MARGIN - 14 - QR_SIZE, PAGE_H - MARGIN - 12 - QR_SIZE
+
+def _facts(
+    pdf: FPDF, details: CertificateDetails, words: dict[str, str], qr_x: float, qr_y: float
+) -> None:
+    """The dates, the code and where to verify it, left of the QR code."""
     facts_x, facts_w = MARGIN + 16, qr_x - MARGIN - 16 - 8
     pdf.set_xy(facts_x, qr_y + 2)
     for label, value in (
@@ -193,20 +202,21 @@ def render_certificate_pdf(details: CertificateDetails) -> bytes:
         new_y=YPos.NEXT,
     )
 
+
+def _qr(pdf: FPDF, url: str, scan: str, qr_x: float, qr_y: float) -> None:
+    """The QR code of the verification address, linked, with "scan to verify" below."""
     pdf.image(
-        qr_png(details.verify_url),
+        qr_png(url),
         x=qr_x,
         y=qr_y,
         w=QR_SIZE,
         h=QR_SIZE,
-        link=details.verify_url,
-        alt_text=f"QR code: verify at {details.verify_url}",
+        link=url,
+        alt_text=f"QR code: verify at {url}",
     )
     pdf.set_font(FONT_FAMILY, "", 7)
     pdf.set_xy(qr_x - 6, qr_y + QR_SIZE + 1.5)
-    pdf.cell(QR_SIZE + 12, 3.5, words["scan"], align=Align.C)
-
-    return bytes(pdf.output())
+    pdf.cell(QR_SIZE + 12, 3.5, scan, align=Align.C)
 
 
 def _frame(pdf: FPDF) -> None:

@@ -20,7 +20,8 @@ from lms.audit.services import record
 from lms.certification import services as certification
 from lms.certification.models import Assignment, CertificationPeriod
 from lms.clock import today as clock_today
-from lms.courses.models import Course, CourseVersion
+from lms.courses.models import Course
+from lms.courses.services import latest_by_slug
 from lms.db import session
 from lms.domain.certification import CycleMode
 from lms.quizzes.models import Attempt
@@ -34,22 +35,6 @@ class Repair:
     course: Course
     completed_on: date
     period: CertificationPeriod | None  # None in a dry run
-
-
-def _latest_versions() -> list[tuple[Course, CourseVersion]]:
-    newest = (
-        select(CourseVersion.course_id, func.max(CourseVersion.number).label("n"))
-        .group_by(CourseVersion.course_id)
-        .subquery()
-    )
-    return list(
-        session.execute(
-            select(Course, CourseVersion)
-            .join(CourseVersion, CourseVersion.course_id == Course.id)
-            .join(newest, (newest.c.course_id == Course.id) & (newest.c.n == CourseVersion.number))
-            .order_by(Course.slug)
-        ).all()
-    )
 
 
 def candidates(course_id: int, today: date) -> list[int]:
@@ -102,7 +87,7 @@ def recheck_certifications(today: date | None = None, *, dry_run: bool = False) 
     """
     today = today or clock_today()
     repairs: list[Repair] = []
-    for course, version in _latest_versions():
+    for course, version in latest_by_slug():
         for person_id in candidates(course.id, today):
             _cycle, _needs, progress = certification.progress_for(person_id, version, today)
             if not progress.complete or progress.completed_at is None:

@@ -17,15 +17,17 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from lms.accounts.models import Person
 from lms.accounts.tree import report_ids
 from lms.certification.models import Assignment, CertificationPeriod, ReminderSent
+from lms.certification.scope import Filters, Scope
 from lms.certification.services import period_facts
-from lms.certification.status import Filters, Scope, status_table
+from lms.certification.status_table import status_table
 from lms.courses import localized
 from lms.courses.models import Course, CourseVersion
+from lms.courses.services import latest_by_slug
 from lms.db import session
 from lms.domain import certification as rules
 from lms.domain.reminders import reminders_due
@@ -61,90 +63,90 @@ class Planned:
         )
 
 
-def _latest_versions() -> list[tuple[Course, CourseVersion]]:
-    newest = (
-        select(CourseVersion.course_id, func.max(CourseVersion.number).label("n"))
-        .group_by(CourseVersion.course_id)
-        .subquery()
-    )
-    return list(
-        session.execute(
-            select(Course, CourseVersion)
-            .join(CourseVersion, CourseVersion.course_id == Course.id)
-            .join(newest, (newest.c.course_id == Course.id) & (newest.c.n == CourseVersion.number))
-            .order_by(Course.slug)
-        ).all()
-    )
-
-
 def plan(today: date) -> list[Planned]:
     """Every learner reminder due today, whether or not it was already sent."""
     planned: list[Planned] = []
-    latest = _latest_versions()
-    titles = localized.course_titles(
-        [v.id for _c, v in latest]
-    )  # each mail in its reader's language
+    latest = latest_by_slug()
+    titles = localized.course_titles([v.id for _c, v in latest])  # each in its reader's language
     for course, version in latest:
         link = absolute_url("lms.courses.course", slug=course.slug)
         title = localized.title_in_every_language(version.id, version.title, titles)
-        periods: dict[int, list[CertificationPeriod]] = defaultdict(list)
-        for p in session.scalars(
-            select(CertificationPeriod)
-            .where(CertificationPeriod.course_id == course.id)
-            .order_by(CertificationPeriod.sequence)
-        ):
-            periods[p.person_id].append(p)
-        assignments: dict[int, Assignment] = {}
-        for a in session.scalars(
-            select(Assignment)
-            .where(Assignment.course_id == course.id)
-            .order_by(Assignment.assigned_on, Assignment.id)
-        ):
-            assignments[a.person_id] = a  # the latest wins
-        ids = set(periods) | set(assignments)
-        people = (
-            {
-                p.id: p
-                for p in session.scalars(
-                    select(Person).where(Person.id.in_(ids), Person.status == "active")
-                )
-            }
-            if ids
-            else {}
-        )
+        periods, assignments, people = _learners(course.id)
         for pid, person in people.items():
-            mine = periods.get(pid, [])
-            facts = [period_facts(p) for p in mine]
-            latest_fact = rules.latest_period(today, facts)
-            latest = mine[facts.index(latest_fact)] if latest_fact else None
-            assignment = assignments.get(pid)
-            completed = bool(
-                assignment and any(p.certified_on >= assignment.assigned_on for p in mine)
-            )
-            due = reminders_due(
-                today,
-                period=latest_fact,
-                period_id=latest.id if latest else None,
-                assignment=rules.AssignmentFacts(assignment.assigned_on, assignment.due_on)
-                if assignment
-                else None,
-                assignment_id=assignment.id if assignment else None,
-                completed=completed,
-            )
-            for reminder in due:
-                context = {
-                    "kind": reminder.kind,
-                    "course_title": title,
-                    "course_url": link,
-                    "valid_until": latest.valid_until if latest else None,
-                    "due_on": assignment.due_on if assignment else None,
-                }
-                planned.append(
-                    Planned(
-                        person, course, version, reminder.kind, reminder.key, "reminder", context
-                    )
-                )
+            for kind, key, context in _due(
+                today, periods.get(pid, []), assignments.get(pid), title, link
+            ):
+                planned.append(Planned(person, course, version, kind, key, "reminder", context))
     return planned
+
+
+def _learners(
+    course_id: int,
+) -> tuple[dict[int, list[CertificationPeriod]], dict[int, Assignment], dict[int, Person]]:
+    """The course's periods (by person, in sequence order), each person's latest
+    assignment, and the active people who have either (three statements)."""
+    periods: dict[int, list[CertificationPeriod]] = defaultdict(list)
+    for p in session.scalars(
+        select(CertificationPeriod)
+        .where(CertificationPeriod.course_id == course_id)
+        .order_by(CertificationPeriod.sequence)
+    ):
+        periods[p.person_id].append(p)
+    assignments: dict[int, Assignment] = {}
+    for a in session.scalars(
+        select(Assignment)
+        .where(Assignment.course_id == course_id)
+        .order_by(Assignment.assigned_on, Assignment.id)
+    ):
+        assignments[a.person_id] = a  # the latest wins
+    ids = set(periods) | set(assignments)
+    if not ids:
+        return periods, assignments, {}
+    people = {
+        p.id: p
+        for p in session.scalars(
+            select(Person).where(Person.id.in_(ids), Person.status == "active")
+        )
+    }
+    return periods, assignments, people
+
+
+def _due(
+    today: date,
+    mine: list[CertificationPeriod],
+    assignment: Assignment | None,
+    title: Any,
+    link: str,
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """One learner's reminders due today on a course: (kind, key, mail context) each."""
+    facts = [period_facts(p) for p in mine]
+    latest_fact = rules.latest_period(today, facts)
+    latest = mine[facts.index(latest_fact)] if latest_fact else None
+    completed = bool(assignment and any(p.certified_on >= assignment.assigned_on for p in mine))
+    due = reminders_due(
+        today,
+        period=latest_fact,
+        period_id=latest.id if latest else None,
+        assignment=rules.AssignmentFacts(assignment.assigned_on, assignment.due_on)
+        if assignment
+        else None,
+        assignment_id=assignment.id if assignment else None,
+        completed=completed,
+    )
+    return [
+        (
+            reminder.kind,
+            reminder.key,
+            {
+                "kind": reminder.kind,
+                "course_title": title,
+                "course_url": link,
+                "valid_until": latest.valid_until if latest else None,
+                "due_on": assignment.due_on if assignment else None,
+            },
+        )
+        for reminder in due
+    ]
 
 
 def plan_manager_digests(today: date) -> list[Planned]:
@@ -157,7 +159,7 @@ def plan_manager_digests(today: date) -> list[Planned]:
         select(Person).where(Person.role.in_(("manager", "admin")), Person.status == "active")
     ).all()
     link = absolute_url("lms.reports.team")
-    latest = _latest_versions()
+    latest = latest_by_slug()
     titles = localized.course_titles([v.id for _c, v in latest])
     for course, version in latest:
         table = status_table(Scope(), today, Filters(course=course.slug))

@@ -16,17 +16,15 @@ from flask import (
     url_for,
 )
 
-from lms.accounts.access import current_person, login_required
+from lms.accounts.access import current_person, login_required, may_view_person
 from lms.accounts.models import Person
-from lms.accounts.tree import in_tree
-from lms.certification import acknowledgements, certificates, revocation, services
+from lms.certification import acknowledgements, certificates, reviews, revocation, services
 from lms.certification.forms import AcknowledgeForm, RevokeForm, name_mismatch
-from lms.certification.models import CertificationPeriod, ReviewTask
+from lms.certification.models import CertificationPeriod
 from lms.certification.pdf import CertificateDetails, render_certificate_pdf
 from lms.courses import localized
 from lms.courses import services as courses
 from lms.courses.models import CourseVersion
-from lms.db import session
 from lms.i18n import force_locale, format_date
 from lms.i18n import gettext as _
 from lms.web.csrf import csrf_valid
@@ -56,15 +54,6 @@ def _with_title(period: CertificationPeriod, texts: localized.Texts):
     return localized.Localized(period, details={**details, "course_title": title})
 
 
-def _may_see(viewer: Person, owner_id: int) -> bool:
-    """The owner, an admin, or a manager of the owner's reporting tree."""
-    if viewer.id == owner_id or viewer.role == "admin":
-        return True
-    if viewer.role == "manager":
-        return in_tree(viewer.id, owner_id)
-    return False
-
-
 def certificate_labels() -> dict[str, str]:
     """The certificate's words in the current language (``lms.certification.pdf.LABELS``)."""
     return {
@@ -91,12 +80,16 @@ def pdf(code: str):
     verification page and My certificates keep the history.
     """
     period = certificates.by_code(code)
-    if period is None or not _may_see(current_person(), period.person_id):
+    viewer = current_person()
+    # The holder, or someone who may see the holder's records.
+    if period is None or not (
+        viewer.id == period.person_id or may_view_person(viewer, period.person_id)
+    ):
         abort(404)
     if period.revoked_on is not None:
         return render("lms/certification/revoked_pdf.html", period=period), 410
     details = period.details
-    owner = session.get(Person, period.person_id)
+    owner = certificates.holder(period)
     with force_locale(owner.locale if owner else None):  # in the holder's language
         title = localized.load([(period.version_id, "course", None)]).title(
             period.version_id, details["course_title"]
@@ -155,12 +148,11 @@ def verify(code: str):
 @bp.route("/reviews/<lms_id:task_id>", methods=["GET", "POST"])
 @login_required
 def review(task_id: int):
-    task = session.get(ReviewTask, task_id)
-    if task is None or task.person_id != current_person().id:
-        abort(404)
-    new = session.get(CourseVersion, task.to_version_id)
-    old = session.get(CourseVersion, task.from_version_id)
     person = current_person()
+    found = reviews.review_for(person.id, task_id)
+    if found is None:
+        abort(404)
+    task, old, new = found.task, found.old, found.new
     # A course that asks for acknowledgements asks for one of the new text here too,
     # unless this person already signed it.
     asks = (
@@ -208,10 +200,10 @@ def revoke(period_id: int):
     person = current_person()
     if person.role != "admin":
         abort(403)
-    period = session.get(CertificationPeriod, period_id)
+    period = certificates.by_id(period_id)
     if period is None:
         abort(404)
-    owner = session.get(Person, period.person_id)
+    owner = certificates.holder(period)
     back = url_for("lms.reports.person", person_id=period.person_id)
     if period.revoked_on is not None:
         flash(

@@ -13,28 +13,54 @@ from lms.db import session
 from lms.domain.textdiff import compare_sections, diff_html
 
 
-def latest_versions() -> list[CourseVersion]:
-    """The newest version of every course, in title order, in one query."""
-    newest = (
-        select(CourseVersion.course_id, func.max(CourseVersion.number).label("number"))
+def newest_numbers():
+    """A subquery of every course's newest version number: columns ``course_id`` and ``n``."""
+    return (
+        select(CourseVersion.course_id, func.max(CourseVersion.number).label("n"))
         .group_by(CourseVersion.course_id)
         .subquery()
     )
+
+
+def latest_versions() -> list[CourseVersion]:
+    """The newest version of every course, in title order, in one query."""
+    newest = newest_numbers()
     stmt = (
         select(CourseVersion)
         .join(
             newest,
-            (CourseVersion.course_id == newest.c.course_id)
-            & (CourseVersion.number == newest.c.number),
+            (CourseVersion.course_id == newest.c.course_id) & (CourseVersion.number == newest.c.n),
         )
         .order_by(CourseVersion.title)
     )
     return list(session.scalars(stmt))
 
 
+def latest_by_slug() -> list[tuple[Course, CourseVersion]]:
+    """Every course with its newest version, in slug order, in one query."""
+    newest = newest_numbers()
+    return list(
+        session.execute(
+            select(Course, CourseVersion)
+            .join(CourseVersion, CourseVersion.course_id == Course.id)
+            .join(newest, (newest.c.course_id == Course.id) & (newest.c.n == CourseVersion.number))
+            .order_by(Course.slug)
+        ).all()
+    )
+
+
+def latest_version(course_id: int) -> CourseVersion | None:
+    """The newest version of the course, or None before its first sync."""
+    return session.scalar(
+        select(CourseVersion)
+        .where(CourseVersion.course_id == course_id)
+        .order_by(CourseVersion.number.desc())
+        .limit(1)
+    )
+
+
 def latest_version_by_slug(slug: str) -> CourseVersion | None:
     """The newest version of the course with this slug, or None."""
-
     return session.scalar(
         select(CourseVersion)
         .join(Course)

@@ -25,6 +25,7 @@ from lms.courses import translation_store
 from lms.courses.estimates import stored_estimates
 from lms.courses.models import Course, CourseVersion, Module, PolicySection, Question, Scenario
 from lms.courses.render import inline_markdown_to_html, markdown_to_html
+from lms.courses.services import latest_version
 from lms.courses.source import CourseProblem, CourseSource, check_courses
 from lms.courses.yamlfile import plain
 from lms.db import session
@@ -107,19 +108,7 @@ def build_version(course: Course, number: int, src: CourseSource) -> CourseVersi
         )
         for i, s in enumerate(src.sections)
     ]
-    version.modules = [
-        Module(
-            key=m.key,
-            position=i,
-            title=m.title,
-            body_html=markdown_to_html(m.body_md),
-            section_keys=m.section_keys,
-            pass_mark=m.pass_mark,
-            sections_hash=_sha(*(section_hash[k] for k in m.section_keys)),
-            content_hash=_sha(m.title, m.body_md, json.dumps(plain(m.questions), sort_keys=True)),
-        )
-        for i, m in enumerate(src.modules)
-    ]
+    version.modules = _module_rows(src, section_hash)
     questions = [_question_row(q, i, m.key) for m in src.modules for i, q in enumerate(m.questions)]
     questions += [_question_row(q, i, None) for i, q in enumerate(src.pool)]
     scenarios = [
@@ -142,13 +131,21 @@ def build_version(course: Course, number: int, src: CourseSource) -> CourseVersi
     return version
 
 
-def latest_version(course_id: int) -> CourseVersion | None:
-    return session.scalar(
-        select(CourseVersion)
-        .where(CourseVersion.course_id == course_id)
-        .order_by(CourseVersion.number.desc())
-        .limit(1)
-    )
+def _module_rows(src: CourseSource, section_hash: dict[str, str]) -> list[Module]:
+    """The version's modules, each with the hash of the sections it covers."""
+    return [
+        Module(
+            key=m.key,
+            position=i,
+            title=m.title,
+            body_html=markdown_to_html(m.body_md),
+            section_keys=m.section_keys,
+            pass_mark=m.pass_mark,
+            sections_hash=_sha(*(section_hash[k] for k in m.section_keys)),
+            content_hash=_sha(m.title, m.body_md, json.dumps(plain(m.questions), sort_keys=True)),
+        )
+        for i, m in enumerate(src.modules)
+    ]
 
 
 def sync_course(src: CourseSource, translated: translation_store.Rows | None = None) -> SyncOutcome:

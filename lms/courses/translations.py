@@ -34,14 +34,17 @@ def languages(course: CourseSource) -> list[str]:
 # --- the source side ------------------------------------------------------------------------
 
 
+def _choice_texts(choices: list[dict]) -> list[dict[str, Any]]:
+    """The words of each choice a translation gives: its text and feedback, if any."""
+    return [{k: c[k] for k in ("text", "feedback") if c.get(k)} for c in choices]
+
+
 def _question_text(q: dict) -> dict[str, Any]:
     text: dict[str, Any] = {"prompt": q.get("prompt", "")}
     if q.get("feedback"):
         text["feedback"] = q["feedback"]
     if q.get("choices"):
-        text["choices"] = [
-            {k: c[k] for k in ("text", "feedback") if c.get(k)} for c in q["choices"]
-        ]
+        text["choices"] = _choice_texts(q["choices"])
     if q.get("pairs"):
         text["pairs"] = [{"left": p["left"], "right": p["right"]} for p in q["pairs"]]
     if q.get("distractors"):
@@ -54,9 +57,7 @@ def _node_text(node: dict) -> dict[str, Any]:
     if node.get("debrief"):
         text["debrief"] = node["debrief"]
     if node.get("choices"):
-        text["choices"] = [
-            {k: c[k] for k in ("text", "feedback") if c.get(k)} for c in node["choices"]
-        ]
+        text["choices"] = _choice_texts(node["choices"])
     return text
 
 

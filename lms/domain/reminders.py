@@ -100,36 +100,42 @@ def reminders_due(
     if assignment is not None and assignment_id is None:
         raise ValueError("assignment_id is required with an assignment")
 
-    due: list[DueReminder] = []
-    has_valid_period = False
-
-    # A period dated in the future does not exist yet on ``today`` (as in status_on).
-    if period is not None and period.certified_on <= today and not is_revoked(today, period):
-        assert period_id is not None
-        key = period_key(period_id)
-        until = period.valid_until
-        if today <= until:
-            has_valid_period = True
-            if period.window_opens_on <= today:
-                due.append(DueReminder(WINDOW_OPEN, key))
-            if until - timedelta(days=30) <= today:
-                due.append(DueReminder(EXPIRY_30, key))
-            if until - timedelta(days=7) <= today:
-                due.append(DueReminder(EXPIRY_7, key))
-        else:
-            due.append(DueReminder(EXPIRED, key))
-
+    due, has_valid_period = _period_reminders(today, period, period_id)
     if (
         not has_valid_period
         and assignment is not None
         and not completed
         and assignment.due_on is not None
     ):
-        assert assignment_id is not None
-        key = assignment_key(assignment_id)
-        if today > assignment.due_on:
-            due.append(DueReminder(OVERDUE, key))
-        elif assignment.due_on - timedelta(days=7) <= today:
-            due.append(DueReminder(DUE_7, key))
-
+        due += _assignment_reminders(today, assignment.due_on, assignment_key(assignment_id))
     return due
+
+
+def _period_reminders(
+    today: date, period: PeriodFacts | None, period_id: int | None
+) -> tuple[list[DueReminder], bool]:
+    """The period's reminders due today, and whether it is valid today."""
+    # A period dated in the future does not exist yet on ``today`` (as in status_on).
+    if period is None or period.certified_on > today or is_revoked(today, period):
+        return [], False
+    key = period_key(period_id)
+    until = period.valid_until
+    if today > until:
+        return [DueReminder(EXPIRED, key)], False
+    due = []
+    if period.window_opens_on <= today:
+        due.append(DueReminder(WINDOW_OPEN, key))
+    if until - timedelta(days=30) <= today:
+        due.append(DueReminder(EXPIRY_30, key))
+    if until - timedelta(days=7) <= today:
+        due.append(DueReminder(EXPIRY_7, key))
+    return due, True
+
+
+def _assignment_reminders(today: date, due_on: date, key: str) -> list[DueReminder]:
+    """``overdue`` after the due date, ``due_7`` in the week before it."""
+    if today > due_on:
+        return [DueReminder(OVERDUE, key)]
+    if due_on - timedelta(days=7) <= today:
+        return [DueReminder(DUE_7, key)]
+    return []

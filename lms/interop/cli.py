@@ -1,6 +1,6 @@
 """``flask lms new-course | import-questions | export-questions`` (see docs/interop.md).
 
-``lms/cli.py`` adds these to the ``flask lms`` group with ``register(lms_cli)``. The
+``lms.cli.group`` adds these to the ``flask lms`` group with ``register(lms_cli)``. The
 converters are imported inside the commands, so ``flask`` starts as fast as before.
 """
 

@@ -1,4 +1,4 @@
-"""What ``flask lms send-mail`` does and prints (the command itself is in ``lms.cli``)."""
+"""What ``flask lms send-mail`` does and prints (the command itself is in ``lms.cli.mail``)."""
 
 from __future__ import annotations
 

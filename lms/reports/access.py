@@ -5,8 +5,6 @@ from __future__ import annotations
 from flask import abort
 
 from lms.accounts.access import current_person
-from lms.accounts.models import Person
-from lms.accounts.tree import in_tree
 from lms.reports.queries import Scope
 
 
@@ -24,10 +22,3 @@ def org_scope(department: str | None = None) -> Scope:
     if person is None or person.role != "admin":
         abort(403)
     return Scope(manager_id=None, department=department or None)
-
-
-def may_view_person(viewer: Person, person_id: int) -> bool:
-    """Admins see everyone; managers only people in their reporting tree."""
-    if viewer.role == "admin":
-        return True
-    return viewer.role == "manager" and in_tree(viewer.id, person_id)

@@ -19,10 +19,10 @@ from lms.accounts.tree import report_ids
 from lms.certification.models import ReminderSent
 from lms.certification.reminders import DIGEST, digest_context, digest_week
 from lms.courses import localized
+from lms.courses.services import latest_versions
 from lms.db import session
 from lms.outbox.mail import RenderedMail, recipient_of, render_mail
 from lms.reports import queries
-from lms.reports.person_page import latest_versions
 from lms.web.urls import absolute_url
 
 LATE = ("overdue", "expired")

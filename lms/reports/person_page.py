@@ -11,13 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 
+from lms.accounts.access import may_view_person
 from lms.accounts.models import STATUSES as PERSON_STATUSES
+from lms.accounts.models import Person
 from lms.certification import certificates
 from lms.certification.models import Assignment, CertificationPeriod, ReminderSent
 from lms.certification.services import progress_for_many
 from lms.courses.models import CourseVersion, Module, Scenario
+from lms.courses.services import latest_versions
 from lms.db import session
 from lms.domain.reminders import DUE_7, EXPIRED, OVERDUE, WINDOW_OPEN
 from lms.quizzes.models import Attempt
@@ -82,28 +85,6 @@ class PersonPage:
     periods: list[CertificationPeriod]
     period_status: dict[int, str]
     reminders: list[ReminderSent]
-
-
-def latest_versions() -> list[CourseVersion]:
-    """The newest version of every course, by title (one statement)."""
-    newest = (
-        select(CourseVersion.course_id, func.max(CourseVersion.number).label("n"))
-        .group_by(CourseVersion.course_id)
-        .subquery()
-    )
-    return list(
-        session.scalars(
-            select(CourseVersion)
-            .join(
-                newest,
-                and_(
-                    newest.c.course_id == CourseVersion.course_id,
-                    newest.c.n == CourseVersion.number,
-                ),
-            )
-            .order_by(CourseVersion.title)
-        )
-    )
 
 
 def statuses(person_id: int, today: date) -> dict[int, object]:
@@ -174,84 +155,71 @@ def _decisions(row: Scenario | None, run: ScenarioRun) -> list:
         return []
 
 
+def _history(model, person_id: int, newest_first, *where) -> list:
+    """The person's rows of one kind of evidence, newest first (one statement)."""
+    return list(
+        session.scalars(
+            select(model).where(model.person_id == person_id, *where).order_by(newest_first.desc())
+        )
+    )
+
+
+@dataclass(frozen=True)
+class _Versions:
+    """What the evidence names of the versions it was earned on (not necessarily the
+    newest): their numbers, module titles and scenario rows."""
+
+    numbers: dict[int, int]
+    modules: dict[tuple[int, str], str]
+    scenarios: dict[tuple[int, str], Scenario]
+
+
+def _versions_of(attempts: list, runs: list) -> _Versions:
+    used = {a.version_id for a in attempts} | {r.version_id for r in runs}
+    if not used:
+        return _Versions({}, {}, {})
+    numbers = dict(
+        session.execute(
+            select(CourseVersion.id, CourseVersion.number).where(CourseVersion.id.in_(used))
+        ).all()
+    )
+    modules = {
+        (vid, key): title
+        for vid, key, title in session.execute(
+            select(Module.version_id, Module.key, Module.title).where(Module.version_id.in_(used))
+        )
+    }
+    rows = {
+        (s.version_id, s.key): s
+        for s in session.scalars(
+            select(Scenario).where(Scenario.version_id.in_({r.version_id for r in runs} or {-1}))
+        )
+    }
+    return _Versions(numbers, modules, rows)
+
+
 def load(person_id: int, today: date) -> PersonPage:
     """Everything the person page shows, in a fixed number of statements."""
     versions = latest_versions()
     titles = {v.course_id: v.title for v in versions}
-    periods = list(
-        session.scalars(
-            select(CertificationPeriod)
-            .where(CertificationPeriod.person_id == person_id)
-            .order_by(CertificationPeriod.certified_on.desc())
-        )
-    )
-    assignments = list(
-        session.scalars(
-            select(Assignment)
-            .where(Assignment.person_id == person_id)
-            .order_by(Assignment.assigned_on.desc())
-        )
-    )
-    attempts = list(
-        session.scalars(
-            select(Attempt)
-            .where(Attempt.person_id == person_id, Attempt.submitted_at.is_not(None))
-            .order_by(Attempt.submitted_at.desc())
-        )
-    )
-    runs = list(
-        session.scalars(
-            select(ScenarioRun)
-            .where(ScenarioRun.person_id == person_id)
-            .order_by(ScenarioRun.started_at.desc())
-        )
-    )
-    reminders = list(
-        session.scalars(
-            select(ReminderSent)
-            .where(ReminderSent.person_id == person_id)
-            .order_by(ReminderSent.sent_at.desc())
-        )
-    )
-    # Titles of the versions the evidence was earned on (not necessarily the newest).
-    used = {a.version_id for a in attempts} | {r.version_id for r in runs}
-    numbers: dict[int, int] = {}
-    modules: dict[tuple[int, str], str] = {}
-    rows: dict[tuple[int, str], Scenario] = {}
-    if used:
-        numbers = dict(
-            session.execute(
-                select(CourseVersion.id, CourseVersion.number).where(CourseVersion.id.in_(used))
-            ).all()
-        )
-        modules = {
-            (vid, key): title
-            for vid, key, title in session.execute(
-                select(Module.version_id, Module.key, Module.title).where(
-                    Module.version_id.in_(used)
-                )
-            )
-        }
-        rows = {
-            (s.version_id, s.key): s
-            for s in session.scalars(
-                select(Scenario).where(
-                    Scenario.version_id.in_({r.version_id for r in runs} or {-1})
-                )
-            )
-        }
+    periods = _history(CertificationPeriod, person_id, CertificationPeriod.certified_on)
+    assignments = _history(Assignment, person_id, Assignment.assigned_on)
+    attempts = _history(Attempt, person_id, Attempt.submitted_at, Attempt.submitted_at.is_not(None))
+    runs = _history(ScenarioRun, person_id, ScenarioRun.started_at)
+    reminders = _history(ReminderSent, person_id, ReminderSent.sent_at)
+    earned_on = _versions_of(attempts, runs)
     attempt_views = [
         AttemptView(
             a,
             titles.get(a.course_id, ""),
-            numbers.get(a.version_id),
-            modules.get((a.version_id, a.module_key)) if a.module_key else None,
+            earned_on.numbers.get(a.version_id),
+            earned_on.modules.get((a.version_id, a.module_key)) if a.module_key else None,
         )
         for a in attempts
     ]
     run_views = []
     for r in runs:
-        row = rows.get((r.version_id, r.scenario_key))
+        row = earned_on.scenarios.get((r.version_id, r.scenario_key))
         run_views.append(
             RunView(
                 r,
@@ -288,3 +256,12 @@ def course_summary(
         )
     )
     return versions[0], summaries(person_id, today, versions, periods)[0]
+
+
+def visible_person(viewer: Person, person_id: int) -> Person | None:
+    """The person, if ``viewer`` may see their records; else None. Someone outside the
+    viewer's tree is "not found", exactly like an id that does not exist or was erased."""
+    subject = session.get(Person, person_id)
+    if subject is None or subject.status == "erased" or not may_view_person(viewer, person_id):
+        return None
+    return subject

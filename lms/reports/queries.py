@@ -1,63 +1,65 @@
-"""Report queries: status of every (person, course) pair on a date, computed in SQL.
+"""Report queries: counts, the paginated people x courses matrix and the export rows,
+all from the status table (``lms.certification.status_table``) in a handful of statements
+whatever the organisation's size.
 
-The status table itself is ``lms.certification.status`` (certification plans with it
-too); the counts, filters and pages of it are here. Scope is the whole organisation, a
-department, or a manager's whole reporting tree (recursive CTE); counts are aggregated by the database, and the matrix
-is paginated there too, so a report costs a handful of statements whatever the size.
+The scope and filters (``lms.certification.scope``) and the status table are re-exported here,
+where report code imports them from.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import and_, case, func, or_, select, text
+from sqlalchemy import and_, case, func, select
 
 from lms.accounts.models import Person
-from lms.certification.status import (
+from lms.certification.scope import (
+    REPORTED,
     Filters,
     Scope,
+    departments,
+    id_in,
     people_in_scope,
-    status_table,
+    team_ids,
+    tune_session,
 )
+from lms.certification.status_table import filter_conditions, person_rows, status_table
 from lms.courses.models import Course, CourseVersion
+from lms.courses.services import newest_numbers
 from lms.db import session
 from lms.domain.certification import STATUSES
 from lms.reports.dates import date_shown_sql
 
+__all__ = [
+    "EXPORT_COLUMNS",
+    "REPORTED",
+    "SORTS",
+    "Filters",
+    "MatrixPage",
+    "Scope",
+    "departments",
+    "export_rows",
+    "filter_conditions",
+    "id_in",
+    "latest_courses",
+    "matrix",
+    "people_in_scope",
+    "person_rows",
+    "status_table",
+    "summary",
+    "team_ids",
+    "tune_session",
+]
+
 SORTS = ("name", "department", "status", "due")
-
-
-def tune_session() -> None:
-    """Per-transaction planner settings for report queries.
-
-    PostgreSQL's row estimates for the people x courses cross join are high, which makes
-    it JIT-compile these queries: on a 10,000-person organisation compiling took ~0.9 s
-    of a query that runs in 30 ms. ``SET LOCAL`` ends with the transaction, so a host's
-    other queries keep its own settings, and so must be run in the transaction of the
-    query it is for: a streamed export calls it inside its generator (``export_rows``),
-    since the request's transaction may be over before the first row is read.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL jit = off"))
-        # The organisation-wide status table sorts and hashes a row per person and
-        # course: at 100,000 people the default 4 MB spilled its sorts to disk.
-        session.execute(text("SET LOCAL work_mem = '64MB'"))
-        # One runaway report must not hold a worker: PostgreSQL cancels it (a 503 page).
-        timeout = int(current_app.config["LMS_REPORT_TIMEOUT_MS"])
-        session.execute(text(f"SET LOCAL statement_timeout = {timeout}"))
 
 
 def latest_courses() -> list[tuple[int, str, str]]:
     """(course id, slug, title of the newest version) for every course."""
-    newest = (
-        select(CourseVersion.course_id, func.max(CourseVersion.number).label("n"))
-        .group_by(CourseVersion.course_id)
-        .subquery()
-    )
+    newest = newest_numbers()
     return list(
         session.execute(
             select(Course.id, Course.slug, CourseVersion.title)
@@ -66,29 +68,6 @@ def latest_courses() -> list[tuple[int, str, str]]:
             .order_by(CourseVersion.title)
         ).all()
     )
-
-
-def filter_conditions(table, today: date, filters: Filters) -> list:
-    """WHERE conditions for the status and due/expiring-within filters on a status table
-    (shared by report pages, exports and the API so they always agree)."""
-    conds = []
-    if filters.status:
-        conds.append(table.c.status == filters.status)
-    if filters.within_days:
-        horizon = today + timedelta(days=filters.within_days)
-        conds.append(
-            or_(
-                and_(
-                    table.c.status.in_(("assigned", "in_progress")),
-                    table.c.due_on.between(today, horizon),
-                ),
-                and_(
-                    table.c.status.in_(("certified", "renewal_due")),
-                    table.c.valid_until.between(today, horizon),
-                ),
-            )
-        )
-    return conds
 
 
 def summary(scope: Scope, today: date, filters: Filters | None = None) -> dict[int, dict[str, int]]:
@@ -236,47 +215,10 @@ def export_rows(
     generator runs after the view has returned."""
     tune_session()
     table = status_table(scope, today, filters)
-    manager = Person.__table__.alias("manager")
     stmt = (
-        select(
-            Person.email,
-            Person.name,
-            Person.department,
-            manager.c.email,
-            table.c.slug,
-            table.c.status,
-            table.c.due_on,
-            table.c.certified_on,
-            table.c.valid_until,
-        )
-        .join(table, table.c.person_id == Person.id)
-        .outerjoin(manager, manager.c.id == Person.manager_id)
-        .where(*filter_conditions(table, today, filters))
+        person_rows(table, today, filters)
         .order_by(Person.name, Person.id, table.c.slug)
         .execution_options(yield_per=chunk)
     )
     for row in session.execute(stmt):
         yield tuple(row)
-
-
-def departments(scope: Scope | None = None) -> list[str]:
-    """The departments of the people ``scope`` covers (a manager sees only their tree's).
-
-    For the organisation this walks the department index one value at a time (a
-    recursive "loose index scan": one index probe per department) instead of reading
-    every person's row for a ``SELECT DISTINCT``; a team's come from its known ids.
-    """
-    if scope is not None and scope.manager_id is not None:
-        stmt = select(Person.department).where(
-            Person.department.is_not(None), Person.id.in_(people_in_scope(scope))
-        )
-        return list(session.scalars(stmt.distinct().order_by(Person.department)))
-    walk = select(func.min(Person.department).label("d")).cte("lms_departments", recursive=True)
-    walk = walk.union_all(
-        select(
-            select(func.min(Person.department))
-            .where(Person.department > walk.c.d)
-            .scalar_subquery()
-        ).where(walk.c.d.is_not(None))
-    )
-    return list(session.scalars(select(walk.c.d).where(walk.c.d.is_not(None)).order_by(walk.c.d)))

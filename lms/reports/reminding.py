@@ -17,8 +17,10 @@ from lms.audit import services as audit
 from lms.certification.models import ReminderSent
 from lms.courses import localized
 from lms.courses.models import CourseVersion
+from lms.db import session
 from lms.outbox.mail import queue_mail
 from lms.outbox.queue import insert_ignoring_conflict
+from lms.reports import person_page
 from lms.web.urls import absolute_url
 
 MANUAL = "manual"
@@ -83,3 +85,31 @@ def send_reminder(request: ReminderRequest, today: date, *, by: Person | None = 
         reminder=request.kind,
     )
     return True
+
+
+@dataclass(frozen=True)
+class Reminded:
+    """What the button did: the course's newest version, and whether a mail was queued
+    (False: one was already sent today)."""
+
+    version: CourseVersion
+    sent: bool
+
+
+def remind_about(subject: Person, slug: str, today: date, *, by: Person) -> Reminded | None:
+    """The person page's "Send a reminder" for the course ``slug``, committed.
+
+    None, with nothing written, when there is nothing to remind about: no such course,
+    no reminder for the person's status on it, or the person is not active.
+    """
+    found = person_page.course_summary(subject.id, today, slug)
+    if found is None or found[1].reminder is None or subject.status != "active":
+        return None
+    version, summary = found
+    sent = send_reminder(
+        ReminderRequest(subject, version, summary.reminder, summary.due_on, summary.valid_until),
+        today,
+        by=by,
+    )
+    session.commit()
+    return Reminded(version, sent)

@@ -120,6 +120,102 @@ def _segments(total: int, counts: Sequence[int], width: float) -> list[tuple[flo
     return [(edges[i], edges[i + 1] - edges[i]) for i in range(len(counts))]
 
 
+def _check(rows, statuses, colours, labels) -> dict[str, str]:
+    """Each status's fill colour; raises ``ValueError`` for what ``stacked_bar`` refuses."""
+    for status in statuses:
+        if status not in colours or status not in labels:
+            raise ValueError(f"status {status!r} needs both a colour and a label")
+    fills = {status: _colour(colours[status]) for status in statuses}
+    for label, counts in rows:
+        unknown = set(counts) - set(statuses)
+        if unknown:
+            raise ValueError(f"row {label!r} has counts for unknown statuses {sorted(unknown)}")
+        if any(n < 0 for n in counts.values()):
+            raise ValueError(f"row {label!r} has a negative count")
+    return fills
+
+
+def _chart_id(rows, statuses, title: str, width: int) -> str:
+    """``chart-`` and 10 hex digits of a hash of the input: the same input, the same ids."""
+    data = repr(
+        (
+            title,
+            [(label, sorted(counts.items())) for label, counts in rows],
+            list(statuses),
+            width,
+        )
+    )
+    return "chart-" + hashlib.sha256(data.encode()).hexdigest()[:10]
+
+
+def _legend(body: list[str], statuses, fills, labels, width: int) -> float:
+    """Swatches and labels, wrapped onto as many lines as needed; the y below them."""
+    x, y = float(PAD), float(PAD)
+    for status in statuses:
+        item_width = SWATCH + 6 + len(labels[status]) * CHAR_WIDTH
+        if x > PAD and x + item_width > width - PAD:
+            x, y = float(PAD), y + LEGEND_LINE
+        body.append(
+            f'<rect x="{_num(x)}" y="{_num(y + 2)}" width="{SWATCH}" height="{SWATCH}" '
+            f'fill="{fills[status]}"/>'
+        )
+        body.append(
+            f'<text x="{_num(x + SWATCH + 6)}" y="{_num(y + 12)}">{_text(labels[status])}</text>'
+        )
+        x += item_width + LEGEND_GAP
+    return y + (LEGEND_LINE if statuses else 0) + ROW_GAP / 2
+
+
+def _bar(
+    body: list[str],
+    y: float,
+    label: str,
+    counts,
+    description: str,
+    statuses,
+    fills,
+    labels,
+    width: int,
+    label_chars: int,
+) -> float:
+    """One row: its label, its total and its bar (an outline when empty); the next y."""
+    bar_width = width - 2 * PAD
+    total = sum(counts.get(s, 0) for s in statuses)
+    body.append(f'<g class="chart-row"><title>{_text(description)}</title>')
+    body.append(f'<text x="{PAD}" y="{_num(y + 13)}">{_text(_shorten(label, label_chars))}</text>')
+    if total:
+        body.append(
+            f'<text x="{width - PAD}" y="{_num(y + 13)}" text-anchor="end">'
+            f"{_text(_people(total))}</text>"
+        )
+    bar_y = y + LABEL_HEIGHT
+    if total == 0:
+        body.append(
+            f'<rect class="chart-empty" x="{PAD}" y="{_num(bar_y)}" width="{bar_width}" '
+            f'height="{BAR_HEIGHT}" fill="none" stroke="{OUTLINE_COLOUR}" '
+            f'stroke-dasharray="4 3"/>'
+        )
+        body.append(
+            f'<text x="{_num(PAD + bar_width / 2)}" y="{_num(bar_y + 15)}" '
+            f'text-anchor="middle">no people</text>'
+        )
+    else:
+        numbers = [counts.get(s, 0) for s in statuses]
+        for status, n, (seg_x, seg_w) in zip(
+            statuses, numbers, _segments(total, numbers, bar_width), strict=True
+        ):
+            if n == 0:
+                continue
+            tip = f"{label}: {n} of {total} {labels[status]} ({percent(n, total)}%)"
+            body.append(
+                f'<rect class="chart-segment" x="{_num(PAD + seg_x)}" y="{_num(bar_y)}" '
+                f'width="{_num(seg_w)}" height="{BAR_HEIGHT}" fill="{fills[status]}" '
+                f'stroke="#ffffff" stroke-width="1"><title>{_text(tip)}</title></rect>'
+            )
+    body.append("</g>")
+    return bar_y + BAR_HEIGHT + ROW_GAP
+
+
 def stacked_bar(
     rows: Sequence[Row],
     *,
@@ -149,93 +245,20 @@ def stacked_bar(
     Raises ``ValueError`` for an unknown colour, a status missing from ``colours`` or
     ``labels``, a count for a status not in ``statuses``, or a negative count.
     """
-    for status in statuses:
-        if status not in colours or status not in labels:
-            raise ValueError(f"status {status!r} needs both a colour and a label")
-    fills = {status: _colour(colours[status]) for status in statuses}
-    for label, counts in rows:
-        unknown = set(counts) - set(statuses)
-        if unknown:
-            raise ValueError(f"row {label!r} has counts for unknown statuses {sorted(unknown)}")
-        if any(n < 0 for n in counts.values()):
-            raise ValueError(f"row {label!r} has a negative count")
-
+    fills = _check(rows, statuses, colours, labels)
     if chart_id is None:
-        data = repr(
-            (
-                title,
-                [(label, sorted(counts.items())) for label, counts in rows],
-                list(statuses),
-                width,
-            )
-        )
-        chart_id = "chart-" + hashlib.sha256(data.encode()).hexdigest()[:10]
+        chart_id = _chart_id(rows, statuses, title, width)
     title_id = f"{chart_id}-title"
     desc_id = f"{chart_id}-desc"
-
     descriptions = [_row_description(label, counts, statuses, labels) for label, counts in rows]
     desc = " ".join(descriptions) if rows else "No data."
-
     body: list[str] = []
-    bar_width = width - 2 * PAD
+    y = _legend(body, statuses, fills, labels, width)
     # Room for the row label beside the "12 people" total; longer labels are shortened on
     # screen (the full label stays in the row's tooltip and in the description).
-    label_chars = max(8, int((bar_width - 90) / CHAR_WIDTH))
-
-    # Legend: swatches and labels, wrapped onto as many lines as needed.
-    x, y = float(PAD), float(PAD)
-    for status in statuses:
-        item_width = SWATCH + 6 + len(labels[status]) * CHAR_WIDTH
-        if x > PAD and x + item_width > width - PAD:
-            x, y = float(PAD), y + LEGEND_LINE
-        body.append(
-            f'<rect x="{_num(x)}" y="{_num(y + 2)}" width="{SWATCH}" height="{SWATCH}" '
-            f'fill="{fills[status]}"/>'
-        )
-        body.append(
-            f'<text x="{_num(x + SWATCH + 6)}" y="{_num(y + 12)}">{_text(labels[status])}</text>'
-        )
-        x += item_width + LEGEND_GAP
-    y += (LEGEND_LINE if statuses else 0) + ROW_GAP / 2
-
+    label_chars = max(8, int((width - 2 * PAD - 90) / CHAR_WIDTH))
     for (label, counts), description in zip(rows, descriptions, strict=True):
-        total = sum(counts.get(s, 0) for s in statuses)
-        body.append(f'<g class="chart-row"><title>{_text(description)}</title>')
-        body.append(
-            f'<text x="{PAD}" y="{_num(y + 13)}">{_text(_shorten(label, label_chars))}</text>'
-        )
-        if total:
-            body.append(
-                f'<text x="{width - PAD}" y="{_num(y + 13)}" text-anchor="end">'
-                f"{_text(_people(total))}</text>"
-            )
-        bar_y = y + LABEL_HEIGHT
-        if total == 0:
-            body.append(
-                f'<rect class="chart-empty" x="{PAD}" y="{_num(bar_y)}" width="{bar_width}" '
-                f'height="{BAR_HEIGHT}" fill="none" stroke="{OUTLINE_COLOUR}" '
-                f'stroke-dasharray="4 3"/>'
-            )
-            body.append(
-                f'<text x="{_num(PAD + bar_width / 2)}" y="{_num(bar_y + 15)}" '
-                f'text-anchor="middle">no people</text>'
-            )
-        else:
-            numbers = [counts.get(s, 0) for s in statuses]
-            for status, n, (seg_x, seg_w) in zip(
-                statuses, numbers, _segments(total, numbers, bar_width), strict=True
-            ):
-                if n == 0:
-                    continue
-                tip = f"{label}: {n} of {total} {labels[status]} ({percent(n, total)}%)"
-                body.append(
-                    f'<rect class="chart-segment" x="{_num(PAD + seg_x)}" y="{_num(bar_y)}" '
-                    f'width="{_num(seg_w)}" height="{BAR_HEIGHT}" fill="{fills[status]}" '
-                    f'stroke="#ffffff" stroke-width="1"><title>{_text(tip)}</title></rect>'
-                )
-        body.append("</g>")
-        y = bar_y + BAR_HEIGHT + ROW_GAP
-
+        y = _bar(body, y, label, counts, description, statuses, fills, labels, width, label_chars)
     height = int(round(y + PAD / 2))
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" width="{width}" '

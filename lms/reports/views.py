@@ -1,8 +1,10 @@
-"""Manager and admin reports, CSV exports, the person page and the assignment page."""
+"""Manager and admin reports, CSV exports, the person page and the assignment page.
+
+Each view turns the request into values, asks one of ``report_page``, ``person_page``,
+``reminding`` or ``assign_page`` (with ``assignments``) for the work, and renders.
+"""
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 from flask import (
     Blueprint,
@@ -18,27 +20,15 @@ from sqlalchemy.exc import OperationalError
 
 from lms.accounts.access import current_person, roles_required
 from lms.accounts.models import Person
-from lms.certification import acknowledgements, assignments
+from lms.certification import assignments
 from lms.clock import today as clock_today
-from lms.courses.services import latest_version_by_slug
-from lms.db import session
 from lms.domain.assigning import OUTCOME_LABELS, OUTCOMES
-from lms.domain.certification import STATUS_COLOURS, STATUS_LABELS, STATUSES
+from lms.domain.certification import STATUS_LABELS
 from lms.i18n import gettext as _
 from lms.i18n import ngettext
-from lms.reports import (
-    departments,
-    digest,
-    overview,
-    person_page,
-    picker,
-    queries,
-    reach,
-    reminding,
-)
-from lms.reports.access import may_view_person, org_scope, team_scope
+from lms.reports import assign_page, digest, person_page, picker, reach, reminding, report_page
+from lms.reports.access import org_scope, team_scope
 from lms.reports.forms import AssignForm, RemindForm, ReportFilterForm
-from lms.reports.svg import percent, stacked_bar
 from lms.web.csvexport import stream_csv
 from lms.web.errors import slow_query_page
 from lms.web.templating import render
@@ -46,134 +36,31 @@ from lms.web.templating import render
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 bp.register_error_handler(OperationalError, slow_query_page)
 
-MAX_PAGE = 1_000_000
-
-# The chart keeps the report's colour families (grey, red, amber, green) but gives each
-# status its own shade, so neighbouring segments stay tellable apart; the legend, the
-# table and the text alternative always name the status as well.
-CHART_SHADES = {
-    "not_assigned": "#d0d7de",
-    "assigned": "#8c959f",
-    "in_progress": "#57606a",
-    "overdue": "#cf222e",
-    "expired": "#a40e26",
-    "revoked": "#6e011a",
-    "certified": "#1a7f37",
-    "renewal_due": "#bf8700",
-}
+#: Rows per chunk of a streamed export: one chunk per row cost ~15 µs of Python each.
+EXPORT_BATCH = 500
 
 
-def _filters(form: ReportFilterForm) -> queries.Filters:
-    """Form values to query filters; invalid values fall back to "no filter" (never a 500)."""
-
-    def valid(field):
-        return field.data if field.data in {c[0] for c in field.choices} else ""
-
-    return queries.Filters(
-        status=valid(form.status) or None,
-        course=valid(form.course) or None,
-        department=valid(form.department) or None,
-        within_days=int(valid(form.within)) if valid(form.within) else None,
-        direct_only=bool(form.direct.data),
-        search=(form.q.data or "").strip() or None,
-        sort=valid(form.sort) or "name",
-        # Past the last page is an empty page; beyond this, OFFSET would overflow the database.
-        page=min(form.page.data, MAX_PAGE) if form.page.data and form.page.data > 0 else 1,
-    )
-
-
-def _form(courses, scope: queries.Scope) -> ReportFilterForm:
-    form = ReportFilterForm(request.args)
-    form.course.choices = [("", _("All courses"))] + [(slug, title) for _id, slug, title in courses]
-    form.department.choices = [("", _("All departments"))] + [
-        (d, d) for d in queries.departments(scope)
-    ]
-    form.validate()
-    return form
-
-
-def _report(scope: queries.Scope, *, kind: str):
-    queries.tune_session()
-    today = clock_today()
-    courses = queries.latest_courses()
-    form = _form(courses, scope)
-    filters = _filters(form)
-    extra = {}
-    if kind == "org":  # the summary and the teams share one computation of the statuses
-        focus = next(
-            (c for c in courses if c[1] == filters.course), courses[0] if courses else None
-        )
-        counts, teams, by_department = overview.org_overview(
-            scope, today, filters, focus[0] if focus else None
-        )
-        extra = {"focus": focus, "teams": teams, "shared_departments": by_department}
-    else:
-        counts = queries.summary(scope, today, filters)
-    chart = stacked_bar(
-        [(title, counts.get(cid, dict.fromkeys(STATUSES, 0))) for cid, _slug, title in courses],
-        statuses=STATUSES,
-        colours=CHART_SHADES,
-        labels=STATUS_LABELS,
-        title=_("Status by course"),
-        chart_id=f"chart-{kind}",
-    )
-    page = queries.matrix(scope, today, filters)
-    args = {k: v for k, v in request.args.items() if k != "excel"}
-    return dict(
-        today=today,
-        courses=courses,
-        form=form,
-        filters=filters,
-        counts=counts,
-        chart=chart,
-        page=page,
-        kind=kind,
-        args=args,
-        statuses=STATUSES,
-        labels=STATUS_LABELS,
-        colours=STATUS_COLOURS,
-        percent=percent,
-        **extra,
-    )
+def _report(scope, kind: str) -> dict:
+    context = report_page.report(scope, ReportFilterForm(request.args), clock_today(), kind=kind)
+    context["args"] = {k: v for k, v in request.args.items() if k != "excel"}
+    return context
 
 
 @bp.route("/team")
 @roles_required("manager", "admin")
 def team():
-    return render(
-        "lms/reports/report.html", title=_("My team"), **_report(team_scope(), kind="team")
-    )
+    return render("lms/reports/report.html", title=_("My team"), **_report(team_scope(), "team"))
 
 
 @bp.route("/org")
 @roles_required("admin")
 def org():
     department = request.args.get("department") or None
-    context = _report(org_scope(department), kind="org")
-    focus = context["focus"]
-    versions = overview.certified_per_version(context["today"], focus[0]) if focus else []
-    # Every department (so the table also picks one), for the course in focus: from the
-    # report's own computation of the statuses when it has them, else one more statement.
-    shared = context.pop("shared_departments")
-    if shared is not None:
-        by_department = departments.rows_from(shared)
-    else:
-        by_department = (
-            departments.by_department(
-                org_scope(None),
-                context["today"],
-                replace(context["filters"], department=None, course=focus[1]),
-            )
-            if focus
-            else []
-        )
     return render(
         "lms/reports/report.html",
         title=_("Organisation"),
-        versions=versions,
-        by_department=by_department,
         department=department,
-        **context,
+        **_report(org_scope(department), "org"),
     )
 
 
@@ -187,36 +74,16 @@ def digest_preview():
     )
 
 
-#: Columns added next to the codes, for people: the course's title and the status's word
-#: in the viewer's language. The codes stay for machines.
-LABEL_COLUMNS = ("course_title", "status_label")
-#: Rows per chunk of a streamed export: one chunk per row cost ~15 µs of Python each.
-EXPORT_BATCH = 500
-
-
-def _export(scope: queries.Scope, name: str) -> Response:
+def _export(scope, name: str) -> Response:
     """The report's rows as CSV; ``?excel=1`` starts it with a UTF-8 byte-order mark, so
     Excel opens names such as "Dąbrowska" correctly (HR systems get the file without)."""
     today = clock_today()
-    courses = queries.latest_courses()
-    form = _form(courses, scope)
-    filters = _filters(form)
-    titles = {slug: title for _id, slug, title in courses}
-    words = {code: _(label) for code, label in STATUS_LABELS.items()}
-    rows = (labelled_row(row, titles, words) for row in queries.export_rows(scope, today, filters))
-    rows = acknowledgements.with_signatures(rows)
-    header = (*queries.EXPORT_COLUMNS, *LABEL_COLUMNS, "policy_acknowledged_at")
-    lines = stream_csv(header, rows, batch=EXPORT_BATCH)
+    rows = report_page.export_rows(scope, ReportFilterForm(request.args), today)
+    lines = stream_csv(report_page.EXPORT_HEADER, rows, batch=EXPORT_BATCH)
     if request.args.get("excel") == "1":
         lines = _with_bom(lines)
     headers = {"Content-Disposition": f'attachment; filename="{name}-{today.isoformat()}.csv"'}
     return Response(stream_with_context(lines), mimetype="text/csv", headers=headers)
-
-
-def labelled_row(row: tuple, titles: dict[str, str], words: dict[str, str]) -> tuple:
-    """An export row with the course title and the status word after the codes."""
-    course, status = row[4], row[5]
-    return (*row, titles.get(course, course), words.get(status, status))
 
 
 def _with_bom(lines):
@@ -238,13 +105,8 @@ def org_csv():
 
 def _visible_person(person_id: int) -> Person:
     """The person, if the viewer may see them; else 404 (never "forbidden")."""
-    subject = session.get(Person, person_id)
-    # Someone outside your tree is "not found", exactly like an id that does not exist.
-    if (
-        subject is None
-        or subject.status == "erased"
-        or not may_view_person(current_person(), person_id)
-    ):
+    subject = person_page.visible_person(current_person(), person_id)
+    if subject is None:
         abort(404)
     return subject
 
@@ -274,25 +136,14 @@ def remind(person_id: int):
     if not form.validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
         return back
-    today = clock_today()
-    found = person_page.course_summary(person_id, today, form.course.data)
-    if found is None or found[1].reminder is None or subject.status != "active":
+    done = reminding.remind_about(subject, form.course.data, clock_today(), by=current_person())
+    if done is None:
         flash(_("There is nothing to remind this person about on that course."), "warning")
-        return back
-    version, summary = found
-    sent = reminding.send_reminder(
-        reminding.ReminderRequest(
-            subject, version, summary.reminder, summary.due_on, summary.valid_until
-        ),
-        today,
-        by=current_person(),
-    )
-    session.commit()
-    if sent:
+    elif done.sent:
         flash(
             _(
                 "A reminder about %(course)s is on its way to %(name)s.",
-                course=version.title,
+                course=done.version.title,
                 name=subject.name,
             ),
             "success",
@@ -301,7 +152,7 @@ def remind(person_id: int):
         flash(
             _(
                 "%(name)s already got a reminder about %(course)s today.",
-                course=version.title,
+                course=done.version.title,
                 name=subject.name,
             ),
             "info",
@@ -312,49 +163,23 @@ def remind(person_id: int):
 # --- assignments -------------------------------------------------------------------
 
 
-def _assign_choices(form: AssignForm, viewer: Person) -> None:
-    courses = queries.latest_courses()
-    form.course.choices = [(slug, title) for _id, slug, title in courses]
-    people = reach.assignable_people(viewer)
-    departments = sorted({p.department for p in people if p.department})
-    form.department.choices = [("", _("Choose a department"))] + [(d, d) for d in departments]
-    managers = [p for p in people if p.role in ("manager", "admin")]
-    if viewer.role != "admin" or viewer not in managers:
-        managers = [viewer] + [m for m in managers if m.id != viewer.id]
-    form.manager.choices = [("", _("Choose a manager"))] + [(str(m.id), m.name) for m in managers]
-
-
-def _target(form: AssignForm) -> reach.Target:
-    """The form's target as values (its select fields only hold ids from their choices)."""
-
-    def as_id(value: str | None) -> int | None:
-        return int(value) if value and value.isdigit() else None
-
-    return reach.Target(
-        form.target.data,
-        person_ids=tuple(picker.as_ids(form.person.data)),
-        department=form.department.data or None,
-        manager_id=as_id(form.manager.data),
-    )
+def _assigned_message(done: assignments.Result) -> str:
+    kept = len(done.outcomes) - done.assigned
+    message = ngettext("Assigned to %(num)d person.", "Assigned to %(num)d people.", done.assigned)
+    if kept:
+        message += " " + ngettext(
+            "%(num)d person already assigned or certified was left as they were.",
+            "%(num)d people already assigned or certified were left as they were.",
+            kept,
+        )
+    return message
 
 
 def _plan(form: AssignForm, viewer: Person) -> assignments.Plan | None:
-    """What Confirm would do now, or None with a field error when the target is incomplete."""
     try:
-        ids = reach.people_reached(viewer, _target(form))
-    except reach.TargetProblem as problem:
-        getattr(form, problem.field).errors.append(_(problem.message))
-        return None
+        return assign_page.plan_for(form, viewer)
     except reach.OutsideTree:
         abort(404)
-    version = latest_version_by_slug(form.course.data)  # a valid choice: the course exists
-    return assignments.plan(
-        version.course_id,
-        ids,
-        reason=form.reason.data,
-        due_on=form.due_on.data,
-        reassign=bool(form.reassign.data),
-    )
 
 
 @bp.route("/assign", methods=["GET", "POST"])
@@ -368,7 +193,7 @@ def assign():
         if request.method == "GET" and request.args
         else AssignForm()
     )
-    _assign_choices(form, viewer)
+    assign_page.set_choices(form, viewer)
     plan = changed = None
     searching = request.method == "POST" and "search" in request.form
     if searching:
@@ -379,23 +204,7 @@ def assign():
             plan = None
         elif form.confirmed.data == plan.fingerprint and not request.form.get("recheck"):
             done = assignments.carry_out(plan, by=viewer)
-            kept = len(done.outcomes) - done.assigned
-            flash(
-                ngettext(
-                    "Assigned to %(num)d person.", "Assigned to %(num)d people.", done.assigned
-                )
-                + (
-                    " "
-                    + ngettext(
-                        "%(num)d person already assigned or certified was left as they were.",
-                        "%(num)d people already assigned or certified were left as they were.",
-                        kept,
-                    )
-                    if kept
-                    else ""
-                ),
-                "success",
-            )
+            flash(_assigned_message(done), "success")
             return redirect(url_for(".team"))
         else:
             # Confirm pressed, but a fresh check no longer matches what the page showed.

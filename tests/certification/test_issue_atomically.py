@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from lms.audit.models import AuditEvent
+from lms.certification import issuing
 from lms.certification import services as certification
 from lms.certification.models import Assignment, CertificationPeriod
 from lms.courses.services import latest_version_by_slug
@@ -92,7 +93,7 @@ def test_a_failed_period_insert_records_neither_the_attempt_nor_the_certificate(
 ):
     modules_and_scenario(app, learner.id)
     attempt_id = open_final(app, learner.id)
-    monkeypatch.setattr(certification, "insert_period", FailOnce(certification.insert_period))
+    monkeypatch.setattr(issuing, "insert_period", FailOnce(issuing.insert_period))
     with pytest.raises(OperationalError):
         submit_final(app, attempt_id)
     with app.app_context():
@@ -124,7 +125,7 @@ def test_a_failed_insert_after_the_last_scenario_choice_leaves_the_run_where_it_
                 attempt := quizzes.check_for(learner.id, version, module), _form(attempt)
             )
     submit_final(app, open_final(app, learner.id))
-    monkeypatch.setattr(certification, "insert_period", FailOnce(certification.insert_period))
+    monkeypatch.setattr(issuing, "insert_period", FailOnce(issuing.insert_period))
     with app.app_context():
         version = latest_version_by_slug("mini")
         row = scenarios.scenario_for(version, "complaint")

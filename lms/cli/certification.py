@@ -1,0 +1,70 @@
+"""``flask lms send-reminders`` and ``flask lms recheck-certifications``: the daily
+certification run."""
+
+from __future__ import annotations
+
+import click
+
+from lms.cli.group import day_of, lms_cli, needs_schema, today_option
+
+
+@lms_cli.command("send-reminders")
+@today_option
+@click.option(
+    "--dry-run", is_flag=True, help="Print what would be queued; queue and record nothing."
+)
+@needs_schema
+def send_reminders_cmd(today_, dry_run):
+    """Queue due reminders (meant for a daily cron); each is queued once.
+
+    The e-mails go into the outbox with the record that they are due; `flask lms
+    send-mail` (cron or a long-running worker) delivers them.
+    """
+    from lms.certification.reminders import send_reminders
+
+    day = day_of(today_)
+    recheck_certifications(day, dry_run=dry_run)
+    if not dry_run:
+        from lms.certification.expiry import certificates_expired
+        from lms.db import session
+
+        if expired := certificates_expired(day):
+            session.commit()
+            click.echo(f"{expired} xAPI 'expired' statement(s) queued (each once).")
+    items = send_reminders(day, dry_run=dry_run)
+    verb = "would queue" if dry_run else "queued"
+    for item in items:
+        click.echo(
+            f"{verb} {item.kind:<15} to {item.person.email} ({item.course.slug}): {item.message.subject}"
+        )
+    click.echo(
+        f"{len(items)} reminder(s) {'would be queued' if dry_run else 'queued'} for {day.isoformat()}."
+    )
+    if items and not dry_run:
+        click.echo("`flask lms send-mail` delivers them.")
+
+
+def recheck_certifications(day, *, dry_run: bool) -> None:
+    """Certify anyone complete but uncertified, printing each (``send-reminders`` runs it
+    first, so nobody is reminded of training they finished)."""
+    from lms.certification.recheck import recheck_certifications as recheck
+
+    repairs = recheck(day, dry_run=dry_run)
+    verb = "would certify" if dry_run else "certified"
+    for r in repairs:
+        code = f", certificate {r.period.code}" if r.period else ""
+        click.echo(
+            f"{verb} {r.person.email} ({r.course.slug}): complete on {r.completed_on.isoformat()}{code}"
+        )
+    click.echo(
+        f"{len(repairs)} missing certificate(s) {'would be issued' if dry_run else 'issued'}."
+    )
+
+
+@lms_cli.command("recheck-certifications")
+@today_option
+@click.option("--dry-run", is_flag=True, help="Print who would be certified; change nothing.")
+@needs_schema
+def recheck_certifications_cmd(today_, dry_run):
+    """Certify anyone who completed every requirement but holds no certificate for it."""
+    recheck_certifications(day_of(today_), dry_run=dry_run)
