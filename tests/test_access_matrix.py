@@ -475,10 +475,10 @@ def send(world, endpoint: str, method: str, role: str):
     return response, values["names"]
 
 
-def answer_of(response) -> str:
+def answer_of(response, sign_in: str = "/login") -> str:
     if response.status_code in (301, 302, 303, 307, 308):
         location = urlsplit(response.headers["Location"]).path
-        return "login" if location == "/login" else "302"
+        return "login" if location == sign_in else "302"
     return str(response.status_code)
 
 
@@ -577,6 +577,80 @@ def test_a_revoked_token_opens_nothing(world):
         revoke_token(token_id)
     for path in ("/api/v1/people", "/api/v1/courses", "/reports/org.csv"):
         assert client.get(path, headers=headers).status_code in (401, 302), path
+
+
+# --- the same LMS in a host portal, under /training ----------------------------------------
+
+HOST_PREFIX = "/training"
+# Standalone only: a host signs people in (and resets their passwords) itself.
+STANDALONE_ONLY = {
+    "lms.accounts.login",
+    "lms.accounts.logout",
+    "lms.accounts.request_reset",
+    "lms.accounts.reset_password",
+}
+# Answers that differ in the host, and why.
+IN_HOST = {
+    ("lms.candidates.accept", "GET"): "404",  # the host's own accounts replace invitations
+}
+
+
+@pytest.fixture(scope="module")
+def portal(world):
+    """The sample portal embedding the LMS, on the module's seeded database."""
+    from tests.host.hostapp import create_host_app
+
+    return create_host_app(app_config(world.app.config["SQLALCHEMY_DATABASE_URI"]))
+
+
+def test_the_host_mounts_every_lms_route_under_its_prefix():
+    from tests.host.hostapp import create_host_app
+
+    host = create_host_app(app_config("sqlite://"))
+    mounted = {
+        (r.endpoint, r.rule, frozenset(r.methods))
+        for r in host.url_map.iter_rules()
+        if r.endpoint.startswith("lms.")
+    }
+    standalone = {
+        (r.endpoint, HOST_PREFIX + r.rule, frozenset(r.methods))
+        for r in create_app(app_config("sqlite://")).url_map.iter_rules()
+        if r.endpoint.startswith("lms.") and r.endpoint not in STANDALONE_ONLY
+    }
+    assert mounted == standalone
+
+
+def host_expected(endpoint: str, method: str, role: str) -> str:
+    """The standalone answer, as the portal gives it: its own sign-in page, and its
+    CSRFProtect refusing (400) a form posted without the portal's token before any LMS
+    view runs (the JSON API is not a form)."""
+    if (endpoint, method) in IN_HOST:
+        return IN_HOST[(endpoint, method)]
+    answer = expected_row(endpoint, method)[role]
+    if answer == "login" and method != "GET":
+        return "400"
+    return answer
+
+
+HOST_CASES = [
+    pytest.param(endpoint, method, role, id=f"{endpoint}:{method}:{role}")
+    for endpoint, method, _rule, _args in RULES
+    if endpoint not in STANDALONE_ONLY and expected_row(endpoint, method)
+    for role in ("anonymous", "api")
+]
+
+
+@pytest.mark.parametrize("endpoint,method,role", HOST_CASES)
+def test_in_the_host_nobody_signed_in_gets_the_same_answers(world, portal, endpoint, method, role):
+    rule = next(r for r in RULES if r[0] == endpoint and r[1] == method)
+    url = HOST_PREFIX + world.app.url_map.bind("lms.test").build(
+        endpoint, url_values(endpoint, rule[3], world.team), method=method
+    )
+    headers = {"Authorization": f"Bearer {world.api_token}"} if role == "api" else {}
+    body = {"json": {}} if "/api/" in url and method != "GET" else {}
+    with portal.test_client().open(url, method=method, headers=headers, **body) as response:
+        response.get_data()
+        assert answer_of(response, sign_in="/sign-in") == host_expected(endpoint, method, role)
 
 
 def test_zz_nothing_the_matrix_sent_changed_a_record(world):
