@@ -38,7 +38,9 @@ of the person the URL names.
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import date, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -302,6 +304,20 @@ def _owned(app, person_id: int) -> dict:
         }
 
 
+EXTRA_TITLE = "Extra policy course"
+
+
+def _courses(root: Path, edits: dict) -> Path:
+    """The fixture courses with ``edits``, plus "extra": a copy of mini that nobody
+    assigns to the candidate."""
+    root = edited_courses(root, edits)
+    shutil.copytree(root / "mini", root / "extra")
+    yaml = root / "extra" / "course.yaml"
+    text = yaml.read_text().replace("id: mini", "id: extra", 1)
+    yaml.write_text(text.replace("title: Mini policy course", f"title: {EXTRA_TITLE}", 1))
+    return root
+
+
 def seed(app, tmp_path) -> SimpleNamespace:
     """The mini course (v1, then v2 with a changed policy), the demo organisation and what
     the routes point at."""
@@ -312,14 +328,12 @@ def seed(app, tmp_path) -> SimpleNamespace:
     today = date.today()
     app.config["LMS_DEMO_COURSE"] = "mini"
     with app.app_context():
-        assert not sync_courses(edited_courses(tmp_path / "v1", {"mini/course.yaml": [ASK]}))[1]
+        assert not sync_courses(_courses(tmp_path / "v1", {"mini/course.yaml": [ASK]}))[1]
         load_demo(PASSWORD)
         ids = {p.email: p.id for p in session.scalars(select(Person))}
     _certify_employee(app, ids["employee@example.com"], today)
     _certify(app, ids["finance@example.com"], today - timedelta(days=20))
-    v2 = edited_courses(
-        tmp_path / "v2", {"mini/course.yaml": [ASK], "mini/policy.md": [POLICY_EDIT]}
-    )
+    v2 = _courses(tmp_path / "v2", {"mini/course.yaml": [ASK], "mini/policy.md": [POLICY_EDIT]})
     with app.app_context():
         assert not sync_courses(v2)[1]  # review tasks for everyone certified on v1
     candidate_id, invite_token = _invite_candidate(app, ids["manager@example.com"], today)
@@ -520,6 +534,35 @@ def test_the_table_declares_only_routes_and_methods_that_exist():
                 f"{endpoint} {method}: manager_outside is declared exactly for the routes "
                 f"that take a person, a candidate or a certificate"
             )
+
+
+COURSE_ROUTES = [
+    pytest.param(endpoint, method, id=f"{endpoint}:{method}")
+    for endpoint, method, _rule, arguments in RULES
+    if "slug" in arguments
+]
+
+
+@pytest.mark.parametrize("endpoint,method", COURSE_ROUTES)
+def test_a_candidate_never_learns_of_a_course_outside_their_onboarding(world, endpoint, method):
+    """Every course route, for "extra" (not assigned to the candidate): the candidate
+    gets the 404 of a course that does not exist; an employee gets past it."""
+    values = {**world.team, "slug": "extra"}
+    rule = next(r for r in RULES if r[0] == endpoint and r[1] == method)
+    url = world.app.url_map.bind("lms.test").build(
+        endpoint, url_values(endpoint, rule[3], values), method=method
+    )
+    answers = {}
+    for role in ("candidate", "employee"):
+        with client_for(world, role).open(url, method=method, data={}) as response:
+            answers[role] = response.status_code
+            if role == "candidate":
+                body = response.get_data(as_text=True)
+                assert EXTRA_TITLE not in body, "the 404 names the course"
+            elif endpoint == "lms.courses.course":  # the title the 404 must not show
+                assert EXTRA_TITLE in response.get_data(as_text=True)
+    assert answers["candidate"] == 404
+    assert answers["employee"] != 404, answers
 
 
 # --- the reporting tree, two levels deep (manager@ -> lead@ -> sami@, tara@) ---------------
