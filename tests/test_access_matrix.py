@@ -636,14 +636,46 @@ STANDALONE_ONLY = {
 IN_HOST = {
     ("lms.candidates.accept", "GET"): "404",  # the host's own accounts replace invitations
 }
+IN_HOST_FOR = {
+    # The portal has its own start page: an admin's LMS home is their training, not the
+    # organisation report (they may well be learners first).
+    ("lms.home.index", "GET", "admin"): "200",
+}
+
+
+HOST_USERS = ("candidate", "employee", "manager", "admin")
 
 
 @pytest.fixture(scope="module")
 def portal(world):
-    """The sample portal embedding the LMS, on the module's seeded database."""
-    from tests.host.hostapp import create_host_app
+    """The sample portal embedding the LMS, on the module's seeded database, with a
+    portal account for each signed-in role (linked to the LMS person by e-mail; the
+    LMS keeps its roles: ``LMS_SYNC_PROFILE`` is off) and its session cookie."""
+    from tests.host.conftest import sign_in
+    from tests.host.hostapp import HostUser, create_host_app, db
 
-    return create_host_app(app_config(world.app.config["SQLALCHEMY_DATABASE_URI"]))
+    host = create_host_app(
+        app_config(world.app.config["SQLALCHEMY_DATABASE_URI"], LMS_SYNC_PROFILE=False)
+    )
+    with host.app_context():
+        db.create_all()  # the portal's own tables
+        db.session.add_all(
+            HostUser(username=role, mail=EMAIL[role], is_hr=role == "admin") for role in HOST_USERS
+        )
+        db.session.commit()
+    host.cookies = {}
+    for role in HOST_USERS:
+        client = host.test_client()
+        assert sign_in(client, role).status_code == 302, role
+        host.cookies[role] = {"session": client.get_cookie("session").value}
+    host.cookies["manager_outside"] = host.cookies["manager"]
+    try:
+        yield host
+    finally:
+        with host.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
 
 
 def test_the_host_mounts_every_lms_route_under_its_prefix():
@@ -665,12 +697,14 @@ def test_the_host_mounts_every_lms_route_under_its_prefix():
 
 def host_expected(endpoint: str, method: str, role: str) -> str:
     """The standalone answer, as the portal gives it: its own sign-in page, and its
-    CSRFProtect refusing (400) a form posted without the portal's token before any LMS
-    view runs (the JSON API is not a form)."""
+    CSRFProtect refusing (400) any form posted without the portal's token before an LMS
+    view runs (the JSON API takes no forms: it is exempt)."""
     if (endpoint, method) in IN_HOST:
         return IN_HOST[(endpoint, method)]
+    if (endpoint, method, role) in IN_HOST_FOR:
+        return IN_HOST_FOR[(endpoint, method, role)]
     answer = expected_row(endpoint, method)[role]
-    if answer == "login" and method != "GET":
+    if method != "GET" and not endpoint.startswith("lms.api."):
         return "400"
     return answer
 
@@ -679,21 +713,33 @@ HOST_CASES = [
     pytest.param(endpoint, method, role, id=f"{endpoint}:{method}:{role}")
     for endpoint, method, _rule, _args in RULES
     if endpoint not in STANDALONE_ONLY and expected_row(endpoint, method)
-    for role in ("anonymous", "api")
+    for role, answer in expected_row(endpoint, method).items()
+    if answer != "-"
 ]
 
 
 @pytest.mark.parametrize("endpoint,method,role", HOST_CASES)
-def test_in_the_host_nobody_signed_in_gets_the_same_answers(world, portal, endpoint, method, role):
+def test_in_the_host_every_role_gets_the_same_answers(world, portal, endpoint, method, role):
+    """Signed in through the portal (its identity hook says who they are), each role gets
+    the standalone answer on the LMS under /training, denials leaking nothing."""
     rule = next(r for r in RULES if r[0] == endpoint and r[1] == method)
+    values = world.outside if role == "manager_outside" else world.team
     url = HOST_PREFIX + world.app.url_map.bind("lms.test").build(
-        endpoint, url_values(endpoint, rule[3], world.team), method=method
+        endpoint, url_values(endpoint, rule[3], values), method=method
     )
+    client = portal.test_client()
+    for name, value in portal.cookies.get(role, {}).items():
+        client.set_cookie(name, value)
     headers = {"Authorization": f"Bearer {world.api_token}"} if role == "api" else {}
     body = {"json": {}} if "/api/" in url and method != "GET" else {}
-    with portal.test_client().open(url, method=method, headers=headers, **body) as response:
-        response.get_data()
-        assert answer_of(response, sign_in="/sign-in") == host_expected(endpoint, method, role)
+    with client.open(url, method=method, headers=headers, **body) as response:
+        text = response.get_data(as_text=not response.mimetype.endswith("pdf"))
+        expected = host_expected(endpoint, method, role)
+        assert answer_of(response, sign_in="/sign-in") == expected, str(text)[:300]
+    if expected in DENIED:
+        own = EMAIL.get(role)
+        leaked = [n for n in values["names"] if n in text and not _is_viewer(world, role, n, own)]
+        assert not leaked, f"a denied answer names {leaked}"
 
 
 def test_zz_nothing_the_matrix_sent_changed_a_record(world):
