@@ -187,7 +187,8 @@ ACCESS: dict[str, dict[str, str]] = {
 
 
 def _url_map_rules():
-    """(endpoint, method, rule) for every rule of a freshly built standalone app."""
+    """(endpoint, method, rule, its arguments) for every rule and method of a freshly built
+    standalone app."""
     app = create_app(app_config("sqlite://"))
     return [
         (rule.endpoint, method, rule.rule, tuple(rule.arguments))
