@@ -601,11 +601,32 @@ def test_guessing_an_id_looks_the_same_as_a_missing_one(world):
     ) == missing.get_data(as_text=True).replace("999999", "X")
 
 
-def test_csv_exports_never_include_people_outside_the_scope(world):
-    with client_for(world, "sub_manager").get("/reports/team.csv") as response:
+# Who a manager's lists must never name: people outside their tree, candidates that are
+# not theirs.
+OUTSIDERS = {
+    "manager": ("Frank Finance", "finance@example.com", "Cara Candidate", "Ada Admin"),
+    "sub_manager": ("Frank Finance", "Cara Candidate", "Alice Andersen", "alice@example.com"),
+}
+SCOPED_PAGES = [
+    "/reports/team",
+    "/reports/team.csv",
+    "/reports/digest",
+    "/reports/assign",
+    "/reports/assign?q=a",  # the person picker's search
+    "/reports/team?q=frank",
+    "/candidates/",
+]
+
+
+@pytest.mark.parametrize("path", SCOPED_PAGES)
+@pytest.mark.parametrize("role", sorted(OUTSIDERS))
+def test_a_managers_lists_name_only_their_tree(world, role, path):
+    with client_for(world, role).get(path) as response:
         text = response.get_data(as_text=True)
-    assert "finance@example.com" not in text and "alice@example.com" not in text
-    assert "sami@example.com" in text
+    assert response.status_code == 200
+    assert not [name for name in OUTSIDERS[role] if name in text]
+    if path in ("/reports/team", "/reports/team.csv"):
+        assert "Sami Virtanen" in text  # two levels down for manager@, direct for lead@
 
 
 def test_a_revoked_token_opens_nothing(world):
