@@ -33,6 +33,10 @@ redirect back, never a 500, and nothing changes (the last test counts the record
 
 A denial must not leak: a 401/403/404/sign-in answer never contains the name or e-mail
 of the person the URL names.
+
+The same table is then asked of the sample host portal (tests/host/hostapp.py), which
+mounts the LMS under /training and signs people in with its own accounts; the few
+answers that differ there are declared in ``IN_HOST`` and ``IN_HOST_FOR``.
 """
 
 from __future__ import annotations
