@@ -154,18 +154,18 @@ BADGE = {
 }
 
 
-def home_word(client) -> str:
+def home_word(client) -> tuple[str, str]:
     html = client.get("/").get_data(as_text=True)
     card = html[html.index('<li class="card">') :]
     return re.search(WORD, card).groups()
 
 
-def course_word(client) -> str:
+def course_word(client) -> tuple[str, str]:
     html = client.get("/courses/mini/").get_data(as_text=True)
     return re.search(r"Status:\s*" + WORD, html).groups()
 
 
-def report_words(client) -> dict[str, str]:
+def report_words(client) -> dict[str, tuple[str, str]]:
     html = client.get("/reports/team?course=mini&per_page=100").get_data(as_text=True)
     rows = re.findall(r'<span class="meta">([^<]+@example\.com)</span></th>.*?' + WORD, html, re.S)
     return {email: (colour, word) for email, colour, word in rows}
