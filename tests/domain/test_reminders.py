@@ -66,8 +66,32 @@ def kinds(
     return [r.kind for r in due]
 
 
-def test_reminder_kinds() -> None:
-    assert REMINDER_KINDS == ("window_open", "expiry_30", "expiry_7", "expired", "due_7", "overdue")
+def _first_due(days, **facts) -> dict[str, date]:
+    first: dict[str, date] = {}
+    for day in days:
+        for kind in kinds(day, **facts):
+            first.setdefault(kind, day)
+    return first
+
+
+def _days(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def test_a_late_learner_and_a_lapsing_certificate_get_every_kind_once_due() -> None:
+    """Day by day: an assignment due 1 Mar 2027 that runs late, and a certificate valid
+    through 10 Jan 2028 (60-day window) that is not renewed. Each kind of reminder first
+    falls due on its day, and these six are every kind there is."""
+    late = _first_due(_days(D(2027, 1, 1), D(2027, 6, 1)), assignment=OPEN)
+    lapsing = _first_due(_days(CERTIFIED_ON, D(2028, 6, 1)), period=P)
+    assert late == {DUE_7: D(2027, 2, 22), OVERDUE: D(2027, 3, 2)}
+    assert lapsing == {
+        WINDOW_OPEN: D(2027, 11, 11),
+        EXPIRY_30: D(2027, 12, 11),
+        EXPIRY_7: D(2028, 1, 3),
+        EXPIRED: D(2028, 1, 11),
+    }
+    assert {*late, *lapsing} == set(REMINDER_KINDS)
 
 
 @pytest.mark.parametrize(

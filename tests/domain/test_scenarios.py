@@ -610,10 +610,18 @@ def test_a_node_leading_only_to_dead_ends_is_a_trap():
 # --------------------------------------------------------------------------- registries
 
 
-def test_registries_hold_the_built_in_kinds_and_modes():
-    assert list(NODE_KINDS) == ["choice", "end"]
-    assert list(SCORING_MODES) == ["end", "sum"]
-    assert OUTCOMES == ("good", "acceptable", "poor")
+def test_an_author_is_told_the_built_in_scoring_modes_and_outcomes():
+    """What a course author may write, as the validator tells them when they get it wrong."""
+    (scoring,) = validate_scenario(changed(setitem("scoring", "best")), SECTIONS)
+    assert scoring.message == "unknown scoring 'best' (one of: end, sum)"
+    (outcome,) = validate_scenario(changed(setitem("nodes", 2, "end", "great")), SECTIONS)
+    assert outcome.message == "'end' must be one of good, acceptable, poor, not 'great'"
+
+
+def test_a_node_is_a_choice_or_an_end():
+    """The two built-in node kinds: a node with neither choices nor ``end:`` is refused."""
+    (dead_end, *_unreachable) = validate_scenario(changed(delitem("nodes", 0, "choices")), SECTIONS)
+    assert "has no choices and no `end:`" in dead_end.message
 
 
 def test_registering_a_duplicate_node_kind_fails():

@@ -235,7 +235,11 @@ def test_a_manager_reaches_only_their_tree(app, org):
         and "Choose only people in your reporting tree." in response.get_data(as_text=True)
     )
     other_tree = {**form, "target": "tree", "manager": str(org["manager@example.com"])}
-    assert lead.post("/reports/assign", data=other_tree).status_code in (200, 404)
+    # Another manager's tree is not among the choices: a field error, nobody shown.
+    response = lead.post("/reports/assign", data=other_tree)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Not a valid choice." in html
+    assert "assign-breakdown" not in html and "Bruno Barros" not in html
     assert assign_events(app) == []
 
 

@@ -19,7 +19,14 @@ from sqlalchemy import select
 from lms.certification.models import Assignment, CertificationPeriod
 from lms.courses.models import Course, CourseVersion, ModuleProgress
 from lms.db import session
-from lms.domain.certification import STATUS_LABELS, AssignmentFacts, PeriodFacts, status_on
+from lms.domain.certification import (
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    STATUSES,
+    AssignmentFacts,
+    PeriodFacts,
+    status_on,
+)
 from lms.quizzes.models import Attempt
 from lms.scenarios.models import ScenarioRun
 from tests.conftest import login
@@ -130,24 +137,38 @@ def learners(app, synced, make_person):
     return ids
 
 
-WORD = r'<span class="status status-[a-z]+">([^<]+)</span>'
+# A status badge: its colour and its word.
+WORD = r'<span class="status status-([a-z]+)">([^<]+)</span>'
+
+# What each status looks like, by the report's colour families: action needed is red, a
+# renewal window open amber, certified green, everything not yet done grey.
+BADGE = {
+    "not_assigned": ("grey", "Not assigned"),
+    "assigned": ("grey", "Assigned"),
+    "in_progress": ("grey", "In progress"),
+    "overdue": ("red", "Overdue"),
+    "certified": ("green", "Certified"),
+    "renewal_due": ("amber", "Renewal due"),
+    "expired": ("red", "Expired"),
+    "revoked": ("red", "Revoked"),
+}
 
 
-def home_word(client) -> str:
+def home_word(client) -> tuple[str, str]:
     html = client.get("/").get_data(as_text=True)
     card = html[html.index('<li class="card">') :]
-    return re.search(WORD, card).group(1)
+    return re.search(WORD, card).groups()
 
 
-def course_word(client) -> str:
+def course_word(client) -> tuple[str, str]:
     html = client.get("/courses/mini/").get_data(as_text=True)
-    return re.search(r"Status:\s*" + WORD, html).group(1)
+    return re.search(r"Status:\s*" + WORD, html).groups()
 
 
-def report_words(client) -> dict[str, str]:
+def report_words(client) -> dict[str, tuple[str, str]]:
     html = client.get("/reports/team?course=mini&per_page=100").get_data(as_text=True)
     rows = re.findall(r'<span class="meta">([^<]+@example\.com)</span></th>.*?' + WORD, html, re.S)
-    return dict(rows)
+    return {email: (colour, word) for email, colour, word in rows}
 
 
 def csv_statuses(client) -> dict[str, str]:
@@ -193,15 +214,41 @@ def test_every_page_and_export_agrees_on_every_state(app, learners):
             "csv": exported[email],
             "api": api[email],
         }
-        label = STATUS_LABELS[expected]
+        badge = BADGE[expected]
         assert seen == {
             "rules": expected,
-            "home": label,
-            "course page": label,
-            "team report": label,
+            "home": badge,
+            "course page": badge,
+            "team report": badge,
             "csv": expected,
             "api": expected,
         }, name
+
+
+def test_the_domain_names_and_colours_are_the_ones_the_pages_show():
+    """The domain's words (the report's columns and the CSV's status_label use them) and
+    colours are the ones the badges show (the badge macro has its own copy of both)."""
+    assert {s: (STATUS_COLOURS[s], STATUS_LABELS[s]) for s in STATUSES} == BADGE
+
+
+def test_the_team_report_counts_statuses_in_report_order(app, learners):
+    """Columns run from nothing done to done, then what went wrong after certification."""
+    boss = app.test_client()
+    login(boss, "boss@example.com")
+    html = boss.get("/reports/team").get_data(as_text=True)
+    header = re.search(r"<thead><tr>(.*?)</tr></thead>", html, re.S).group(1)
+    assert re.findall(r'<th scope="col">([^<]+)</th>', header) == [
+        "Course",
+        "Not assigned",
+        "Assigned",
+        "In progress",
+        "Overdue",
+        "Certified",
+        "Renewal due",
+        "Expired",
+        "Revoked",
+        "Total",
+    ]
 
 
 def test_revoked_and_expired_are_told_apart_on_the_learners_pages(app, learners):
