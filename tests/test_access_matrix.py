@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from lms.accounts.models import Person
 from lms.db import session
-from tests.conftest import login
+from tests.conftest import load_demo, login
 
 ROLES = ("anonymous", "candidate", "employee", "sub_manager", "manager", "admin")
 EMAIL = {
@@ -38,7 +38,7 @@ ROUTES = {
 @pytest.fixture
 def org(app, runner, synced):
     app.config["LMS_DEMO_COURSE"] = "mini"
-    assert runner.invoke(args=["lms", "demo"]).exit_code == 0
+    load_demo(app, runner)
     with app.app_context():
         return {p.email: p.id for p in session.scalars(select(Person))}
 
