@@ -135,6 +135,8 @@ def prepared(app: Flask, name: str, build: Callable[[], T]) -> T:
         os.replace(staged, database.path)
         database.steps, database.stamp = key, database.file_state()
         return copy.deepcopy(snapshot.value)
+    with app.app_context():
+        pass  # as the copy above does: a host's extensions are adopted on the first push
     before = _app_state(app)
     value = build()
     if snapshot is not None or _app_state(app) != before or not _quiet(database):
