@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -25,6 +27,7 @@ from tests.databases import Database, Databases, prepared
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_COURSES = FIXTURES / "courses"
 PASSWORD = "correct-horse-battery"
+SHARED_MEMORY = "/dev/shm"
 
 
 def _backends() -> list[str]:
@@ -95,10 +98,18 @@ def shared_template_bytecode() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session", params=_backends())
-def databases(request, tmp_path_factory) -> Databases:
-    """One backend's test databases: the LMS schema built from the migrations, once."""
+def databases(request, tmp_path_factory) -> Iterator[Databases]:
+    """One backend's test databases: the LMS schema built from the migrations, once.
+
+    SQLite files live in memory (/dev/shm) where there is one: a commit there costs no
+    disk flush, which was a tenth of the suite's time.
+    """
+    in_memory = None
     if request.param == "sqlite":
-        root = tmp_path_factory.mktemp("db")
+        if os.access(SHARED_MEMORY, os.W_OK):
+            root = in_memory = Path(tempfile.mkdtemp(prefix="lms-tests-", dir=SHARED_MEMORY))
+        else:
+            root = tmp_path_factory.mktemp("db")
         found = Databases("sqlite", root=root, migrated=root / "migrated.sqlite3")
         url = f"sqlite:///{found.migrated}"
     else:
@@ -111,7 +122,9 @@ def databases(request, tmp_path_factory) -> Databases:
         drop_lms_tables(app)
         upgrade()
         app.extensions["sqlalchemy"].engine.dispose()
-    return found
+    yield found
+    if in_memory is not None:
+        shutil.rmtree(in_memory, ignore_errors=True)
 
 
 @pytest.fixture
