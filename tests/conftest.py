@@ -1,8 +1,10 @@
 """Fixtures shared by the app-level tests (the pure domain tests need none of these).
 
 The database schema is built once per backend from the Alembic migrations, never with
-``create_all``; every test then starts from empty tables. The suite runs on SQLite, and
-on PostgreSQL too when ``LMS_TEST_DATABASE_URL`` is set.
+``create_all``; every test then starts from empty tables (on SQLite its own copy of the
+migrated file; see tests/databases.py, which also makes ``synced`` and the demo a copy
+once they have been built). The suite runs on SQLite, and on PostgreSQL too when
+``LMS_TEST_DATABASE_URL`` is set.
 """
 
 from __future__ import annotations
