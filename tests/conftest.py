@@ -1,26 +1,35 @@
 """Fixtures shared by the app-level tests (the pure domain tests need none of these).
 
 The database schema is built once per backend from the Alembic migrations, never with
-``create_all``; every test then starts from empty tables. The suite runs on SQLite, and
-on PostgreSQL too when ``LMS_TEST_DATABASE_URL`` is set.
+``create_all``; every test then starts from empty tables (on SQLite its own copy of the
+migrated file; see tests/databases.py, which also makes ``synced`` and the demo a copy
+once they have been built). The suite runs on SQLite, and on PostgreSQL too when
+``LMS_TEST_DATABASE_URL`` is set.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from flask import Flask
+from jinja2 import BytecodeCache
 from sqlalchemy import text
 
 from app import create_app
 from lms.db import Base
+from tests.databases import Database, Databases, prepared
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_COURSES = FIXTURES / "courses"
 PASSWORD = "correct-horse-battery"
+SHARED_MEMORY = "/dev/shm"
 
 
 def _backends() -> list[str]:
@@ -62,13 +71,52 @@ def clear_tables(app) -> None:
                 conn.execute(text(f"DELETE FROM {name}"))
 
 
+class _SharedBytecode(BytecodeCache):
+    """Compiled templates kept in memory for the whole run, for every app a test makes.
+
+    Each test builds new apps, and each new app's Jinja environment would compile every
+    template it renders again (most of a first request's time). Jinja checks each entry
+    against the template's source, so an edited or different template is compiled anew.
+    """
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_template_bytecode() -> Iterator[None]:
+    """Every Flask app made during the run shares one Jinja bytecode cache."""
+    options = Flask.jinja_options
+    Flask.jinja_options = {**options, "bytecode_cache": _SharedBytecode()}
+    yield
+    Flask.jinja_options = options
+
+
 @pytest.fixture(scope="session", params=_backends())
-def database_url(request, tmp_path_factory) -> str:
-    """A database with the LMS schema built from the migrations, once per backend."""
+def databases(request, tmp_path_factory) -> Iterator[Databases]:
+    """One backend's test databases: the LMS schema built from the migrations, once.
+
+    SQLite files live in memory (/dev/shm) where there is one: a commit there costs no
+    disk flush, which was a tenth of the suite's time.
+    """
+    in_memory = None
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'lms.sqlite3'}"
+        if os.access(SHARED_MEMORY, os.W_OK):
+            root = in_memory = Path(tempfile.mkdtemp(prefix="lms-tests-", dir=SHARED_MEMORY))
+        else:
+            root = tmp_path_factory.mktemp("db")
+        found = Databases("sqlite", root=root, migrated=root / "migrated.sqlite3")
+        url = f"sqlite:///{found.migrated}"
     else:
         url = os.environ["LMS_TEST_DATABASE_URL"]
+        found = Databases("postgresql", url=url)
     app = create_app(app_config(url))
     with app.app_context():
         from lms.migrate import upgrade
@@ -76,11 +124,35 @@ def database_url(request, tmp_path_factory) -> str:
         drop_lms_tables(app)
         upgrade()
         app.extensions["sqlalchemy"].engine.dispose()
-    return url
+    yield found
+    if in_memory is not None:
+        shutil.rmtree(in_memory, ignore_errors=True)
 
 
 @pytest.fixture
-def app(database_url):
+def database(databases) -> Iterator[Database]:
+    """This test's database: on SQLite a fresh copy of the migrated one (see tests/databases.py)."""
+    database = databases.new()
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def database_url(database) -> str:
+    """The URL of this test's database, with the LMS schema and no rows."""
+    return database.url
+
+
+@pytest.fixture(scope="module")
+def module_database(databases) -> Iterator[Database]:
+    """A database shared by the tests of one module (for module-scoped servers)."""
+    database = databases.new()
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def app(database):
     """The standalone app on a clean database.
 
     No app context stays pushed: a request made inside one would share its ``g`` and its
@@ -88,10 +160,11 @@ def app(database_url):
     server, with a fresh context per request, would show. Tests that read or write the
     database directly use ``with app.app_context():``.
     """
-    app = create_app(app_config(database_url))
+    app = create_app(app_config(database.url))
     yield app
     with app.app_context():
-        clear_tables(app)
+        if not database.databases.copies:  # a shared database: empty it for the next test
+            clear_tables(app)
         app.extensions["sqlalchemy"].engine.dispose()
 
 
@@ -161,9 +234,28 @@ def make_person(app):
 @pytest.fixture
 def synced(app):
     """The fixture courses synced into the database."""
+    return sync_courses_once(app, FIXTURE_COURSES)
+
+
+def sync_courses_once(app, root: Path):
+    """``sync_courses(root)``, which must find no problems, on the test's database (or a
+    copy of what it made there before). Only for folders no test edits."""
     from lms.courses.sync import sync_courses
 
-    with app.app_context():
-        outcomes, problems = sync_courses(FIXTURE_COURSES)
-    assert not problems, [str(p) for p in problems]
-    return outcomes
+    def sync():
+        with app.app_context():
+            outcomes, problems = sync_courses(root)
+        assert not problems, [str(p) for p in problems]
+        return outcomes
+
+    return prepared(app, f"sync {root}", sync)
+
+
+def load_demo(app, runner) -> None:
+    """``flask lms demo`` on the test's database (or a copy of what it made there before)."""
+
+    def run():
+        result = runner.invoke(args=["lms", "demo"])
+        assert result.exit_code == 0, result.output
+
+    prepared(app, "demo", run)

@@ -411,10 +411,10 @@ def records(app) -> dict:
 
 
 @pytest.fixture(scope="module")
-def world(database_url, tmp_path_factory):
+def world(module_database, tmp_path_factory):
     """One app on one seeded database for the whole module, and a signed-in session
     cookie per role (each test starts a fresh client from it)."""
-    app = create_app(app_config(database_url))
+    app = create_app(app_config(module_database.url))
     try:
         data = seed(app, tmp_path_factory.mktemp("courses"))
         data.app = app

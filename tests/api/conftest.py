@@ -18,6 +18,8 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from tests.databases import prepared
+
 TODAY = date(2027, 10, 1)
 API = "/api/v1"
 
@@ -59,9 +61,11 @@ def token(app):
     """A live token's plaintext."""
     from lms.api.auth import create_token
 
-    with app.app_context():
-        _, plaintext = create_token("HR system")
-    return plaintext
+    def create():
+        with app.app_context():
+            return create_token("HR system")[1]
+
+    return prepared(app, "API token", create)
 
 
 @pytest.fixture
@@ -127,6 +131,10 @@ def assign(app, person_ids: list[int], due_on: date | None) -> None:
 
 @pytest.fixture
 def org(app, synced, make_person, today):
+    return prepared(app, "API organisation", lambda: _organisation(app, make_person))
+
+
+def _organisation(app, make_person) -> SimpleNamespace:
     mia = make_person("mia@example.com", role="manager", department="Support", password=None)
     leo = make_person(
         "leo@example.com", role="manager", department="Support", manager_id=mia.id, password=None

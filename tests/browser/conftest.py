@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from tests.conftest import app_config, clear_tables
+from tests.databases import prepared
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -98,25 +99,29 @@ def pytest_runtest_makereport(item, call):
 LIVE_APPS: dict[str, Flask] = {}
 
 
-@pytest.fixture(scope="module")
-def live_server(database_url) -> Iterator[str]:
-    """The standalone app, real courses and demo organisation, served on a free port."""
+def _real_courses_and_demo(app: Flask) -> None:
     from lms.courses.sync import sync_courses
     from lms.demo import load_demo
 
-    app = create_app(
-        app_config(
-            database_url,
-            LMS_COURSES_DIR=str(COURSES_DIR),
-            LMS_LOGIN_RATE_LIMIT="1000 per minute",
-            LMS_LOGIN_ACCOUNT_RATE_LIMIT="1000 per minute",
-        )
-    )
     with app.app_context():
         clear_tables(app)  # start clean even if an earlier run was interrupted
         _outcomes, problems = sync_courses(COURSES_DIR)
         assert not problems, [str(p) for p in problems]
         load_demo(DEMO_PASSWORD)
+
+
+@pytest.fixture(scope="module")
+def live_server(module_database) -> Iterator[str]:
+    """The standalone app, real courses and demo organisation, served on a free port."""
+    app = create_app(
+        app_config(
+            module_database.url,
+            LMS_COURSES_DIR=str(COURSES_DIR),
+            LMS_LOGIN_RATE_LIMIT="1000 per minute",
+            LMS_LOGIN_ACCOUNT_RATE_LIMIT="1000 per minute",
+        )
+    )
+    prepared(app, "real courses and the demo", lambda: _real_courses_and_demo(app))
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="lms-live-server", daemon=True)

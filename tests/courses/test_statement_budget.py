@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from lms.courses.sync import sync_courses
-from tests.conftest import csrf_from, login
+from tests.conftest import csrf_from, login, sync_courses_once
 from tests.helpers import count_queries
 
 COURSES = Path(__file__).resolve().parents[2] / "courses"
@@ -24,9 +23,7 @@ SLUG = "social-media-policy"
 
 @pytest.fixture
 def learner(app, make_person, client):
-    with app.app_context():
-        _, problems = sync_courses(COURSES)
-        assert not problems, [str(p) for p in problems]
+    sync_courses_once(app, COURSES)
     make_person("learner@example.com")
     login(client, "learner@example.com")
     return client

@@ -5,12 +5,18 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import FIXTURE_COURSES, app_config, clear_tables
+from tests.databases import prepared
 from tests.host.hostapp import HostUser, create_host_app, db
 
 
 def make_portal(database_url: str, *, lms_first: bool = False, **config):
     """A portal on the LMS test database, with its own tables, the fixture course and users."""
     app = create_host_app(app_config(database_url, **config), lms_first=lms_first)
+    prepared(app, f"portal (LMS first: {lms_first})", lambda: _fill_portal(app))
+    return app
+
+
+def _fill_portal(app) -> None:
     with app.app_context():
         db.create_all()  # the host's own tables: the host's business, not the LMS's
         from lms.courses.sync import sync_courses
@@ -33,7 +39,6 @@ def make_portal(database_url: str, *, lms_first: bool = False, **config):
             ]
         )
         db.session.commit()
-    return app
 
 
 def drop_portal(app) -> None:

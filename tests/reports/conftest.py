@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from lms.accounts.models import Person
 from lms.db import session
-from tests.conftest import login
+from tests.conftest import load_demo, login
 
 TODAY = date(2026, 11, 22)
 
@@ -21,7 +21,7 @@ def org(app, runner, synced):
     """The demo organisation with its demo history (on the mini course): email -> id."""
     app.config["LMS_TODAY"] = TODAY.isoformat()
     app.config["LMS_DEMO_COURSE"] = "mini"
-    assert runner.invoke(args=["lms", "demo"]).exit_code == 0
+    load_demo(app, runner)
     with app.app_context():
         ids = {p.email: p.id for p in session.scalars(select(Person))}
     return ids

@@ -97,22 +97,30 @@ def forms_of(html: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def world(database_url, tmp_path_factory):
+def world(module_database, tmp_path_factory):
     """The demo organisation on the real course, with a learner part-way through it."""
     from app import create_app
     from tests.conftest import app_config, clear_tables
+    from tests.databases import prepared
 
     app = create_app(
         app_config(
-            database_url, LMS_COURSES_DIR="courses", TESTING=False, PROPAGATE_EXCEPTIONS=True
+            module_database.url,
+            LMS_COURSES_DIR="courses",
+            TESTING=False,
+            PROPAGATE_EXCEPTIONS=True,
         )
     )
-    with app.app_context():
-        from lms.courses.sync import sync_courses
-        from lms.demo import load_demo
 
-        sync_courses(app.config["LMS_COURSES_DIR"])
-        load_demo("training-demo")
+    def real_courses_and_demo():
+        with app.app_context():
+            from lms.courses.sync import sync_courses
+            from lms.demo import load_demo
+
+            sync_courses(app.config["LMS_COURSES_DIR"])
+            load_demo("training-demo")
+
+    prepared(app, "real courses and the demo", real_courses_and_demo)
     clients = {}
     for role in ROLES:
         client = app.test_client()
