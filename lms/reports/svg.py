@@ -17,6 +17,9 @@ import re
 from collections.abc import Mapping, Sequence
 from xml.sax.saxutils import escape
 
+from lms.i18n import gettext as _
+from lms.i18n import ngettext
+
 PALETTE: Mapping[str, str] = {
     "green": "#1a7f37",
     "amber": "#bf8700",
@@ -86,7 +89,16 @@ def _colour(name: str) -> str:
 
 
 def _people(n: int) -> str:
-    return "no people" if n == 0 else ("1 person" if n == 1 else f"{n} people")
+    if n == 0:
+        return _("no people")
+    return ngettext("%(num)d person", "%(num)d people", n)
+
+
+def _share(n: int, total: int, status: str, label: str | None = None) -> str:
+    """ "8 of 12 certified (67%)" (with "label: " before it when given)."""
+    words = _("%(n)d of %(total)d %(status)s (%(percent)d%%)")
+    text = words % {"n": n, "total": total, "status": status, "percent": percent(n, total)}
+    return _("%(label)s: %(text)s", label=label, text=text) if label else text
 
 
 def _shorten(label: str, limit: int) -> str:
@@ -98,13 +110,19 @@ def _row_description(
 ) -> str:
     total = sum(counts.get(s, 0) for s in statuses)
     if total == 0:
-        return f"{label}: no people."
-    parts = []
-    for i, status in enumerate(statuses):
+        return _("%(label)s: no people.", label=label)
+    parts = [_share(counts.get(statuses[0], 0), total, labels[statuses[0]])]
+    for status in statuses[1:]:
         n = counts.get(status, 0)
-        of = f" of {total}" if i == 0 else ""
-        parts.append(f"{n}{of} {labels[status]} ({percent(n, total)}%)")
-    return f"{label}: {', '.join(parts)}."
+        parts.append(
+            _(
+                "%(n)d %(status)s (%(percent)d%%)",
+                n=n,
+                status=labels[status],
+                percent=percent(n, total),
+            )
+        )
+    return _("%(label)s: %(parts)s.", label=label, parts=", ".join(parts))
 
 
 def _segments(total: int, counts: Sequence[int], width: float) -> list[tuple[float, float]]:
@@ -174,7 +192,7 @@ def stacked_bar(
     desc_id = f"{chart_id}-desc"
 
     descriptions = [_row_description(label, counts, statuses, labels) for label, counts in rows]
-    desc = " ".join(descriptions) if rows else "No data."
+    desc = " ".join(descriptions) if rows else _("No data.")
 
     body: list[str] = []
     bar_width = width - 2 * PAD
@@ -218,7 +236,7 @@ def stacked_bar(
             )
             body.append(
                 f'<text x="{_num(PAD + bar_width / 2)}" y="{_num(bar_y + 15)}" '
-                f'text-anchor="middle">no people</text>'
+                f'text-anchor="middle">{_text(_("no people"))}</text>'
             )
         else:
             numbers = [counts.get(s, 0) for s in statuses]
@@ -227,7 +245,7 @@ def stacked_bar(
             ):
                 if n == 0:
                     continue
-                tip = f"{label}: {n} of {total} {labels[status]} ({percent(n, total)}%)"
+                tip = _share(n, total, labels[status], label)
                 body.append(
                     f'<rect class="chart-segment" x="{_num(PAD + seg_x)}" y="{_num(bar_y)}" '
                     f'width="{_num(seg_w)}" height="{BAR_HEIGHT}" fill="{fills[status]}" '

@@ -113,7 +113,7 @@ def _report(scope: queries.Scope, *, kind: str):
         [(title, counts.get(cid, dict.fromkeys(STATUSES, 0))) for cid, _slug, title in courses],
         statuses=STATUSES,
         colours=CHART_SHADES,
-        labels=STATUS_LABELS,
+        labels={code: _(label) for code, label in STATUS_LABELS.items()},
         title=_("Status by course"),
         chart_id=f"chart-{kind}",
     )
@@ -130,7 +130,7 @@ def _report(scope: queries.Scope, *, kind: str):
         kind=kind,
         args=args,
         statuses=STATUSES,
-        labels=STATUS_LABELS,
+        labels={code: _(label) for code, label in STATUS_LABELS.items()},
         colours=STATUS_COLOURS,
         percent=percent,
         **extra,
