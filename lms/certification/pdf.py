@@ -62,6 +62,8 @@ class CertificateDetails:
     labels: dict | None = None
     certified_on_text: str | None = None
     valid_until_text: str | None = None
+    #: The language the words are in (the PDF's /Lang, for screen readers), as in HTML.
+    language: str = "en"
 
 
 #: The page's words in English; ``CertificateDetails.labels`` gives them in another language.
@@ -75,6 +77,7 @@ LABELS = {
     "code": "Certificate code",
     "verify_at": "Verify at %(url)s",
     "scan": "Scan to verify",
+    "qr_alt": "QR code: verify at %(url)s",
 }
 
 
@@ -125,7 +128,7 @@ def render_certificate_pdf(details: CertificateDetails) -> bytes:
     pdf.set_subject(details.course_title)
     pdf.set_keywords(f"certificate {details.code}")
     pdf.set_creator(details.organisation)
-    pdf.set_lang("en")
+    pdf.set_lang(details.language)
     pdf.set_creation_date(datetime.combine(details.certified_on, time(), tzinfo=UTC))
 
     pdf.add_page()
@@ -200,7 +203,7 @@ def render_certificate_pdf(details: CertificateDetails) -> bytes:
         w=QR_SIZE,
         h=QR_SIZE,
         link=details.verify_url,
-        alt_text=f"QR code: verify at {details.verify_url}",
+        alt_text=words["qr_alt"] % {"url": details.verify_url},
     )
     pdf.set_font(FONT_FAMILY, "", 7)
     pdf.set_xy(qr_x - 6, qr_y + QR_SIZE + 1.5)

@@ -26,7 +26,7 @@ from lms.courses import localized
 from lms.courses import services as courses
 from lms.courses.models import CourseVersion
 from lms.db import session
-from lms.i18n import force_locale, format_date
+from lms.i18n import force_locale, format_date, html_lang
 from lms.i18n import gettext as _
 from lms.web.csrf import csrf_valid
 from lms.web.templating import render
@@ -78,6 +78,7 @@ def certificate_labels() -> dict[str, str]:
         "code": _("Certificate code"),
         "verify_at": _("Verify at %(url)s", url="%(url)s"),
         "scan": _("Scan to verify"),
+        "qr_alt": _("QR code: verify at %(url)s", url="%(url)s"),
     }
 
 
@@ -115,6 +116,7 @@ def pdf(code: str):
                 labels=certificate_labels(),
                 certified_on_text=format_date(period.certified_on, "long"),
                 valid_until_text=format_date(period.valid_until, "long"),
+                language=html_lang(),
             )
         )
     filename = f"certificate-{period.code}.pdf"
