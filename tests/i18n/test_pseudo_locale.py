@@ -38,8 +38,8 @@ MARKED = re.compile(r"⟦[^⟦⟧]*⟧")
 NEUTRAL = re.compile(
     r"^[\W\d_]*$|^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$|^v\d+$|^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?Z$"
 )
-SEPARATORS = re.compile(r"\s*(?:[·|—→←✔:()<>,;]|\s-\s)\s*|\s+(?=v\d+\b)")
-LIST_NUMBER = re.compile(r"^\s*\d+\.\s")
+SEPARATORS = re.compile(r"\s*(?:[·|—→←✔:()<>,;\n]|\s-\s)\s*|\s+(?=v\d+\b)")
+LIST_NUMBER = re.compile(r"^\s*(?:\d+\.|[-*•])\s")
 PEOPLE = {
     "lea@example.com": ("Léa Lindqvist", "employee"),
     "mo@example.com": ("Mo Mäkinen", "manager"),
@@ -198,6 +198,15 @@ def world(app, client, synced, make_person, pseudo_catalogue, tmp_path):
     complete_course(app, ids["lea@example.com"], date(2026, 1, 31))
     app.config["LMS_TODAY"] = None
     open_attempt, open_run = half_way(app, ids["pia@example.com"])
+    with app.app_context():  # pia is late: the digest and the reports have someone overdue
+        certification.assign(
+            latest_version_by_slug("mini").course_id,
+            [ids["pia@example.com"]],
+            reason="annual",
+            due_on=date(2026, 1, 1),
+            by=session.get(Person, ids["ada@example.com"]),
+            today=date(2025, 12, 1),
+        )
     changed = edited_courses(
         tmp_path / "v2", {"mini/policy.md": [("Do not argue in public", "Never argue in public")]}
     )
@@ -260,7 +269,14 @@ def pages_by_role(world) -> dict[str | None, list[str | tuple[str, int]]]:
             world["invite"],
         ],
         "lea@example.com": learner,
-        "mo@example.com": ["/", "/reports/team", "/reports/assign", "/reports/digest"],
+        "mo@example.com": [
+            "/",
+            "/reports/team",
+            "/reports/team?status=overdue",
+            "/reports/assign",
+            "/reports/digest",
+            f"/reports/people/{world['ids']['pia@example.com']}",
+        ],
         "ada@example.com": staff,
         "cara@example.com": ["/"],
         "pia@example.com": [
