@@ -6,8 +6,10 @@ with a legend above the bars. The chart is an ``<svg role="img">`` labelled by i
 every row's counts and percentages, so nothing is conveyed by colour alone. Each bar
 segment also has a ``<title>`` tooltip.
 
-All text is XML-escaped and the output is deterministic: element ids derive from the
-``chart_id`` argument or, by default, from a hash of the title and the data.
+The chart's own words (counts, "no people", the description) are in the current locale
+(``lms.i18n``; English outside an app). All text is XML-escaped and the output is
+deterministic: element ids derive from the ``chart_id`` argument or, by default, from a
+hash of the title and the data.
 """
 
 from __future__ import annotations
@@ -95,7 +97,7 @@ def _people(n: int) -> str:
 
 
 def _share(n: int, total: int, status: str, label: str | None = None) -> str:
-    """ "8 of 12 certified (67%)" (with "label: " before it when given)."""
+    """One status's share, as "8 of 12 certified (67%)", after "label: " when given."""
     words = _("%(n)d of %(total)d %(status)s (%(percent)d%%)")
     text = words % {"n": n, "total": total, "status": status, "percent": percent(n, total)}
     return _("%(label)s: %(text)s", label=label, text=text) if label else text

@@ -109,11 +109,12 @@ def _report(scope: queries.Scope, *, kind: str):
         extra = {"focus": focus, "teams": teams, "shared_departments": by_department}
     else:
         counts = queries.summary(scope, today, filters)
+    labels = {code: _(label) for code, label in STATUS_LABELS.items()}  # the viewer's words
     chart = stacked_bar(
         [(title, counts.get(cid, dict.fromkeys(STATUSES, 0))) for cid, _slug, title in courses],
         statuses=STATUSES,
         colours=CHART_SHADES,
-        labels={code: _(label) for code, label in STATUS_LABELS.items()},
+        labels=labels,
         title=_("Status by course"),
         chart_id=f"chart-{kind}",
     )
@@ -130,7 +131,7 @@ def _report(scope: queries.Scope, *, kind: str):
         kind=kind,
         args=args,
         statuses=STATUSES,
-        labels={code: _(label) for code, label in STATUS_LABELS.items()},
+        labels=labels,
         colours=STATUS_COLOURS,
         percent=percent,
         **extra,
