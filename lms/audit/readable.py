@@ -59,6 +59,10 @@ FIELD_WORDS = {
     "completed_on": _l("Completed on"),
     "reminder": _l("Reminder"),
 }
+#: Codes stored as values, in words (an assignment's reason).
+VALUE_WORDS = {
+    "reason": {"annual": _l("Annual"), "onboarding": _l("Onboarding"), "manual": _l("Manual")},
+}
 PERSON_FIELDS = {"person_id", "manager_id", "person_ids"}
 COURSE_FIELDS = {"course_id", "course_ids"}
 #: Lists longer than this are shown behind a "show all" disclosure.
@@ -132,6 +136,8 @@ def _value(key: str, value, people: dict[int, str], courses: dict[int, str]) -> 
         return Detail(label, str(_l("yes") if value else _l("no")))
     if lookup is not None and isinstance(value, int):
         return Detail(label, lookup.get(value, f"#{value}"))
+    if isinstance(value, str) and value in VALUE_WORDS.get(key, {}):
+        return Detail(label, str(VALUE_WORDS[key][value]))
     return Detail(label, "—" if value in (None, "") else str(value))
 
 

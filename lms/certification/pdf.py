@@ -62,6 +62,8 @@ class CertificateDetails:
     labels: dict | None = None
     certified_on_text: str | None = None
     valid_until_text: str | None = None
+    #: The language the words are in (the PDF's /Lang, for screen readers), as in HTML.
+    language: str = "en"
 
 
 #: The page's words in English; ``CertificateDetails.labels`` gives them in another language.
@@ -75,6 +77,7 @@ LABELS = {
     "code": "Certificate code",
     "verify_at": "Verify at %(url)s",
     "scan": "Scan to verify",
+    "qr_alt": "QR code: verify at %(url)s",
 }
 
 
@@ -124,7 +127,7 @@ def render_certificate_pdf(details: CertificateDetails) -> bytes:
     pdf.set_subject(details.course_title)
     pdf.set_keywords(f"certificate {details.code}")
     pdf.set_creator(details.organisation)
-    pdf.set_lang("en")
+    pdf.set_lang(details.language)
     pdf.set_creation_date(datetime.combine(details.certified_on, time(), tzinfo=UTC))
     pdf.add_page()
     _frame(pdf)
@@ -132,7 +135,8 @@ def render_certificate_pdf(details: CertificateDetails) -> bytes:
     # Bottom band: dates and code on the left, the QR code (and where it leads) on the right.
     qr_x, qr_y = PAGE_W - MARGIN - 14 - QR_SIZE, PAGE_H - MARGIN - 12 - QR_SIZE
     _facts(pdf, details, words, qr_x, qr_y)
-    _qr(pdf, details.verify_url, words["scan"], qr_x, qr_y)
+    alt = words["qr_alt"] % {"url": details.verify_url}
+    _qr(pdf, details.verify_url, words["scan"], alt, qr_x, qr_y)
     return bytes(pdf.output())
 
 
@@ -203,7 +207,7 @@ def _facts(
     )
 
 
-def _qr(pdf: FPDF, url: str, scan: str, qr_x: float, qr_y: float) -> None:
+def _qr(pdf: FPDF, url: str, scan: str, alt: str, qr_x: float, qr_y: float) -> None:
     """The QR code of the verification address, linked, with "scan to verify" below."""
     pdf.image(
         qr_png(url),
@@ -212,7 +216,7 @@ def _qr(pdf: FPDF, url: str, scan: str, qr_x: float, qr_y: float) -> None:
         w=QR_SIZE,
         h=QR_SIZE,
         link=url,
-        alt_text=f"QR code: verify at {url}",
+        alt_text=alt,
     )
     pdf.set_font(FONT_FAMILY, "", 7)
     pdf.set_xy(qr_x - 6, qr_y + QR_SIZE + 1.5)

@@ -25,7 +25,7 @@ from lms.certification.pdf import CertificateDetails, render_certificate_pdf
 from lms.courses import localized
 from lms.courses import services as courses
 from lms.courses.models import CourseVersion
-from lms.i18n import force_locale, format_date
+from lms.i18n import force_locale, format_date, html_lang
 from lms.i18n import gettext as _
 from lms.web.csrf import csrf_valid
 from lms.web.templating import render
@@ -66,6 +66,7 @@ def certificate_labels() -> dict[str, str]:
         "code": _("Certificate code"),
         "verify_at": _("Verify at %(url)s", url="%(url)s"),
         "scan": _("Scan to verify"),
+        "qr_alt": _("QR code: verify at %(url)s", url="%(url)s"),
     }
 
 
@@ -107,6 +108,7 @@ def pdf(code: str):
                 labels=certificate_labels(),
                 certified_on_text=format_date(period.certified_on, "long"),
                 valid_until_text=format_date(period.valid_until, "long"),
+                language=html_lang(),
             )
         )
     filename = f"certificate-{period.code}.pdf"

@@ -49,13 +49,15 @@ def index():
         .where(ReviewTask.person_id == person.id, ReviewTask.acknowledged_at.is_(None))
         .order_by(ReviewTask.due_on)
     ).all()
+    # Module and scenario titles too: the Continue button names the next one.
     texts = localized.load(
         [
-            *((v.id, "course", None) for v in versions),
+            *((v.id, kind, None) for v in versions for kind in ("course", "module", "scenario")),
             *((v.id, "course", None) for _task, v in reviews),
         ]
     )
     for card in cards:
+        card["progress"] = texts.progress(card["version"].id, card["progress"])
         card["version"] = texts.version(card["version"])
     reviews = [(task, texts.version(v)) for task, v in reviews]
     return render("lms/home.html", person=person, cards=cards, reviews=reviews)

@@ -27,7 +27,7 @@ class ReportFilterForm(FlaskForm):
 
     status = SelectField(
         _l("Status"),
-        choices=[("", _l("Any status"))] + [(s, STATUS_LABELS[s]) for s in STATUSES],
+        choices=[("", _l("Any status"))] + [(s, _l(STATUS_LABELS[s])) for s in STATUSES],
         validators=[Optional()],
         default="",
     )

@@ -87,11 +87,12 @@ def report(scope: queries.Scope, form: ReportFilterForm, today: date, *, kind: s
         counts, extra = _org_parts(scope, today, filters, focus)
     else:
         counts = queries.summary(scope, today, filters)
+    labels = {code: _(label) for code, label in STATUS_LABELS.items()}  # the viewer's words
     chart = stacked_bar(
         [(title, counts.get(cid, dict.fromkeys(STATUSES, 0))) for cid, _slug, title in courses],
         statuses=STATUSES,
         colours=CHART_SHADES,
-        labels=STATUS_LABELS,
+        labels=labels,
         title=_("Status by course"),
         chart_id=f"chart-{kind}",
     )
@@ -105,7 +106,7 @@ def report(scope: queries.Scope, form: ReportFilterForm, today: date, *, kind: s
         page=queries.matrix(scope, today, filters),
         kind=kind,
         statuses=STATUSES,
-        labels=STATUS_LABELS,
+        labels=labels,
         colours=STATUS_COLOURS,
         percent=percent,
         **extra,

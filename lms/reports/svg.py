@@ -6,8 +6,10 @@ with a legend above the bars. The chart is an ``<svg role="img">`` labelled by i
 every row's counts and percentages, so nothing is conveyed by colour alone. Each bar
 segment also has a ``<title>`` tooltip.
 
-All text is XML-escaped and the output is deterministic: element ids derive from the
-``chart_id`` argument or, by default, from a hash of the title and the data.
+The chart's own words (counts, "no people", the description) are in the current locale
+(``lms.i18n``; English outside an app). All text is XML-escaped and the output is
+deterministic: element ids derive from the ``chart_id`` argument or, by default, from a
+hash of the title and the data.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from xml.sax.saxutils import escape
+
+from lms.i18n import gettext as _
+from lms.i18n import ngettext
 
 PALETTE: Mapping[str, str] = {
     "green": "#1a7f37",
@@ -86,7 +91,16 @@ def _colour(name: str) -> str:
 
 
 def _people(n: int) -> str:
-    return "no people" if n == 0 else ("1 person" if n == 1 else f"{n} people")
+    if n == 0:
+        return _("no people")
+    return ngettext("%(num)d person", "%(num)d people", n)
+
+
+def _share(n: int, total: int, status: str, label: str | None = None) -> str:
+    """One status's share, as "8 of 12 certified (67%)", after "label: " when given."""
+    words = _("%(n)d of %(total)d %(status)s (%(percent)d%%)")
+    text = words % {"n": n, "total": total, "status": status, "percent": percent(n, total)}
+    return _("%(label)s: %(text)s", label=label, text=text) if label else text
 
 
 def _shorten(label: str, limit: int) -> str:
@@ -98,13 +112,19 @@ def _row_description(
 ) -> str:
     total = sum(counts.get(s, 0) for s in statuses)
     if total == 0:
-        return f"{label}: no people."
-    parts = []
-    for i, status in enumerate(statuses):
+        return _("%(label)s: no people.", label=label)
+    parts = [_share(counts.get(statuses[0], 0), total, labels[statuses[0]])]
+    for status in statuses[1:]:
         n = counts.get(status, 0)
-        of = f" of {total}" if i == 0 else ""
-        parts.append(f"{n}{of} {labels[status]} ({percent(n, total)}%)")
-    return f"{label}: {', '.join(parts)}."
+        parts.append(
+            _(
+                "%(n)d %(status)s (%(percent)d%%)",
+                n=n,
+                status=labels[status],
+                percent=percent(n, total),
+            )
+        )
+    return _("%(label)s: %(parts)s.", label=label, parts=", ".join(parts))
 
 
 def _segments(total: int, counts: Sequence[int], width: float) -> list[tuple[float, float]]:
@@ -197,7 +217,7 @@ def _bar(
         )
         body.append(
             f'<text x="{_num(PAD + bar_width / 2)}" y="{_num(bar_y + 15)}" '
-            f'text-anchor="middle">no people</text>'
+            f'text-anchor="middle">{_text(_("no people"))}</text>'
         )
     else:
         numbers = [counts.get(s, 0) for s in statuses]
@@ -206,7 +226,7 @@ def _bar(
         ):
             if n == 0:
                 continue
-            tip = f"{label}: {n} of {total} {labels[status]} ({percent(n, total)}%)"
+            tip = _share(n, total, labels[status], label)
             body.append(
                 f'<rect class="chart-segment" x="{_num(PAD + seg_x)}" y="{_num(bar_y)}" '
                 f'width="{_num(seg_w)}" height="{BAR_HEIGHT}" fill="{fills[status]}" '
@@ -251,7 +271,7 @@ def stacked_bar(
     title_id = f"{chart_id}-title"
     desc_id = f"{chart_id}-desc"
     descriptions = [_row_description(label, counts, statuses, labels) for label, counts in rows]
-    desc = " ".join(descriptions) if rows else "No data."
+    desc = " ".join(descriptions) if rows else _("No data.")
     body: list[str] = []
     y = _legend(body, statuses, fills, labels, width)
     # Room for the row label beside the "12 people" total; longer labels are shortened on
