@@ -190,6 +190,7 @@ def _feature_blueprints() -> list[Blueprint]:
     from lms.certification.views import bp as certification_bp
     from lms.courses.views import bp as courses_bp
     from lms.quizzes.views import bp as quizzes_bp
+    from lms.reports.export_views import bp as exports_bp
     from lms.reports.views import bp as reports_bp
     from lms.scenarios.views import bp as scenarios_bp
 
@@ -199,6 +200,7 @@ def _feature_blueprints() -> list[Blueprint]:
         scenarios_bp,
         certification_bp,
         reports_bp,
+        exports_bp,
         candidates_bp,
         audit_bp,
         api_bp,

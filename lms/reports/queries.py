@@ -32,7 +32,7 @@ from lms.scenarios.models import ScenarioRun
 SORTS = ("name", "department", "status", "due")
 
 
-def tune_session() -> None:
+def tune_session(*, timeout_ms: int | None = None) -> None:
     """Per-transaction planner settings for report queries.
 
     PostgreSQL's row estimates for the people x courses cross join are high, which makes
@@ -48,7 +48,8 @@ def tune_session() -> None:
         # course: at 100,000 people the default 4 MB spilled its sorts to disk.
         session.execute(text("SET LOCAL work_mem = '64MB'"))
         # One runaway report must not hold a worker: PostgreSQL cancels it (a 503 page).
-        timeout = int(current_app.config["LMS_REPORT_TIMEOUT_MS"])
+        # A background export passes its own, longer timeout (``timeout_ms``).
+        timeout = int(timeout_ms or current_app.config["LMS_REPORT_TIMEOUT_MS"])
         session.execute(text(f"SET LOCAL statement_timeout = {timeout}"))
 
 
@@ -477,13 +478,18 @@ EXPORT_COLUMNS = (
 
 
 def export_rows(
-    scope: Scope, today: date, filters: Filters, *, chunk: int = 1000
+    scope: Scope,
+    today: date,
+    filters: Filters,
+    *,
+    chunk: int = 1000,
+    timeout_ms: int | None = None,
 ) -> Iterator[tuple]:
     """Every (person, course) row of the report, streamed from the database in chunks.
 
     The planner settings are made here, in the transaction the rows are read in: the
     generator runs after the view has returned."""
-    tune_session()
+    tune_session(timeout_ms=timeout_ms)
     table = status_table(scope, today, filters)
     manager = Person.__table__.alias("manager")
     stmt = (

@@ -18,17 +18,19 @@ from sqlalchemy.exc import OperationalError
 
 from lms.accounts.access import current_person, roles_required
 from lms.accounts.models import Person
-from lms.certification import acknowledgements, assignments
+from lms.certification import assignments
 from lms.clock import today as clock_today
 from lms.courses.services import latest_version_by_slug
 from lms.db import session
 from lms.domain.assigning import OUTCOME_LABELS, OUTCOMES
 from lms.domain.certification import STATUS_COLOURS, STATUS_LABELS, STATUSES
 from lms.i18n import gettext as _
-from lms.i18n import ngettext
+from lms.i18n import locale_code, ngettext
 from lms.reports import (
     departments,
     digest,
+    export_jobs,
+    exporting,
     overview,
     person_page,
     picker,
@@ -37,7 +39,6 @@ from lms.reports import (
     reminding,
 )
 from lms.reports.access import may_view_person, org_scope, team_scope
-from lms.reports.csvexport import stream_csv
 from lms.reports.forms import AssignForm, RemindForm, ReportFilterForm
 from lms.reports.svg import percent, stacked_bar
 from lms.web.errors import slow_query_page
@@ -187,41 +188,29 @@ def digest_preview():
     )
 
 
-#: Columns added next to the codes, for people: the course's title and the status's word
-#: in the viewer's language. The codes stay for machines.
-LABEL_COLUMNS = ("course_title", "status_label")
-#: Rows per chunk of a streamed export: one chunk per row cost ~15 µs of Python each.
-EXPORT_BATCH = 500
-
-
 def _export(scope: queries.Scope, name: str) -> Response:
-    """The report's rows as CSV; ``?excel=1`` starts it with a UTF-8 byte-order mark, so
-    Excel opens names such as "Dąbrowska" correctly (HR systems get the file without)."""
+    """The report's rows as CSV; ``?excel=1`` starts it with a UTF-8 byte-order mark.
+    An export above ``LMS_EXPORT_BACKGROUND_ROWS`` becomes a background job (the same
+    job again on a second click) and the browser goes to its page."""
     today = clock_today()
     courses = queries.latest_courses()
-    form = _form(courses, scope)
-    filters = _filters(form)
-    titles = {slug: title for _id, slug, title in courses}
-    words = {code: _(label) for code, label in STATUS_LABELS.items()}
-    rows = (labelled_row(row, titles, words) for row in queries.export_rows(scope, today, filters))
-    rows = acknowledgements.with_signatures(rows)
-    header = (*queries.EXPORT_COLUMNS, *LABEL_COLUMNS, "policy_acknowledged_at")
-    lines = stream_csv(header, rows, batch=EXPORT_BATCH)
-    if request.args.get("excel") == "1":
-        lines = _with_bom(lines)
-    headers = {"Content-Disposition": f'attachment; filename="{name}-{today.isoformat()}.csv"'}
+    filters = _filters(_form(courses, scope))
+    excel = request.args.get("excel") == "1"
+    if export_jobs.runs_in_background(scope, filters, courses):
+        wanted = export_jobs.ExportRequest(
+            report="team" if scope.manager_id is not None else "org",
+            scope=scope,
+            filters=filters,
+            today=today,
+            excel=excel,
+            locale=locale_code(),
+            filename=exporting.filename(name, today),
+        )
+        job_id = export_jobs.request_export(current_person().id, wanted)
+        return redirect(url_for("lms.exports.job", job_id=job_id), 303)
+    lines = exporting.csv_lines(scope, today, filters, excel=excel)
+    headers = {"Content-Disposition": f'attachment; filename="{exporting.filename(name, today)}"'}
     return Response(stream_with_context(lines), mimetype="text/csv", headers=headers)
-
-
-def labelled_row(row: tuple, titles: dict[str, str], words: dict[str, str]) -> tuple:
-    """An export row with the course title and the status word after the codes."""
-    course, status = row[4], row[5]
-    return (*row, titles.get(course, course), words.get(status, status))
-
-
-def _with_bom(lines):
-    yield "\ufeff"
-    yield from lines
 
 
 @bp.route("/team.csv")
