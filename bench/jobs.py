@@ -68,11 +68,19 @@ def resync_seconds(url: str, runs: int = 5) -> tuple[float, float]:
 
 def background_export(url: str) -> tuple[int, float, float]:
     """(rows, seconds the worker took, seconds the request took to queue it) for the org
-    CSV as a background job (threshold 0)."""
-    from lms import outbox
-
+    CSV as a background job (threshold 0), after one warm-up job."""
     app = _app(url, LMS_EXPORT_BACKGROUND_ROWS=0)
     client = _signed_in(app, "ceo@bench.example")
+    _export_job(app, client)  # warm-up: imports, templates, the database's caches
+    result = _export_job(app, client)
+    with app.app_context():
+        app.extensions["sqlalchemy"].engine.dispose()
+    return result
+
+
+def _export_job(app, client) -> tuple[int, float, float]:
+    from lms import outbox
+
     started = time.perf_counter()
     response = client.get("/reports/org.csv")
     queued = time.perf_counter() - started
@@ -83,8 +91,7 @@ def background_export(url: str) -> tuple[int, float, float]:
         worked = time.perf_counter() - started
         assert outcome.delivered == {"export": 1}, outcome
     status = client.get(response.headers["Location"] + ".json").get_json()
-    with app.app_context():
-        app.extensions["sqlalchemy"].engine.dispose()
+    assert status["status"] == "done", status
     return status["rows_done"], worked, queued
 
 

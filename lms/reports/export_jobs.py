@@ -58,7 +58,8 @@ class ExportRequest:
     def params(self) -> dict[str, Any]:
         """The request as JSON values (stored with the job, read back by the worker)."""
         filters = asdict(self.filters)
-        filters.pop("page"), filters.pop("per_page")  # an export has every page
+        for paging in ("page", "per_page"):  # an export has every page
+            del filters[paging]
         return {
             "scope": {"manager_id": self.scope.manager_id, "department": self.scope.department},
             "filters": filters,
