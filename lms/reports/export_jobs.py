@@ -28,6 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.accounts.models import Person
 from lms.db import session
+from lms.outbox.models import OutboxJob, Status
 from lms.outbox.queue import enqueue, real_now
 from lms.outbox.registry import Job, handler
 from lms.reports import queries
@@ -150,11 +151,28 @@ def visible_job(viewer: Person, job_id: int) -> ExportJob | None:
     return job
 
 
+def _outbox_status(export_id: int) -> str | None:
+    return session.scalar(
+        select(OutboxJob.status).where(
+            OutboxJob.kind == KIND, OutboxJob.key == f"export:{export_id}"
+        )
+    )
+
+
+def status_of(job: ExportJob) -> str:
+    """The job's status, ``failed`` also when the worker gave up on it without being able
+    to say so (killed while running it, attempt after attempt)."""
+    ended = job.status in (ExportStatus.DONE.value, ExportStatus.FAILED.value)
+    if not ended and _outbox_status(job.id) == Status.DEAD.value:
+        return ExportStatus.FAILED.value
+    return job.status
+
+
 def progress(job: ExportJob) -> dict[str, Any]:
     """The job's state as JSON values (the status endpoint, and the page)."""
     return {
         "id": job.id,
-        "status": job.status,
+        "status": status_of(job),
         "rows_done": job.rows_done,
         "rows_total": job.rows_total,
         "bytes": job.bytes,
@@ -184,12 +202,12 @@ def run_export_job(job: Job) -> None:
 @handler(EXPIRE_KIND, max_attempts=20, retry_seconds=3600)
 def expire_export_job(job: Job) -> None:
     """The outbox handler of ``export-expire``: delete an ended job and its CSV (one
-    still running is retried later)."""
+    a worker may still be running is retried later)."""
     export_id = job.payload.get("job_id")
     status = session.scalar(select(ExportJob.status).where(ExportJob.id == export_id))
     if status is None:
         return
-    if status in (ExportStatus.PENDING.value, ExportStatus.RUNNING.value):
+    if _outbox_status(export_id) == Status.PENDING.value:
         raise RuntimeError(f"export {export_id} has not ended yet")
     session.execute(delete(ExportChunk).where(ExportChunk.job_id == export_id))
     session.execute(delete(ExportJob).where(ExportJob.id == export_id))

@@ -28,11 +28,12 @@ def job(job_id: int):
     """Progress (a ``<progress>`` bar; a Refresh link works without JavaScript), then
     the download link."""
     found = _job(job_id)
+    status = export_jobs.status_of(found)
     return render(
         "lms/reports/export_job.html",
         job=found,
-        done=found.status == ExportStatus.DONE.value,
-        failed=found.status == ExportStatus.FAILED.value,
+        done=status == ExportStatus.DONE.value,
+        failed=status == ExportStatus.FAILED.value,
         status_url=url_for(".status", job_id=job_id),
     )
 

@@ -211,3 +211,36 @@ def test_the_worker_reads_the_rows_with_jit_off(small, database_url, monkeypatch
     monkeypatch.setattr(export_run.exporting, "export_rows", watched)
     assert work(small).delivered == {"export": 1}
     assert seen == {"jit": "off", "timeout": "1h"}
+
+
+def test_an_export_that_keeps_failing_says_so_and_can_be_asked_again(small, monkeypatch):
+    client = client_for(small, "manager@example.com")
+    job_url = start(client, "/reports/team.csv")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+        yield
+
+    monkeypatch.setattr(export_run.exporting, "export_rows", broken)
+    with small.app_context():
+        when = real_now()
+        for _attempt in range(3):  # the export kind's attempts, each after its backoff
+            outbox.run(kinds=KINDS, now=when)
+            when += timedelta(hours=1)
+    page = client.get(job_url)
+    assert b"The export failed" in page.data
+    assert client.get(job_url + ".json").get_json()["status"] == "failed"
+    assert start(client, "/reports/team.csv") != job_url  # a new click is a new try
+
+
+def test_an_export_the_worker_gave_up_on_shows_failed_and_is_cleaned_up(small):
+    client = client_for(small, "manager@example.com")
+    job_url = start(client, "/reports/team.csv")
+    with small.app_context():  # as after workers were killed while running it, every time
+        session.execute(text("UPDATE lms_outbox SET status = 'dead' WHERE kind = 'export'"))
+        session.commit()
+    assert b"The export failed" in client.get(job_url).data
+    with small.app_context():
+        later = real_now() + timedelta(hours=25)
+        assert outbox.run(kinds=["export-expire"], now=later).delivered == {"export-expire": 1}
+    assert client.get(job_url).status_code == 404
