@@ -244,3 +244,22 @@ def test_an_export_the_worker_gave_up_on_shows_failed_and_is_cleaned_up(small):
         later = real_now() + timedelta(hours=25)
         assert outbox.run(kinds=["export-expire"], now=later).delivered == {"export-expire": 1}
     assert client.get(job_url).status_code == 404
+
+
+@pytest.mark.parametrize(("language", "heading"), [("fi", "Vientisi"), ("pl", "Twój eksport")])
+def test_the_export_page_and_file_are_in_the_askers_language(small, org, language, heading):
+    from sqlalchemy import update
+
+    from lms.accounts.models import Person
+
+    with small.app_context():
+        session.execute(
+            update(Person).where(Person.email == "manager@example.com").values(locale=language)
+        )
+        session.commit()
+    client = client_for(small, "manager@example.com")
+    job_url = start(client, "/reports/team.csv")
+    assert heading in client.get(job_url).get_data(as_text=True)
+    work(small)
+    download = client.get(job_url + ".json").get_json()["download_url"]
+    assert client.get(download).data == direct(small, client, "/reports/team.csv")
