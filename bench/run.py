@@ -22,6 +22,7 @@ import sys
 import time
 
 from bench import instructions, learner, load
+from bench import jobs as bench_jobs
 from bench.learner import COURSE, MODULES
 from bench.memory import export_memory
 from bench.seed import LEARNER, TODAY, ensure_database
@@ -244,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             lms.stop()
         memory = export_memory(args.url)
+        jobs = bench_jobs.lines(args.url, reports[facts["people"]].get("org CSV"))
     print(f"\nThroughput (median of {rounds} interleaved rounds, {sizes[0]:,} people)")
     print("\n".join(page_table(rates)))
     if counts:
@@ -263,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(report_table(reports)))
     print(f"\nCSV export memory ({list(reports)[-1]:,} people, in-process, tracemalloc)")
     print("\n".join(memory))
+    print(f"\nSync and background export (in-process, {list(reports)[-1]:,} people)")
+    print("\n".join(jobs))
     return 0
 
 

@@ -75,6 +75,12 @@ DEFAULTS: dict[str, object] = {
     "LMS_SMTP_STARTTLS": True,
     # Report and export queries on PostgreSQL are cancelled after this long (a 503 page).
     "LMS_REPORT_TIMEOUT_MS": 20000,
+    # Exports of more rows (people x courses) than this run as a background job of the
+    # outbox worker; its result is kept this many hours, its queries get this long.
+    "LMS_EXPORT_BACKGROUND_ROWS": 5000,
+    "LMS_EXPORT_KEEP_HOURS": 24,
+    "LMS_EXPORT_TIMEOUT_MS": 3_600_000,
+    "LMS_EXPORT_CHUNK_ROWS": 5000,  # rows per stored chunk (and per progress update)
     # Security headers (lms/web/headers.py): None = the LMS's strict policy, "" = none.
     "LMS_CONTENT_SECURITY_POLICY": None,
     "LMS_FRAME_ANCESTORS": "'self'",

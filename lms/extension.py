@@ -49,6 +49,7 @@ from lms.learning.home import bp as home_bp
 from lms.learning.scenario_pages import bp as scenarios_bp
 from lms.people.views import bp as accounts_bp
 from lms.registry import check_registries
+from lms.reports.export_views import bp as exports_bp
 from lms.reports.views import bp as reports_bp
 from lms.standalone import init_standalone, limit_sign_in
 from lms.web.errors import register_blueprint_errors
@@ -204,6 +205,7 @@ def _feature_blueprints() -> list[Blueprint]:
         scenarios_bp,
         certification_bp,
         reports_bp,
+        exports_bp,
         candidates_bp,
         audit_bp,
         api_bp,

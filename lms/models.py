@@ -22,6 +22,7 @@ from lms.courses.models import (
 from lms.db import Base
 from lms.outbox.models import OutboxJob
 from lms.quizzes.models import Attempt
+from lms.reports.export_models import ExportChunk, ExportJob
 from lms.scenarios.models import ScenarioRun
 
 __all__ = [
@@ -38,6 +39,8 @@ __all__ = [
     "Attempt",
     "Base",
     "OutboxJob",
+    "ExportChunk",
+    "ExportJob",
     "Course",
     "CourseVersion",
     "Module",

@@ -18,7 +18,7 @@ from lms.db import session
 from lms.domain.text import fold
 
 
-def tune_session() -> None:
+def tune_session(*, timeout_ms: int | None = None) -> None:
     """Per-transaction planner settings for report queries.
 
     PostgreSQL's row estimates for the people x courses cross join are high, which makes
@@ -34,7 +34,8 @@ def tune_session() -> None:
         # course: at 100,000 people the default 4 MB spilled its sorts to disk.
         session.execute(text("SET LOCAL work_mem = '64MB'"))
         # One runaway report must not hold a worker: PostgreSQL cancels it (a 503 page).
-        timeout = int(current_app.config["LMS_REPORT_TIMEOUT_MS"])
+        # A background export passes its own, longer timeout (``timeout_ms``).
+        timeout = int(timeout_ms or current_app.config["LMS_REPORT_TIMEOUT_MS"])
         session.execute(text(f"SET LOCAL statement_timeout = {timeout}"))
 
 

@@ -42,6 +42,9 @@ class CourseVersion(Base):
     course_id: Mapped[int] = mapped_column(ForeignKey("lms_course.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
+    #: The hash of every file in the course's folder (translations included) when this
+    #: version was last synced: an unchanged folder is recognised without parsing it.
+    tree_hash: Mapped[str | None] = mapped_column(String(64))
     #: The policy text alone (title, preamble, every section in order): what a learner's
     #: policy acknowledgement is of. None only for versions stored before it existed.
     policy_hash: Mapped[str | None] = mapped_column(String(64))

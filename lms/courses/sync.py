@@ -27,6 +27,7 @@ from lms.courses.models import Course, CourseVersion, Module, PolicySection, Que
 from lms.courses.render import inline_markdown_to_html, markdown_to_html
 from lms.courses.services import latest_version
 from lms.courses.source import CourseProblem, CourseSource, check_courses
+from lms.courses.tree_hash import folder_hashes, unchanged_outcomes
 from lms.courses.yamlfile import plain
 from lms.db import session
 from lms.domain.questions import parse_question, question_to_dict
@@ -148,9 +149,14 @@ def _module_rows(src: CourseSource, section_hash: dict[str, str]) -> list[Module
     ]
 
 
-def sync_course(src: CourseSource, translated: translation_store.Rows | None = None) -> SyncOutcome:
+def sync_course(
+    src: CourseSource,
+    translated: translation_store.Rows | None = None,
+    tree_hash: str | None = None,
+) -> SyncOutcome:
     """Store ``src`` as a new version unless its content hash matches the latest one, and
-    its translations (``translated``: from ``translation_store.prepare``) with the latest."""
+    its translations (``translated``: from ``translation_store.prepare``) with the latest.
+    ``tree_hash`` (the folder's, from before it was read) is stored on that version."""
     if translated is None:
         translated, _problems = translation_store.prepare(src)
     course = session.scalar(select(Course).where(Course.slug == src.slug))
@@ -163,6 +169,8 @@ def sync_course(src: CourseSource, translated: translation_store.Rows | None = N
         # Same source: at most the translations changed, which is no new version.
         if latest.estimates is None:  # stored before estimates existed (migration 0013)
             latest.estimates = stored_estimates(src)
+        if tree_hash is not None:
+            latest.tree_hash = tree_hash
         languages = translation_store.store(latest.id, translated)
         try:
             session.commit()
@@ -171,6 +179,7 @@ def sync_course(src: CourseSource, translated: translation_store.Rows | None = N
             languages = []
         return SyncOutcome(src.slug, latest.number, created=False, translations=tuple(languages))
     version = build_version(course, (latest.number if latest else 0) + 1, src)
+    version.tree_hash = tree_hash
     languages = translation_store.store(version.id, translated)
     try:
         session.commit()
@@ -191,7 +200,15 @@ def sync_course(src: CourseSource, translated: translation_store.Rows | None = N
 
 def sync_courses(root: Path) -> tuple[list[SyncOutcome], list[CourseProblem]]:
     """Check every course under ``root`` and its translations; store them only if all of
-    them check clean (stale translations are no problem: they are stored, marked stale)."""
+    them check clean (stale translations are no problem: they are stored, marked stale).
+
+    First every folder is hashed (``lms.courses.tree_hash``): when each is exactly what
+    its course's latest version was synced from, nothing is read or checked again."""
+    hashes = folder_hashes(root)
+    unchanged = unchanged_outcomes(hashes)
+    if unchanged is not None:
+        session.commit()  # end the read: a sync leaves no transaction open
+        return [SyncOutcome(slug, number, created=False) for slug, number in unchanged], []
     courses, problems = check_courses(root)
     prepared = []
     for src in courses:  # each translation file is read once, for its check and its rows
@@ -200,4 +217,7 @@ def sync_courses(root: Path) -> tuple[list[SyncOutcome], list[CourseProblem]]:
         problems += found
     if problems:
         return [], problems
-    return [sync_course(src, rows) for src, rows in prepared], []
+    by_folder = {folder.resolve(): tree for folder, tree in hashes.items()}
+    return [
+        sync_course(src, rows, by_folder.get(Path(src.folder).resolve())) for src, rows in prepared
+    ], []

@@ -1,5 +1,5 @@
-"""The outbox table: one row per job to deliver (an e-mail today; xAPI statements and
-exports later), written in the transaction that caused it.
+"""The outbox table: one row per job to deliver (e-mails, xAPI statements and
+background exports), written in the transaction that caused it.
 
 A row's life: ``pending`` (due at ``next_attempt_at``; a worker holding it has set
 ``locked_by``/``locked_until``, its lease) -> ``done``, or back to ``pending`` with a

@@ -33,7 +33,11 @@ from datetime import datetime
 from typing import Any
 
 #: Modules whose import registers the LMS's own job kinds.
-HANDLER_MODULES: tuple[str, ...] = ("lms.outbox.mail", "lms.xapi.delivery")
+HANDLER_MODULES: tuple[str, ...] = (
+    "lms.outbox.mail",
+    "lms.xapi.delivery",
+    "lms.reports.export_jobs",
+)
 
 
 @dataclass(frozen=True)

@@ -207,13 +207,18 @@ EXPORT_COLUMNS = (
 
 
 def export_rows(
-    scope: Scope, today: date, filters: Filters, *, chunk: int = 1000
+    scope: Scope,
+    today: date,
+    filters: Filters,
+    *,
+    chunk: int = 1000,
+    timeout_ms: int | None = None,
 ) -> Iterator[tuple]:
     """Every (person, course) row of the report, streamed from the database in chunks.
 
     The planner settings are made here, in the transaction the rows are read in: the
     generator runs after the view has returned."""
-    tune_session()
+    tune_session(timeout_ms=timeout_ms)
     table = status_table(scope, today, filters)
     stmt = (
         person_rows(table, today, filters)

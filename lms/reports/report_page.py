@@ -7,12 +7,10 @@ Views hand over the scope and the (unvalidated) filter form and render what come
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from lms.certification import acknowledgements
 from lms.domain.certification import STATUS_COLOURS, STATUS_LABELS, STATUSES
 from lms.i18n import gettext as _
 from lms.reports import departments, overview, queries
@@ -35,10 +33,6 @@ CHART_SHADES = {
     "renewal_due": "#bf8700",
 }
 
-#: Columns added next to the codes, for people: the course's title and the status's word
-#: in the viewer's language. The codes stay for machines.
-LABEL_COLUMNS = ("course_title", "status_label")
-EXPORT_HEADER = (*queries.EXPORT_COLUMNS, *LABEL_COLUMNS, "policy_acknowledged_at")
 
 Course = tuple[int, str, str]  # (id, slug, title), as ``queries.latest_courses``
 
@@ -142,16 +136,9 @@ def _org_parts(
     }
 
 
-def export_rows(scope: queries.Scope, form: ReportFilterForm, today: date) -> Iterator[tuple]:
-    """The report's rows for CSV (``EXPORT_HEADER``), read as they are written."""
-    courses, filters = _read_form(form, scope)
-    titles = {slug: title for _id, slug, title in courses}
-    words = {code: _(label) for code, label in STATUS_LABELS.items()}
-    rows = (labelled_row(row, titles, words) for row in queries.export_rows(scope, today, filters))
-    return acknowledgements.with_signatures(rows)
-
-
-def labelled_row(row: tuple, titles: dict[str, str], words: dict[str, str]) -> tuple:
-    """An export row with the course title and the status word after the codes."""
-    course, status = row[4], row[5]
-    return (*row, titles.get(course, course), words.get(status, status))
+def export_filters(
+    scope: queries.Scope, form: ReportFilterForm
+) -> tuple[list[Course], queries.Filters]:
+    """The courses and the filters an export of the report asks for (``lms.reports.exporting``
+    writes its rows)."""
+    return _read_form(form, scope)

@@ -25,19 +25,25 @@ from lms.clock import today as clock_today
 from lms.domain.assigning import OUTCOME_LABELS, OUTCOMES
 from lms.domain.certification import STATUS_LABELS
 from lms.i18n import gettext as _
-from lms.i18n import ngettext
-from lms.reports import assign_page, digest, person_page, picker, reach, reminding, report_page
+from lms.i18n import locale_code, ngettext
+from lms.reports import (
+    assign_page,
+    digest,
+    export_jobs,
+    exporting,
+    person_page,
+    picker,
+    reach,
+    reminding,
+    report_page,
+)
 from lms.reports.access import org_scope, team_scope
 from lms.reports.forms import AssignForm, RemindForm, ReportFilterForm
-from lms.web.csvexport import stream_csv
 from lms.web.errors import slow_query_page
 from lms.web.templating import render
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 bp.register_error_handler(OperationalError, slow_query_page)
-
-#: Rows per chunk of a streamed export: one chunk per row cost ~15 µs of Python each.
-EXPORT_BATCH = 500
 
 
 def _report(scope, kind: str) -> dict:
@@ -75,20 +81,27 @@ def digest_preview():
 
 
 def _export(scope, name: str) -> Response:
-    """The report's rows as CSV; ``?excel=1`` starts it with a UTF-8 byte-order mark, so
-    Excel opens names such as "Dąbrowska" correctly (HR systems get the file without)."""
+    """The report's rows as CSV; ``?excel=1`` starts it with a UTF-8 byte-order mark.
+    An export above ``LMS_EXPORT_BACKGROUND_ROWS`` becomes a background job (the same
+    job again on a second click) and the browser goes to its page."""
     today = clock_today()
-    rows = report_page.export_rows(scope, ReportFilterForm(request.args), today)
-    lines = stream_csv(report_page.EXPORT_HEADER, rows, batch=EXPORT_BATCH)
-    if request.args.get("excel") == "1":
-        lines = _with_bom(lines)
-    headers = {"Content-Disposition": f'attachment; filename="{name}-{today.isoformat()}.csv"'}
+    courses, filters = report_page.export_filters(scope, ReportFilterForm(request.args))
+    excel = request.args.get("excel") == "1"
+    if export_jobs.runs_in_background(scope, filters, courses):
+        wanted = export_jobs.ExportRequest(
+            report="team" if scope.manager_id is not None else "org",
+            scope=scope,
+            filters=filters,
+            today=today,
+            excel=excel,
+            locale=locale_code(),
+            filename=exporting.filename(name, today),
+        )
+        job_id = export_jobs.request_export(current_person().id, wanted)
+        return redirect(url_for("lms.exports.job", job_id=job_id), 303)
+    lines = exporting.csv_lines(scope, today, filters, excel=excel)
+    headers = {"Content-Disposition": f'attachment; filename="{exporting.filename(name, today)}"'}
     return Response(stream_with_context(lines), mimetype="text/csv", headers=headers)
-
-
-def _with_bom(lines):
-    yield "\ufeff"
-    yield from lines
 
 
 @bp.route("/team.csv")

@@ -253,3 +253,26 @@ def test_axe_finds_no_violations_for_any_role(
         f"axe-core found violations on {len(audit.violations)} of {len(audit.checked)} pages:\n"
         + audit.report()
     )
+
+
+def test_axe_finds_no_violations_on_a_background_export(axe_source, browser, live_server, live_app):
+    """The page of an export too big for the request: in progress, then ready."""
+    from lms import outbox
+
+    audit = Audit(browser, DESKTOP, axe_source)
+    page = audit.page()
+    sign_in(page, live_server, "manager@example.com")
+    live_app.config["LMS_EXPORT_BACKGROUND_ROWS"] = 1  # the demo team is small
+    try:
+        page.goto(f"{live_server}/reports/team.csv")
+    finally:
+        live_app.config["LMS_EXPORT_BACKGROUND_ROWS"] = 5000
+    expect(page.get_by_role("heading", name="Your export", level=1)).to_be_visible()
+    audit.check(page, "export in progress")
+    with live_app.app_context():
+        assert outbox.run(kinds=["export"]).delivered == {"export": 1}
+    page.get_by_role("link", name="Refresh").click()
+    expect(page.get_by_role("link", name="Download the CSV")).to_be_visible()
+    audit.check(page, "export ready")
+    page.context.close()
+    assert not audit.violations, audit.report()

@@ -91,4 +91,5 @@ def test_failures_to_retry_are_printed_with_their_time(app, runner, probe):
 
 def test_an_unknown_kind_is_a_usage_error(app, runner):
     result = runner.invoke(args=["lms", "send-mail", "--kind", "pigeon"])
-    assert result.exit_code == 2 and "unknown kind(s) pigeon; registered: mail" in result.output
+    assert result.exit_code == 2
+    assert "unknown kind(s) pigeon; registered: export, export-expire, mail" in result.output

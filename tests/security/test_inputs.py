@@ -153,6 +153,7 @@ def _ids(app) -> dict[str, list]:
     from lms.courses.models import CourseVersion
     from lms.db import session
     from lms.quizzes.models import Attempt
+    from lms.reports.export_models import ExportJob
     from lms.scenarios.models import ScenarioRun
 
     with app.app_context():
@@ -162,6 +163,7 @@ def _ids(app) -> dict[str, list]:
             "run_id": first(ScenarioRun),
             "period_id": first(CertificationPeriod),
             "task_id": first(ReviewTask),
+            "job_id": first(ExportJob),
             "person_id": 2,
             "candidate_id": 12,
             "number": session.scalar(select(CourseVersion.number)) or 1,
