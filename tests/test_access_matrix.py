@@ -165,6 +165,10 @@ ACCESS: dict[str, dict[str, str]] = {
     # --- admins only
     "lms.reports.org":                  {"GET":  "login 403   403   403   -     200   login"},
     "lms.reports.org_csv":              {"GET":  "login 403   403   403   -     200   login"},
+    # a background export (the manager's, done by the worker): its asker and admins only
+    "lms.exports.job":                  {"GET":  "login 403   403   200   -     200   login"},
+    "lms.exports.status":               {"GET":  "login 403   403   200   -     200   login"},
+    "lms.exports.download":             {"GET":  "login 403   403   200   -     200   login"},
     "lms.audit.index":                  {"GET":  "login 403   403   403   -     200   login"},
     "lms.audit.export":                 {"GET":  "login 403   403   403   -     200   login"},
     # --- the API: a bearer token, never a browser session (an admin's included)
@@ -309,6 +313,25 @@ def _owned(app, person_id: int) -> dict:
         }
 
 
+def _export_job(manager_id: int, today: date) -> int:
+    """A background export of the manager's team report, run by the outbox worker."""
+    from lms import outbox
+    from lms.reports import export_jobs, queries
+
+    wanted = export_jobs.ExportRequest(
+        report="team",
+        scope=queries.Scope(manager_id=manager_id),
+        filters=queries.Filters(),
+        today=today,
+        excel=False,
+        locale="en",
+        filename=f"team-report-{today.isoformat()}.csv",
+    )
+    job_id = export_jobs.request_export(manager_id, wanted)
+    assert outbox.run(kinds=("export",)).delivered == {"export": 1}
+    return job_id
+
+
 EXTRA_TITLE = "Extra policy course"
 
 
@@ -347,6 +370,7 @@ def seed(app, tmp_path) -> SimpleNamespace:
     finance_period, finance_code = _certificate(app, ids["finance@example.com"])
     with app.app_context():
         _row, api_token = create_token("HR system")
+        export_job = _export_job(ids["manager@example.com"], today)
     common = {
         "slug": "mini",
         "number": 2,
@@ -356,6 +380,7 @@ def seed(app, tmp_path) -> SimpleNamespace:
         "reset_token": _reset_token(app, "tara@example.com"),
         "module": "basics",
         "scenario": "complaint",
+        "job_id": export_job,
         **owned,
     }
     return SimpleNamespace(
