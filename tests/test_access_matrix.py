@@ -265,7 +265,7 @@ def _invite_candidate(app, manager_id: int, today: date) -> tuple[int, str]:
 
 
 def _reset_token(app, email: str) -> str:
-    from lms.accounts import passwords
+    from lms.people import passwords
     from tests.outbox.helpers import deliver_mail
 
     with app.app_context():
