@@ -8,10 +8,11 @@ without a bind key to the default engine, so the lms_* tables live in the app's 
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, text
 from sqlalchemy.orm import DeclarativeBase, scoped_session
 from werkzeug.local import LocalProxy
 
@@ -51,3 +52,18 @@ def _session() -> scoped_session:
 
 #: The request's SQLAlchemy session (the app's Flask-SQLAlchemy session).
 session: scoped_session = LocalProxy(_session)  # type: ignore[assignment]
+
+
+def database_answers() -> bool:
+    """Whether the database answers a trivial statement now (the health check's question).
+
+    On failure the session is dropped, so the next request starts with a fresh connection
+    instead of a broken one.
+    """
+    try:
+        session.execute(text("SELECT 1"))
+    except Exception:  # any failure to reach the database means "not ready"
+        with suppress(Exception):
+            session.remove()
+        return False
+    return True

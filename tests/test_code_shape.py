@@ -65,3 +65,62 @@ def test_the_allow_lists_name_what_exists():
         name, function = entry.split(":")
         source = (LMS / name).read_text(encoding="utf-8")
         assert f"def {function}(" in source, f"LONG_FUNCTIONS names {entry}, which does not exist"
+
+
+#: Modules whose functions are routes: every area's ``views.py`` and the learner pages
+#: (``lms/learning/access.py`` is the course-access query the pages share, not a page).
+VIEW_MODULES = sorted(
+    {
+        *LMS.glob("*/views.py"),
+        *(p for p in (LMS / "learning").glob("*.py") if p.name not in {"__init__.py", "access.py"}),
+    }
+)
+
+
+def _sql_in(tree: ast.AST) -> list[str]:
+    """Where a module reads or writes the database itself: the session, a select, or the
+    session imported from ``lms.db``."""
+    found = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "session"
+        ):
+            found.append(f"line {node.lineno}: session.{node.attr}")
+        elif isinstance(node, ast.Call) and (
+            (isinstance(node.func, ast.Name) and node.func.id == "select")
+            or (isinstance(node.func, ast.Attribute) and node.func.attr == "select")
+        ):
+            found.append(f"line {node.lineno}: select(...)")
+        elif isinstance(node, ast.ImportFrom) and node.module == "lms.db":
+            found += [
+                f"line {node.lineno}: imports session" for a in node.names if a.name == "session"
+            ]
+    return found
+
+
+def test_the_view_modules_are_found():
+    assert len(VIEW_MODULES) >= 8  # the check below would pass vacuously on the wrong glob
+
+
+@pytest.mark.parametrize("path", VIEW_MODULES, ids=_name)
+def test_views_run_no_sql(path: Path):
+    """Views turn a request into values, call a service or query, render (issue 12)."""
+    found = _sql_in(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
+    assert not found, (
+        f"lms/{_name(path)} runs SQL itself ({'; '.join(found)}): move the query into a "
+        "named function of the area that owns the data"
+    )
+
+
+def test_the_sql_check_sees_sql():
+    """The check above recognises each form it forbids (else it would pass on anything)."""
+    source = (
+        "from lms.db import session\n"
+        "def page():\n"
+        "    session.get(Attempt, 1)\n"
+        "    return session.scalars(sa.select(Attempt))\n"
+    )
+    assert len(_sql_in(ast.parse(source))) == 4
+    assert _sql_in(ast.parse("from lms.db import MAX_ID\nsessions.sign_in(p)\n")) == []

@@ -50,6 +50,7 @@ from lms.candidates.outcomes import ERASED_NAME, erase, hire
 from lms.candidates.queries import pending_invite
 from lms.certification import services as certification
 from lms.certification.models import Assignment
+from lms.courses.models import Course
 from lms.db import session, utcnow
 from lms.outbox.mail import queue_mail
 from lms.web.urls import absolute_url
@@ -198,8 +199,6 @@ def _person_to_invite(
 
 
 def _check_courses(course_ids: list[int]) -> None:
-    from lms.courses.models import Course
-
     found = set(session.scalars(select(Course.id).where(Course.id.in_(course_ids))))
     if found != set(course_ids):
         raise CandidateError("unknown course")

@@ -116,3 +116,16 @@ def review_for(person_id: int, task_id: int) -> Review | None:
         session.get(CourseVersion, task.from_version_id),
         session.get(CourseVersion, task.to_version_id),
     )
+
+
+def open_reviews_of(person_id: int) -> list[tuple[ReviewTask, CourseVersion]]:
+    """The person's unacknowledged review tasks with the version each asks them to read,
+    soonest due first (one query)."""
+    return list(
+        session.execute(
+            select(ReviewTask, CourseVersion)
+            .join(CourseVersion, CourseVersion.id == ReviewTask.to_version_id)
+            .where(ReviewTask.person_id == person_id, ReviewTask.acknowledged_at.is_(None))
+            .order_by(ReviewTask.due_on)
+        ).all()
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from lms.accounts.models import Person
+from lms.certification import assignments
 from lms.certification.cycles import (
     Cycle,
     Requirements,
@@ -87,7 +88,5 @@ def assign(
     certificate are skipped (see ``lms.certification.assignments`` for the plan, the
     per-person outcomes and re-assigning); concurrent identical calls assign once.
     """
-    from lms.certification import assignments
-
     plan = assignments.plan(course_id, person_ids, reason=reason, due_on=due_on, today=today)
     return assignments.carry_out(plan, by=by, commit=commit).assigned

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import click
 
+from lms.certification.expiry import certificates_expired
+from lms.certification.recheck import recheck_certifications as recheck
+from lms.certification.reminders import send_reminders
 from lms.cli.group import day_of, lms_cli, needs_schema, today_option
+from lms.db import session
 
 
 @lms_cli.command("send-reminders")
@@ -20,17 +24,11 @@ def send_reminders_cmd(today_, dry_run):
     The e-mails go into the outbox with the record that they are due; `flask lms
     send-mail` (cron or a long-running worker) delivers them.
     """
-    from lms.certification.reminders import send_reminders
-
     day = day_of(today_)
     recheck_certifications(day, dry_run=dry_run)
-    if not dry_run:
-        from lms.certification.expiry import certificates_expired
-        from lms.db import session
-
-        if expired := certificates_expired(day):
-            session.commit()
-            click.echo(f"{expired} xAPI 'expired' statement(s) queued (each once).")
+    if not dry_run and (expired := certificates_expired(day)):
+        session.commit()
+        click.echo(f"{expired} xAPI 'expired' statement(s) queued (each once).")
     items = send_reminders(day, dry_run=dry_run)
     verb = "would queue" if dry_run else "queued"
     for item in items:
@@ -47,8 +45,6 @@ def send_reminders_cmd(today_, dry_run):
 def recheck_certifications(day, *, dry_run: bool) -> None:
     """Certify anyone complete but uncertified, printing each (``send-reminders`` runs it
     first, so nobody is reminded of training they finished)."""
-    from lms.certification.recheck import recheck_certifications as recheck
-
     repairs = recheck(day, dry_run=dry_run)
     verb = "would certify" if dry_run else "certified"
     for r in repairs:

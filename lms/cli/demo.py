@@ -6,17 +6,15 @@ import click
 from flask import current_app
 
 from lms.cli.group import lms_cli, needs_schema
+from lms.demo import load_demo
+from lms.web.urls import BaseURLMissing, absolute_url
 
 
 @lms_cli.command("demo")
 @needs_schema
 def demo_cmd():
     """Load the demo organisation (idempotent) and print how to sign in."""
-    from lms.demo import load_demo
-
     people = load_demo(current_app.config["LMS_DEMO_PASSWORD"])
-    from lms.web.urls import BaseURLMissing, absolute_url
-
     try:
         where = absolute_url(
             "lms.accounts.login" if current_app.extensions["lms"].standalone else "lms.home.index"

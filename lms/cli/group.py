@@ -9,8 +9,10 @@ from datetime import date, datetime
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import inspect
 
 from lms.api.cli import register as register_api_commands
+from lms.clock import today as clock_today
 from lms.interop.cli import register as register_interop_commands
 
 lms_cli = AppGroup("lms", help="Training and certification LMS.")
@@ -29,8 +31,6 @@ today_option = click.option(
 
 def day_of(today_: datetime | None) -> date:
     """The day a command acts on: ``--today`` if given, else the clock's today."""
-    from lms.clock import today as clock_today
-
     return today_.date() if today_ else clock_today()
 
 
@@ -39,8 +39,6 @@ def needs_schema(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from sqlalchemy import inspect
-
         engine = current_app.extensions["sqlalchemy"].engine
         if "lms_person" not in inspect(engine).get_table_names():
             raise click.ClickException(

@@ -7,6 +7,7 @@ import sys
 import click
 
 from lms.cli.group import lms_cli, needs_schema
+from lms.outbox import cli as outbox_cli
 
 
 @lms_cli.command("send-mail")
@@ -42,8 +43,6 @@ def send_mail_cmd(batch, loop, interval, kinds, retry_dead, status_only):
     (1 if a job died in this run). Several runs or workers, on several machines, share
     the queue safely. Failed jobs are retried with backoff; dead ones are listed.
     """
-    from lms.outbox import cli as outbox_cli
-
     sys.exit(
         outbox_cli.main(
             batch=batch,

@@ -6,7 +6,9 @@ import sys
 
 import click
 
+from lms.accounts import services as accounts
 from lms.cli.group import lms_cli, needs_schema
+from lms.people import services as people
 
 
 @lms_cli.command("create-user")
@@ -24,15 +26,13 @@ from lms.cli.group import lms_cli, needs_schema
 @needs_schema
 def create_user(email, name, role, department, manager_email, password):
     """Create a person who can sign in."""
-    from lms.accounts import services
-
     manager = None
     if manager_email:
-        manager = services.find_by_email(manager_email)
+        manager = accounts.find_by_email(manager_email)
         if manager is None:
             raise click.ClickException(f"no person with e-mail {manager_email}")
     try:
-        person = services.create_person(
+        person = accounts.create_person(
             email=email,
             name=name,
             role=role,
@@ -53,8 +53,6 @@ def import_people(csv_file):
 
     Every row is checked first; if any row is wrong nothing is imported.
     """
-    from lms.people import services
-
     raw = csv_file.read()
     try:
         text = raw.decode("utf-8-sig")
@@ -66,8 +64,8 @@ def import_people(csv_file):
         click.echo("Nothing was imported.", err=True)
         sys.exit(1)
     try:
-        result = services.import_people(text)
-    except services.ImportError_ as exc:
+        result = people.import_people(text)
+    except people.ImportError_ as exc:
         for problem in exc.problems:
             click.echo(f"{csv_file.name}: {problem}", err=True)
         click.echo("Nothing was imported.", err=True)

@@ -6,6 +6,7 @@ import functools
 
 import click
 
+from lms import migrate
 from lms.cli.group import lms_cli
 
 
@@ -19,11 +20,9 @@ def _migrations(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from lms.migrate import MigrationsNotFound
-
         try:
             return command(*args, **kwargs)
-        except MigrationsNotFound as exc:
+        except migrate.MigrationsNotFound as exc:
             raise click.ClickException(str(exc)) from None
 
     return wrapper
@@ -34,10 +33,8 @@ def _migrations(command):
 @_migrations
 def db_upgrade(revision):
     """Build or update the lms_* tables."""
-    from lms.migrate import current, upgrade
-
-    upgrade(revision)
-    click.echo(f"LMS schema at {current() or revision}.")
+    migrate.upgrade(revision)
+    click.echo(f"LMS schema at {migrate.current() or revision}.")
 
 
 @db_group.command("downgrade")
@@ -45,17 +42,13 @@ def db_upgrade(revision):
 @_migrations
 def db_downgrade(revision):
     """Step the lms_* tables back to REVISION (``base`` drops them)."""
-    from lms.migrate import downgrade
-
-    downgrade(revision)
+    migrate.downgrade(revision)
 
 
 @db_group.command("current")
 def db_current():
     """Print the schema revision of the database."""
-    from lms.migrate import current
-
-    click.echo(current() or "(empty)")
+    click.echo(migrate.current() or "(empty)")
 
 
 @db_group.command("revision")
@@ -63,6 +56,4 @@ def db_current():
 @_migrations
 def db_revision(message):
     """Write a new migration from the difference between models and database."""
-    from lms.migrate import revision
-
-    revision(message)
+    migrate.revision(message)

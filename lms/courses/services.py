@@ -70,8 +70,8 @@ def latest_version_by_slug(slug: str) -> CourseVersion | None:
     )
 
 
-def sections_of(version_id: int) -> list:
-
+def sections_of(version_id: int) -> list[PolicySection]:
+    """The version's policy sections in course order, read from the database."""
     return list(
         session.scalars(
             select(PolicySection)
@@ -139,5 +139,21 @@ def version_by_number(course_id: int, number: int) -> CourseVersion | None:
     return session.scalar(
         select(CourseVersion).where(
             CourseVersion.course_id == course_id, CourseVersion.number == number
+        )
+    )
+
+
+def version_by_id(version_id: int) -> CourseVersion | None:
+    """One stored version by its id (from the session's identity map when it is loaded)."""
+    return session.get(CourseVersion, version_id)
+
+
+def versions_of(course_id: int) -> list[CourseVersion]:
+    """Every stored version of a course, newest first."""
+    return list(
+        session.scalars(
+            select(CourseVersion)
+            .where(CourseVersion.course_id == course_id)
+            .order_by(CourseVersion.number.desc())
         )
     )

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
-from sqlalchemy import select
 
 from lms.accounts.access import current_person, login_required
 from lms.certification import services as certification
 from lms.courses import localized
-from lms.courses.models import CourseVersion, PolicySection
-from lms.db import session
+from lms.courses.services import version_by_id
+from lms.courses.structure import structure
 from lms.i18n import gettext as _
 from lms.learning.access import course_or_404
+from lms.learning.answers import submit_answers
 from lms.quizzes import services
 from lms.quizzes.models import Attempt
 from lms.web import resume
@@ -59,9 +59,10 @@ def assessment(slug: str):
 
 
 def _own(attempt_id: int) -> Attempt:
-    attempt = session.get(Attempt, attempt_id)
-    if attempt is None or attempt.person_id != current_person().id or attempt.kind == "check":
-        abort(404)
+    """The signed-in person's assessment attempt, else 404 (a check lives on its module)."""
+    attempt = services.own_attempt(current_person().id, attempt_id)
+    if attempt is None or attempt.kind == "check":
+        abort(404)  # someone else's attempt does not exist, as far as this person knows
     return attempt
 
 
@@ -69,24 +70,9 @@ def _own(attempt_id: int) -> Attempt:
 @login_required
 def attempt(attempt_id: int):
     attempt = _own(attempt_id)
-    version = session.get(CourseVersion, attempt.version_id)
+    version = version_by_id(attempt.version_id)
     if request.method == "POST":
-        if not csrf_valid():
-            flash(
-                _("The page had expired, so your answers were not sent. Please answer again."),
-                "warning",
-            )
-            return redirect(url_for(".attempt", attempt_id=attempt.id))
-        try:
-            services.submit(attempt, request.form)
-        except services.StaleAnswer:
-            flash(
-                _(
-                    "Some answers did not belong to this page, so nothing was sent. Please answer "
-                    "again."
-                ),
-                "warning",
-            )
+        if not submit_answers(attempt):
             return redirect(url_for(".attempt", attempt_id=attempt.id))
         return redirect(url_for(".result", attempt_id=attempt.id))
     if attempt.submitted_at is not None:
@@ -115,14 +101,8 @@ def result(attempt_id: int):
     attempt = _own(attempt_id)
     if attempt.submitted_at is None:
         return redirect(url_for(".attempt", attempt_id=attempt.id))
-    version = session.get(CourseVersion, attempt.version_id)
-    titles = dict(
-        session.execute(
-            select(PolicySection.key, PolicySection.title).where(
-                PolicySection.version_id == version.id
-            )
-        ).all()
-    )
+    version = version_by_id(attempt.version_id)
+    titles = structure(version).section_titles  # in course order
     reveal = version.course_settings.assessment.reveal_answers
     missed = [r for r in attempt.results if not r["correct"]]
     texts = localized.load(

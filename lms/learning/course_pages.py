@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
-from sqlalchemy import select
 
 from lms.accounts.access import current_person, login_required
 from lms.certification import acknowledgements, policy_document
 from lms.certification import services as certification
 from lms.certification.forms import AcknowledgeForm, name_mismatch
 from lms.courses import localized, services
-from lms.courses.models import CourseVersion, PolicySection
+from lms.courses.models import CourseVersion
 from lms.courses.structure import modules_of, structure
-from lms.db import MAX_ID, session
+from lms.db import MAX_ID
 from lms.i18n import gettext as _
 from lms.learning.access import course_or_404, version_or_404
+from lms.learning.answers import submit_answers
 from lms.quizzes import services as quizzes
-from lms.quizzes.models import Attempt
 from lms.web import resume
-from lms.web.csrf import csrf_valid
 from lms.web.templating import render
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
@@ -59,13 +57,8 @@ def module(slug: str, key: str):
     result = None
     result_id = request.args.get("result", type=int)
     if result_id and 0 < result_id <= MAX_ID:
-        result = session.get(Attempt, result_id)
-        if (
-            result is None
-            or result.person_id != person.id
-            or result.module_key != key
-            or not result.submitted_at
-        ):
+        result = quizzes.own_attempt(person.id, result_id)
+        if result is not None and (result.module_key != key or not result.submitted_at):
             result = None
     check = (
         None
@@ -109,25 +102,10 @@ def module(slug: str, key: str):
 @login_required
 def submit_check(slug: str, key: str, attempt_id: int):
     course_or_404(slug)
-    attempt = _own_attempt(attempt_id)
-    if attempt.kind != "check" or attempt.module_key != key:
-        abort(404)
-    if not csrf_valid():
-        flash(
-            _("The page had expired, so your answers were not sent. Please answer again."),
-            "warning",
-        )
-        return redirect(url_for(".module", slug=slug, key=key) + "#check")
-    try:
-        quizzes.submit(attempt, request.form)
-    except quizzes.StaleAnswer:
-        flash(
-            _(
-                "Some answers did not belong to this page, so nothing was sent. Please answer "
-                "again."
-            ),
-            "warning",
-        )
+    attempt = quizzes.own_attempt(current_person().id, attempt_id)
+    if attempt is None or attempt.kind != "check" or attempt.module_key != key:
+        abort(404)  # someone else's attempt does not exist, as far as this person knows
+    if not submit_answers(attempt):
         return redirect(url_for(".module", slug=slug, key=key) + "#check")
     return redirect(url_for(".module", slug=slug, key=key, result=attempt.id) + "#check")
 
@@ -157,11 +135,7 @@ def acknowledge(slug: str):
 
 
 def _policy_page(version: CourseVersion, form: AcknowledgeForm | None = None, status: int = 200):
-    sections = session.scalars(
-        select(PolicySection)
-        .where(PolicySection.version_id == version.id)
-        .order_by(PolicySection.position)
-    ).all()
+    sections = structure(version).sections
     acknowledged = ack_form = None
     if acknowledgements.asks_for_it(version):
         acknowledged = acknowledgements.current_for(current_person().id, version)
@@ -195,11 +169,7 @@ def policy_pdf(slug: str, number: int):
 @login_required
 def versions(slug: str):
     latest = course_or_404(slug)
-    rows = session.scalars(
-        select(CourseVersion)
-        .where(CourseVersion.course_id == latest.course_id)
-        .order_by(CourseVersion.number.desc())
-    ).all()
+    rows = services.versions_of(latest.course_id)
     texts = localized.load([(latest.id, "course", None)])
     return render("lms/courses/versions.html", version=texts.version(latest), versions=rows)
 
@@ -208,27 +178,12 @@ def versions(slug: str):
 @login_required
 def changes(slug: str, number: int):
     latest = course_or_404(slug)
-    new = session.scalar(
-        select(CourseVersion).where(
-            CourseVersion.course_id == latest.course_id, CourseVersion.number == number
-        )
-    )
+    new = services.version_by_number(latest.course_id, number)
     if new is None:
         abort(404)
-    old = session.scalar(
-        select(CourseVersion).where(
-            CourseVersion.course_id == latest.course_id, CourseVersion.number == number - 1
-        )
-    )
+    old = services.version_by_number(latest.course_id, number - 1)
     texts = localized.load([(latest.id, "course", None), *services.change_wants(old, new)])
     diff = services.policy_changes(old, new, texts=texts)
     return render(
         "lms/courses/changes.html", version=texts.version(latest), new=new, old=old, changes=diff
     )
-
-
-def _own_attempt(attempt_id: int) -> Attempt:
-    attempt = session.get(Attempt, attempt_id)
-    if attempt is None or attempt.person_id != current_person().id:
-        abort(404)  # someone else's attempt does not exist, as far as this person knows
-    return attempt

@@ -6,17 +6,13 @@ tasks; an admin without training of their own lands on the organisation report i
 
 from __future__ import annotations
 
-from contextlib import suppress
-
 from flask import Blueprint, current_app, jsonify, redirect, url_for
-from sqlalchemy import select, text
 
 from lms.accounts.access import current_person, login_required
+from lms.certification import reviews as review_tasks
 from lms.certification import services as certification
-from lms.certification.models import ReviewTask
 from lms.courses import localized
-from lms.courses.models import CourseVersion
-from lms.db import session
+from lms.db import database_answers
 from lms.learning.access import courses_for
 from lms.reports.landing import lands_on_org_report
 from lms.web.templating import render
@@ -43,12 +39,7 @@ def index():
         }
         for v in versions
     ]
-    reviews = session.execute(
-        select(ReviewTask, CourseVersion)
-        .join(CourseVersion, CourseVersion.id == ReviewTask.to_version_id)
-        .where(ReviewTask.person_id == person.id, ReviewTask.acknowledged_at.is_(None))
-        .order_by(ReviewTask.due_on)
-    ).all()
+    reviews = review_tasks.open_reviews_of(person.id)
     # Module and scenario titles too: the Continue button names the next one.
     texts = localized.load(
         [
@@ -66,10 +57,6 @@ def index():
 @bp.route("/healthz")
 def healthz():
     """200 ``{"status": "ok"}`` when the database answers, 503 otherwise (for load balancers)."""
-    try:
-        session.execute(text("SELECT 1"))
-    except Exception:  # any failure to reach the database means "not ready"
-        with suppress(Exception):
-            session.remove()
+    if not database_answers():
         return jsonify({"status": "unavailable", "database": "unreachable"}), 503
     return jsonify({"status": "ok"})

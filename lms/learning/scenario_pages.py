@@ -12,8 +12,8 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from lms.accounts.access import current_person, login_required
 from lms.courses import localized
 from lms.courses.models import CourseVersion, Scenario
+from lms.courses.services import version_by_id
 from lms.courses.structure import structure
-from lms.db import session
 from lms.domain.scenarios import current_node
 from lms.i18n import gettext as _
 from lms.learning.access import course_or_404, may_open
@@ -27,19 +27,15 @@ bp = Blueprint("scenarios", __name__)
 
 def _own(run_id: int) -> tuple[ScenarioRun, Scenario, CourseVersion]:
     """The signed-in person's run with its scenario row and version, else 404."""
-    run = session.get(ScenarioRun, run_id)
     person = current_person()
-    if run is None or run.person_id != person.id:
+    run = services.own_run(person.id, run_id)
+    if run is None:
         abort(404)  # someone else's run does not exist, as far as this person knows
-    version = session.get(CourseVersion, run.version_id)
+    version = version_by_id(run.version_id)
     row = services.row_of(run)
     if version is None or row is None or not may_open(person, version):
         abort(404)
     return run, row, version
-
-
-def _section_titles(version: CourseVersion) -> dict[str, str]:
-    return structure(version).section_titles
 
 
 def _texts(version: CourseVersion, row: Scenario) -> localized.Texts:
@@ -52,6 +48,19 @@ def _texts(version: CourseVersion, row: Scenario) -> localized.Texts:
             (row.version_id, "node", [f"{row.key}/{n['id']}" for n in row.data["nodes"]]),
             (version.id, "section", None),
         ]
+    )
+
+
+def _run_page(template: str, run: ScenarioRun, version: CourseVersion, scenario, texts, **page):
+    """Render a page of a run: the course, the scenario row in the page's language (``row``),
+    the graph the run plays on (``scenario``), and the section titles feedback links to."""
+    return render(
+        template,
+        version=texts.version(version),
+        scenario=scenario,
+        run=run,
+        titles=texts.section_titles(version.id, structure(version).section_titles),
+        **page,
     )
 
 
@@ -113,18 +122,18 @@ def run(run_id: int):
     shown = texts.scenario(row)  # the row in the page's language; ``row`` itself plays
     so_far = services.decisions(shown, path)
     last = so_far[-1] if so_far and scenario.feedback_mode == "immediate" else None
-    return render(
+    return _run_page(
         "lms/scenarios/node.html",
-        version=texts.version(version),
+        run,
+        version,
+        scenario,
+        texts,
         row=shown,
-        scenario=scenario,
-        run=run,
         node=node,
         node_html=services.node_data(shown)[node.id],
         so_far=so_far,
         choices=services.choices_for_page(run, shown, node),
         last=last,
-        titles=texts.section_titles(version.id, _section_titles(version)),
     )
 
 
@@ -178,14 +187,14 @@ def debrief(run_id: int):
     texts = _texts(version, row)
     shown = texts.scenario(row)
     end = services.node_data(shown)[result.end_node_id]
-    return render(
+    return _run_page(
         "lms/scenarios/debrief.html",
-        version=texts.version(version),
+        run,
+        version,
+        scenario,
+        texts,
         row=shown,
-        scenario=scenario,
-        run=run,
         result=result,
         end=end,
         decisions=services.decisions(shown, services.path_of(run, scenario)),
-        titles=texts.section_titles(version.id, _section_titles(version)),
     )

@@ -62,6 +62,12 @@ def open_attempt(person_id: int, course_id: int, kind: str, module_key: str = ""
     )
 
 
+def own_attempt(person_id: int, attempt_id: int) -> Attempt | None:
+    """The attempt if it is the person's own; None for anyone else's or a missing one."""
+    attempt = session.get(Attempt, attempt_id)
+    return attempt if attempt is not None and attempt.person_id == person_id else None
+
+
 def _create(
     person_id: int,
     version: CourseVersion,

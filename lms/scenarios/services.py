@@ -59,6 +59,12 @@ def scenario_for(version: CourseVersion, key: str) -> Scenario | None:
     return structure(version).scenario(key)
 
 
+def own_run(person_id: int, run_id: int) -> ScenarioRun | None:
+    """The run if it is the person's own; None for anyone else's or a missing one."""
+    run = session.get(ScenarioRun, run_id)
+    return run if run is not None and run.person_id == person_id else None
+
+
 def row_of(run: ScenarioRun) -> Scenario | None:
     """The scenario row a run is played on (its own version, even after a newer sync)."""
     version = session.get(CourseVersion, run.version_id)  # usually already in the session
