@@ -48,3 +48,34 @@ def test_home_and_my_certificates_show_dates_in_the_viewers_format(
     until = format_date(valid_until, "medium", locale=language)
     assert f'<time datetime="{valid_until.isoformat()}">{until}</time>' in mine
     assert certified_on.isoformat() not in visible_text(mine)
+
+
+@pytest.mark.parametrize(
+    ("language", "written"), [("en", "Mar 2, 2026"), ("fi", "2.3.2026"), ("pl", "2 mar 2026")]
+)
+def test_a_reminder_email_writes_its_date_in_the_recipients_language(app, language, written):
+    from lms.outbox.mail import Recipient, render_mail
+
+    context = {
+        "kind": "overdue",
+        "course_title": "Basics",
+        "course_url": "http://lms.test/courses/basics/",
+        "valid_until": None,
+        "due_on": date(2026, 3, 2),
+    }
+    with app.app_context():
+        message = render_mail("reminder", Recipient("dana@example.com", locale=language), context)
+    assert written in message.text and written in message.html
+    assert "2026-03-02" not in message.text
+
+
+@pytest.mark.parametrize(
+    ("language", "whole", "one_decimal"),
+    [("en", "83%", "83.2%"), ("fi", "83\xa0%", "83,2\xa0%"), ("fr", "83\xa0%", "83,2\xa0%")],
+)
+def test_a_percentage_keeps_the_locales_own_spacing(app, language, whole, one_decimal):
+    from lms.i18n import force_locale, format_percent
+
+    with app.app_context(), force_locale(language):
+        assert format_percent(83.0) == whole
+        assert format_percent(83.2, digits=1) == one_decimal
