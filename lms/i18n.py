@@ -19,6 +19,7 @@ from here; templates get ``_``, ``gettext``, ``ngettext`` and the formatting fil
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -160,10 +161,15 @@ def lazy_gettext(string: str, **variables) -> LazyString:
 # --- formatting for the locale (Babel) ----------------------------------------------------
 
 
-def format_date(value: date | datetime | None, format: str = "medium") -> str:
-    """A date as the locale writes it ("1 Dec 2026", "1.12.2026"); "" for None."""
-    if value is None:
+def format_date(value: date | datetime | str | None, format: str = "medium") -> str:
+    """A date as the locale writes it ("Dec 1, 2026", "1.12.2026"); "" for None.
+
+    An ISO date string is read first: some e-mail contexts carry their dates as the JSON
+    they are audited with (``"2026-12-01"``)."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
     if isinstance(value, datetime):
         value = value.date()
     return babel_dates.format_date(value, format=format, locale=get_locale())
@@ -173,8 +179,13 @@ def format_percent(value: float | None, digits: int = 0) -> str:
     """A percentage as the locale writes it ("83 %" in French, "83%" in English)."""
     if value is None:
         return ""
-    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return babel_numbers.format_percent(value / 100, format=pattern, locale=get_locale())
+    locale = get_locale()
+    # The locale's own pattern keeps its spacing and sign placement ("83 %" in Finnish);
+    # only the number of decimals is ours.
+    pattern = locale.percent_formats[None].pattern
+    if digits:
+        pattern = re.sub(r"0(?![0#,.])", "0." + "0" * digits, pattern, count=1)
+    return babel_numbers.format_percent(value / 100, format=pattern, locale=locale)
 
 
 def format_number(value: float | int | None) -> str:

@@ -209,7 +209,7 @@ def revoke(period_id: int):
     back = url_for("lms.reports.person", person_id=period.person_id)
     if period.revoked_on is not None:
         flash(
-            _("This certificate was already revoked on %(d)s.", d=period.revoked_on.isoformat()),
+            _("This certificate was already revoked on %(d)s.", d=format_date(period.revoked_on)),
             "info",
         )
         return redirect(back)

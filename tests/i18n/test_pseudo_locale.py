@@ -120,11 +120,31 @@ def data_corpus(extra: list[str]) -> str:
     return "\n".join(_normal(re.sub(r"[*_`#>|]", " ", p)) for p in parts)
 
 
+def locale_names() -> set[str]:
+    """The pseudo-locale's month and day names, every width, as words."""
+    locale = Locale.parse(PSEUDO)
+    names = set()
+    for context in ("format", "stand-alone"):
+        for width in ("wide", "abbreviated"):
+            for name in (
+                *locale.months[context][width].values(),
+                *locale.days[context][width].values(),
+            ):
+                names.update(re.findall(r"[^\W\d_]+", name))
+    return names
+
+
+def is_locale_date(fragment: str) -> bool:
+    """A date as the locale writes it ("31 Jan 2026"): numbers and month or day names."""
+    words = re.findall(r"[^\W\d_]+", fragment)
+    return bool(re.search(r"\d", fragment)) and all(w in locale_names() for w in words)
+
+
 def is_data(fragment: str, corpus: str) -> bool:
-    """A fragment is data when it is neutral or, whole words, part of the corpus (a text
-    shortened with "…" by its start)."""
+    """A fragment is data when it is neutral, a date in the locale's format or, whole
+    words, part of the corpus (a text shortened with "…" by its start)."""
     fragment = LIST_NUMBER.sub("", fragment).strip()
-    if NEUTRAL.match(fragment):
+    if NEUTRAL.match(fragment) or is_locale_date(fragment):
         return True
     fragment = re.sub(r"(\.\.\.|…)$", "", fragment)
     words = re.escape(_normal(fragment))

@@ -33,7 +33,7 @@ def test_a_message_is_rendered_for_its_recipient(app_ctx):
     assert message.subject == "Q&A <basics> is overdue"
     assert message.text == (
         "Hello Dana O'Neil,\n\n"
-        "This training was due on 2026-03-02 and is not complete yet. Please complete it now.\n\n"
+        "This training was due on Mar 2, 2026 and is not complete yet. Please complete it now.\n\n"
         "Open the course: http://lms.test/courses/qa/\n\n"
         "-- \nPolicy training\n"
     )

@@ -47,7 +47,7 @@ def test_preview_is_the_mail_the_run_sends(app, runner, synced, make_person):
     runner.invoke(args=["lms", "send-reminders", "--today", "2027-01-20"])
     sent = [m for m in deliver_mail(app) if m.to[0] == mid.email and "attention" in m.subject]
     assert len(sent) == 1 and sent[0].subject == subject and sent[0].text == text
-    assert "This week&#39;s digest was sent on 2027-01-20." in c.get("/reports/digest").get_data(
+    assert "This week&#39;s digest was sent on Jan 20, 2027." in c.get("/reports/digest").get_data(
         as_text=True
     )
 
