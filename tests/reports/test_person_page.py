@@ -92,49 +92,61 @@ def test_reminder_only_for_people_in_the_tree(app, org):
     assert response.status_code == 404
 
 
+def _check_attempt(pid, version, key: str, moment, *, score: int, seed: str = "s"):
+    """A submitted knowledge check of module ``key``."""
+    from lms.quizzes.models import Attempt
+
+    return Attempt(
+        person_id=pid,
+        course_id=version.course_id,
+        version_id=version.id,
+        kind="check",
+        module_key=key,
+        seed=seed,
+        pass_mark=80,
+        questions=[],
+        results=[],
+        submitted_at=moment,
+        score=score,
+        passed=score >= 80,
+    )
+
+
+def _finished_run(pid, version, moment):
+    """A passed run of the complaint scenario along path 1 → 1."""
+    from lms.scenarios.models import ScenarioRun
+
+    return ScenarioRun(
+        person_id=pid,
+        course_id=version.course_id,
+        version_id=version.id,
+        scenario_key="complaint",
+        path=[1, 1],
+        steps=2,
+        finished_at=moment,
+        outcome="pass",
+        score=100,
+        passed=True,
+    )
+
+
+def _mini_version():
+    from lms.courses.models import Course, CourseVersion
+
+    course = session.scalar(select(Course).where(Course.slug == "mini"))
+    return session.scalar(select(CourseVersion).where(CourseVersion.course_id == course.id))
+
+
 def _add_history(app, pid: int, n: int) -> None:
     from datetime import datetime, timedelta
 
-    from lms.courses.models import Course, CourseVersion
-    from lms.quizzes.models import Attempt
-    from lms.scenarios.models import ScenarioRun
-
     with app.app_context():
-        course = session.scalar(select(Course).where(Course.slug == "mini"))
-        version = session.scalar(select(CourseVersion).where(CourseVersion.course_id == course.id))
+        version = _mini_version()
         for i in range(n):
             moment = datetime(2026, 11, 1, 10, 0) + timedelta(hours=i)
             for key in ("basics", "voice"):
-                session.add(
-                    Attempt(
-                        person_id=pid,
-                        course_id=course.id,
-                        version_id=version.id,
-                        kind="check",
-                        module_key=key,
-                        seed=f"s{i}",
-                        pass_mark=80,
-                        questions=[],
-                        results=[],
-                        submitted_at=moment,
-                        score=50,
-                        passed=False,
-                    )
-                )
-            session.add(
-                ScenarioRun(
-                    person_id=pid,
-                    course_id=course.id,
-                    version_id=version.id,
-                    scenario_key="complaint",
-                    path=[1, 1],
-                    steps=2,
-                    finished_at=moment,
-                    outcome="pass",
-                    score=100,
-                    passed=True,
-                )
-            )
+                session.add(_check_attempt(pid, version, key, moment, score=50, seed=f"s{i}"))
+            session.add(_finished_run(pid, version, moment))
         session.commit()
 
 
@@ -158,45 +170,12 @@ def test_person_page_statements_do_not_grow_with_history(app, org):
 def test_knowledge_checks_and_scenario_steps_in_words(app, org):
     from datetime import datetime
 
-    from lms.courses.models import Course, CourseVersion
-    from lms.quizzes.models import Attempt
-    from lms.scenarios.models import ScenarioRun
-
     pid = org["employee@example.com"]
     with app.app_context():
-        course = session.scalar(select(Course).where(Course.slug == "mini"))
-        version = session.scalar(select(CourseVersion).where(CourseVersion.course_id == course.id))
+        version = _mini_version()
         moment = datetime(2026, 11, 20, 10, 0)
-        session.add(
-            Attempt(
-                person_id=pid,
-                course_id=course.id,
-                version_id=version.id,
-                kind="check",
-                module_key="basics",
-                seed="s",
-                pass_mark=80,
-                questions=[],
-                results=[],
-                submitted_at=moment,
-                score=100,
-                passed=True,
-            )
-        )
-        session.add(
-            ScenarioRun(
-                person_id=pid,
-                course_id=course.id,
-                version_id=version.id,
-                scenario_key="complaint",
-                path=[1, 1],
-                steps=2,
-                finished_at=moment,
-                outcome="pass",
-                score=100,
-                passed=True,
-            )
-        )
+        session.add(_check_attempt(pid, version, "basics", moment, score=100))
+        session.add(_finished_run(pid, version, moment))
         session.commit()
     html = (
         client_for(app, "manager@example.com").get(f"/reports/people/{pid}").get_data(as_text=True)
