@@ -40,12 +40,14 @@ axe:
 	  npm install --prefix $(AXE_DIR) --no-audit --no-fund --loglevel=error 'axe-core@^4.10'; \
 	else echo "npm not found: axe-core not installed, the accessibility tests will be skipped"; fi
 
-## Install and run the whole suite (on PostgreSQL too when LMS_TEST_DATABASE_URL is set).
+## Install and run the whole suite (on PostgreSQL too when LMS_TEST_DATABASE_URL is set),
+## on every core (TEST_WORKERS=1 for one process; tests/workers.py).
+TEST_WORKERS ?= auto
 test: $(STAMP) $(CATALOGUES) axe
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

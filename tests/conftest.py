@@ -26,6 +26,7 @@ from sqlalchemy import text
 from app import create_app
 from lms.db import Base
 from tests.databases import Database, Databases, prepared
+from tests.workers import give_worker_its_database
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FIXTURE_COURSES = FIXTURES / "courses"
@@ -36,6 +37,11 @@ SHARED_MEMORY = "/dev/shm"
 # 200 ms per-example deadline failed a chart test that passes every example.
 settings.register_profile("lms", deadline=None)
 settings.load_profile("lms")
+
+
+def pytest_configure(config) -> None:
+    """Under pytest-xdist, this worker's own PostgreSQL database (see tests/workers.py)."""
+    give_worker_its_database()
 
 
 def _backends() -> list[str]:

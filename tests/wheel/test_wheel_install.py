@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.workers import built_once, shared_folder
+
 ROOT = Path(__file__).resolve().parents[2]
 HOST = ROOT / "tests" / "host"
 
@@ -31,9 +33,14 @@ def _run(*cmd, **kwargs) -> str:
 
 @pytest.fixture(scope="session")
 def wheel_env(tmp_path_factory) -> Path:
-    """A virtualenv outside the checkout with the built wheel installed; its python."""
-    base = tmp_path_factory.mktemp("wheel")
+    """A virtualenv outside the checkout with the built wheel installed; its python
+    (built by the first worker that needs it, shared by the others: tests/workers.py)."""
+    base = built_once(shared_folder(tmp_path_factory) / "wheel", _build_wheel_env)
     assert ROOT not in base.parents
+    return base / "venv" / "bin" / "python"
+
+
+def _build_wheel_env(base: Path) -> None:
     dist = base / "dist"
     _run(
         sys.executable,
@@ -51,9 +58,7 @@ def wheel_env(tmp_path_factory) -> Path:
     (wheel,) = dist.glob("flask_lms-*.whl")
     env_dir = base / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
-    python = env_dir / "bin" / "python"
-    _run(python, "-m", "pip", "install", "-q", f"{wheel}[postgres]", cwd=base)
-    return python
+    _run(env_dir / "bin" / "python", "-m", "pip", "install", "-q", f"{wheel}[postgres]", cwd=base)
 
 
 def _site(tmp_path: Path) -> Path:

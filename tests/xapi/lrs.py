@@ -16,6 +16,8 @@ import urllib.request
 import venv
 from pathlib import Path
 
+from tests.workers import exclusive
+
 ROOT = Path(__file__).resolve().parents[2]
 RALPH = "ralph-malph[cli,lrs,backend-fs]>=5.1,<6"
 USER, PASSWORD = "lms", "lrs-test-password"
@@ -29,17 +31,19 @@ def ralph_python() -> Path:
     env_dir = Path(os.environ.get("LMS_TEST_RALPH_VENV") or ROOT / ".venv-ralph")
     python = env_dir / "bin" / "python"
     ralph = env_dir / "bin" / "ralph"
-    if not ralph.exists():
-        try:
-            venv.EnvBuilder(with_pip=True).create(env_dir)
-            subprocess.run(
-                [str(python), "-m", "pip", "install", "-q", RALPH, "requests"],
-                check=True,
-                capture_output=True,
-                timeout=600,
-            )
-        except (subprocess.SubprocessError, OSError) as exc:
-            raise LRSUnavailable(f"could not install {RALPH}: {exc}") from None
+    # Two test workers may both find it missing: one installs, the other waits for it.
+    with exclusive(env_dir.with_name(env_dir.name + ".lock")):
+        if not ralph.exists():
+            try:
+                venv.EnvBuilder(with_pip=True).create(env_dir)
+                subprocess.run(
+                    [str(python), "-m", "pip", "install", "-q", RALPH, "requests"],
+                    check=True,
+                    capture_output=True,
+                    timeout=600,
+                )
+            except (subprocess.SubprocessError, OSError) as exc:
+                raise LRSUnavailable(f"could not install {RALPH}: {exc}") from None
     return python
 
 
