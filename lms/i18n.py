@@ -23,9 +23,10 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
@@ -173,6 +174,34 @@ def format_date(value: date | datetime | str | None, format: str = "medium") -> 
     if isinstance(value, datetime):
         value = value.date()
     return babel_dates.format_date(value, format=format, locale=get_locale())
+
+
+def _moment(value: datetime) -> datetime:
+    """``value`` in the organisation's time zone (``LMS_TIMEZONE``); stored times are UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(ZoneInfo(current_app.config["LMS_TIMEZONE"]))
+
+
+def format_datetime(value: datetime | None, *, zone: bool = False) -> str:
+    """A moment as the locale writes it, in the organisation's time zone: the medium date
+    and the short time joined the locale's way ("Dec 1, 2026, 6:45 PM", "1.12.2026 klo
+    18.45"); with ``zone`` the zone's name follows ("(UTC)"). "" for None."""
+    if value is None:
+        return ""
+    local, locale = _moment(value), get_locale()
+    text = (
+        locale.datetime_formats["medium"]
+        .replace("'", "")
+        .replace("{0}", babel_dates.format_time(local, "short", locale=locale))
+        .replace("{1}", babel_dates.format_date(local, "medium", locale=locale))
+    )
+    return f"{text} ({current_app.config['LMS_TIMEZONE']})" if zone else text
+
+
+def iso_moment(value: datetime | None) -> str:
+    """The same moment for machines (``<time datetime>``): ISO 8601 with its offset."""
+    return _moment(value).isoformat(timespec="minutes") if value is not None else ""
 
 
 def format_percent(value: float | None, digits: int = 0) -> str:

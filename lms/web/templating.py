@@ -45,6 +45,8 @@ def _lms_globals(app: Flask) -> dict[str, Any]:
         "lms_languages": lambda: [(c, i18n.language_name(c)) for c in i18n.available_locales()],
         "lms_switch_language": i18n.lms_decides_locale,
         "lms_date": i18n.format_date,
+        "lms_datetime": i18n.format_datetime,
+        "lms_iso_moment": i18n.iso_moment,
         "lms_percent": i18n.format_percent,
         "lms_number": i18n.format_number,
         "lms_portal_links": portal_links,

@@ -247,7 +247,8 @@ def test_a_new_learner_works_through_the_modules_and_fails_the_assessment(
     expect(
         page.get_by_text(
             re.compile(
-                r"You can try again from \d{4}-\d\d-\d\d \d\d:\d\d \(UTC\)\. Use the time to reread"
+                r"You can try again from [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d\d\s[AP]M \(UTC\)\. "
+                r"Use the time to reread"
             )
         )
     ).to_be_visible()

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from babel.dates import format_date
@@ -79,3 +79,31 @@ def test_a_percentage_keeps_the_locales_own_spacing(app, language, whole, one_de
     with app.app_context(), force_locale(language):
         assert format_percent(83.0) == whole
         assert format_percent(83.2, digits=1) == one_decimal
+
+
+@pytest.mark.parametrize(
+    ("language", "zone", "written", "iso"),
+    [
+        # CLDR puts a narrow no-break space before "PM".
+        ("en", "UTC", "Jan 31, 2026, 4:05\u202fPM", "2026-01-31T16:05+00:00"),
+        ("fi", "Europe/Helsinki", "31.1.2026 18.05", "2026-01-31T18:05+02:00"),
+        ("pl", "Europe/Warsaw", "31 sty 2026, 17:05", "2026-01-31T17:05+01:00"),
+    ],
+)
+def test_attempt_times_are_in_the_viewers_format_and_the_organisations_zone(
+    app, client, synced, make_person, language, zone, written, iso
+):
+    from lms.quizzes.models import Attempt
+
+    app.config["LMS_TIMEZONE"] = zone
+    lea = make_person("lea@example.com")
+    complete_course(app, lea.id, date(2026, 1, 31))
+    with app.app_context():
+        session.get(Person, lea.id).locale = language
+        final = session.scalar(select(Attempt).where(Attempt.kind != "check"))
+        final.submitted_at = datetime(2026, 1, 31, 16, 5)  # stored in UTC
+        session.commit()
+    login(client, "lea@example.com")
+    page = client.get("/courses/mini/assessment").get_data(as_text=True)
+    assert f'<time datetime="{iso}">{written}</time>' in page
+    assert "2026-01-31 16:05" not in visible_text(page)
