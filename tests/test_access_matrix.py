@@ -88,12 +88,12 @@ ACCESS: dict[str, dict[str, str]] = {
     # --- signing in and out: a signed-in visitor of /login goes home; a form without CSRF is refused
     "lms.accounts.login": {
         "GET":                                   "200   302   302   302   -     302   200",
-        "POST":                                  "200   302   302   302   -     302   200",  # form shown again, with its errors
+        "POST":                                  "400   302   302   302   -     302   400",  # form sent back, with its errors
     },
     "lms.accounts.logout":              {"POST": "302   302   302   302   -     302   302"},  # no CSRF: home, still signed in
     "lms.accounts.request_reset": {
         "GET":                                   "200   200   200   200   -     200   200",
-        "POST":                                  "200   200   200   200   -     200   200",  # form shown again, nothing sent
+        "POST":                                  "400   400   400   400   -     400   400",  # form sent back, nothing sent
     },
     "lms.accounts.reset_password": {  # a live reset link
         "GET":                                   "200   200   200   200   -     200   200",
@@ -136,9 +136,9 @@ ACCESS: dict[str, dict[str, str]] = {
     },
     # --- a certificate: its owner, their managers, admins; anyone else gets "not found"
     "lms.certification.pdf":            {"GET":  "login 404   200   200   404   200   login"},
-    "lms.certification.revoke": {  # admins only; a refused form is shown again
+    "lms.certification.revoke": {  # admins only; a refused form is sent back (400)
         "GET":                                   "login 403   403   403   403   200   login",
-        "POST":                                  "login 403   403   403   403   200   login",
+        "POST":                                  "login 403   403   403   403   400   login",
     },
     # --- managers and admins; someone outside the manager's tree is "not found"
     "lms.reports.team":                 {"GET":  "login 403   403   200   -     200   login"},
@@ -146,7 +146,7 @@ ACCESS: dict[str, dict[str, str]] = {
     "lms.reports.digest_preview":       {"GET":  "login 403   403   200   -     200   login"},
     "lms.reports.assign": {
         "GET":                                   "login 403   403   200   -     200   login",
-        "POST":                                  "login 403   403   200   -     200   login",  # form shown again
+        "POST":                                  "login 403   403   400   -     400   login",  # form sent back
     },
     "lms.reports.person":               {"GET":  "login 403   403   200   404   200   login"},
     "lms.reports.remind":               {"POST": "login 403   403   302   404   302   login"},

@@ -24,6 +24,7 @@ from lms.candidates.forms import AcceptForm, EraseForm, HireForm, InviteForm
 from lms.courses.services import latest_versions
 from lms.db import utcnow
 from lms.i18n import gettext as _
+from lms.web.forms import form_status
 from lms.web.templating import render
 
 bp = Blueprint("candidates", __name__)
@@ -63,7 +64,7 @@ def index():
             flash(_("Invitation sent to %(email)s.", email=person.email), "success")
             return redirect(url_for(".index"))
     candidates, invites = queries.candidate_list(me)
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render(
         "lms/candidates/index.html",
         form=form,
@@ -100,7 +101,7 @@ def hire(candidate_id: int):
                 "success",
             )
             return redirect(url_for(".index"))
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render("lms/candidates/hire.html", form=form, candidate=candidate), status
 
 
@@ -116,7 +117,7 @@ def erase(candidate_id: int):
         flash(_("The candidate's personal data was erased."), "success")
         return redirect(url_for(".index"))
     kept = queries.kept_records(candidate.id)
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render("lms/candidates/erase.html", form=form, candidate=candidate, kept=kept), status
 
 
@@ -152,7 +153,7 @@ def accept(token: str):
                 _("Welcome! Your password is set and your onboarding training is below."), "success"
             )
             return redirect(url_for("lms.home.index"))
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render("lms/candidates/accept.html", form=form), status
 
 

@@ -28,6 +28,7 @@ from lms.courses.models import CourseVersion
 from lms.i18n import force_locale, format_date, html_lang
 from lms.i18n import gettext as _
 from lms.web.csrf import csrf_valid
+from lms.web.forms import form_status
 from lms.web.templating import render
 from lms.web.urls import absolute_url
 
@@ -235,4 +236,4 @@ def revoke(period_id: int):
         owner=owner,
         status=certificates.status_of(period),
         back=back,
-    )
+    ), form_status(form)

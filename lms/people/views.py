@@ -12,6 +12,7 @@ from lms.accounts.forms import LoginForm, NewPasswordForm, ResetRequestForm
 from lms.i18n import gettext as _
 from lms.people import passwords
 from lms.web.csrf import csrf_valid
+from lms.web.forms import form_status
 from lms.web.templating import render
 
 bp = Blueprint("accounts", __name__)
@@ -48,7 +49,8 @@ def login():
             return redirect(_safe_next(request.args.get("next")))
         # One message for every failure: no hint whether the address has an account.
         form.form_errors.append(_("The e-mail address or password is not right."))
-    status = 200 if request.method == "GET" or not form.form_errors else 401
+    # Wrong credentials: 401; a form sent back incomplete or with an expired token: 400.
+    status = 401 if form.form_errors else form_status(form)
     return render("lms/accounts/login.html", form=form), status
 
 
@@ -77,7 +79,7 @@ def request_reset():
             "info",
         )
         return redirect(url_for(".login"))
-    return render("lms/accounts/reset_request.html", form=form)
+    return render("lms/accounts/reset_request.html", form=form), form_status(form)
 
 
 @bp.route("/password-reset/<token>", methods=["GET", "POST"])
@@ -100,4 +102,4 @@ def reset_password(token: str):
                 sessions.sign_out(None)  # the sign-in in this browser ended with the others
             flash(_("Your password is changed. Sign in with the new one."), "success")
             return redirect(url_for(".login"))
-    return render("lms/accounts/reset.html", form=form), 200 if request.method == "GET" else 400
+    return render("lms/accounts/reset.html", form=form), form_status(form)

@@ -40,6 +40,7 @@ from lms.reports import (
 from lms.reports.access import org_scope, team_scope
 from lms.reports.forms import AssignForm, RemindForm, ReportFilterForm
 from lms.web.errors import slow_query_page
+from lms.web.forms import form_status
 from lms.web.templating import render
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -234,4 +235,4 @@ def assign():
         people=people,
         outcomes=OUTCOMES,
         labels=OUTCOME_LABELS,
-    )
+    ), form_status(form)

@@ -78,9 +78,9 @@ def test_revoke_is_a_confirmation_page_with_a_required_reason(app, certified):
         ("x" * 501, "under 500"),
     ):
         response = admin.post(url, data={"csrf_token": csrf_from(page), "reason": bad})
-        assert response.status_code == 200 and message in response.get_data(as_text=True), repr(bad)
+        assert response.status_code == 400 and message in response.get_data(as_text=True), repr(bad)
         assert 'aria-invalid="true"' in response.get_data(as_text=True)
-    assert admin.post(url, data={"reason": REASON}).status_code == 200  # no CSRF token: refused
+    assert admin.post(url, data={"reason": REASON}).status_code == 400  # no CSRF token: refused
     with app.app_context():
         assert session.get(CertificationPeriod, certified["period_id"]).revoked_on is None
     assert revoke_events(app) == []

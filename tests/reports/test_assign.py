@@ -201,7 +201,7 @@ def test_a_due_date_in_the_past_is_a_field_error(app, org, due_on):
         "/reports/assign", data=department_form(admin, due_on=due_on, confirmed="x")
     )
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "The due date is in the past" in html
+    assert response.status_code == 400 and "The due date is in the past" in html
     assert 'aria-invalid="true"' in html and "assign-breakdown" not in html
     assert assign_events(app) == []
 
@@ -231,14 +231,14 @@ def test_a_manager_reaches_only_their_tree(app, org):
     }
     response = lead.post("/reports/assign", data=outside)
     assert (
-        response.status_code == 200
+        response.status_code == 400
         and "Choose only people in your reporting tree." in response.get_data(as_text=True)
     )
     other_tree = {**form, "target": "tree", "manager": str(org["manager@example.com"])}
     # Another manager's tree is not among the choices: a field error, nobody shown.
     response = lead.post("/reports/assign", data=other_tree)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Not a valid choice." in html
+    assert response.status_code == 400 and "Not a valid choice." in html
     assert "assign-breakdown" not in html and "Bruno Barros" not in html
     assert assign_events(app) == []
 
@@ -246,7 +246,7 @@ def test_a_manager_reaches_only_their_tree(app, org):
 def test_an_empty_target_is_a_field_error(app, org):
     admin = client_for(app, "admin@example.com")
     response = admin.post("/reports/assign", data={**department_form(admin), "department": ""})
-    assert response.status_code == 200 and "Choose a department." in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Choose a department." in response.get_data(as_text=True)
 
 
 # --- concurrency (PostgreSQL: real parallel transactions) ---------------------------
