@@ -60,7 +60,7 @@ bench: $(STAMP)
 
 ## Refresh the translation template after changing UI strings.
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --project flask-lms -o lms/translations/messages.pot lms
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k translatable --project flask-lms -o lms/translations/messages.pot lms
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -7,14 +7,31 @@ learner's certificates and the person page show it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
-from lms.domain.certification import CERTIFIED, PeriodFacts, is_revoked, status_on
+from lms.domain.certification import (
+    CERTIFIED,
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    PeriodFacts,
+    is_revoked,
+    status_on,
+)
+from lms.domain.text import translatable
 
 VALID = "valid"
 #: A later certificate for the same course exists: this one was replaced by a renewal.
 RENEWED = "renewed"
+
+#: The colour of every status a badge shows: a learner's (``Status``) or a certificate's.
+BADGE_COLOURS: Mapping[str, str] = {**STATUS_COLOURS, VALID: "green", RENEWED: "grey"}
+#: Their words (English; pages translate them).
+BADGE_LABELS: Mapping[str, str] = {
+    **STATUS_LABELS,
+    VALID: translatable("Valid"),
+    RENEWED: translatable("Renewed"),
+}
 
 
 def certificate_status(today: date, period: PeriodFacts, later: Sequence[PeriodFacts] = ()) -> str:

@@ -20,6 +20,7 @@ from flask_wtf.csrf import generate_csrf
 from jinja2 import Environment, Template
 
 from lms import i18n
+from lms.domain.certificates import BADGE_COLOURS, BADGE_LABELS
 from lms.web.layout import portal_links
 
 
@@ -44,6 +45,8 @@ def _lms_globals(app: Flask) -> dict[str, Any]:
         "lms_current_locale": lambda: str(i18n.get_locale()),
         "lms_languages": lambda: [(c, i18n.language_name(c)) for c in i18n.available_locales()],
         "lms_switch_language": i18n.lms_decides_locale,
+        "lms_badge_colour": lambda status: BADGE_COLOURS.get(status, "grey"),
+        "lms_badge_label": _badge_label,
         "lms_date": i18n.format_date,
         "lms_datetime": i18n.format_datetime,
         "lms_iso_moment": i18n.iso_moment,
@@ -52,6 +55,12 @@ def _lms_globals(app: Flask) -> dict[str, Any]:
         "lms_portal_links": portal_links,
         "csrf_token": generate_csrf,
     }
+
+
+def _badge_label(status: str) -> str:
+    """A status in the viewer's words (an unknown one as it is)."""
+    label = BADGE_LABELS.get(status)
+    return i18n.gettext(label) if label else status
 
 
 def _lms_context(app: Flask) -> dict[str, Any]:

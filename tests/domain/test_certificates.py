@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from lms.domain.certificates import certificate_status
+from lms.domain.certificates import BADGE_COLOURS, BADGE_LABELS, certificate_status
 from lms.domain.certification import PeriodFacts
 
 FIRST = PeriodFacts(date(2026, 1, 10), date(2027, 1, 10), date(2026, 12, 10), None)
@@ -29,3 +29,20 @@ REVOKED = PeriodFacts(date(2026, 1, 10), date(2027, 1, 10), date(2026, 12, 10), 
 )
 def test_certificate_status(today, period, later, expected):
     assert certificate_status(today, period, later) == expected
+
+
+@pytest.mark.parametrize(
+    "status,colour,label",
+    [
+        ("valid", "green", "Valid"),
+        ("renewed", "grey", "Renewed"),
+        ("renewal_due", "amber", "Renewal due"),
+        ("expired", "red", "Expired"),
+        ("revoked", "red", "Revoked"),
+        ("certified", "green", "Certified"),
+        ("overdue", "red", "Overdue"),
+        ("not_assigned", "grey", "Not assigned"),
+    ],
+)
+def test_every_status_a_badge_shows_has_one_colour_and_label(status, colour, label):
+    assert (BADGE_COLOURS[status], BADGE_LABELS[status]) == (colour, label)

@@ -8,6 +8,7 @@ from datetime import date
 from enum import StrEnum
 
 from lms.domain.certification.periods import PeriodDates
+from lms.domain.text import translatable
 
 
 class Status(StrEnum):
@@ -50,14 +51,14 @@ _COLOURS = {
 }
 
 _LABELS = {
-    "not_assigned": "Not assigned",
-    "assigned": "Assigned",
-    "in_progress": "In progress",
-    "overdue": "Overdue",
-    "certified": "Certified",
-    "renewal_due": "Renewal due",
-    "expired": "Expired",
-    "revoked": "Revoked",
+    "not_assigned": translatable("Not assigned"),
+    "assigned": translatable("Assigned"),
+    "in_progress": translatable("In progress"),
+    "overdue": translatable("Overdue"),
+    "certified": translatable("Certified"),
+    "renewal_due": translatable("Renewal due"),
+    "expired": translatable("Expired"),
+    "revoked": translatable("Revoked"),
 }
 
 NOT_ASSIGNED = Status.NOT_ASSIGNED
