@@ -58,8 +58,12 @@ def module(slug: str, key: str):
     result_id = request.args.get("result", type=int)
     if result_id and 0 < result_id <= MAX_ID:
         result = quizzes.own_attempt(person.id, result_id)
-        if result is not None and (result.module_key != key or not result.submitted_at):
-            result = None
+        if result is not None and (
+            result.course_id != version.course_id
+            or result.module_key != key
+            or not result.submitted_at
+        ):
+            result = None  # another module's (or course's) result is not this page's
     check = (
         None
         if (result is not None and result.passed)
@@ -101,10 +105,17 @@ def module(slug: str, key: str):
 @bp.route("/<slug>/modules/<key>/check/<lms_id:attempt_id>", methods=["POST"])
 @login_required
 def submit_check(slug: str, key: str, attempt_id: int):
-    course_or_404(slug)
+    version = course_or_404(slug)
     attempt = quizzes.own_attempt(current_person().id, attempt_id)
-    if attempt is None or attempt.kind != "check" or attempt.module_key != key:
-        abort(404)  # someone else's attempt does not exist, as far as this person knows
+    if (
+        attempt is None
+        or attempt.kind != "check"
+        or attempt.course_id != version.course_id
+        or attempt.module_key != key
+    ):
+        # Someone else's attempt does not exist, as far as this person knows; one of
+        # another course (which may have a module of the same key) is not this page's.
+        abort(404)
     if not submit_answers(attempt):
         return redirect(url_for(".module", slug=slug, key=key) + "#check")
     return redirect(url_for(".module", slug=slug, key=key, result=attempt.id) + "#check")
