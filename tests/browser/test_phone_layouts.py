@@ -143,3 +143,22 @@ def test_scenario_debrief_fits_a_phone(phone, live_server, shots):
             f"decision {i + 1}'s policy link",
         )
     screenshot(phone, shots, "scenario-debrief")
+
+
+@pytest.mark.parametrize(
+    ("email", "path"),
+    [
+        ("admin@example.com", "/candidates/"),
+        ("admin@example.com", "/admin/audit"),
+        ("admin@example.com", "/reports/org"),
+        ("manager@example.com", "/reports/assign"),
+        ("manager@example.com", "/reports/digest"),
+    ],
+)
+def test_staff_pages_never_scroll_sideways_on_a_phone(phone, live_server, email, path):
+    """A wide table may scroll inside its own box, but the page itself never does (hidden
+    link text included: it must stay inside the table's box)."""
+    sign_in(phone, live_server, email)
+    phone.goto(f"{live_server}{path}")
+    width, inner = phone.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+    assert width <= inner, f"{path}: the page is {width} px wide in a {inner} px viewport"
