@@ -293,6 +293,8 @@ def _owned(app, person_id: int) -> dict:
     task a learner owns."""
     from lms.certification.models import ReviewTask
     from lms.courses.services import latest_version_by_slug
+    from lms.courses.structure import modules_of
+    from lms.quizzes import services as quizzes
     from lms.quizzes.models import Attempt
     from lms.scenarios import services as scenarios
     from lms.scenarios.models import ScenarioRun
@@ -302,7 +304,11 @@ def _owned(app, person_id: int) -> dict:
         finished = session.scalar(select(ScenarioRun).where(ScenarioRun.person_id == person_id))
         version = latest_version_by_slug("mini")
         row = scenarios.scenario_for(version, "complaint")
+        extra = latest_version_by_slug("extra")
+        basics = next(m for m in modules_of(extra) if m.key == "basics")
         return {
+            # The same module of "extra": an attempt answers only under its own course.
+            "extra_check_attempt": quizzes.check_for(person_id, extra, basics).id,
             "final_attempt": next(a.id for a in attempts if a.kind != "check"),
             "check_attempt": next(a.id for a in attempts if a.module_key == "basics"),
             "finished_run": finished.id,
@@ -577,7 +583,7 @@ COURSE_ROUTES = [
 def test_a_candidate_never_learns_of_a_course_outside_their_onboarding(world, endpoint, method):
     """Every course route, for "extra" (not assigned to the candidate): the candidate
     gets the 404 of a course that does not exist; an employee gets past it."""
-    values = {**world.team, "slug": "extra"}
+    values = {**world.team, "slug": "extra", "check_attempt": world.team["extra_check_attempt"]}
     rule = next(r for r in RULES if r[0] == endpoint and r[1] == method)
     url = world.app.url_map.bind("lms.test").build(
         endpoint, url_values(endpoint, rule[3], values), method=method

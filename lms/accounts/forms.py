@@ -1,12 +1,12 @@
 """Sign-in forms (Flask-WTF: every form carries a CSRF token)."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from lms.accounts.emails import check_email
 from lms.accounts.services import MIN_PASSWORD_LENGTH
 from lms.i18n import lazy_gettext as _l
+from lms.web.forms import LMSForm
 
 
 class EmailAddress:
@@ -19,7 +19,7 @@ class EmailAddress:
             raise ValidationError(_l("Enter a valid e-mail address.")) from None
 
 
-class LoginForm(FlaskForm):
+class LoginForm(LMSForm):
     email = EmailField(
         _l("E-mail address"),
         validators=[DataRequired(), EmailAddress()],
@@ -47,7 +47,7 @@ def _repeated_password() -> PasswordField:
     )
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(LMSForm):
     name = StringField(
         _l("Your name"),
         validators=[DataRequired(), Length(max=200)],
@@ -57,7 +57,7 @@ class SetPasswordForm(FlaskForm):
     confirm = _repeated_password()
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(LMSForm):
     email = EmailField(
         _l("E-mail address"),
         validators=[DataRequired(), EmailAddress()],
@@ -65,6 +65,6 @@ class ResetRequestForm(FlaskForm):
     )
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(LMSForm):
     password = _new_password()
     confirm = _repeated_password()

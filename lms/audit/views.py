@@ -6,7 +6,6 @@ The log is append-only: these routes only read, and no route edits or deletes ev
 from __future__ import annotations
 
 from flask import Blueprint, Response, request, stream_with_context, url_for
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
@@ -16,12 +15,13 @@ from lms.audit.readable import ACTION_WORDS, describe
 from lms.clock import today
 from lms.i18n import lazy_gettext as _l
 from lms.web.csvexport import stream_csv
+from lms.web.forms import LMSForm
 from lms.web.templating import render
 
 bp = Blueprint("audit", __name__)
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(LMSForm):
     """The filters, read from the query string (GET changes nothing, so no CSRF token)."""
 
     class Meta:

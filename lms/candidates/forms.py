@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import (
     DataRequired,
@@ -16,6 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from lms.accounts.forms import EmailAddress, SetPasswordForm
 from lms.clock import today
 from lms.i18n import lazy_gettext as _l
+from lms.web.forms import LMSForm
 
 
 class CheckboxesField(SelectMultipleField):
@@ -33,7 +33,7 @@ def at_least_one(form, field):
         raise StopValidation(_l("Choose at least one course."))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(LMSForm):
     email = EmailField(
         _l("Candidate's e-mail address"),
         validators=[DataRequired(), EmailAddress(), Length(max=254)],
@@ -52,16 +52,16 @@ class AcceptForm(SetPasswordForm):
     """The candidate chooses their name and password (the same rules as everyone's)."""
 
 
-class HireForm(FlaskForm):
+class HireForm(LMSForm):
     manager = SelectField(_l("Manager"), coerce=int, validators=[DataRequired()])
     department = StringField(_l("Department"), validators=[DataRequired(), Length(max=120)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(LMSForm):
     """A confirmation step with nothing to fill in but the CSRF token."""
 
 
-class EraseForm(FlaskForm):
+class EraseForm(LMSForm):
     """Erasing cannot be undone: the admin types the candidate's e-mail address to confirm."""
 
     confirm_email = StringField(

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
 from lms.certification.revocation import REASON_MAX, reason_problem
 from lms.i18n import gettext
 from lms.i18n import lazy_gettext as _l
+from lms.web.forms import LMSForm
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(LMSForm):
     reason = TextAreaField(
         _l("Reason"),
         description=_l(
@@ -27,7 +27,7 @@ class RevokeForm(FlaskForm):
             raise ValidationError(problem)
 
 
-class AcknowledgeForm(FlaskForm):
+class AcknowledgeForm(LMSForm):
     """The policy acknowledgement: the statement ticked and the learner's name typed."""
 
     accept = BooleanField(

@@ -19,6 +19,7 @@ from lms.certification.models import CertificationPeriod
 from lms.clock import today as clock_today
 from lms.courses.localized import title_in_every_language
 from lms.db import session
+from lms.i18n import gettext as _
 from lms.outbox.mail import queue_mail
 from lms.web.urls import absolute_url
 from lms.xapi import events as xapi
@@ -31,11 +32,11 @@ def reason_problem(reason: str | None) -> str | None:
     """Why a revocation reason cannot be used, or None."""
     text = (reason or "").strip()
     if not text:
-        return "Give the reason: the learner sees it and the audit log keeps it."
+        return _("Give the reason: the learner sees it and the audit log keeps it.")
     if len(text) > REASON_MAX:
-        return f"Keep the reason under {REASON_MAX} characters."
+        return _("Keep the reason to %(n)s characters or fewer.", n=REASON_MAX)
     if any(ord(c) < 32 and c not in "\t\n\r" for c in text) or "\x7f" in text:
-        return "The reason contains control characters."
+        return _("The reason contains control characters.")
     return None
 
 

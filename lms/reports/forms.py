@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -13,15 +12,16 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from lms.clock import today
 from lms.domain.assigning import due_date_problem
 from lms.domain.certification import STATUS_LABELS, STATUSES
 from lms.i18n import lazy_gettext as _l
+from lms.web.forms import LMSForm
 
 
-class ReportFilterForm(FlaskForm):
+class ReportFilterForm(LMSForm):
     class Meta:
         csrf = False  # a GET form that only reads
 
@@ -64,7 +64,7 @@ class ReportFilterForm(FlaskForm):
     page = IntegerField(_l("Page"), default=1, validators=[Optional(), NumberRange(min=1)])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(LMSForm):
     course = SelectField(_l("Course"), validators=[DataRequired()])
     target = RadioField(
         _l("Assign to"),
@@ -93,7 +93,9 @@ class AssignForm(FlaskForm):
         ],
         default="annual",
     )
-    due_on = DateField(_l("Due date"), validators=[DataRequired()])
+    # InputRequired, not DataRequired: a date that does not parse says so ("Not a valid date
+    # value."), instead of "This field is required."
+    due_on = DateField(_l("Due date"), validators=[InputRequired()])
     reassign = BooleanField(
         _l(
             "Also assign to people who are already certified (a new assignment for "
@@ -109,7 +111,7 @@ class AssignForm(FlaskForm):
             raise ValidationError(_l("The due date is in the past: choose today or a later day."))
 
 
-class RemindForm(FlaskForm):
+class RemindForm(LMSForm):
     """The person page's "Send a reminder" button (a POST, so CSRF-protected)."""
 
     course = HiddenField(validators=[DataRequired()])

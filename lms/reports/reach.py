@@ -13,6 +13,7 @@ from sqlalchemy import select
 from lms.accounts.models import Person
 from lms.accounts.tree import report_ids
 from lms.db import session
+from lms.domain.text import translatable
 
 TARGETS = ("person", "department", "tree")
 #: People an assignment can reach (never erased, never inactive through the pages).
@@ -64,9 +65,11 @@ def people_reached(viewer: Person, target: Target) -> list[int]:
             {target.person_id} if target.person_id is not None else set()
         )
         if not picked:
-            raise TargetProblem("person", "Choose at least one person.")
+            raise TargetProblem("person", translatable("Choose at least one person."))
         if allowed is not None and not picked <= allowed:
-            raise TargetProblem("person", "Choose only people in your reporting tree.")
+            raise TargetProblem(
+                "person", translatable("Choose only people in your reporting tree.")
+            )
         ids = list(
             session.scalars(
                 select(Person.id).where(Person.id.in_(picked), live).order_by(Person.id)
@@ -74,7 +77,7 @@ def people_reached(viewer: Person, target: Target) -> list[int]:
         )
     elif target.kind == "department":
         if not target.department:
-            raise TargetProblem("department", "Choose a department.")
+            raise TargetProblem("department", translatable("Choose a department."))
         ids = list(
             session.scalars(
                 select(Person.id)
@@ -84,7 +87,7 @@ def people_reached(viewer: Person, target: Target) -> list[int]:
         )
     elif target.kind == "tree":
         if target.manager_id is None:
-            raise TargetProblem("manager", "Choose a manager.")
+            raise TargetProblem("manager", translatable("Choose a manager."))
         if (
             allowed is not None
             and target.manager_id != viewer.id

@@ -22,6 +22,8 @@ from typing import Any
 
 from flask import abort, request
 
+from lms.i18n import gettext as _
+
 _URL_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -41,14 +43,24 @@ def refuse_control_characters():
     if (request.blueprint or "").startswith("lms.api"):
         return  # per-field 422s from the API's own validation
     if _URL_CONTROL.search(request.path):
-        abort(400, description="The address contains a control character.")
+        abort(400, description=_("The address contains a control character."))
     for key, value in request.args.items(multi=True):
         if _URL_CONTROL.search(key) or _URL_CONTROL.search(value):
-            abort(400, description=f"The query parameter {key!r} contains a control character.")
+            abort(
+                400,
+                description=_(
+                    "The query parameter %(key)s contains a control character.", key=repr(key)
+                ),
+            )
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             for key, value in request.form.items(multi=True):
                 if _TEXT_CONTROL.search(key) or _TEXT_CONTROL.search(value):
-                    abort(400, description=f"The field {key!r} contains a control character.")
+                    abort(
+                        400,
+                        description=_(
+                            "The field %(key)s contains a control character.", key=repr(key)
+                        ),
+                    )
         elif request.is_json and _json_has_control(request.get_json(silent=True)):
-            abort(400, description="The JSON body contains a control character.")
+            abort(400, description=_("The JSON body contains a control character."))

@@ -75,7 +75,7 @@ def test_revoke_is_a_confirmation_page_with_a_required_reason(app, certified):
     for bad, message in (
         ("", "Give the reason"),
         ("   ", "Give the reason"),
-        ("x" * 501, "under 500"),
+        ("x" * 501, "500 characters or fewer"),
     ):
         response = admin.post(url, data={"csrf_token": csrf_from(page), "reason": bad})
         assert response.status_code == 400 and message in response.get_data(as_text=True), repr(bad)

@@ -1,0 +1,49 @@
+"""Every message a refused form shows is in the reader's language: the LMS's own (from
+services: who an assignment reaches) and WTForms' built-in ones (a date that does not
+parse, a choice that is not offered), and a refused address (control characters)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from lms.accounts.models import Person
+from lms.db import session
+from tests.reports.conftest import client_for
+from tests.reports.test_assign import department_form
+
+IN_FINNISH = {
+    "no person": "Valitse vähintään yksi henkilö.",
+    "no department": "Valitse osasto.",
+    "bad date": "Ei ole kelvollinen päivämäärä-arvo",
+    "control": "Osoitteen parametri &#39;q&#39; sisältää ohjausmerkin.",
+}
+
+
+@pytest.fixture
+def finnish_admin(app, org):
+    with app.app_context():
+        session.scalar(select(Person).where(Person.email == "admin@example.com")).locale = "fi"
+        session.commit()
+    return client_for(app, "admin@example.com")
+
+
+@pytest.mark.parametrize(
+    ("case", "extra"),
+    [
+        ("no person", {"target": "person"}),
+        ("no department", {"department": ""}),
+        ("bad date", {"due_on": "31/01/2027"}),
+    ],
+)
+def test_a_refused_assignment_says_why_in_finnish(finnish_admin, case, extra):
+    response = finnish_admin.post("/reports/assign", data=department_form(finnish_admin, **extra))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and IN_FINNISH[case] in page
+    assert "This field is required" not in page
+
+
+def test_a_refused_address_says_why_in_finnish(finnish_admin):
+    response = finnish_admin.get("/reports/team?q=%01")
+    assert response.status_code == 400
+    assert IN_FINNISH["control"] in response.get_data(as_text=True)
