@@ -25,6 +25,7 @@ from lms.certification.pdf import CertificateDetails, render_certificate_pdf
 from lms.courses import localized
 from lms.courses import services as courses
 from lms.courses.models import CourseVersion
+from lms.domain.certificates import normal_code
 from lms.i18n import force_locale, format_date, html_lang
 from lms.i18n import gettext as _
 from lms.web.csrf import csrf_valid
@@ -123,7 +124,7 @@ def pdf(code: str):
 @bp.route("/verify", methods=["GET"])
 def verify_form():
     """Anyone may check a certificate code (no sign-in)."""
-    code = (request.args.get("code") or "").strip().upper()
+    code = normal_code(request.args.get("code") or "")
     if code:
         return redirect(url_for(".verify", code=code))
     return render("lms/certification/verify_form.html")
@@ -136,7 +137,7 @@ def verify(code: str):
     An unknown or malformed code is the same plain 404 either way, so the page does not
     reveal anything about codes that exist.
     """
-    code = code.strip().upper()
+    code = normal_code(code)
     period = certificates.by_code(code) if CODE.match(code) else None
     if period is None:
         return render("lms/certification/verify_unknown.html", code=code), 404

@@ -47,3 +47,17 @@ def certificate_status(today: date, period: PeriodFacts, later: Sequence[PeriodF
         return RENEWED
     status = status_on(today, [period], None)
     return VALID if status == CERTIFIED else status
+
+
+#: Digits people type for the letters they look like (codes use A-Z and 2-7 only).
+_LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
+
+
+def normal_code(typed: str) -> str:
+    """A certificate code as printed ("Q2PU-A6WN-KLPM-BED5") from what someone typed:
+    any case, spaces or dashes anywhere, 0/1/8 for O/I/B. Anything that is not 16 such
+    characters comes back as typed (upper-cased), for the page to say it is not found."""
+    compact = "".join(c for c in typed.upper() if c.isalnum()).translate(_LOOKALIKES)
+    if len(compact) != 16:
+        return typed.strip().upper()
+    return "-".join(compact[i : i + 4] for i in range(0, 16, 4))

@@ -231,9 +231,11 @@ def test_verification_page_shows_status_name_dates_and_nothing_more(app, client,
     assert unknown.get_data(as_text=True).replace("AAAA-BBBB-CCCC-DDDD", "X") == malformed.get_data(
         as_text=True
     ).replace("NOT-A-CODE", "X").replace("not-a-code", "X")
-    assert (
-        public.get(f"/verify?code={code.lower()}").headers["Location"].endswith(f"/verify/{code}")
-    )
+    # Typed any case, without dashes or with spaces: the same certificate.
+    for typed in (code.lower(), code.replace("-", ""), code.replace("-", " ").lower()):
+        response = public.get("/verify", query_string={"code": typed})
+        assert response.headers["Location"].endswith(f"/verify/{code}"), typed
+    assert public.get(f"/verify/{code.replace('-', '').lower()}").status_code == 200
 
 
 def test_admin_revokes_with_a_reason(app, learner, make_person):

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from lms.domain.certificates import BADGE_COLOURS, BADGE_LABELS, certificate_status
+from lms.domain.certificates import BADGE_COLOURS, BADGE_LABELS, certificate_status, normal_code
 from lms.domain.certification import PeriodFacts
 
 FIRST = PeriodFacts(date(2026, 1, 10), date(2027, 1, 10), date(2026, 12, 10), None)
@@ -46,3 +46,19 @@ def test_certificate_status(today, period, later, expected):
 )
 def test_every_status_a_badge_shows_has_one_colour_and_label(status, colour, label):
     assert (BADGE_COLOURS[status], BADGE_LABELS[status]) == (colour, label)
+
+
+@pytest.mark.parametrize(
+    "typed,code",
+    [
+        ("Q2PU-A6WN-KLPM-BED5", "Q2PU-A6WN-KLPM-BED5"),
+        ("q2pu a6wn klpm bed5", "Q2PU-A6WN-KLPM-BED5"),
+        ("  q2pua6wnklpmbed5 ", "Q2PU-A6WN-KLPM-BED5"),
+        ("Q2PU–A6WN KLPM-BED5", "Q2PU-A6WN-KLPM-BED5"),  # an en dash from a word processor
+        ("Q2PU-A6WN-KLPM-8ED5", "Q2PU-A6WN-KLPM-BED5"),  # 8 for B
+        ("Q2PU-A6WN-KLPM-BED", "Q2PU-A6WN-KLPM-BED"),  # too short: as typed
+        ("nonsense", "NONSENSE"),
+    ],
+)
+def test_a_typed_code_is_read_as_printed(typed, code):
+    assert normal_code(typed) == code
