@@ -3,6 +3,10 @@
 Every key the LMS reads starts with ``LMS_`` and is applied with ``setdefault``, so
 whatever the host (or ``app.py``) set in the config first wins. ``init_app`` options are
 the same keys without the prefix (``url_prefix="/training"`` for ``LMS_URL_PREFIX``).
+
+Two sets live beside the code that reads them: the outbox worker's ``LMS_OUTBOX_*`` keys
+(``lms.outbox.worker.DEFAULTS``, applied the same way), and the deployment switches
+``wsgi.py`` reads from the environment (``LMS_PROXY_FIX``, ``LMS_SINGLE_PROCESS``).
 """
 
 from __future__ import annotations
