@@ -99,6 +99,9 @@ DEFAULTS: dict[str, object] = {
     "LMS_XAPI_VERB_BASE": None,  # default: <LMS URL>/xapi/verbs/ for renewed, expired, revoked
     # Candidate invitations.
     "LMS_INVITE_MAX_AGE_DAYS": 14,
+    # How long a page's form works (seconds; None: as long as the session). Flask-WTF's
+    # default of an hour threw away the answers of a learner who read for longer.
+    "LMS_CSRF_TIME_LIMIT": 12 * 3600,
 }
 
 

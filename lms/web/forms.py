@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import cache
 from gettext import NullTranslations
 
+from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms.i18n import get_translations as wtforms_translations
 
@@ -46,9 +47,14 @@ _MESSAGES = _Messages()
 
 
 class LMSForm(FlaskForm):
-    """Every LMS form: Flask-WTF's (CSRF), its validation messages in the reader's language."""
+    """Every LMS form: Flask-WTF's (CSRF, working for ``LMS_CSRF_TIME_LIMIT``), its
+    validation messages in the reader's language."""
 
     class Meta:
+        @property
+        def csrf_time_limit(self):
+            return current_app.config["LMS_CSRF_TIME_LIMIT"]
+
         def get_translations(self, form):
             return _MESSAGES
 
