@@ -107,6 +107,10 @@ def test_org_report_for_admin_with_departments_and_versions(app, org):
     c = client_for(app, "admin@example.com")
     html = c.get("/reports/org").get_data(as_text=True)
     assert "Managers" in html and "Maria Manager" in html and "Certified per course version" in html
+    # Maria's tree: 8 people, 3 of them certified (one of those due for renewal): a count
+    # like the columns beside it, with its share.
+    assert '<td data-label="People">8</td>' in html
+    assert '<td data-label="Certified">3 (38%)</td><td data-label="Renewal due">1</td>' in html
     finance = {r["person_email"] for r in csv_rows(c.get("/reports/org.csv?department=Finance"))}
     assert finance == {"finance@example.com"}
 
