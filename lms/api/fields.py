@@ -24,7 +24,7 @@ from pydantic_core import PydanticCustomError
 from lms.accounts.emails import check_email, normalise_email
 from lms.db import MAX_ID  # ids are INTEGER columns (32-bit on PostgreSQL)
 
-_DIGITS = re.compile(r"[0-9]{1,19}")
+_DIGITS = re.compile(r"-?[0-9]{1,18}")  # a sign is read, so "-3" is told its range
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

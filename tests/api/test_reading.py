@@ -262,3 +262,17 @@ def test_one_422_names_every_problem_unknown_records_included(api, org, query, f
     response = api.get(f"/completions?{query}")
     assert response.status_code == 422
     assert set(response.get_json()["error"]["fields"]) == fields
+
+
+@pytest.mark.parametrize(
+    "query, field, message",
+    [
+        ("within_days=-3", "within_days", "must be one of: 30, 60, 90"),
+        ("per_page=-1", "per_page", "must be between 1 and 200"),
+        ("page=one", "page", "must be a whole number"),
+    ],
+)
+def test_a_number_out_of_range_is_told_its_range(api, org, query, field, message):
+    response = api.get(f"/completions?{query}")
+    assert response.status_code == 422
+    assert message in str(response.get_json()["error"]["fields"][field])
