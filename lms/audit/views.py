@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request, stream_with_context, url_for
 from wtforms import DateField, SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 
 from lms.accounts.access import roles_required
 from lms.audit import services
@@ -37,6 +37,10 @@ class AuditFilterForm(LMSForm):
         self.action.choices = [("", _l("Any action"))] + [
             (a, ACTION_WORDS.get(a, a)) for a in services.ACTIONS
         ]
+
+    def validate_until(self, field):
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(_l("The end date is before the start date."))
 
     def to_filter(self) -> services.AuditFilter:
         """The filter from the valid fields (an invalid field is shown with its error and

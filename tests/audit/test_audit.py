@@ -99,6 +99,13 @@ def test_filters_by_action_actor_and_dates(app, client, admin, make_person):
     # A bad value is reported next to its field and ignored.
     html = client.get("/admin/audit?since=yesterday&action=nope").get_data(as_text=True)
     assert "Not a valid date value" in html and len(rows_of(html)) == 4
+    # Dates the wrong way round: said next to "To", and the "From" date alone applies.
+    html = client.get("/admin/audit?since=2027-03-03&until=2027-03-02").get_data(as_text=True)
+    assert "The end date is before the start date." in html
+    assert [r.split('<code class="meta">')[1].split("</code>")[0] for r in rows_of(html)] == [
+        "erase_person",
+        "hire_candidate",
+    ]
 
 
 def test_pagination_is_done_in_sql(app, client, admin):
