@@ -114,15 +114,18 @@ def plan(
 
 def people_by_outcome(plan: Plan, limit: int = 50) -> dict[str, list[tuple[Person, date | None]]]:
     """For the confirm page: up to ``limit`` people per outcome, by name, each with the
-    due date they will have (their kept one, or the plan's)."""
+    due date they will have: their kept one, the plan's for those it assigns, none for
+    those it skips (already certified)."""
     people = {
         p.id: p for p in session.scalars(select(Person).where(Person.id.in_(list(plan.outcomes))))
     }
     out: dict[str, list[tuple[Person, date | None]]] = {o: [] for o in assigning.OUTCOMES}
     for pid in sorted(plan.outcomes, key=lambda i: (people[i].name, i)):
-        group = out[plan.outcomes[pid]]
+        outcome = plan.outcomes[pid]
+        group = out[outcome]
         if len(group) < limit:
-            group.append((people[pid], plan.kept_due.get(pid, plan.due_on)))
+            due = plan.due_on if outcome in assigning.WRITES else plan.kept_due.get(pid)
+            group.append((people[pid], due))
     return out
 
 
