@@ -13,6 +13,8 @@ from lms.accounts.models import Person
 from lms.audit.models import AuditEvent
 from lms.courses.models import CourseVersion
 from lms.db import session
+from lms.domain.assigning import OUTCOME_LABELS
+from lms.i18n import gettext as _
 from lms.i18n import lazy_gettext as _l
 
 ACTION_WORDS = {
@@ -120,15 +122,24 @@ def _course_titles(ids: set[int]) -> dict[int, str]:
     return titles
 
 
+def _key(key: str) -> str:
+    """A key inside a detail in words: a field's name, or an assignment outcome's."""
+    if key in OUTCOME_LABELS:
+        return _(OUTCOME_LABELS[key])
+    return str(FIELD_WORDS.get(key, key))
+
+
 def _value(key: str, value, people: dict[int, str], courses: dict[int, str]) -> Detail:
     label = str(FIELD_WORDS.get(key, key.replace("_", " ").capitalize()))
     lookup = people if key in PERSON_FIELDS else courses if key in COURSE_FIELDS else None
     if isinstance(value, list):
         items = [lookup.get(v, f"#{v}") if lookup is not None else str(v) for v in value]
         return Detail(label, items=items)
-    if isinstance(value, dict):  # changes: {field: [before, after]}
+    if isinstance(value, dict):  # changes: {field: [before, after]}; skipped: {outcome: n}
         parts = [
-            f"{k}: {v[0]} → {v[1]}" if isinstance(v, list) and len(v) == 2 else f"{k}: {v}"
+            f"{_key(k)}: {v[0]} → {v[1]}"
+            if isinstance(v, list) and len(v) == 2
+            else f"{_key(k)}: {v}"
             for k, v in value.items()
         ]
         return Detail(label, items=parts)

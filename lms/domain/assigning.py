@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from lms.domain.certification import CERTIFIED, OVERDUE, RENEWAL_DUE
+from lms.domain.text import translatable
 
 ASSIGNED = "assigned"  # gets a new assignment
 REASSIGNED = "reassigned"  # certified, re-assigned on request: a new assignment
@@ -32,11 +33,11 @@ OUTCOMES: tuple[str, ...] = (
 WRITES: frozenset[str] = frozenset({ASSIGNED, REASSIGNED})
 
 OUTCOME_LABELS: Mapping[str, str] = {
-    ASSIGNED: "New assignment",
-    REASSIGNED: "Certified, re-assigned",
-    ALREADY_ASSIGNED: "Already assigned (due date kept)",
-    OVERDUE_KEPT: "Overdue (kept as it is)",
-    ALREADY_CERTIFIED: "Already certified (skipped)",
+    ASSIGNED: translatable("New assignment"),
+    REASSIGNED: translatable("Certified, re-assigned"),
+    ALREADY_ASSIGNED: translatable("Already assigned (due date kept)"),
+    OVERDUE_KEPT: translatable("Overdue (kept as it is)"),
+    ALREADY_CERTIFIED: translatable("Already certified (skipped)"),
 }
 
 

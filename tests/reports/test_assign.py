@@ -102,6 +102,9 @@ def test_the_breakdown_says_what_confirm_does_and_confirm_keeps_history(app, org
     )
     after = open_assignments(app, org)
     assert after["bruno@example.com"] == ("annual", date(2027, 2, 28))
+    # The audit log says what was left alone in words, not outcome codes.
+    log = admin.get("/admin/audit?action=assign").get_data(as_text=True)
+    assert "Already certified (skipped): 3" in log and "already_certified" not in log
     assert after["manager@example.com"] == ("annual", date(2027, 2, 28))
     for email in (
         "dana@example.com",

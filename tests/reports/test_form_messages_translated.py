@@ -47,3 +47,16 @@ def test_a_refused_address_says_why_in_finnish(finnish_admin):
     response = finnish_admin.get("/reports/team?q=%01")
     assert response.status_code == 400
     assert IN_FINNISH["control"] in response.get_data(as_text=True)
+
+
+def test_the_assignment_breakdown_is_in_finnish(finnish_admin):
+    page = finnish_admin.post("/reports/assign", data=department_form(finnish_admin)).get_data(
+        as_text=True
+    )
+    for words in (
+        "Uusi osoitus",
+        "Jo osoitettu (oma määräpäivä säilyy)",
+        "Jo sertifioitu (ohitetaan)",
+    ):
+        assert words in page
+    assert "Already certified" not in page
