@@ -9,7 +9,7 @@ translate it (``make messages``, then every catalogue).
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,7 +22,7 @@ from lms.accounts.models import Person
 from lms.certification import services as certification
 from lms.courses.yamlfile import load, plain
 from lms.db import session
-from tests.conftest import FIXTURE_COURSES, login
+from tests.conftest import FIXTURE_COURSES, csrf_from, login
 from tests.i18n.conftest import PSEUDO
 from tests.i18n.test_every_language import ADMIN_PAGES, LEARNER_PAGES
 
@@ -278,6 +278,16 @@ def pages_by_role(world) -> dict[str | None, list[str | tuple[str, int]]]:
     ]
     staff = [*ADMIN_PAGES, f"/reports/people/{lea}", f"/certificates/{world['period_id']}/revoke"]
     staff += [f"/candidates/{cara}/hire", "/reports/assign?target=people"]
+    # The assignment's breakdown (a POST: the outcomes' words), for two learners.
+    due = (date.today() + timedelta(days=30)).isoformat()
+    pick = {"course": "mini", "target": "person", "reason": "annual", "due_on": due}
+    staff += [
+        (
+            "POST",
+            "/reports/assign",
+            {**pick, "person": [str(lea), str(world["ids"]["pia@example.com"])]},
+        )
+    ]
     return {
         None: [
             "/login",
@@ -326,8 +336,19 @@ def test_every_page_of_every_role_reads_only_catalogue_text_and_data(app, world)
         if email:
             login(client, email)
         for entry in urls:
-            url, status = entry if isinstance(entry, tuple) else (entry, 200)
-            response = client.get(url, headers={"Accept-Language": PSEUDO})
+            if isinstance(entry, tuple) and entry[0] == "POST":
+                _, url, data = entry
+                form = client.get(url, headers={"Accept-Language": PSEUDO}).get_data(as_text=True)
+                response = client.post(
+                    url,
+                    data={**data, "csrf_token": csrf_from(form)},
+                    headers={"Accept-Language": PSEUDO},
+                )
+                assert "assign-breakdown" in response.get_data(as_text=True), url
+                status = 200
+            else:
+                url, status = entry if isinstance(entry, tuple) else (entry, 200)
+                response = client.get(url, headers={"Accept-Language": PSEUDO})
             assert response.status_code == status, (email, url, response.status_code)
             html = response.get_data(as_text=True)
             assert f'<html lang="{PSEUDO}"' in html, (email, url)
