@@ -2,7 +2,7 @@
 
 Both call ``csv_lines``: the header, then the rows in chunks, each row labelled with the
 course title and the status word in the current language and followed by the policy
-signature. What the worker stores is therefore byte for byte what the request streams.
+signature (joined in the rows' own statement). What the worker stores is therefore byte for byte what the request streams.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from lms.certification import acknowledgements
 from lms.domain.certification import STATUS_LABELS
 from lms.i18n import gettext as _
 from lms.reports import queries
@@ -26,9 +25,10 @@ BOM = "\ufeff"
 
 
 def labelled_row(row: tuple, titles: dict[str, str], words: dict[str, str]) -> tuple:
-    """An export row with the course title and the status word after the codes."""
+    """An export row (``EXPORT_COLUMNS``, then when the policy was signed) with the course
+    title and the status word between the codes and the signature."""
     course, status = row[4], row[5]
-    return (*row, titles.get(course, course), words.get(status, status))
+    return (*row[:9], titles.get(course, course), words.get(status, status), row[9])
 
 
 def export_rows(
@@ -38,7 +38,7 @@ def export_rows(
     titles = {slug: title for _id, slug, title in queries.latest_courses()}
     words = {code: _(label) for code, label in STATUS_LABELS.items()}
     rows = queries.export_rows(scope, today, filters, timeout_ms=timeout_ms)
-    return acknowledgements.with_signatures(labelled_row(row, titles, words) for row in rows)
+    return (labelled_row(row, titles, words) for row in rows)
 
 
 def csv_lines(
