@@ -188,7 +188,10 @@ def matrix(scope: Scope, today: date, filters: Filters) -> MatrixPage:
             total = session.scalar(select(func.count()).select_from(ordered.subquery())) or 0
     cells: dict[tuple[int, int], Any] = {}
     if people:
-        table = status_table(scope, today, filters, person_ids=[p.id for p in people])
+        # The page's people were chosen within the scope: naming them is enough. With the
+        # team's ids as well, PostgreSQL estimated the two id lists as under one row and
+        # scanned every person in parallel (23 ms at 100,000 people, 2 ms this way).
+        table = status_table(Scope(), today, filters, person_ids=[p.id for p in people])
         for row in session.execute(select(table)):
             cells[(row.person_id, row.course_id)] = row
     return MatrixPage(people, cells, total, page, filters.per_page)
