@@ -47,6 +47,7 @@ __all__ = [
     "id_in",
     "latest_courses",
     "matrix",
+    "people_counted",
     "people_in_scope",
     "person_rows",
     "status_table",
@@ -159,20 +160,31 @@ def _plain_order(filters: Filters) -> bool:
     return not filters.status and not filters.within_days and filters.sort in ("name", "department")
 
 
-def matrix(scope: Scope, today: date, filters: Filters) -> MatrixPage:
-    """One page of the people x courses matrix (people paginated in SQL)."""
+def people_counted(counts: dict[int, dict[str, int]], filters: Filters) -> int | None:
+    """The number of people the matrix pages through, read off ``summary``'s counts
+    when they hold it (no status or date filter: each course's counts are one per person
+    in scope); else None."""
+    if not counts or not _plain_order(filters):
+        return None
+    return sum(next(iter(counts.values())).values())
+
+
+def matrix(scope: Scope, today: date, filters: Filters, *, total: int | None = None) -> MatrixPage:
+    """One page of the people x courses matrix (people paginated in SQL). ``total``: the
+    number of people when already known (``people_counted``), saving a count."""
     ordered = _ordered_people(scope, today, filters)
     page = max(1, filters.page)
     window = ordered.limit(filters.per_page).offset((page - 1) * filters.per_page)
     if _plain_order(filters):
         # No statuses needed: count the people, and let the database keep only the page's
         # rows while sorting (a window count would sort every person's whole row).
-        total = (
-            session.scalar(
-                select(func.count()).select_from(people_in_scope(scope, filters).subquery())
+        if total is None:
+            total = (
+                session.scalar(
+                    select(func.count()).select_from(people_in_scope(scope, filters).subquery())
+                )
+                or 0
             )
-            or 0
-        )
         people = list(session.scalars(window)) if total else []
     else:
         # The total rides along as a window count, so the statuses are computed once for both.

@@ -97,7 +97,7 @@ def report(scope: queries.Scope, form: ReportFilterForm, today: date, *, kind: s
         filters=filters,
         counts=counts,
         chart=chart,
-        page=queries.matrix(scope, today, filters),
+        page=queries.matrix(scope, today, filters, total=queries.people_counted(counts, filters)),
         kind=kind,
         statuses=STATUSES,
         labels=labels,
