@@ -24,21 +24,15 @@ HEADER = (*queries.EXPORT_COLUMNS, *LABEL_COLUMNS, "policy_acknowledged_at")
 BOM = "\ufeff"
 
 
-def labelled_row(row: tuple, titles: dict[str, str], words: dict[str, str]) -> tuple:
-    """An export row (``EXPORT_COLUMNS``, then when the policy was signed) with the course
-    title and the status word between the codes and the signature."""
-    course, status = row[4], row[5]
-    return (*row[:9], titles.get(course, course), words.get(status, status), row[9])
-
-
 def export_rows(
     scope: queries.Scope, today: date, filters: queries.Filters, *, timeout_ms: int | None = None
 ) -> Iterator[tuple]:
     """Every row of the export, labelled and signed, streamed (lazy)."""
     titles = {slug: title for _id, slug, title in queries.latest_courses()}
     words = {code: _(label) for code, label in STATUS_LABELS.items()}
-    rows = queries.export_rows(scope, today, filters, timeout_ms=timeout_ms)
-    return (labelled_row(row, titles, words) for row in rows)
+    return queries.export_rows(
+        scope, today, filters, titles=titles, words=words, timeout_ms=timeout_ms
+    )
 
 
 def csv_lines(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, literal, select
 
 from lms.accounts.models import Person
 from lms.certification.acknowledgements import with_signed_at
@@ -227,25 +227,47 @@ def export_rows(
     today: date,
     filters: Filters,
     *,
+    titles: dict[str, str] | None = None,
+    words: dict[str, str] | None = None,
     chunk: int = 2000,
     timeout_ms: int | None = None,
 ) -> Iterator[tuple]:
     """Every (person, course) row of the report, streamed from the database in chunks
-    (a server-side cursor on PostgreSQL), each followed by when the person signed the
-    course's current policy text (``EXPORT_COLUMNS`` then ``policy_acknowledged_at``).
+    (a server-side cursor on PostgreSQL): ``EXPORT_COLUMNS``, the course's title and the
+    status's word (``titles`` by slug and ``words`` by status; the code itself for one
+    missing), then when the person signed the course's current policy text. The rows are
+    the CSV's, as the database writes them: nothing is rebuilt per row in Python.
 
     The planner settings are made here, in the transaction the rows are read in: the
-    generator runs after the view has returned. Rows come from a Core result (plain
-    tuples, no ORM loading per row)."""
+    generator runs after the view has returned."""
     tune_session(timeout_ms=timeout_ms)
+    stmt = _export_statement(scope, today, filters, titles or {}, words or {})
+    result = session.connection().execute(
+        stmt, execution_options={"stream_results": True, "max_row_buffer": chunk}
+    )
+    for rows in result.yield_per(chunk).partitions():
+        yield from rows
+
+
+def _label(column, labels: dict[str, str]):
+    """``labels[column]`` in SQL, the column's own value when it has none."""
+    if not labels:
+        return column
+    return case({code: literal(text) for code, text in labels.items()}, value=column, else_=column)
+
+
+def _export_statement(
+    scope: Scope, today: date, filters: Filters, titles: dict[str, str], words: dict[str, str]
+):
+    """``person_rows``' columns, labelled and signed, the person's own columns read from
+    the status table's people scan (lms_person is read once, not joined back to every
+    status row), in the export's order."""
     table = status_table(
         scope,
         today,
         filters,
         person_columns=(Person.email, Person.name, Person.department, Person.manager_id),
     )
-    # ``person_rows``' columns, the person's own read from the people's scan (one read of
-    # lms_person, not a second one hash-joined back to every status row).
     manager = Person.__table__.alias("manager")
     rows = (
         select(
@@ -258,16 +280,13 @@ def export_rows(
             table.c.due_on,
             table.c.certified_on,
             table.c.valid_until,
+            _label(table.c.slug, titles).label("course_title"),
+            _label(table.c.status, words).label("status_label"),
         )
         .select_from(table)
         .outerjoin(manager, manager.c.id == table.c.manager_id)
         .where(*filter_conditions(table, today, filters))
     )
-    stmt = with_signed_at(rows, table.c.person_id, table.c.course_id).order_by(
+    return with_signed_at(rows, table.c.person_id, table.c.course_id).order_by(
         table.c.name, table.c.person_id, table.c.slug
     )
-    result = session.connection().execute(
-        stmt, execution_options={"stream_results": True, "max_row_buffer": chunk}
-    )
-    for rows in result.yield_per(chunk).partitions():
-        yield from map(tuple, rows)
