@@ -229,7 +229,7 @@ def export_rows(
     *,
     titles: dict[str, str] | None = None,
     words: dict[str, str] | None = None,
-    chunk: int = 2000,
+    chunk: int = 1000,
     timeout_ms: int | None = None,
 ) -> Iterator[tuple]:
     """Every (person, course) row of the report, streamed from the database in chunks
