@@ -226,7 +226,9 @@ def person_rows(table, today: date, filters: Filters, *leading) -> Select:
     """The status table's rows beside each person's details and manager's e-mail, with
     the status and date filters applied: ``leading`` columns first, then e-mail, name,
     department, manager_email, course slug, status, due_on, certified_on, valid_until
-    (the export and the API both read these, so they always agree)."""
+    (the API reads these; the export reads the same columns with the person's own carried
+    in the status table, ``lms.reports.queries.export_rows``, and tests/api compares the
+    two)."""
     manager = Person.__table__.alias("manager")
     return (
         select(
