@@ -12,7 +12,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import DateTime, and_, cast, null, or_, select
+from sqlalchemy.orm import aliased
 
 from lms import signals
 from lms.accounts.models import Person
@@ -142,21 +143,29 @@ def signed_current(emails: list[str]) -> dict[tuple[str, str], datetime]:
     return out
 
 
-def with_signatures(rows, *, email_at: int = 0, course_at: int = 4, chunk: int = 1000):
-    """Export rows (tuples) with one more cell: when the current policy text was signed.
-
-    Looked up a chunk of rows at a time, so a streamed export stays streamed."""
-    batch: list[tuple] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= chunk:
-            yield from _signed_batch(batch, email_at, course_at)
-            batch = []
-    if batch:
-        yield from _signed_batch(batch, email_at, course_at)
+def current_policy_hashes() -> dict[int, str]:
+    """Course id -> the hash of its current policy text, for courses that ask for a signature."""
+    return {
+        v.course_id: v.policy_hash
+        for v in latest_versions()
+        if v.course_settings.acknowledge_policy and v.policy_hash
+    }
 
 
-def _signed_batch(batch: list[tuple], email_at: int, course_at: int):
-    signed = signed_current(sorted({row[email_at] for row in batch}))
-    for row in batch:
-        yield (*row, signed.get((row[email_at], row[course_at])))
+def with_signed_at(stmt, person_id, course_id):
+    """``stmt`` with one more column, ``policy_acknowledged_at``: when the person signed the
+    course's *current* policy text (as ``signed_current``), or NULL. An outer join in the
+    same statement (at most one row per person and course: the unique key), so a streamed
+    export looks nothing up per chunk."""
+    current = current_policy_hashes()
+    if not current:
+        return stmt.add_columns(cast(null(), DateTime).label("policy_acknowledged_at"))
+    ack = aliased(PolicyAcknowledgement, name="ack")
+    return stmt.add_columns(ack.acknowledged_at.label("policy_acknowledged_at")).outerjoin(
+        ack,
+        and_(
+            ack.person_id == person_id,
+            ack.course_id == course_id,
+            or_(*(and_(ack.course_id == c, ack.policy_hash == h) for c, h in current.items())),
+        ),
+    )

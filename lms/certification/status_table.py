@@ -28,14 +28,17 @@ def status_table(
     filters: Filters | None = None,
     person_ids: list[int] | None = None,
     person_statuses: tuple[str, ...] = REPORTED,
+    person_columns: tuple = (),
 ):
     """A subquery with one row per (person in scope, course): status and key dates.
 
     ``person_ids`` narrows it to a page of people, so the latest-period aggregate only
     reads those people's rows. The assignment columns are the open assignment's (at
-    most one per person and course: a unique index).
+    most one per person and course: a unique index). ``person_columns`` (``Person``
+    columns) ride along from the people's own scan, so a tally by manager or department
+    joins nothing more.
     """
-    people_stmt = people_in_scope(scope, filters, person_statuses)
+    people_stmt = people_in_scope(scope, filters, person_statuses).add_columns(*person_columns)
     if person_ids is not None:
         people_stmt = people_stmt.where(Person.id.in_(person_ids))
     people = people_stmt.subquery("people")
@@ -59,6 +62,7 @@ def status_table(
             period.c.certified_on,
             period.c.valid_until,
             period.c.version_id,
+            *(people.c[c.key] for c in person_columns),
         )
         .select_from(people)
         .join(courses, literal(True))
@@ -222,7 +226,9 @@ def person_rows(table, today: date, filters: Filters, *leading) -> Select:
     """The status table's rows beside each person's details and manager's e-mail, with
     the status and date filters applied: ``leading`` columns first, then e-mail, name,
     department, manager_email, course slug, status, due_on, certified_on, valid_until
-    (the export and the API both read these, so they always agree)."""
+    (the API reads these; the export reads the same columns with the person's own carried
+    in the status table, ``lms.reports.queries.export_rows``, and tests/api compares the
+    two)."""
     manager = Person.__table__.alias("manager")
     return (
         select(

@@ -2,7 +2,7 @@
 
 Both call ``csv_lines``: the header, then the rows in chunks, each row labelled with the
 course title and the status word in the current language and followed by the policy
-signature. What the worker stores is therefore byte for byte what the request streams.
+signature (joined in the rows' own statement). What the worker stores is therefore byte for byte what the request streams.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from lms.certification import acknowledgements
 from lms.domain.certification import STATUS_LABELS
 from lms.i18n import gettext as _
 from lms.reports import queries
@@ -25,20 +24,15 @@ HEADER = (*queries.EXPORT_COLUMNS, *LABEL_COLUMNS, "policy_acknowledged_at")
 BOM = "\ufeff"
 
 
-def labelled_row(row: tuple, titles: dict[str, str], words: dict[str, str]) -> tuple:
-    """An export row with the course title and the status word after the codes."""
-    course, status = row[4], row[5]
-    return (*row, titles.get(course, course), words.get(status, status))
-
-
 def export_rows(
     scope: queries.Scope, today: date, filters: queries.Filters, *, timeout_ms: int | None = None
 ) -> Iterator[tuple]:
     """Every row of the export, labelled and signed, streamed (lazy)."""
     titles = {slug: title for _id, slug, title in queries.latest_courses()}
     words = {code: _(label) for code, label in STATUS_LABELS.items()}
-    rows = queries.export_rows(scope, today, filters, timeout_ms=timeout_ms)
-    return acknowledgements.with_signatures(labelled_row(row, titles, words) for row in rows)
+    return queries.export_rows(
+        scope, today, filters, titles=titles, words=words, timeout_ms=timeout_ms
+    )
 
 
 def csv_lines(

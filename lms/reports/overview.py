@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Integer, String, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import (
+    Integer,
+    String,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
 
 from lms.accounts.models import Person
 from lms.certification.models import CertificationPeriod
@@ -122,14 +133,63 @@ def _split(rows):
 
 def _statuses(scope: Scope, today: date, filters: Filters):
     # Materialised: computed once, then read by every branch of the tallies. The direct
-    # manager rides along (one hash join) so the per-manager branch joins nothing.
-    table = status_table(scope, today, filters)
-    return (
-        select(table, Person.manager_id, Person.department)
-        .join(Person, Person.id == table.c.person_id)
-        .cte("statuses")
-        .prefix_with("MATERIALIZED", dialect="postgresql")
+    # manager and the department ride along from the people's scan.
+    table = status_table(
+        scope, today, filters, person_columns=(Person.manager_id, Person.department)
     )
+    return select(table).cte("statuses").prefix_with("MATERIALIZED", dialect="postgresql")
+
+
+def _grouped_tallies(scope: Scope, today: date, filters: Filters, course_id: int):
+    """PostgreSQL: what ``_split(_tallies(..., departments=True))`` gives (by course; by
+    direct manager and by department for ``course_id``; each manager's manager) from one
+    pass over the statuses with GROUPING SETS, nothing materialised."""
+    table = status_table(
+        scope, today, filters, person_columns=(Person.manager_id, Person.department)
+    )
+    by = func.grouping(table.c.manager_id, table.c.department)  # 3: course, 1: manager, 2: dept
+    none = cast(null(), Integer)
+    grouped = select(
+        by,
+        table.c.course_id,
+        table.c.manager_id,
+        none,
+        table.c.status,
+        func.count(),
+        table.c.department,
+    ).group_by(
+        func.grouping_sets(
+            tuple_(table.c.course_id, table.c.status),
+            tuple_(table.c.course_id, table.c.manager_id, table.c.status),
+            tuple_(table.c.course_id, table.c.department, table.c.status),
+        )
+    )
+    parents = select(
+        literal(-1),
+        none,
+        Person.id,
+        Person.manager_id,
+        cast(null(), String),
+        none,
+        cast(null(), String),
+    ).where(Person.id.in_(select(Person.manager_id).where(Person.manager_id.is_not(None))))
+    by_course: dict[int, Counts] = {}
+    direct: dict[int, Counts] = {}
+    parent: dict[int, int | None] = {}
+    by_department: dict[str | None, Counts] = {}
+    for kind, course, a, b, status, n, department in session.execute(union_all(grouped, parents)):
+        if kind == 3:
+            by_course.setdefault(course, dict.fromkeys(STATUSES, 0))[status] = n
+        elif kind == -1:
+            parent[a] = b
+        elif course != course_id:
+            continue
+        elif kind == 1:
+            if a is not None:
+                direct.setdefault(a, {})[status] = n
+        else:
+            by_department.setdefault(department, dict.fromkeys(STATUSES, 0))[status] = n
+    return by_course, direct, parent, by_department
 
 
 def teams_side_by_side(today: date, course_id: int) -> list[tuple[Person, Counts]]:
@@ -152,6 +212,11 @@ def org_overview(
         return summary(scope, today, filters), [], None
     if not _shares_statuses(scope, filters):
         return summary(scope, today, filters), teams_side_by_side(today, course_id), None
+    if session.get_bind().dialect.name == "postgresql":
+        by_course, direct, parent, by_department = _grouped_tallies(
+            scope, today, filters, course_id
+        )
+        return by_course, _roll_up(direct, parent), by_department
     statuses = _statuses(scope, today, filters)
     by_course, direct, parent, by_department = _split(
         _tallies(

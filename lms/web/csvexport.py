@@ -92,10 +92,22 @@ def stream_csv(
             if pending:
                 yield flush()
             raise ValueError(f"row {number} has {len(row)} cells, the header has {width}")
-        writer.writerow([safe_cell(cell) for cell in row])
+        writer.writerow(_cells(row))
         pending += 1
         if pending >= batch:
             yield flush()
             pending = 0
     if pending:
         yield flush()
+
+
+def _cells(row: Sequence[object]) -> list[object]:
+    """``safe_cell`` of every cell, as the csv writer will write it, without the call for
+    the common cells that need nothing: ``None`` (written as ``""``), a ``date`` (written
+    as ``str(date)``, its ISO form) and text starting with a letter or digit (no formula,
+    no control character, no leading space). Exact types only: a ``datetime`` or a ``bool``
+    goes through ``safe_cell``. About half the Python time per row of a big export."""
+    return [
+        v if v is None or (t := type(v)) is date or (t is str and v[:1].isalnum()) else safe_cell(v)
+        for v in row
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date
 
@@ -209,3 +210,8 @@ def test_the_api_and_the_csv_export_say_when_the_current_text_was_signed(
     )
     runner.invoke(args=["lms", "sync-courses", str(root)])
     assert row()["policy_acknowledged_at"] is None
+    csv_after = admin.get("/reports/org.csv").get_data(as_text=True)
+    mine_after = [
+        r for r in csv.DictReader(io.StringIO(csv_after)) if r["person_email"] == "ack@example.com"
+    ]
+    assert mine_after and all(r["policy_acknowledged_at"] == "" for r in mine_after)

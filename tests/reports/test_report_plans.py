@@ -13,20 +13,23 @@ from tests.helpers import count_queries
 from tests.reports.conftest import client_for, csv_rows
 
 
-def _export_settings(app, client, url: str) -> list[tuple[str, str]]:
-    """(jit, statement_timeout) in force when each export query starts, read from its
-    own connection while the response streams."""
+def _export_settings(
+    app, client, url: str, marker: str = "AS manager", setting: str = "statement_timeout"
+) -> list[tuple[str, str]]:
+    """(jit, ``setting``) in force when each query whose SQL holds ``marker`` starts (by
+    default the export's SELECT: the manager's e-mail is joined), read from its own
+    connection while the response streams."""
     with app.app_context():
         engine = app.extensions["sqlalchemy"].engine
     seen: list[tuple[str, str]] = []
 
     def before(conn, cursor, statement, parameters, context, executemany):
-        if "AS manager" in statement:  # the export's SELECT (the manager's e-mail is joined)
+        if marker in statement:
             raw = cursor.connection
             seen.append(
                 (
                     raw.execute("SHOW jit").fetchone()[0],
-                    raw.execute("SHOW statement_timeout").fetchone()[0],
+                    raw.execute(f"SHOW {setting}").fetchone()[0],
                 )
             )
 
@@ -51,6 +54,30 @@ def test_exports_run_without_jit_while_streaming(app, org):
         seen = _export_settings(app, client_for(app, email), url)
         assert seen and all(jit == "off" for jit, _timeout in seen), (url, seen)
         assert all(timeout != "0" for _jit, timeout in seen), (url, seen)
+
+
+def test_export_cursors_are_planned_for_every_row(app, org):
+    """An export reads its cursor to the end: planned for all rows, not the first tenth
+    (which made PostgreSQL walk every person's name in the name index for a team)."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("cursor_tuple_fraction is a PostgreSQL setting")
+    for email, url in (
+        ("lead@example.com", "/reports/team.csv"),
+        ("admin@example.com", "/reports/org.csv"),
+    ):
+        seen = _export_settings(app, client_for(app, email), url, setting="cursor_tuple_fraction")
+        assert seen and all(fraction == "1" for _jit, fraction in seen), (url, seen)
+
+
+def test_a_team_export_walks_the_tree_without_jit(app, org):
+    """The export's form reads the team's tree (its departments) before the rows: with
+    the reports' settings too, so the tree's high estimate is not JIT-compiled."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("JIT is a PostgreSQL setting")
+    seen = _export_settings(
+        app, client_for(app, "lead@example.com"), "/reports/team.csv", "lms_tree"
+    )
+    assert seen and all(jit == "off" for jit, _timeout in seen), seen
 
 
 def test_team_queries_name_the_team_instead_of_recursing(app, org):
