@@ -28,10 +28,12 @@ from lms.certification.scope import (
     tune_session,
 )
 from lms.certification.status_table import filter_conditions, person_rows, status_table
+from lms.courses import localized
 from lms.courses.models import Course, CourseVersion
 from lms.courses.services import newest_numbers
 from lms.db import session
 from lms.domain.certification import STATUSES
+from lms.domain.text import fold
 from lms.reports.dates import date_shown_sql
 
 __all__ = [
@@ -60,16 +62,17 @@ SORTS = ("name", "department", "status", "due")
 
 
 def latest_courses() -> list[tuple[int, str, str]]:
-    """(course id, slug, title of the newest version) for every course."""
+    """(course id, slug, title of the newest version) for every course, the title in the
+    reader's language (one more statement only when that is not the sources'), by title."""
     newest = newest_numbers()
-    return list(
-        session.execute(
-            select(Course.id, Course.slug, CourseVersion.title)
-            .join(CourseVersion, CourseVersion.course_id == Course.id)
-            .join(newest, and_(newest.c.course_id == Course.id, newest.c.n == CourseVersion.number))
-            .order_by(CourseVersion.title)
-        ).all()
-    )
+    rows = session.execute(
+        select(Course.id, Course.slug, CourseVersion.title, CourseVersion.id)
+        .join(CourseVersion, CourseVersion.course_id == Course.id)
+        .join(newest, and_(newest.c.course_id == Course.id, newest.c.n == CourseVersion.number))
+    ).all()
+    texts = localized.load([(version_id, "course", None) for *_, version_id in rows])
+    titled = [(cid, slug, texts.title(vid, title)) for cid, slug, title, vid in rows]
+    return sorted(titled, key=lambda course: (fold(course[2]), course[1]))
 
 
 def summary(scope: Scope, today: date, filters: Filters | None = None) -> dict[int, dict[str, int]]:
