@@ -2,48 +2,96 @@
 
 Employees, managers and admins see every course; a candidate only the courses they were
 assigned (so this sits above ``lms.certification``, which owns assignments).
+
+Each page asks one statement: the newest version of each course (or of the course in
+the URL) with whether the person was ever assigned it. The version rows themselves
+come from the process's cache (``lms.courses.versions``): versions never change.
 """
 
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, func, select
 
 from lms.accounts.access import current_person
 from lms.accounts.models import Person
 from lms.certification.models import Assignment
 from lms.courses import services
-from lms.courses.models import CourseVersion
+from lms.courses.models import Course, CourseVersion
+from lms.courses.versions import cached_versions
 from lms.db import session
+
+_ASSIGNED = (
+    exists()
+    .where(
+        Assignment.person_id == bindparam("person"),
+        Assignment.course_id == CourseVersion.course_id,
+    )
+    .label("assigned")
+)
+
+
+def _newest():
+    newest = (
+        select(CourseVersion.course_id, func.max(CourseVersion.number).label("n"))
+        .group_by(CourseVersion.course_id)
+        .subquery()
+    )
+    return (
+        select(CourseVersion.id, CourseVersion.content_hash, _ASSIGNED)
+        .join(
+            newest,
+            (CourseVersion.course_id == newest.c.course_id) & (CourseVersion.number == newest.c.n),
+        )
+        .order_by(CourseVersion.title)
+    )
+
+
+#: Every course's newest version, in title order, with the person's "ever assigned".
+_LATEST = _newest()
+#: The newest version of the course with slug ``slug``, with the same flag.
+_LATEST_BY_SLUG = (
+    select(CourseVersion.id, CourseVersion.content_hash, _ASSIGNED)
+    .join(Course, Course.id == CourseVersion.course_id)
+    .where(Course.slug == bindparam("slug"))
+    .order_by(CourseVersion.number.desc())
+    .limit(1)
+)
+#: Whether the person was ever assigned course ``course``.
+_EVER_ASSIGNED = select(
+    exists().where(
+        Assignment.person_id == bindparam("person"), Assignment.course_id == bindparam("course")
+    )
+)
+
+
+def _open_to(person: Person, rows) -> list[CourseVersion]:
+    """The versions of ``rows`` (id, content hash, assigned) the person may open, in order."""
+    rows = [r for r in rows if person.role != "candidate" or r.assigned]
+    versions = cached_versions([(r.id, r.content_hash) for r in rows])
+    return [versions[r.id] for r in rows if r.id in versions]
 
 
 def courses_for(person: Person) -> list[CourseVersion]:
     """The courses a person's home lists: candidates see only what they were assigned."""
-    versions = services.latest_versions()
-    if person.role != "candidate":
-        return versions
-    assigned = assigned_course_ids(person.id)
-    return [v for v in versions if v.course_id in assigned]
-
-
-def assigned_course_ids(person_id: int) -> set[int]:
-    return set(
-        session.scalars(select(Assignment.course_id).where(Assignment.person_id == person_id))
-    )
+    return _open_to(person, session.execute(_LATEST, {"person": person.id}))
 
 
 def may_open(person: Person, version: CourseVersion) -> bool:
     """Employees, managers and admins may open every course; candidates only theirs."""
-    return person.role != "candidate" or version.course_id in assigned_course_ids(person.id)
+    if person.role != "candidate":
+        return True
+    return bool(session.scalar(_EVER_ASSIGNED, {"person": person.id, "course": version.course_id}))
 
 
 def course_or_404(slug: str) -> CourseVersion:
     """The latest version of a course the signed-in person may open; 404 otherwise (a
     candidate never learns that courses outside their onboarding exist)."""
-    version = services.latest_version_by_slug(slug)
-    if version is None or not may_open(current_person(), version):
+    person = current_person()
+    found = _open_to(person, session.execute(_LATEST_BY_SLUG, {"person": person.id, "slug": slug}))
+    if not found:
         abort(404)
-    return version
+    return found[0]
 
 
 def version_or_404(slug: str, number: int) -> CourseVersion:
