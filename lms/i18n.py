@@ -48,6 +48,7 @@ def available_locales() -> tuple[str, ...]:
     return ("en", *sorted(found - {"en"}))
 
 
+@cache
 def language_name(code: str) -> str:
     """The language's own name for itself ("suomi", "polski"), for the switcher."""
     try:
@@ -93,8 +94,10 @@ def get_locale() -> Locale:
     forced = _forced.get()
     if forced:
         return Locale.parse(forced)
-    if has_request_context() and "lms_locale" in g:
-        return g.lms_locale
+    if has_request_context():
+        found = g.get("lms_locale")  # chosen once per request (templates ask many times)
+        if found is not None:
+            return found
     state = current_app.extensions.get("lms")
     locale = None
     host_babel = state is not None and not state.standalone and "babel" in current_app.extensions
@@ -135,6 +138,11 @@ def _catalogue(locale: str) -> NullTranslations:
 
 
 def get_translations() -> NullTranslations:
+    if not _forced.get() and has_request_context():
+        found = g.get("lms_translations")  # the request's catalogue, looked up once
+        if found is None:
+            found = g.lms_translations = _catalogue(str(get_locale()))
+        return found
     try:
         return _catalogue(str(get_locale()))
     except RuntimeError:  # outside any app context: the source text

@@ -7,7 +7,7 @@ import secrets
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import signals
@@ -50,15 +50,20 @@ def _html_by_id(version_id: int, keys: list[str]) -> dict[str, dict[str, str]]:
     }
 
 
+#: The open attempt of a person, course, kind and module (at most one: a unique index).
+_OPEN_ATTEMPT = select(Attempt).where(
+    Attempt.person_id == bindparam("person"),
+    Attempt.course_id == bindparam("course"),
+    Attempt.kind == bindparam("kind"),
+    Attempt.module_key == bindparam("module"),
+    Attempt.submitted_at.is_(None),
+)
+
+
 def open_attempt(person_id: int, course_id: int, kind: str, module_key: str = "") -> Attempt | None:
     return session.scalar(
-        select(Attempt).where(
-            Attempt.person_id == person_id,
-            Attempt.course_id == course_id,
-            Attempt.kind == kind,
-            Attempt.module_key == module_key,
-            Attempt.submitted_at.is_(None),
-        )
+        _OPEN_ATTEMPT,
+        {"person": person_id, "course": course_id, "kind": kind, "module": module_key},
     )
 
 
@@ -146,14 +151,17 @@ def start_assessment(
     return _create(person_id, version, kind, "", draw or settings.draw, settings.pass_mark, needs)
 
 
+_PROGRESS_ROW = select(ModuleProgress).where(
+    ModuleProgress.person_id == bindparam("person"),
+    ModuleProgress.course_id == bindparam("course"),
+    ModuleProgress.module_key == bindparam("module"),
+)
+
+
 def mark_read(person_id: int, module: Module, course_id: int) -> None:
     """Record that the learner opened the module (idempotent)."""
     row = session.scalar(
-        select(ModuleProgress).where(
-            ModuleProgress.person_id == person_id,
-            ModuleProgress.course_id == course_id,
-            ModuleProgress.module_key == module.key,
-        )
+        _PROGRESS_ROW, {"person": person_id, "course": course_id, "module": module.key}
     )
     if row is None:
         session.add(
