@@ -22,7 +22,7 @@ from sqlalchemy import (
 from lms.certification.models import PolicyAcknowledgement
 from lms.courses.models import CourseVersion, Module, ModuleProgress, Scenario
 from lms.courses.structure import structure
-from lms.db import session, utcnow
+from lms.db import core_rows, utcnow
 from lms.domain.progress import (
     Acknowledgement,
     AssessmentRules,
@@ -81,7 +81,7 @@ _ACTIVITY = _activity_statement()
 
 def _activity(person_id: int, course_ids: list[int]):
     """The rows of :data:`_ACTIVITY` for one learner and courses."""
-    return session.execute(_ACTIVITY, {"person": person_id, "courses": course_ids}).all()
+    return core_rows(_ACTIVITY, {"person": person_id, "courses": course_ids})
 
 
 def assessment_rules(version: CourseVersion, kind: str = "final") -> AssessmentRules:

@@ -19,7 +19,7 @@ from lms.certification.models import Assignment
 from lms.courses import services
 from lms.courses.models import Course, CourseVersion
 from lms.courses.versions import cached_versions
-from lms.db import session
+from lms.db import core_rows
 
 _ASSIGNED = (
     exists()
@@ -74,21 +74,21 @@ def _open_to(person: Person, rows) -> list[CourseVersion]:
 
 def courses_for(person: Person) -> list[CourseVersion]:
     """The courses a person's home lists: candidates see only what they were assigned."""
-    return _open_to(person, session.execute(_LATEST, {"person": person.id}))
+    return _open_to(person, core_rows(_LATEST, {"person": person.id}))
 
 
 def may_open(person: Person, version: CourseVersion) -> bool:
     """Employees, managers and admins may open every course; candidates only theirs."""
     if person.role != "candidate":
         return True
-    return bool(session.scalar(_EVER_ASSIGNED, {"person": person.id, "course": version.course_id}))
+    return bool(core_rows(_EVER_ASSIGNED, {"person": person.id, "course": version.course_id})[0][0])
 
 
 def course_or_404(slug: str) -> CourseVersion:
     """The latest version of a course the signed-in person may open; 404 otherwise (a
     candidate never learns that courses outside their onboarding exist)."""
     person = current_person()
-    found = _open_to(person, session.execute(_LATEST_BY_SLUG, {"person": person.id, "slug": slug}))
+    found = _open_to(person, core_rows(_LATEST_BY_SLUG, {"person": person.id, "slug": slug}))
     if not found:
         abort(404)
     return found[0]

@@ -16,6 +16,7 @@ from lms.i18n import gettext as _
 from lms.learning.access import course_or_404, version_or_404
 from lms.learning.answers import submit_answers
 from lms.quizzes import services as quizzes
+from lms.quizzes import visits
 from lms.web import resume
 from lms.web.templating import render
 
@@ -52,7 +53,7 @@ def module(slug: str, key: str):
         abort(404)
     current = modules[index]
     sections = structure(version).sections_for(current.section_keys)
-    quizzes.mark_read(person.id, current, version.course_id)
+    open_check = visits.visit_module(person.id, current, version.course_id)
 
     result = None
     result_id = request.args.get("result", type=int)
@@ -63,7 +64,7 @@ def module(slug: str, key: str):
     check = (
         None
         if (result is not None and result.passed)
-        else quizzes.check_for(person.id, version, current)
+        else open_check or quizzes.check_for(person.id, version, current)
     )
     texts = localized.load(
         [
