@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -220,13 +221,29 @@ def _earned_hashes(version_ids: list[int]) -> dict[int, dict[str, str]]:
     }
 
 
+class Standing(NamedTuple):
+    """A person's certification periods (course id -> periods in sequence order) and open
+    assignments (course id -> assignment): what a cycle is read from."""
+
+    periods: dict[int, list[CertificationPeriod]]
+    assignments: dict[int, Assignment]
+
+
 def progress_for_many(
-    person_id: int, versions: list[CourseVersion], today: date | None = None
+    person_id: int,
+    versions: list[CourseVersion],
+    today: date | None = None,
+    standing: Standing | None = None,
 ) -> dict[int, tuple[Cycle, Requirements, CourseProgress]]:
     """Cycle, requirements and progress for several courses in a fixed number of queries
-    (the home page lists every course): course id -> (cycle, requirements, progress)."""
+    (the home page lists every course): course id -> (cycle, requirements, progress).
+
+    ``standing``: the person's periods and open assignments when the caller has read them
+    already (the learner pages read them with the course; ``lms.learning.access``)."""
     today = today or clock_today()
-    periods, assignments = _periods_and_assignments(person_id, [v.course_id for v in versions])
+    periods, assignments = standing or _periods_and_assignments(
+        person_id, [v.course_id for v in versions]
+    )
     records = LearnerRecords.load(person_id, versions)
     cycles = {
         v.course_id: cycle_from(
@@ -303,7 +320,10 @@ _PERIODS_AND_ASSIGNMENTS = (
 
 
 def progress_for(
-    person_id: int, version: CourseVersion, today: date | None = None
+    person_id: int,
+    version: CourseVersion,
+    today: date | None = None,
+    standing: Standing | None = None,
 ) -> tuple[Cycle, Requirements, CourseProgress]:
     """The learner's cycle, what it requires, and their progress on it."""
-    return progress_for_many(person_id, [version], today)[version.course_id]
+    return progress_for_many(person_id, [version], today, standing)[version.course_id]

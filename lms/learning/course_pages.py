@@ -13,7 +13,7 @@ from lms.courses.models import CourseVersion
 from lms.courses.structure import modules_of, structure
 from lms.db import MAX_ID
 from lms.i18n import gettext as _
-from lms.learning.access import course_or_404, version_or_404
+from lms.learning.access import course_or_404, course_with_standing_or_404, version_or_404
 from lms.learning.answers import submit_answers
 from lms.quizzes import services as quizzes
 from lms.quizzes import visits
@@ -26,9 +26,9 @@ bp = Blueprint("courses", __name__, url_prefix="/courses")
 @bp.route("/<slug>/")
 @login_required
 def course(slug: str):
-    version = course_or_404(slug)
+    version, standing = course_with_standing_or_404(slug)
     person = current_person()
-    cycle, needs, progress = certification.progress_for(person.id, version)
+    cycle, needs, progress = certification.progress_for(person.id, version, standing=standing)
     texts = localized.load(
         [(version.id, "course", None), (version.id, "module", None), (version.id, "scenario", None)]
     )

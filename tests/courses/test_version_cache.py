@@ -131,8 +131,9 @@ def test_a_version_without_estimates_is_not_cached(app, learner):
 #: Warm statements of each learner page on the fixture course: tighter than the budget of
 #: five (tests/courses/test_statement_budget.py), so that a statement creeping back shows.
 WARM_STATEMENTS = {
-    "/": 5,  # sign-in, newest versions, periods + assignments, activity, open reviews
-    f"/courses/{SLUG}/": 4,  # sign-in, newest version, periods + assignments, activity
+    "/": 4,  # sign-in, newest versions with periods and assignments, activity, open reviews
+    f"/courses/{SLUG}/": 3,  # sign-in, newest version with periods and assignment, activity
+    f"/courses/{SLUG}/assessment": 4,  # the course page's three, the attempts' history
     f"/courses/{SLUG}/modules/basics": 3,  # sign-in, newest version, read mark + open check
 }
 
