@@ -162,3 +162,16 @@ def test_a_candidate_runs_no_assignments_query_of_their_own(app, synced, make_pe
 
 def test_fixture_courses_are_where_the_tests_expect(app):
     assert (FIXTURE_COURSES / SLUG / "course.yaml").is_file()
+
+
+def test_a_scenario_step_reads_only_the_run(app, learner):
+    """The run's version and scenario come from the caches: sign-in and the run only."""
+    from tests.conftest import csrf_from
+
+    page = _page(learner, f"/courses/{SLUG}/scenarios/complaint")
+    started = learner.post(
+        f"/courses/{SLUG}/scenarios/complaint/start", data={"csrf_token": csrf_from(page)}
+    )
+    assert started.status_code == 302
+    seen = _statements(app, learner, started.headers["Location"])
+    assert len(seen) <= 2, "\n\n".join(re.sub(r"\s+", " ", s)[:200] for s in seen)
