@@ -188,12 +188,19 @@ def format_percent(value: float | None, digits: int = 0) -> str:
     if value is None:
         return ""
     locale = get_locale()
-    # The locale's own pattern keeps its spacing and sign placement ("83 %" in Finnish);
-    # only the number of decimals is ours.
+    return babel_numbers.format_percent(
+        value / 100, format=_percent_pattern(locale, digits), locale=locale
+    )
+
+
+@cache
+def _percent_pattern(locale: Locale, digits: int) -> babel_numbers.NumberPattern:
+    """The locale's own percent pattern, which keeps its spacing and sign placement ("83 %"
+    in Finnish), with ``digits`` decimals; parsed once per locale."""
     pattern = locale.percent_formats[None].pattern
     if digits:
         pattern = re.sub(r"0(?![0#,.])", "0." + "0" * digits, pattern, count=1)
-    return babel_numbers.format_percent(value / 100, format=pattern, locale=locale)
+    return babel_numbers.parse_pattern(pattern)
 
 
 def format_number(value: float | int | None) -> str:

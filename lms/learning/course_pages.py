@@ -108,7 +108,8 @@ def submit_check(slug: str, key: str, attempt_id: int):
         abort(404)  # someone else's attempt does not exist, as far as this person knows
     if not submit_answers(attempt):
         return redirect(url_for(".module", slug=slug, key=key) + "#check")
-    return redirect(url_for(".module", slug=slug, key=key, result=attempt.id) + "#check")
+    # ``attempt_id``, not ``attempt.id``: the commit expired the row (no re-read for it)
+    return redirect(url_for(".module", slug=slug, key=key, result=attempt_id) + "#check")
 
 
 @bp.route("/<slug>/policy")

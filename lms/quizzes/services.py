@@ -9,6 +9,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms import signals
 from lms.courses.models import CourseVersion, Module, ModuleProgress, Question
@@ -225,20 +226,16 @@ def submit(attempt: Attempt, form: FormData) -> Attempt:
     responses = responses_from_tokens(attempt, form)  # StaleAnswer for a forged value
     results, percent, ok = grade_attempt(attempt, responses)
     now = utcnow()
+    recorded = {"submitted_at": now, "answers": responses, "results": results}
+    # ``locale``: the language of the page answered (see Attempt.locale)
+    recorded |= {"score": percent, "passed": ok, "locale": locale_code()}
     module = None
     after_commit: list = []
     try:
         won = session.execute(
             update(Attempt)
             .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-            .values(
-                submitted_at=now,
-                answers=responses,
-                results=results,
-                score=percent,
-                passed=ok,
-                locale=locale_code(),
-            )  # the language of the page answered (see Attempt.locale)
+            .values(**recorded)
             .execution_options(synchronize_session=False)
         ).rowcount
         if won and attempt.kind == "check" and ok:
@@ -250,11 +247,15 @@ def submit(attempt: Attempt, form: FormData) -> Attempt:
             won and ok
         ):  # any passed requirement may be the last one (a refresher can end on a module)
             after_commit = signals.pass_requirement(attempt.person_id, attempt.course_id)
+        if won:  # kept loaded through the commit: what was written is set on it below
+            session.expunge(attempt)
         session.commit()
     except Exception:
         session.rollback()
+        if attempt not in session:
+            session.add(attempt)
         raise
-    session.refresh(attempt)
+    _as_recorded(attempt, recorded if won else None)
     if won:
         app = current_app._get_current_object()
         if module is not None:
@@ -263,6 +264,18 @@ def submit(attempt: Attempt, form: FormData) -> Attempt:
         for announce in after_commit:
             announce()
     return attempt
+
+
+def _as_recorded(attempt: Attempt, recorded: dict[str, Any] | None) -> None:
+    """The attempt as stored after ``submit``'s commit: ``recorded`` is what this request
+    wrote (set on the row kept out of the session, no reading back); None when another
+    request recorded the attempt first (its result is read)."""
+    if recorded is None:
+        session.refresh(attempt)
+        return
+    for name, value in recorded.items():
+        set_committed_value(attempt, name, value)
+    session.add(attempt)  # back in the session, as loaded, with nothing to write
 
 
 def _record_check_pass(attempt: Attempt, percent: float, now) -> Module:
