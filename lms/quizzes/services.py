@@ -339,10 +339,25 @@ def history_and_open(
     return history, next((a for a in rows if a.submitted_at is None and a.module_key == ""), None)
 
 
+_PAGES_KEY = "lms.quizzes.pages"
+_PAGES_SIZE = 4096  # attempts; an entry is a few kB
+
+
 def questions_for_page(attempt: Attempt) -> list[dict]:
     """The attempt's questions without answers, feedback or choice ids: all a page may
-    hold (values are the attempt's opaque answer tokens, ``lms.quizzes.tokens``)."""
-    return page_questions(attempt)
+    hold (values are the attempt's opaque answer tokens, ``lms.quizzes.tokens``).
+
+    An attempt's drawn questions never change, so each page view is made once per app
+    process (keyed by the attempt's id and random seed, so another database reusing the
+    id is another entry) and shared: read-only for its callers."""
+    cache = current_app.extensions["lms"].extra.setdefault(_PAGES_KEY, {})
+    key = (attempt.id, attempt.seed, current_app.secret_key)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= _PAGES_SIZE:
+            cache.clear()
+        found = cache[key] = page_questions(attempt)
+    return found
 
 
 __all__ = [

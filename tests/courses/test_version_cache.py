@@ -84,10 +84,10 @@ def test_the_cache_is_per_app(app, learner, database):
             other.extensions["sqlalchemy"].engine.dispose()
 
 
-def _other_app(database):
+def _other_app(database, **config):
     from app import create_app
 
-    return create_app(app_config(database.url))
+    return create_app(app_config(database.url, **config))
 
 
 def test_an_entry_that_does_not_match_the_content_hash_is_loaded_again(app, learner):
@@ -175,3 +175,34 @@ def test_a_scenario_step_reads_only_the_run(app, learner):
     assert started.status_code == 302
     seen = _statements(app, learner, started.headers["Location"])
     assert len(seen) <= 2, "\n\n".join(re.sub(r"\s+", " ", s)[:200] for s in seen)
+
+
+def test_an_attempts_page_view_is_made_once_per_app(app, learner, database):
+    """Drawn questions never change: their tokens are made once per attempt, per app."""
+    from lms.courses.structure import modules_of
+    from lms.quizzes import services as quizzes
+
+    _page(learner, f"/courses/{SLUG}/modules/basics")
+    with app.app_context():
+        from lms.accounts.models import Person
+
+        person_id = session.query(Person.id).filter_by(email="learner@example.com").scalar()
+        version = latest_version_by_slug(SLUG)
+        attempt = quizzes.check_for(person_id, version, modules_of(version)[0])
+        first = quizzes.questions_for_page(attempt)
+        assert quizzes.questions_for_page(attempt) is first
+        tokens = [c["token"] for q in first for c in q.get("choices", [])]
+        assert tokens and f'value="{tokens[0]}"' in _page(
+            learner, f"/courses/{SLUG}/modules/basics"
+        )
+        attempt_id = attempt.id
+    other = _other_app(database, SECRET_KEY="another-secret")
+    try:
+        with other.app_context():
+            again = session.get(quizzes.Attempt, attempt_id)
+            theirs = quizzes.questions_for_page(again)
+        assert theirs is not first
+        assert [c["token"] for q in theirs for c in q.get("choices", [])] != tokens
+    finally:
+        with other.app_context():
+            other.extensions["sqlalchemy"].engine.dispose()
