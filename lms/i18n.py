@@ -49,6 +49,7 @@ def available_locales() -> tuple[str, ...]:
     return ("en", *sorted(found - {"en"}))
 
 
+@cache
 def language_name(code: str) -> str:
     """The language's own name for itself ("suomi", "polski"), for the switcher."""
     try:
@@ -94,8 +95,10 @@ def get_locale() -> Locale:
     forced = _forced.get()
     if forced:
         return Locale.parse(forced)
-    if has_request_context() and "lms_locale" in g:
-        return g.lms_locale
+    if has_request_context():
+        found = g.get("lms_locale")  # chosen once per request (templates ask many times)
+        if found is not None:
+            return found
     state = current_app.extensions.get("lms")
     locale = None
     host_babel = state is not None and not state.standalone and "babel" in current_app.extensions
@@ -136,6 +139,11 @@ def _catalogue(locale: str) -> NullTranslations:
 
 
 def get_translations() -> NullTranslations:
+    if not _forced.get() and has_request_context():
+        found = g.get("lms_translations")  # the request's catalogue, looked up once
+        if found is None:
+            found = g.lms_translations = _catalogue(str(get_locale()))
+        return found
     try:
         return _catalogue(str(get_locale()))
     except RuntimeError:  # outside any app context: the source text
@@ -209,12 +217,19 @@ def format_percent(value: float | None, digits: int = 0) -> str:
     if value is None:
         return ""
     locale = get_locale()
-    # The locale's own pattern keeps its spacing and sign placement ("83 %" in Finnish);
-    # only the number of decimals is ours.
+    return babel_numbers.format_percent(
+        value / 100, format=_percent_pattern(locale, digits), locale=locale
+    )
+
+
+@cache
+def _percent_pattern(locale: Locale, digits: int) -> babel_numbers.NumberPattern:
+    """The locale's own percent pattern, which keeps its spacing and sign placement ("83 %"
+    in Finnish), with ``digits`` decimals; parsed once per locale."""
     pattern = locale.percent_formats[None].pattern
     if digits:
         pattern = re.sub(r"0(?![0#,.])", "0." + "0" * digits, pattern, count=1)
-    return babel_numbers.format_percent(value / 100, format=pattern, locale=locale)
+    return babel_numbers.parse_pattern(pattern)
 
 
 def format_number(value: float | int | None) -> str:

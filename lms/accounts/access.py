@@ -22,6 +22,7 @@ from lms.i18n import gettext as _
 from lms.web import resume
 
 log = logging.getLogger(__name__)
+_UNKNOWN = object()  # who is signed in has not been looked up in this request yet
 
 
 def _host_person() -> Person | None:
@@ -38,8 +39,9 @@ def _host_person() -> Person | None:
 
 def current_person() -> Person | None:
     """The LMS person for this request, or None when nobody is signed in."""
-    if "lms_person" in g:
-        return g.lms_person
+    found = g.get("lms_person", _UNKNOWN)
+    if found is not _UNKNOWN:
+        return found
     person = None
     if current_user and current_user.is_authenticated:
         person = current_user if current_app.extensions["lms"].standalone else _host_person()

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_login import login_user, logout_user
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from lms.accounts.models import LoginSession, Person
 from lms.db import MAX_ID, session, utcnow
@@ -60,19 +60,25 @@ def sign_in(person: Person, *, remember: bool = False) -> None:
     login_user(person, remember=remember, duration=lifetime if remember else None)
 
 
+#: The person of a live sign-in: their id, the token's hash and the time bound per call.
+_LIVE_SIGN_IN = (
+    select(Person, LoginSession.id)
+    .join(LoginSession, LoginSession.person_id == Person.id)
+    .where(
+        Person.id == bindparam("person"),
+        LoginSession.token_hash == bindparam("token"),
+        LoginSession.expires_at > bindparam("now"),
+    )
+)
+
+
 def load_person(user_id: str) -> Person | None:
     """Flask-Login's user loader: the person named by a live sign-in, else None."""
     person_id, _, token = (user_id or "").partition(".")
     if not token or not person_id.isdigit() or not 0 < int(person_id) <= MAX_ID:
         return None
     row = session.execute(
-        select(Person, LoginSession.id)
-        .join(LoginSession, LoginSession.person_id == Person.id)
-        .where(
-            Person.id == int(person_id),
-            LoginSession.token_hash == _hash(token),
-            LoginSession.expires_at > utcnow(),
-        )
+        _LIVE_SIGN_IN, {"person": int(person_id), "token": _hash(token), "now": utcnow()}
     ).first()
     if row is None:
         return None

@@ -10,17 +10,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 
 from lms.certification.models import Assignment, CertificationPeriod
 from lms.certification.progress import LearnerRecords
-from lms.certification.reviews import changed_sections
 from lms.clock import today as clock_today
 from lms.courses.models import Course, CourseVersion, Module
-from lms.courses.structure import modules_of
+from lms.courses.structure import modules_of, structure
+from lms.courses.versions import cached_version, cached_versions
 from lms.db import session
 from lms.domain import certification as rules
 from lms.domain.certification import CycleMode as Mode
@@ -199,31 +200,50 @@ def requirements(
         changed = [m for m in modules if earned.get(m.key) != m.sections_hash]
     draw = settings.refresher_draw
     scenario = refresher.scenario
-    earned_on = session.get(CourseVersion, cycle.period.version_id)
-    sections = frozenset(changed_sections(earned_on, version)) if earned_on else frozenset()
+    earned_on = cached_version(cycle.period.version_id)
+    sections = frozenset(_changed_sections(earned_on, version)) if earned_on else frozenset()
     return Requirements(changed, "refresher", draw, {scenario} if scenario else set(), sections)
 
 
+def _changed_sections(old: CourseVersion, new: CourseVersion) -> list[str]:
+    """``reviews.changed_sections`` from the cached structures (versions never change)."""
+    before = {s.key: s.content_hash for s in structure(old).sections}
+    after = {s.key: s.content_hash for s in structure(new).sections}
+    changed = [k for k, h in after.items() if before.get(k) != h]
+    return changed + [k for k in before if k not in after]
+
+
 def _earned_hashes(version_ids: list[int]) -> dict[int, dict[str, str]]:
-    """Module key -> sections hash, per version (one query)."""
-    out: dict[int, dict[str, str]] = defaultdict(dict)
-    if version_ids:
-        for version_id, key, sections_hash in session.execute(
-            select(Module.version_id, Module.key, Module.sections_hash).where(
-                Module.version_id.in_(version_ids)
-            )
-        ):
-            out[version_id][key] = sections_hash
-    return out
+    """Module key -> sections hash, per version (from the cached structures)."""
+    versions = cached_versions([(v, None) for v in version_ids])
+    return {
+        vid: {m.key: m.sections_hash for m in structure(v).modules} for vid, v in versions.items()
+    }
+
+
+class Standing(NamedTuple):
+    """A person's certification periods (course id -> periods in sequence order) and open
+    assignments (course id -> assignment): what a cycle is read from."""
+
+    periods: dict[int, list[CertificationPeriod]]
+    assignments: dict[int, Assignment]
 
 
 def progress_for_many(
-    person_id: int, versions: list[CourseVersion], today: date | None = None
+    person_id: int,
+    versions: list[CourseVersion],
+    today: date | None = None,
+    standing: Standing | None = None,
 ) -> dict[int, tuple[Cycle, Requirements, CourseProgress]]:
     """Cycle, requirements and progress for several courses in a fixed number of queries
-    (the home page lists every course): course id -> (cycle, requirements, progress)."""
+    (the home page lists every course): course id -> (cycle, requirements, progress).
+
+    ``standing``: the person's periods and open assignments when the caller has read them
+    already (the learner pages read them with the course; ``lms.learning.access``)."""
     today = today or clock_today()
-    periods, assignments = _periods_and_assignments(person_id, [v.course_id for v in versions])
+    periods, assignments = standing or _periods_and_assignments(
+        person_id, [v.course_id for v in versions]
+    )
     records = LearnerRecords.load(person_id, versions)
     cycles = {
         v.course_id: cycle_from(
@@ -272,16 +292,8 @@ def _periods_and_assignments(
     assignments: dict[int, Assignment] = {}
     if not course_ids:
         return periods, assignments
-    cp, a = CertificationPeriod, Assignment
     for period, assignment in session.execute(
-        select(cp, a)
-        .select_from(Course)
-        .outerjoin(cp, and_(cp.course_id == Course.id, cp.person_id == person_id))
-        .outerjoin(
-            a, and_(a.course_id == Course.id, a.person_id == person_id, a.closed_on.is_(None))
-        )
-        .where(Course.id.in_(course_ids))
-        .order_by(Course.id, cp.sequence)
+        _PERIODS_AND_ASSIGNMENTS, {"person": person_id, "courses": course_ids}
     ):
         if period is not None:
             periods[period.course_id].append(period)
@@ -290,8 +302,28 @@ def _periods_and_assignments(
     return periods, assignments
 
 
+_cp, _a = CertificationPeriod, Assignment
+#: Each course's periods of the person, each beside the course's open assignment if any.
+_PERIODS_AND_ASSIGNMENTS = (
+    select(_cp, _a)
+    .select_from(Course)
+    .outerjoin(_cp, and_(_cp.course_id == Course.id, _cp.person_id == bindparam("person")))
+    .outerjoin(
+        _a,
+        and_(
+            _a.course_id == Course.id, _a.person_id == bindparam("person"), _a.closed_on.is_(None)
+        ),
+    )
+    .where(Course.id.in_(bindparam("courses", expanding=True)))
+    .order_by(Course.id, _cp.sequence)
+)
+
+
 def progress_for(
-    person_id: int, version: CourseVersion, today: date | None = None
+    person_id: int,
+    version: CourseVersion,
+    today: date | None = None,
+    standing: Standing | None = None,
 ) -> tuple[Cycle, Requirements, CourseProgress]:
     """The learner's cycle, what it requires, and their progress on it."""
-    return progress_for_many(person_id, [version], today)[version.course_id]
+    return progress_for_many(person_id, [version], today, standing)[version.course_id]

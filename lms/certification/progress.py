@@ -7,12 +7,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Boolean, DateTime, String, cast, literal, null, select, union_all
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    String,
+    bindparam,
+    cast,
+    literal,
+    null,
+    select,
+    union_all,
+)
 
 from lms.certification.models import PolicyAcknowledgement
 from lms.courses.models import CourseVersion, Module, ModuleProgress, Scenario
 from lms.courses.structure import structure
-from lms.db import session, utcnow
+from lms.db import core_rows, utcnow
 from lms.domain.progress import (
     Acknowledgement,
     AssessmentRules,
@@ -34,37 +44,44 @@ class ProgressFacts(NamedTuple):
     sections_hash: str | None
 
 
-def _activity(person_id: int, course_ids: list[int]):
+def _activity_statement():
     """The learner's module progress, attempts (a check only as "started"), scenario runs
-    and policy acknowledgements on ``course_ids``, as one statement: (source, course, key,
-    hash, t1, t2, flag)."""
+    and policy acknowledgements on courses ``courses``, as one statement: (source, course,
+    key, hash, t1, t2, flag). Built once: the person and courses are bound per call."""
     mp, at, sr, pa = ModuleProgress, Attempt, ScenarioRun, PolicyAcknowledgement
     text, when, flag = cast(null(), String), cast(null(), DateTime), cast(null(), Boolean)
-    return session.execute(
-        union_all(
-            select(
-                literal("p").label("src"),
-                mp.course_id.label("course_id"),
-                mp.module_key.label("key"),
-                mp.sections_hash.label("hash"),
-                mp.read_at.label("t1"),
-                mp.passed_at.label("t2"),
-                flag.label("flag"),
-            ).where(mp.person_id == person_id, mp.course_id.in_(course_ids)),
-            select(
-                literal("a"), at.course_id, at.kind, text, at.started_at, at.submitted_at, at.passed
-            ).where(at.person_id == person_id, at.course_id.in_(course_ids), at.kind != "check"),
-            select(literal("c"), at.course_id, text, text, when, when, flag)
-            .where(at.person_id == person_id, at.course_id.in_(course_ids), at.kind == "check")
-            .group_by(at.course_id),
-            select(
-                literal("r"), sr.course_id, sr.scenario_key, text, sr.finished_at, when, sr.passed
-            ).where(sr.person_id == person_id, sr.course_id.in_(course_ids)),
-            select(
-                literal("k"), pa.course_id, pa.policy_hash, text, pa.acknowledged_at, when, flag
-            ).where(pa.person_id == person_id, pa.course_id.in_(course_ids)),
-        )
-    ).all()
+    person, courses = bindparam("person"), bindparam("courses", expanding=True)
+    return union_all(
+        select(
+            literal("p").label("src"),
+            mp.course_id.label("course_id"),
+            mp.module_key.label("key"),
+            mp.sections_hash.label("hash"),
+            mp.read_at.label("t1"),
+            mp.passed_at.label("t2"),
+            flag.label("flag"),
+        ).where(mp.person_id == person, mp.course_id.in_(courses)),
+        select(
+            literal("a"), at.course_id, at.kind, text, at.started_at, at.submitted_at, at.passed
+        ).where(at.person_id == person, at.course_id.in_(courses), at.kind != "check"),
+        select(literal("c"), at.course_id, text, text, when, when, flag)
+        .where(at.person_id == person, at.course_id.in_(courses), at.kind == "check")
+        .group_by(at.course_id),
+        select(
+            literal("r"), sr.course_id, sr.scenario_key, text, sr.finished_at, when, sr.passed
+        ).where(sr.person_id == person, sr.course_id.in_(courses)),
+        select(
+            literal("k"), pa.course_id, pa.policy_hash, text, pa.acknowledged_at, when, flag
+        ).where(pa.person_id == person, pa.course_id.in_(courses)),
+    )
+
+
+_ACTIVITY = _activity_statement()
+
+
+def _activity(person_id: int, course_ids: list[int]):
+    """The rows of :data:`_ACTIVITY` for one learner and courses."""
+    return core_rows(_ACTIVITY, {"person": person_id, "courses": course_ids})
 
 
 def assessment_rules(version: CourseVersion, kind: str = "final") -> AssessmentRules:

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from lms.certification.models import CertificationPeriod, ReviewTask
 from lms.clock import today as clock_today
 from lms.courses.models import CourseVersion, PolicySection
+from lms.courses.versions import cached_versions
 from lms.db import session, utcnow
 from lms.once import insert_ignoring_duplicates
 
@@ -118,14 +119,16 @@ def review_for(person_id: int, task_id: int) -> Review | None:
     )
 
 
+_OPEN_REVIEWS = (
+    select(ReviewTask)
+    .where(ReviewTask.person_id == bindparam("person"), ReviewTask.acknowledged_at.is_(None))
+    .order_by(ReviewTask.due_on)
+)
+
+
 def open_reviews_of(person_id: int) -> list[tuple[ReviewTask, CourseVersion]]:
     """The person's unacknowledged review tasks with the version each asks them to read,
-    soonest due first (one query)."""
-    return list(
-        session.execute(
-            select(ReviewTask, CourseVersion)
-            .join(CourseVersion, CourseVersion.id == ReviewTask.to_version_id)
-            .where(ReviewTask.person_id == person_id, ReviewTask.acknowledged_at.is_(None))
-            .order_by(ReviewTask.due_on)
-        ).all()
-    )
+    soonest due first (one query; the versions from the process's cache)."""
+    tasks = list(session.scalars(_OPEN_REVIEWS, {"person": person_id}))
+    versions = cached_versions([(t.to_version_id, None) for t in tasks])
+    return [(t, versions[t.to_version_id]) for t in tasks if t.to_version_id in versions]

@@ -146,6 +146,8 @@ class Texts:
 
     def progress(self, version_id: int, progress):
         """A ``CourseProgress`` whose module and scenario titles are translated."""
+        if not self.items:
+            return progress  # the page is in the source language, or nothing is translated
         modules = tuple(
             (
                 dataclasses.replace(

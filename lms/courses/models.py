@@ -68,8 +68,18 @@ class CourseVersion(Base):
 
     @property
     def course_settings(self) -> CourseSettings:
-        """``settings`` read into one value, defaults filled in (see lms.domain.course_settings)."""
-        return CourseSettings.from_dict(self.settings)
+        """``settings`` read into one value, defaults filled in (see lms.domain.course_settings).
+
+        Read once per ``settings`` value a row holds (pages ask many times per request, and
+        cached versions live for the process); a new value is read again."""
+        settings = self.settings
+        memo = self.__dict__.get("_lms_course_settings")
+        if memo is None or memo[0] is not settings:
+            memo = self.__dict__["_lms_course_settings"] = (
+                settings,
+                CourseSettings.from_dict(settings),
+            )
+        return memo[1]
 
     @property
     def slug(self) -> str:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from lms.courses import localized
 from lms.courses.models import Course, CourseVersion, PolicySection
+from lms.courses.versions import cached_version
 from lms.db import session
 from lms.domain.textdiff import compare_sections, diff_html
 
@@ -144,8 +145,9 @@ def version_by_number(course_id: int, number: int) -> CourseVersion | None:
 
 
 def version_by_id(version_id: int) -> CourseVersion | None:
-    """One stored version by its id (from the session's identity map when it is loaded)."""
-    return session.get(CourseVersion, version_id)
+    """One stored version by its id, from the process's cache of versions (read-only:
+    ``lms.courses.versions``; a statement only the first time the process sees it)."""
+    return cached_version(version_id)
 
 
 def versions_of(course_id: int) -> list[CourseVersion]:

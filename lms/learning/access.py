@@ -2,48 +2,151 @@
 
 Employees, managers and admins see every course; a candidate only the courses they were
 assigned (so this sits above ``lms.certification``, which owns assignments).
+
+Each page asks one statement: the newest version of each course (or of the course in
+the URL) with whether the person was ever assigned it. The version rows themselves
+come from the process's cache (``lms.courses.versions``): versions never change.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, exists, func, select
+from sqlalchemy.orm import aliased
 
 from lms.accounts.access import current_person
 from lms.accounts.models import Person
-from lms.certification.models import Assignment
+from lms.certification.cycles import Standing
+from lms.certification.models import Assignment, CertificationPeriod
 from lms.courses import services
-from lms.courses.models import CourseVersion
-from lms.db import session
+from lms.courses.models import Course, CourseVersion
+from lms.courses.versions import cached_versions
+from lms.db import core_rows, session
+
+_ASSIGNED = (
+    exists()
+    .where(
+        Assignment.person_id == bindparam("person"),
+        Assignment.course_id == CourseVersion.course_id,
+    )
+    .label("assigned")
+)
+
+
+def _newest(*, by_slug: bool = False, standing: bool = False):
+    """The newest version of every course (or of course ``slug``): id, content hash and
+    whether the person was ever assigned it; with ``standing``, beside each of the
+    person's certification periods of the course (in sequence order) and their open
+    assignment of it, what every page showing progress needs (outer joins: one row per
+    period, at least one per course)."""
+    newest = (
+        select(CourseVersion.course_id, func.max(CourseVersion.number).label("n"))
+        .group_by(CourseVersion.course_id)
+        .subquery()
+    )
+    stmt = select(CourseVersion.id, CourseVersion.content_hash, _ASSIGNED).join(
+        newest,
+        (CourseVersion.course_id == newest.c.course_id) & (CourseVersion.number == newest.c.n),
+    )
+    if by_slug:
+        stmt = stmt.join(Course, Course.id == CourseVersion.course_id).where(
+            Course.slug == bindparam("slug")
+        )
+    stmt = stmt.order_by(CourseVersion.title, CourseVersion.id)
+    if standing:
+        cp, a = CertificationPeriod, aliased(Assignment, name="open_assignment")
+        person = bindparam("person")
+        stmt = (
+            stmt.add_columns(cp, a)
+            .outerjoin(cp, and_(cp.course_id == CourseVersion.course_id, cp.person_id == person))
+            .outerjoin(
+                a,
+                and_(
+                    a.course_id == CourseVersion.course_id,
+                    a.person_id == person,
+                    a.closed_on.is_(None),
+                ),
+            )
+            .order_by(cp.sequence)
+        )
+    return stmt
+
+
+#: Every course's newest version, in title order, with the person's "ever assigned".
+_LATEST = _newest()
+#: The newest version of the course with slug ``slug``, with the same flag.
+_LATEST_BY_SLUG = _newest(by_slug=True)
+_LATEST_STANDING = _newest(standing=True)
+_LATEST_BY_SLUG_STANDING = _newest(by_slug=True, standing=True)
+#: Whether the person was ever assigned course ``course``.
+_EVER_ASSIGNED = select(
+    exists().where(
+        Assignment.person_id == bindparam("person"), Assignment.course_id == bindparam("course")
+    )
+)
+
+
+def _open_to(person: Person, rows) -> list[CourseVersion]:
+    """The versions of ``rows`` (id, content hash, assigned) the person may open, in order."""
+    rows = [r for r in rows if person.role != "candidate" or r.assigned]
+    versions = cached_versions([(r.id, r.content_hash) for r in rows])
+    return [versions[r.id] for r in rows if r.id in versions]
 
 
 def courses_for(person: Person) -> list[CourseVersion]:
     """The courses a person's home lists: candidates see only what they were assigned."""
-    versions = services.latest_versions()
-    if person.role != "candidate":
-        return versions
-    assigned = assigned_course_ids(person.id)
-    return [v for v in versions if v.course_id in assigned]
+    return _open_to(person, core_rows(_LATEST, {"person": person.id}))
 
 
-def assigned_course_ids(person_id: int) -> set[int]:
-    return set(
-        session.scalars(select(Assignment.course_id).where(Assignment.person_id == person_id))
-    )
+def courses_with_standing(person: Person) -> tuple[list[CourseVersion], Standing]:
+    """:func:`courses_for` with the person's periods and open assignments of them, for
+    ``certification.progress_for_many`` (one statement for both)."""
+    return _with_standing(person, session.execute(_LATEST_STANDING, {"person": person.id}))
+
+
+def course_with_standing_or_404(slug: str) -> tuple[CourseVersion, Standing]:
+    """:func:`course_or_404` with the person's periods and open assignment of the course,
+    for ``certification.progress_for`` (one statement for both)."""
+    person = current_person()
+    rows = session.execute(_LATEST_BY_SLUG_STANDING, {"person": person.id, "slug": slug})
+    versions, standing = _with_standing(person, rows)
+    if not versions:
+        abort(404)
+    return versions[0], standing
+
+
+def _with_standing(person: Person, rows) -> tuple[list[CourseVersion], Standing]:
+    heads, seen = [], set()
+    standing = Standing(defaultdict(list), {})
+    for row in rows:
+        if row.id not in seen:
+            seen.add(row.id)
+            heads.append(row)
+        period, assignment = row[3], row[4]
+        if period is not None:
+            standing.periods[period.course_id].append(period)
+        if assignment is not None:
+            standing.assignments[assignment.course_id] = assignment
+    return _open_to(person, heads), standing
 
 
 def may_open(person: Person, version: CourseVersion) -> bool:
     """Employees, managers and admins may open every course; candidates only theirs."""
-    return person.role != "candidate" or version.course_id in assigned_course_ids(person.id)
+    if person.role != "candidate":
+        return True
+    return bool(core_rows(_EVER_ASSIGNED, {"person": person.id, "course": version.course_id})[0][0])
 
 
 def course_or_404(slug: str) -> CourseVersion:
     """The latest version of a course the signed-in person may open; 404 otherwise (a
     candidate never learns that courses outside their onboarding exist)."""
-    version = services.latest_version_by_slug(slug)
-    if version is None or not may_open(current_person(), version):
+    person = current_person()
+    found = _open_to(person, core_rows(_LATEST_BY_SLUG, {"person": person.id, "slug": slug}))
+    if not found:
         abort(404)
-    return version
+    return found[0]
 
 
 def version_or_404(slug: str, number: int) -> CourseVersion:

@@ -10,7 +10,7 @@ from lms.courses import localized
 from lms.courses.services import version_by_id
 from lms.courses.structure import structure
 from lms.i18n import gettext as _
-from lms.learning.access import course_or_404
+from lms.learning.access import course_with_standing_or_404
 from lms.learning.answers import submit_answers
 from lms.quizzes import services
 from lms.quizzes.models import Attempt
@@ -24,9 +24,9 @@ bp = Blueprint("quizzes", __name__)
 @bp.route("/courses/<slug>/assessment", methods=["GET", "POST"])
 @login_required
 def assessment(slug: str):
-    version = course_or_404(slug)
+    version, standing = course_with_standing_or_404(slug)
     person = current_person()
-    cycle, needs, progress = certification.progress_for(person.id, version)
+    cycle, needs, progress = certification.progress_for(person.id, version, standing=standing)
     if request.method == "POST":
         if not csrf_valid():
             flash(_("The page had expired. Please press Start again."), "warning")

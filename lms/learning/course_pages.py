@@ -13,9 +13,10 @@ from lms.courses.models import CourseVersion
 from lms.courses.structure import modules_of, structure
 from lms.db import MAX_ID
 from lms.i18n import gettext as _
-from lms.learning.access import course_or_404, version_or_404
+from lms.learning.access import course_or_404, course_with_standing_or_404, version_or_404
 from lms.learning.answers import submit_answers
 from lms.quizzes import services as quizzes
+from lms.quizzes import visits
 from lms.web import resume
 from lms.web.templating import render
 
@@ -25,9 +26,9 @@ bp = Blueprint("courses", __name__, url_prefix="/courses")
 @bp.route("/<slug>/")
 @login_required
 def course(slug: str):
-    version = course_or_404(slug)
+    version, standing = course_with_standing_or_404(slug)
     person = current_person()
-    cycle, needs, progress = certification.progress_for(person.id, version)
+    cycle, needs, progress = certification.progress_for(person.id, version, standing=standing)
     texts = localized.load(
         [(version.id, "course", None), (version.id, "module", None), (version.id, "scenario", None)]
     )
@@ -52,7 +53,7 @@ def module(slug: str, key: str):
         abort(404)
     current = modules[index]
     sections = structure(version).sections_for(current.section_keys)
-    quizzes.mark_read(person.id, current, version.course_id)
+    open_check = visits.visit_module(person.id, current, version.course_id)
 
     result = None
     result_id = request.args.get("result", type=int)
@@ -67,7 +68,7 @@ def module(slug: str, key: str):
     check = (
         None
         if (result is not None and result.passed)
-        else quizzes.check_for(person.id, version, current)
+        else open_check or quizzes.check_for(person.id, version, current)
     )
     texts = localized.load(
         [
@@ -118,7 +119,8 @@ def submit_check(slug: str, key: str, attempt_id: int):
         abort(404)
     if not submit_answers(attempt):
         return redirect(url_for(".module", slug=slug, key=key) + "#check")
-    return redirect(url_for(".module", slug=slug, key=key, result=attempt.id) + "#check")
+    # ``attempt_id``, not ``attempt.id``: the commit expired the row (no re-read for it)
+    return redirect(url_for(".module", slug=slug, key=key, result=attempt_id) + "#check")
 
 
 @bp.route("/<slug>/policy")

@@ -13,7 +13,7 @@ from lms.certification import reviews as review_tasks
 from lms.certification import services as certification
 from lms.courses import localized
 from lms.db import database_answers
-from lms.learning.access import courses_for
+from lms.learning.access import courses_with_standing
 from lms.reports.landing import lands_on_org_report
 from lms.web.templating import render
 
@@ -28,8 +28,8 @@ def index():
     # its own start page, and its admins may well be learners first).
     if current_app.extensions["lms"].standalone and lands_on_org_report(person):
         return redirect(url_for("lms.reports.org"))
-    versions = courses_for(person)
-    progress = certification.progress_for_many(person.id, versions)
+    versions, standing = courses_with_standing(person)
+    progress = certification.progress_for_many(person.id, versions, standing=standing)
     cards = [
         {
             "version": v,

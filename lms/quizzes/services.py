@@ -7,8 +7,9 @@ import secrets
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms import signals
 from lms.courses.models import CourseVersion, Module, ModuleProgress, Question
@@ -50,15 +51,20 @@ def _html_by_id(version_id: int, keys: list[str]) -> dict[str, dict[str, str]]:
     }
 
 
+#: The open attempt of a person, course, kind and module (at most one: a unique index).
+_OPEN_ATTEMPT = select(Attempt).where(
+    Attempt.person_id == bindparam("person"),
+    Attempt.course_id == bindparam("course"),
+    Attempt.kind == bindparam("kind"),
+    Attempt.module_key == bindparam("module"),
+    Attempt.submitted_at.is_(None),
+)
+
+
 def open_attempt(person_id: int, course_id: int, kind: str, module_key: str = "") -> Attempt | None:
     return session.scalar(
-        select(Attempt).where(
-            Attempt.person_id == person_id,
-            Attempt.course_id == course_id,
-            Attempt.kind == kind,
-            Attempt.module_key == module_key,
-            Attempt.submitted_at.is_(None),
-        )
+        _OPEN_ATTEMPT,
+        {"person": person_id, "course": course_id, "kind": kind, "module": module_key},
     )
 
 
@@ -146,14 +152,17 @@ def start_assessment(
     return _create(person_id, version, kind, "", draw or settings.draw, settings.pass_mark, needs)
 
 
+_PROGRESS_ROW = select(ModuleProgress).where(
+    ModuleProgress.person_id == bindparam("person"),
+    ModuleProgress.course_id == bindparam("course"),
+    ModuleProgress.module_key == bindparam("module"),
+)
+
+
 def mark_read(person_id: int, module: Module, course_id: int) -> None:
     """Record that the learner opened the module (idempotent)."""
     row = session.scalar(
-        select(ModuleProgress).where(
-            ModuleProgress.person_id == person_id,
-            ModuleProgress.course_id == course_id,
-            ModuleProgress.module_key == module.key,
-        )
+        _PROGRESS_ROW, {"person": person_id, "course": course_id, "module": module.key}
     )
     if row is None:
         session.add(
@@ -217,20 +226,16 @@ def submit(attempt: Attempt, form: FormData) -> Attempt:
     responses = responses_from_tokens(attempt, form)  # StaleAnswer for a forged value
     results, percent, ok = grade_attempt(attempt, responses)
     now = utcnow()
+    recorded = {"submitted_at": now, "answers": responses, "results": results}
+    # ``locale``: the language of the page answered (see Attempt.locale)
+    recorded |= {"score": percent, "passed": ok, "locale": locale_code()}
     module = None
     after_commit: list = []
     try:
         won = session.execute(
             update(Attempt)
             .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-            .values(
-                submitted_at=now,
-                answers=responses,
-                results=results,
-                score=percent,
-                passed=ok,
-                locale=locale_code(),
-            )  # the language of the page answered (see Attempt.locale)
+            .values(**recorded)
             .execution_options(synchronize_session=False)
         ).rowcount
         if won and attempt.kind == "check" and ok:
@@ -242,11 +247,15 @@ def submit(attempt: Attempt, form: FormData) -> Attempt:
             won and ok
         ):  # any passed requirement may be the last one (a refresher can end on a module)
             after_commit = signals.pass_requirement(attempt.person_id, attempt.course_id)
+        if won:  # kept loaded through the commit: what was written is set on it below
+            session.expunge(attempt)
         session.commit()
     except Exception:
         session.rollback()
+        if attempt not in session:
+            session.add(attempt)
         raise
-    session.refresh(attempt)
+    _as_recorded(attempt, recorded if won else None)
     if won:
         app = current_app._get_current_object()
         if module is not None:
@@ -255,6 +264,18 @@ def submit(attempt: Attempt, form: FormData) -> Attempt:
         for announce in after_commit:
             announce()
     return attempt
+
+
+def _as_recorded(attempt: Attempt, recorded: dict[str, Any] | None) -> None:
+    """The attempt as stored after ``submit``'s commit: ``recorded`` is what this request
+    wrote (set on the row kept out of the session, no reading back); None when another
+    request recorded the attempt first (its result is read)."""
+    if recorded is None:
+        session.refresh(attempt)
+        return
+    for name, value in recorded.items():
+        set_committed_value(attempt, name, value)
+    session.add(attempt)  # back in the session, as loaded, with nothing to write
 
 
 def _record_check_pass(attempt: Attempt, percent: float, now) -> Module:
@@ -318,10 +339,25 @@ def history_and_open(
     return history, next((a for a in rows if a.submitted_at is None and a.module_key == ""), None)
 
 
+_PAGES_KEY = "lms.quizzes.pages"
+_PAGES_SIZE = 4096  # attempts; an entry is a few kB
+
+
 def questions_for_page(attempt: Attempt) -> list[dict]:
     """The attempt's questions without answers, feedback or choice ids: all a page may
-    hold (values are the attempt's opaque answer tokens, ``lms.quizzes.tokens``)."""
-    return page_questions(attempt)
+    hold (values are the attempt's opaque answer tokens, ``lms.quizzes.tokens``).
+
+    An attempt's drawn questions never change, so each page view is made once per app
+    process (keyed by the attempt's id and random seed, so another database reusing the
+    id is another entry) and shared: read-only for its callers."""
+    cache = current_app.extensions["lms"].extra.setdefault(_PAGES_KEY, {})
+    key = (attempt.id, attempt.seed, current_app.secret_key)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= _PAGES_SIZE:
+            cache.clear()
+        found = cache[key] = page_questions(attempt)
+    return found
 
 
 __all__ = [

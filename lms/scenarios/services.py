@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from lms import signals
 from lms.courses.models import CourseVersion, Scenario
 from lms.courses.structure import structure
+from lms.courses.versions import cached_version
 from lms.db import session, utcnow
 from lms.domain import scenarios as engine
 from lms.domain.scenarios import InvalidChoice, ScenarioResult, StaleChoice, Step
@@ -67,7 +68,7 @@ def own_run(person_id: int, run_id: int) -> ScenarioRun | None:
 
 def row_of(run: ScenarioRun) -> Scenario | None:
     """The scenario row a run is played on (its own version, even after a newer sync)."""
-    version = session.get(CourseVersion, run.version_id)  # usually already in the session
+    version = cached_version(run.version_id)  # versions never change: the process's copy
     return structure(version).scenario(run.scenario_key) if version is not None else None
 
 

@@ -12,7 +12,6 @@ time estimates) are handed over by the extension in ``LMSState.template_globals`
 
 from __future__ import annotations
 
-from collections import ChainMap
 from typing import Any
 
 from flask import Flask, before_render_template, current_app, template_rendered
@@ -29,10 +28,44 @@ def _environment(app: Flask) -> Environment:
     env = state.extra.get("jinja_env")
     if env is None:
         env = app.jinja_env.overlay()
-        # A live view: globals the host adds later (after the LMS) are still seen.
-        env.globals = ChainMap(_lms_globals(app), app.jinja_env.globals)
+        env.globals = {}  # a plain dict: Jinja copies it into every render's context
+        env.make_globals = _plain_globals(env)
         state.extra["jinja_env"] = env
+        state.extra.pop("jinja_app_globals", None)
+    _follow_app_globals(app, env)
     return env
+
+
+def _plain_globals(env: Environment):
+    """``Environment.make_globals`` for the overlay: a template's globals are the
+    overlay's dict itself, not a ``ChainMap`` in front of it (the LMS never loads a
+    template with globals of its own). Every render copies its template's globals and
+    every ``{% from ... import %}`` compares two templates' keys: with plain dicts that
+    is done in C, not in ``ChainMap``'s Python methods."""
+    chained = type(env).make_globals.__get__(env)
+
+    def make_globals(d=None):
+        return chained(d) if d else env.globals
+
+    return make_globals
+
+
+def _follow_app_globals(app: Flask, env: Environment) -> None:
+    """The overlay's globals: the app's as they are now, under the LMS's own names.
+
+    A host may add globals after the LMS (``init_app`` order is free), so the app's are
+    compared with the copy last taken (a dict comparison: identical values compare in
+    C) and taken again when they differ.
+    """
+    extra = app.extensions["lms"].extra
+    now = app.jinja_env.globals
+    if extra.get("jinja_app_globals") == now:
+        return
+    merged = {**now, **_lms_globals(app)}
+    env.globals.update(merged)
+    for name in [n for n in env.globals if n not in merged]:
+        del env.globals[name]  # the app dropped it
+    extra["jinja_app_globals"] = dict(now)
 
 
 def _lms_globals(app: Flask) -> dict[str, Any]:

@@ -355,3 +355,24 @@ def test_the_api_document_follows_the_prefix(host):
     missing = client.get("/training/api/v1/nowhere", headers=auth)
     assert missing.status_code == 404 and missing.is_json  # JSON, not the host's page
     assert client.get("/api/v1/openapi.json").status_code == 404
+
+
+def test_globals_the_host_adds_later_reach_lms_templates_and_ours_stay_out(host):
+    """The LMS's template globals are its own dict, kept in step with the host's."""
+    from jinja2 import ChoiceLoader, DictLoader
+
+    host.jinja_loader  # noqa: B018 - make sure the default loader exists
+    host.jinja_env.loader = ChoiceLoader(
+        [DictLoader({"lms/error.html": "{{ portal_motto }} {{ code }}"}), host.jinja_env.loader]
+    )
+    host.extensions["lms"].extra.pop("jinja_env", None)  # rebuilt from the new loader
+    client = host.test_client()
+    sign_in(client, "hanna")
+    assert client.get("/training/courses/nope/").get_data(as_text=True) == " 404"
+    host.jinja_env.globals["portal_motto"] = "Learn well"  # after the LMS's first render
+    assert client.get("/training/courses/nope/").get_data(as_text=True) == "Learn well 404"
+    host.jinja_env.globals["portal_motto"] = "Learn more"
+    assert client.get("/training/courses/nope/").get_data(as_text=True) == "Learn more 404"
+    del host.jinja_env.globals["portal_motto"]
+    assert client.get("/training/courses/nope/").get_data(as_text=True) == " 404"
+    assert not {"_", "lms_person", "lms_date", "lms_languages"} & set(host.jinja_env.globals)
