@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
+from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 from babel.support import NullTranslations, Translations
 from flask import current_app, g, has_request_context, request, session
@@ -230,6 +231,11 @@ def _percent_pattern(locale: Locale, digits: int) -> babel_numbers.NumberPattern
     if digits:
         pattern = re.sub(r"0(?![0#,.])", "0." + "0" * digits, pattern, count=1)
     return babel_numbers.parse_pattern(pattern)
+
+
+def format_list(items: list[str]) -> str:
+    """Items joined the locale's way ("3, 5 and 7", "3, 5 ja 7")."""
+    return babel_lists.format_list(items, locale=get_locale()) if items else ""
 
 
 def format_number(value: float | int | None) -> str:

@@ -72,7 +72,7 @@ def attempt(attempt_id: int):
     attempt = _own(attempt_id)
     version = version_by_id(attempt.version_id)
     if request.method == "POST":
-        if not submit_answers(attempt):
+        if not submit_answers(attempt, every_question=True):
             return redirect(url_for(".attempt", attempt_id=attempt.id))
         return redirect(url_for(".result", attempt_id=attempt.id))
     if attempt.submitted_at is not None:

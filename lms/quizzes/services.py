@@ -15,11 +15,11 @@ from lms import signals
 from lms.courses.models import CourseVersion, Module, ModuleProgress, Question
 from lms.db import session, utcnow
 from lms.domain.draw import present_all, present_refresher
-from lms.domain.questions import grade, passed, question_from_dict, score_percent
+from lms.domain.questions import grade, passed, question_from_dict, score_percent, unanswered
 from lms.i18n import locale_code
 from lms.quizzes.models import Attempt
 from lms.quizzes.responses import FormData
-from lms.quizzes.tokens import StaleAnswer, page_questions, responses_from_tokens
+from lms.quizzes.tokens import StaleAnswer, Unanswered, page_questions, responses_from_tokens
 from lms.xapi import events as xapi
 
 
@@ -211,8 +211,11 @@ def grade_attempt(attempt: Attempt, responses: dict[str, Any]) -> tuple[list[dic
     return results, percent, passed(percent, attempt.pass_mark)
 
 
-def submit(attempt: Attempt, form: FormData) -> Attempt:
+def submit(attempt: Attempt, form: FormData, *, every_question: bool = False) -> Attempt:
     """Grade and record an attempt once; submitting again returns the recorded result.
+
+    With ``every_question`` (the final assessment, whose attempts are counted) a page
+    with a question left blank raises :class:`Unanswered` and records nothing.
 
     The conditional UPDATE (``WHERE submitted_at IS NULL``) makes a double click, the back
     button or two tabs record exactly one result, even when the requests race. When the
@@ -224,6 +227,8 @@ def submit(attempt: Attempt, form: FormData) -> Attempt:
     if attempt.submitted_at is not None:
         return attempt
     responses = responses_from_tokens(attempt, form)  # StaleAnswer for a forged value
+    if every_question and (blank := unanswered(attempt.questions, responses)):
+        raise Unanswered(blank)
     results, percent, ok = grade_attempt(attempt, responses)
     now = utcnow()
     recorded = {"submitted_at": now, "answers": responses, "results": results}
@@ -363,6 +368,7 @@ def questions_for_page(attempt: Attempt) -> list[dict]:
 __all__ = [
     "AttemptNotAllowed",
     "StaleAnswer",
+    "Unanswered",
     "check_for",
     "questions_for_page",
     "start_assessment",

@@ -28,6 +28,15 @@ class StaleAnswer(ValueError):
     """A submitted value is no answer of this attempt (a forged page, or another attempt's)."""
 
 
+class Unanswered(ValueError):
+    """An assessment page sent with questions left blank (their numbers, from 1): nothing
+    is graded, so a slip of the mouse does not spend an attempt."""
+
+    def __init__(self, numbers: list[int]):
+        super().__init__(f"questions {numbers} have no answer")
+        self.numbers = numbers
+
+
 def _key() -> bytes:
     secret = current_app.secret_key
     if not secret:

@@ -39,12 +39,14 @@ def return_url() -> str:
         return (request.script_root or "") + "/"
 
 
-def keep_answers(url: str) -> bool:
-    """Keep this POST's answer fields for the page at ``url``; whether any were kept."""
+def keep_answers(url: str, *, quiet: bool = False) -> bool:
+    """Keep this POST's answer fields for the page at ``url``; whether any were kept.
+    ``quiet``: the page taking them back says nothing (the caller has said why)."""
     fields = {k: request.form.getlist(k) for k in request.form if k.startswith("q-")}
     if not fields:
         return False
-    data = json.dumps({"url": urlsplit(url).path, "form": fields}, separators=(",", ":"))
+    kept = {"url": urlsplit(url).path, "form": fields, "quiet": quiet}
+    data = json.dumps(kept, separators=(",", ":"))
     if len(data) > MAX_CHARS:
         return False
     session[KEY] = data
@@ -69,5 +71,6 @@ def take_answers(path: str | None = None) -> MultiDict | None:
         for value in values if isinstance(values, list) else []:
             if isinstance(value, str):
                 form.add(key, value)
-    flash(_("Welcome back: your answers are kept. Check them and send them again."), "info")
+    if not kept.get("quiet"):
+        flash(_("Welcome back: your answers are kept. Check them and send them again."), "info")
     return form

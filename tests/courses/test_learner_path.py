@@ -248,3 +248,43 @@ def test_completing_everything_certifies(app, learner, client):
         assert (
             session.scalar(select(func.count()).select_from(CertificationPeriod)) == 0
         )  # scenario still required
+
+
+def test_a_final_with_questions_left_blank_is_sent_back_with_the_answers_kept(app, learner, client):
+    """Counted attempts are precious: a blank question spends none and grades nothing."""
+    complete_modules(app, client, learner)
+    page = client.get("/courses/mini/assessment").get_data(as_text=True)
+    start = client.post("/courses/mini/assessment", data={"csrf_token": csrf_from(page)})
+    html = client.get(start.headers["Location"]).get_data(as_text=True)
+    attempt_id, questions = open_attempt(app, learner.id, "final")
+    data = {"csrf_token": csrf_from(html), **answers(questions, app=app, attempt_id=attempt_id)}
+    first = f"q-{questions[0]['id']}"
+    only_first = {k: v for k, v in data.items() if k == "csrf_token" or k.startswith(first)}
+    response = client.post(f"/attempts/{attempt_id}", data=only_first)
+    assert response.headers["Location"].endswith(f"/attempts/{attempt_id}")
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Questions 2, 3, and 4 have no answer yet" in shown
+    assert "no attempt was used" in shown and "Welcome back" not in shown
+    kept = [v for k, v in only_first.items() if k != "csrf_token"]
+    for value in (v for item in kept for v in ([item] if isinstance(item, str) else item)):
+        assert re.search(rf'value="{re.escape(value)}"[^>]*(checked|selected)', shown), value
+    with app.app_context():
+        assert session.get(Attempt, attempt_id).submitted_at is None
+    # Every question answered: graded as usual.
+    response = client.post(f"/attempts/{attempt_id}", data=data)
+    assert response.headers["Location"].endswith(f"/attempts/{attempt_id}/result")
+
+
+def test_feedback_tells_a_missed_right_answer_from_a_chosen_one(app, learner, client):
+    _, html = pass_module(app, client, learner, "voice", right=False)  # ticks the two wrong
+    feedback = re.sub(r"\s+", " ", html)
+    assert re.search(
+        r"The social team <span class=\"status status-amber\">right answer you did not choose</span>",
+        feedback,
+    )
+    assert re.search(
+        r"Your answer:</strong> Any employee <span class=\"status status-red\">wrong</span>",
+        feedback,
+    )
+    _, html = pass_module(app, client, learner, "voice", right=True)
+    assert "right answer you did not choose" not in html

@@ -848,3 +848,17 @@ def test_question_is_frozen():
     assert isinstance(q, Question)
     with pytest.raises(AttributeError):
         q.id = "other"  # type: ignore[misc]
+
+
+def test_unanswered_names_the_blank_questions_by_their_number():
+    from lms.domain.questions import unanswered
+
+    shown = [{"id": "a"}, {"id": "b"}, {"id": "c"}, {"id": "d"}, {"id": "e"}]
+    responses = {
+        "a": "c1",  # a choice
+        "b": [None, None],  # a select-all with nothing ticked
+        "c": {"p1": "x", "p2": None},  # a matching with an item left
+        "d": ["c2"],
+        # "e": not sent at all
+    }
+    assert unanswered(shown, responses) == [2, 3, 5]

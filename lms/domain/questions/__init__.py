@@ -35,7 +35,14 @@ importable from the package itself.
 """
 
 from lms.domain.questions.base import QuestionType, public_view
-from lms.domain.questions.grading import grade, passed, present, score_percent
+from lms.domain.questions.grading import (
+    answered,
+    grade,
+    passed,
+    present,
+    score_percent,
+    unanswered,
+)
 from lms.domain.questions.matching import Matching
 from lms.domain.questions.multiple import MultipleChoice
 from lms.domain.questions.registry import QUESTION_TYPES, question_type, register_question_type
@@ -91,6 +98,8 @@ __all__ = [
     "question_type",
     "register_question_type",
     "score_percent",
+    "unanswered",
+    "answered",
     "validate_question",
     "validate_question_list",
 ]

@@ -37,3 +37,20 @@ def score_percent(grades: Sequence[Grade]) -> float:
 def passed(percent: float, pass_mark: float) -> bool:
     """Whether ``percent`` reaches ``pass_mark`` (a mark of 80 is passed by 80.0)."""
     return percent >= pass_mark
+
+
+def answered(response: object) -> bool:
+    """Whether a response answers its question at all: a choice made, at least one box
+    ticked, every item matched."""
+    if response is None:
+        return False
+    if isinstance(response, list):
+        return any(r is not None for r in response)
+    if isinstance(response, Mapping):
+        return bool(response) and all(v is not None for v in response.values())
+    return True
+
+
+def unanswered(shown: Sequence[Mapping], responses: Mapping[str, object]) -> list[int]:
+    """The numbers (from 1, as the page shows them) of the questions left blank."""
+    return [n for n, q in enumerate(shown, 1) if not answered(responses.get(q["id"]))]
