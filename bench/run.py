@@ -177,7 +177,7 @@ def report_table(by_size: dict[int, dict[str, float]]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--people", type=int, default=None, help="organisation size (10,000)")
     parser.add_argument(
         "--report-sizes", default="", help="more sizes for the reports only, e.g. 1000,100000"
