@@ -34,17 +34,23 @@ def give_worker_its_database() -> None:
     url = os.environ.get(URL_VARIABLE)
     if not url or worker_id() == "master":
         return
+    os.environ[URL_VARIABLE] = empty_database_beside(url, worker_id())
+
+
+def empty_database_beside(url: str, suffix: str) -> str:
+    """The URL of a new, empty PostgreSQL database named ``<url's database>_<suffix>``, on
+    the same server (dropped first if a run left one)."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
     target = make_url(url)
-    name = f"{target.database}_{worker_id()}"
+    name = f"{target.database}_{suffix}"
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    os.environ[URL_VARIABLE] = target.set(database=name).render_as_string(hide_password=False)
+    return target.set(database=name).render_as_string(hide_password=False)
 
 
 def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:

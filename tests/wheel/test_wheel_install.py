@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.workers import built_once, shared_folder
+from tests.workers import built_once, empty_database_beside, shared_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = ROOT / "tests" / "host"
@@ -78,19 +78,7 @@ def _site(tmp_path: Path) -> Path:
 
 def _postgres_url() -> str | None:
     url = os.environ.get("LMS_TEST_DATABASE_URL")
-    if not url:
-        return None
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    target = make_url(url)
-    name = f"{target.database}_wheel"
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return target.set(database=name).render_as_string(hide_password=False)
+    return empty_database_beside(url, "wheel") if url else None
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
