@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from lms.db import session
 from lms.quizzes.models import Attempt
-from tests.conftest import csrf_from, login
+from tests.conftest import PASSWORD, csrf_from, login
 
 
 def _token_made_hours_ago(app, client, hours: float) -> str:
@@ -45,3 +45,19 @@ def test_a_knowledge_check_read_for_hours_is_still_sent(
     assert response.status_code == 302
     with app.app_context():
         assert (session.get(Attempt, attempt.id).submitted_at is not None) is sent
+
+
+@pytest.mark.parametrize(("hours", "signed_in"), [(2, True), (12.5, False)])
+def test_an_lms_form_shown_hours_ago_still_works(app, client, make_person, hours, signed_in):
+    """The same for the LMS's WTForms forms (``LMSForm``): here the sign-in form."""
+    make_person("ana@example.com")
+    client.get("/login")  # the session's CSRF secret
+    response = client.post(
+        "/login",
+        data={
+            "csrf_token": _token_made_hours_ago(app, client, hours),
+            "email": "ana@example.com",
+            "password": PASSWORD,
+        },
+    )
+    assert (response.status_code == 302) is signed_in, response.status_code
