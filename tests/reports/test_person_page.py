@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from lms.certification.models import ReminderSent
 from lms.db import session
 from lms.outbox.models import OutboxJob
+from tests.conftest import login
 from tests.helpers import count_queries
 from tests.reports.conftest import client_for
 
@@ -214,3 +215,21 @@ def test_a_certified_person_shows_the_requirements_met(app, org):
     row = html[html.index('data-course="mini"') :].split("</tr>")[0]
     assert "Certified" in row and "passed" in row and "not taken" not in row and "0 of" not in row
     assert "Send a reminder" not in row
+
+
+def test_a_matching_answer_shows_what_each_item_was_matched_to(app, synced, make_person):
+    from tests.courses.test_learner_path import pass_module
+
+    lea = make_person("lea@example.com")
+    make_person("ada@example.com", role="admin")
+    learner = app.test_client()
+    login(learner, "lea@example.com")
+    pass_module(app, learner, lea, "voice", right=False)  # every item matched wrongly
+    admin = app.test_client()
+    login(admin, "ada@example.com")
+    page = admin.get(f"/reports/people/{lea.id}").get_data(as_text=True)
+    assert "Angry comment → Point to support" in page and "Refund demand → Report it" in page
+    assert "Angry comment → Report it ✔" not in page
+    pass_module(app, learner, lea, "voice", right=True)
+    page = admin.get(f"/reports/people/{lea.id}").get_data(as_text=True)
+    assert "Angry comment → Report it ✔" in page and "Refund demand → Point to support ✔" in page
