@@ -33,6 +33,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 # directory into one skipped entry that carries the reason.
 try:
     from playwright.sync_api import Browser, Page, expect, sync_playwright
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 except ImportError as exc:
     SKIP_REASON: str | None = (
         f"browser tests need the Playwright Python package ({exc}); "
@@ -223,3 +224,17 @@ def sign_in(page: Page, base_url: str, email: str, password: str = DEMO_PASSWORD
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def has_no_horizontal_scroll(page: Page, timeout_ms: int = 3000) -> bool:
+    """The page never scrolls sideways, once its layout has settled: polled (as
+    Playwright's own assertions are) for up to ``timeout_ms``, since a width read right
+    after a navigation can come before the last reflow (seen once in CI: a page reported
+    too wide, then 390 px the moment after)."""
+    try:
+        page.wait_for_function(
+            "document.documentElement.scrollWidth <= window.innerWidth", timeout=timeout_ms
+        )
+    except PlaywrightTimeoutError:
+        return False
+    return True

@@ -18,6 +18,7 @@ from lms.courses.yamlfile import load, plain
 from tests.browser.conftest import (
     COURSES_DIR,
     PHONE,
+    has_no_horizontal_scroll,
     new_page,
     open_attempt_questions,
     sign_in,
@@ -398,10 +399,6 @@ def test_a_learner_passes_everything_and_gets_a_verifiable_certificate(
         expect(visitor.get_by_text(name)).to_have_count(0)
     finally:
         visitor.context.close()
-
-
-def has_no_horizontal_scroll(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def widths(page: Page) -> list[int]:

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import DESKTOP, PHONE, new_page, sign_in
+from tests.browser.conftest import DESKTOP, PHONE, has_no_horizontal_scroll, new_page, sign_in
 
 DEMO_ACCOUNTS = [
     "admin@example.com",
@@ -21,10 +21,6 @@ def expect_home(page: Page, base_url: str) -> None:
     expect(page).to_have_url(f"{base_url}/")
     expect(page.get_by_role("heading", name="My training", level=1)).to_be_visible()
     expect(page.get_by_role("link", name="Social media policy", exact=True)).to_be_visible()
-
-
-def has_no_horizontal_scroll(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 @pytest.mark.parametrize("email", [e for e in DEMO_ACCOUNTS if e != "admin@example.com"])
