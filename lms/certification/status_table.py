@@ -222,6 +222,24 @@ def filter_conditions(table, today: date, filters: Filters) -> list:
     return conds
 
 
+def row_columns(person, manager, table) -> tuple:
+    """The columns of a report row, in the order the API and the export give them:
+    ``person``'s e-mail, name and department (``Person``, or a status table carrying
+    them), the ``manager`` alias's e-mail, then the status table's course slug, status,
+    due_on, certified_on and valid_until."""
+    return (
+        person.email,
+        person.name,
+        person.department,
+        manager.c.email.label("manager_email"),
+        table.c.slug,
+        table.c.status,
+        table.c.due_on,
+        table.c.certified_on,
+        table.c.valid_until,
+    )
+
+
 def person_rows(table, today: date, filters: Filters, *leading) -> Select:
     """The status table's rows beside each person's details and manager's e-mail, with
     the status and date filters applied: ``leading`` columns first, then e-mail, name,
@@ -231,18 +249,7 @@ def person_rows(table, today: date, filters: Filters, *leading) -> Select:
     two)."""
     manager = Person.__table__.alias("manager")
     return (
-        select(
-            *leading,
-            Person.email,
-            Person.name,
-            Person.department,
-            manager.c.email.label("manager_email"),
-            table.c.slug,
-            table.c.status,
-            table.c.due_on,
-            table.c.certified_on,
-            table.c.valid_until,
-        )
+        select(*leading, *row_columns(Person, manager, table))
         .join(table, table.c.person_id == Person.id)
         .outerjoin(manager, manager.c.id == Person.manager_id)
         .where(*filter_conditions(table, today, filters))

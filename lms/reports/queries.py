@@ -27,7 +27,12 @@ from lms.certification.scope import (
     team_ids,
     tune_session,
 )
-from lms.certification.status_table import filter_conditions, person_rows, status_table
+from lms.certification.status_table import (
+    filter_conditions,
+    person_rows,
+    row_columns,
+    status_table,
+)
 from lms.courses import localized
 from lms.courses.models import Course, CourseVersion
 from lms.courses.services import newest_numbers
@@ -278,19 +283,7 @@ def _export_statement(
     )
     manager = Person.__table__.alias("manager")
     rows = (
-        select(
-            table.c.email,
-            table.c.name,
-            table.c.department,
-            manager.c.email.label("manager_email"),
-            table.c.slug,
-            table.c.status,
-            table.c.due_on,
-            table.c.certified_on,
-            table.c.valid_until,
-            table.c.person_id,
-            table.c.course_id,
-        )
+        select(*row_columns(table.c, manager, table), table.c.person_id, table.c.course_id)
         .select_from(table)
         .outerjoin(manager, manager.c.id == table.c.manager_id)
         .where(*filter_conditions(table, today, filters))
