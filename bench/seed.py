@@ -205,6 +205,11 @@ def build(app, people: int, seed: int = 7) -> dict:
                 text("SELECT setval(pg_get_serial_sequence('lms_person', 'id'), :n)"),
                 {"n": len(rows)},
             )
+    with app.app_context():  # the reports' status facts, as the write paths would keep them
+        from lms.certification import status_facts
+
+        status_facts.rebuild()
+        session.commit()
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))

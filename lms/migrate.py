@@ -101,5 +101,12 @@ def current() -> str | None:
         ).get_current_revision()
 
 
+def at_head() -> bool:
+    """Whether the app's database is at the newest LMS migration."""
+    from alembic.script import ScriptDirectory
+
+    return current() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 def revision(message: str) -> None:
     command.revision(alembic_config(), message=message, autogenerate=True)

@@ -10,8 +10,8 @@ to an HR system::
         ...
 
 Every signal is sent with the Flask app as sender and the keyword arguments listed
-below; accept ``**extra`` so new ones can be added. All but ``requirement_passed`` are
-sent *after* the change was committed (a receiver sees committed rows, and what it writes
+below; accept ``**extra`` so new ones can be added. All but ``requirement_passed`` and
+``activity_recorded`` are sent *after* the change was committed (a receiver sees committed rows, and what it writes
 needs its own commit). The LMS connects its own receivers too (``lms.certification.
 receivers``, at ``init_app``): that is how the areas below certification tell it about
 passes and new course versions without importing it.
@@ -58,6 +58,18 @@ policy_acknowledged = _signals.signal("lms.policy-acknowledged")
 #: return a function for the sender to call once the transaction is committed. The LMS
 #: issues the certificate a pass completes this way.
 requirement_passed = _signals.signal("lms.requirement-passed")
+#: A learner record was created: a module's read mark, an attempt or a scenario run:
+#: ``person_id=``, ``course_id=``. Sent *before* the commit, inside the transaction that
+#: creates it (a receiver may add rows to it and must not commit). The LMS keeps the
+#: reports' "in progress" fact this way (``lms.certification.status_facts``).
+activity_recorded = _signals.signal("lms.activity-recorded")
+
+
+def record_activity(person_id: int, course_id: int) -> None:
+    """Send :data:`activity_recorded` (in the caller's open transaction)."""
+    activity_recorded.send(
+        current_app._get_current_object(), person_id=person_id, course_id=course_id
+    )
 
 
 def pass_requirement(person_id: int, course_id: int) -> list[Callable[[], object]]:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from lms.accounts.models import Person
 from lms.audit.services import ApiActor, person_of, record
+from lms.certification import status_facts
 from lms.certification.models import Assignment
 from lms.certification.scope import Filters, Scope
 from lms.certification.status_table import status_table
@@ -156,6 +157,7 @@ def carry_out(plan: Plan, *, by: Person | ApiActor | None, commit: bool = True) 
             table, ["person_id", "course_id"], where=table.c.closed_on.is_(None)
         ).returning(table.c.person_id)
         inserted = set(session.execute(stmt, rows).scalars())
+        status_facts.refresh(plan.course_id, inserted)
     outcomes = dict(plan.outcomes)
     due_dates: dict[int, date | None] = dict(plan.kept_due)
     lost = [pid for pid in plan.to_assign if pid not in inserted]

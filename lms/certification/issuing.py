@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from lms import signals
 from lms.accounts.models import Person
+from lms.certification import status_facts
 from lms.certification.cycles import Cycle, local_date, progress_for, rules_for
 from lms.certification.models import Assignment, CertificationPeriod
 from lms.clock import today as clock_today
@@ -109,6 +110,7 @@ def insert_period(
     created = period_id is not None
     if created:
         _close_fulfilled_assignment(person_id, version.course_id, dates.certified_on, period_id)
+        status_facts.refresh(version.course_id, [person_id])
         period = session.get(CertificationPeriod, period_id)
         xapi.certificate_earned(period)
     else:

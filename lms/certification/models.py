@@ -1,7 +1,9 @@
 """Assignments, certification periods, policy-change reviews and sent reminders.
 
 Nothing here stores a status: status is derived on a date from periods and assignments
-(``lms.domain.certification.status_on``), so it is never stale.
+(``lms.domain.certification.status_on``), so it is never stale. ``StatusFacts`` keeps,
+per person and course, the date-free facts that derivation reads, so reports read one
+row instead of four tables.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -163,3 +166,36 @@ class PolicyAcknowledgement(Base):
     policy_hash: Mapped[str] = mapped_column(String(64))
     typed_name: Mapped[str] = mapped_column(String(200))
     acknowledged_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StatusFacts(Base):
+    """What a (person, course) status is worked out from, except the date: the latest
+    certification period's dates (by ``sequence``), the open assignment, and whether any
+    learner record (read mark, attempt, scenario run) exists.
+
+    Written only by ``lms.certification.status_facts``, in the transaction of every write
+    that changes one of those (an assignment, a period, a revocation, a learner record).
+    A report on a day works the status out from this row with the same CASE as from the
+    source tables (``status_table``); ``flask lms check-statuses`` compares the two and
+    repairs any difference. No row means nothing was ever recorded: not assigned. Ids are
+    plain integers, not foreign keys: a row is replaced, never followed.
+    """
+
+    __tablename__ = "lms_status_facts"
+    __table_args__ = (Index("ix_lms_status_facts_certified_on", "certified_on"),)
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_person.id", ondelete="CASCADE"), primary_key=True
+    )
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_course.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    certified_on: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    window_opens_on: Mapped[date | None] = mapped_column(Date)
+    revoked_on: Mapped[date | None] = mapped_column(Date)
+    version_id: Mapped[int | None] = mapped_column(Integer)
+    assignment_id: Mapped[int | None] = mapped_column(Integer)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(String(20))
+    started: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))

@@ -9,6 +9,8 @@ send the LMS's own signals (``lms.signals``) and these receivers act on them.
   back the announcement to make after the commit.
 - ``course_version_created`` is sent after a new version is committed:
   :func:`on_course_version_created` asks the certified people to review what changed.
+- ``activity_recorded`` is sent inside the transaction that creates a learner record:
+  ``status_facts.on_activity_recorded`` notes that the course was started.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 from functools import partial
 
 from lms import signals
-from lms.certification import services
+from lms.certification import services, status_facts
 
 
 def on_requirement_passed(app, *, person_id: int, course_id: int, **extra):
@@ -36,3 +38,4 @@ def connect() -> None:
     """Connect the receivers (blinker keeps one connection however often this runs)."""
     signals.requirement_passed.connect(on_requirement_passed)
     signals.course_version_created.connect(on_course_version_created)
+    signals.activity_recorded.connect(status_facts.on_activity_recorded)

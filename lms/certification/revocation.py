@@ -15,6 +15,7 @@ from sqlalchemy import update
 from lms import signals
 from lms.accounts.models import Person
 from lms.audit.services import record
+from lms.certification import status_facts
 from lms.certification.models import CertificationPeriod
 from lms.clock import today as clock_today
 from lms.courses.localized import title_in_every_language
@@ -61,6 +62,7 @@ def revoke(
         .execution_options(synchronize_session=False)
     ).rowcount
     if won:
+        status_facts.refresh(period.course_id, [period.person_id])
         record(
             "revoke_certificate",
             actor=by,

@@ -3,18 +3,27 @@
 The CASE below mirrors ``lms.domain.certification.status_on`` (a test checks they agree
 on every status); ``filter_conditions`` applies the status and date filters to it, the
 same for report pages, exports and the API.
+
+The CASE reads each pair's row of ``lms_status_facts`` (``status_facts``: the latest
+period, the open assignment, "started", kept on every write), one row per pair instead
+of the latest-period aggregate, the open assignments and three EXISTS over the learner
+records. Those rows hold the *latest* period, which is the latest certified by the day
+asked unless some period is dated after it: for such a day (a report dated in the past)
+the status is computed from the source tables instead (:func:`computed_status_table`,
+also what ``flask lms check-statuses`` compares the rows with).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select
+from flask import g, has_request_context
+from sqlalchemy import and_, bindparam, case, exists, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.sql import Select
 
 from lms.accounts.models import Person
-from lms.certification.models import Assignment, CertificationPeriod
+from lms.certification.models import Assignment, CertificationPeriod, StatusFacts
 from lms.certification.scope import REPORTED, Filters, Scope, id_in, people_in_scope, team_ids
 from lms.courses.models import Course, ModuleProgress
 from lms.db import session
@@ -32,21 +41,92 @@ def status_table(
 ):
     """A subquery with one row per (person in scope, course): status and key dates.
 
-    ``person_ids`` narrows it to a page of people, so the latest-period aggregate only
-    reads those people's rows. The assignment columns are the open assignment's (at
+    Columns: person_id, course_id, slug, status, assignment_id, due_on, reason,
+    certified_on, valid_until, version_id, then ``person_columns``. ``person_ids``
+    narrows it to a page of people. The assignment columns are the open assignment's (at
     most one per person and course: a unique index). ``person_columns`` (``Person``
     columns) ride along from the people's own scan, so a tally by manager or department
     joins nothing more.
     """
+    if not facts_hold_on(today):
+        return computed_status_table(
+            scope, today, filters, person_ids, person_statuses, person_columns
+        )
+    people, courses = _people_and_courses(
+        scope, filters, person_ids, person_statuses, person_columns
+    )
+    f = StatusFacts.__table__
+    status = _status_case(
+        today,
+        certified=f.c.certified_on.is_not(None),
+        revoked_on=f.c.revoked_on,
+        valid_until=f.c.valid_until,
+        window_opens_on=f.c.window_opens_on,
+        assigned=f.c.assignment_id.is_not(None),
+        due_on=f.c.due_on,
+        started=f.c.started.is_(True),
+    )
+    return (
+        select(
+            people.c.id.label("person_id"),
+            courses.c.course_id,
+            courses.c.slug,
+            status.label("status"),
+            f.c.assignment_id,
+            f.c.due_on,
+            f.c.reason,
+            f.c.certified_on,
+            f.c.valid_until,
+            f.c.version_id,
+            *(people.c[c.key] for c in person_columns),
+        )
+        .select_from(people)
+        .join(courses, literal(True))
+        .outerjoin(f, and_(f.c.person_id == people.c.id, f.c.course_id == courses.c.course_id))
+    ).subquery("status_table")
+
+
+_LATER_PERIOD = (
+    select(StatusFacts.person_id).where(StatusFacts.certified_on > bindparam("today")).limit(1)
+)
+
+
+def facts_hold_on(today: date) -> bool:
+    """Whether ``lms_status_facts`` gives the statuses on ``today``: no pair's latest
+    period is dated after it (one probe of an index; true for today and any later day).
+    Asked once per request and day: a report page builds several status tables."""
+    cache = g.setdefault("lms_facts_hold", {}) if has_request_context() else {}
+    if today not in cache:
+        cache[today] = session.execute(_LATER_PERIOD, {"today": today}).first() is None
+    return cache[today]
+
+
+def _people_and_courses(scope, filters, person_ids, person_statuses, person_columns):
+    """The scope's people (with ``person_columns``) and the courses, as subqueries."""
     people_stmt = people_in_scope(scope, filters, person_statuses).add_columns(*person_columns)
     if person_ids is not None:
         people_stmt = people_stmt.where(Person.id.in_(person_ids))
     people = people_stmt.subquery("people")
-    only = _narrowing(scope, filters, person_ids, people)
     courses = select(Course.id.label("course_id"), Course.slug.label("slug"))
     if filters and filters.course:
         courses = courses.where(Course.slug == filters.course)
-    courses = courses.subquery("courses")
+    return people, courses.subquery("courses")
+
+
+def computed_status_table(
+    scope: Scope,
+    today: date,
+    filters: Filters | None = None,
+    person_ids: list[int] | None = None,
+    person_statuses: tuple[str, ...] = REPORTED,
+    person_columns: tuple = (),
+):
+    """:func:`status_table` worked out from the source tables (periods, assignments and
+    learner records) instead of ``lms_status_facts``: right on any day, dearer."""
+    people, courses = _people_and_courses(
+        scope, filters, person_ids, person_statuses, person_columns
+    )
+    only = _narrowing(scope, filters, person_ids, people)
     period = _latest_periods(today, only)
     assignment = _open_assignments(only)
     status = _status(today, period, assignment, _started(people, courses, only))
@@ -176,24 +256,32 @@ def _started(people, courses, only):
 
 
 def _status(today: date, period, assignment, started):
-    """The status CASE: ``lms.domain.certification.status_on`` in SQL."""
+    """The status CASE over the source tables' subqueries."""
+    return _status_case(
+        today,
+        certified=period.c.person_id.is_not(None),
+        revoked_on=period.c.revoked_on,
+        valid_until=period.c.valid_until,
+        window_opens_on=period.c.window_opens_on,
+        assigned=assignment.c.person_id.is_not(None),
+        due_on=assignment.c.due_on,
+        started=started,
+    )
+
+
+def _status_case(
+    today: date, *, certified, revoked_on, valid_until, window_opens_on, assigned, due_on, started
+):
+    """The status CASE: ``lms.domain.certification.status_on`` in SQL, over the latest
+    period's columns (``certified``: there is one), the open assignment's and whether the
+    course was started."""
     return case(
-        (
-            and_(
-                period.c.person_id.is_not(None),
-                period.c.revoked_on.is_not(None),
-                period.c.revoked_on <= today,
-            ),
-            literal("revoked"),
-        ),
-        (and_(period.c.person_id.is_not(None), period.c.valid_until < today), literal("expired")),
-        (
-            and_(period.c.person_id.is_not(None), period.c.window_opens_on <= today),
-            literal("renewal_due"),
-        ),
-        (period.c.person_id.is_not(None), literal("certified")),
-        (assignment.c.person_id.is_(None), literal("not_assigned")),
-        (and_(assignment.c.due_on.is_not(None), assignment.c.due_on < today), literal("overdue")),
+        (and_(certified, revoked_on.is_not(None), revoked_on <= today), literal("revoked")),
+        (and_(certified, valid_until < today), literal("expired")),
+        (and_(certified, window_opens_on <= today), literal("renewal_due")),
+        (certified, literal("certified")),
+        (~assigned, literal("not_assigned")),
+        (and_(due_on.is_not(None), due_on < today), literal("overdue")),
         (started, literal("in_progress")),
         else_=literal("assigned"),
     )

@@ -1,10 +1,11 @@
-"""``flask lms send-reminders`` and ``flask lms recheck-certifications``: the daily
-certification run."""
+"""``flask lms send-reminders``, ``flask lms recheck-certifications`` and ``flask lms
+check-statuses``: the daily certification run."""
 
 from __future__ import annotations
 
 import click
 
+from lms.certification import status_facts
 from lms.certification.expiry import certificates_expired
 from lms.certification.recheck import recheck_certifications as recheck
 from lms.certification.reminders import send_reminders
@@ -25,6 +26,7 @@ def send_reminders_cmd(today_, dry_run):
     send-mail` (cron or a long-running worker) delivers them.
     """
     day = day_of(today_)
+    check_statuses(dry_run=dry_run, quiet=True)
     recheck_certifications(day, dry_run=dry_run)
     if not dry_run and (expired := certificates_expired(day)):
         session.commit()
@@ -64,3 +66,33 @@ def recheck_certifications(day, *, dry_run: bool) -> None:
 def recheck_certifications_cmd(today_, dry_run):
     """Certify anyone who completed every requirement but holds no certificate for it."""
     recheck_certifications(day_of(today_), dry_run=dry_run)
+
+
+def check_statuses(*, dry_run: bool, quiet: bool = False) -> int:
+    """Compare the reports' status facts with the source tables and repair (unless
+    ``dry_run``) and print each pair that differs; how many did. ``quiet``: say nothing
+    when all agree (``send-reminders`` runs it first)."""
+    wrong = batch = status_facts.differences()
+    while not dry_run and batch:
+        status_facts.repair(batch)
+        session.commit()
+        # differences() gives at most its limit of pairs a call: ask again until done.
+        batch = status_facts.differences() if len(batch) == status_facts.DIFFERENCES else []
+        wrong = wrong + batch
+    verb = "would repair" if dry_run else "repaired"
+    for person_id, course_id in wrong:
+        click.echo(f"{verb} the status facts of person {person_id}, course {course_id}")
+    if wrong or not quiet:
+        click.echo(f"{len(wrong)} status fact row(s) differed from the records.")
+    return len(wrong)
+
+
+@lms_cli.command("check-statuses")
+@click.option("--dry-run", is_flag=True, help="Print the rows that differ; repair nothing.")
+@needs_schema
+def check_statuses_cmd(dry_run):
+    """Check the reports' per-person status facts against the records they come from and
+    repair any that differ (``send-reminders`` runs it too). Exits 1 when a row differed:
+    a write path that did not keep them is a bug worth reporting."""
+    if check_statuses(dry_run=dry_run):
+        raise SystemExit(1)

@@ -111,6 +111,8 @@ def _create(
     )
     session.add(attempt)
     try:
+        # Flushes the attempt first: a concurrent duplicate fails here, as at the commit.
+        signals.record_activity(person_id, version.course_id)
         if kind != "check":
             session.flush()
             xapi.assessment_started(attempt)
@@ -184,6 +186,8 @@ def mark_read(person_id: int, module: Module, course_id: int) -> None:
     else:
         return
     try:
+        if row is None:  # flushes the new row first: a duplicate fails here, as at commit
+            signals.record_activity(person_id, course_id)
         session.commit()
     except IntegrityError:
         session.rollback()  # the same page loaded twice at once: one row is enough

@@ -175,6 +175,7 @@ def start_run(person_id: int, version: CourseVersion, row: Scenario) -> Scenario
     )
     session.add(run)
     try:
+        signals.record_activity(person_id, version.course_id)  # flushes the run first
         session.commit()
     except IntegrityError:
         # A second Start at the same moment: the unique open-run index kept one; resume it.

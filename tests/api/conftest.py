@@ -83,6 +83,7 @@ def add_period(
     revoked_on: date | None = None,
     code: str | None = None,
 ) -> int:
+    from lms.certification import status_facts
     from lms.certification.models import CertificationPeriod
     from lms.certification.services import new_code
     from lms.courses.models import Course, CourseVersion
@@ -113,6 +114,8 @@ def add_period(
             revoked_on=revoked_on,
         )
         session.add(period)
+        session.flush()
+        status_facts.refresh(course.id, [person_id])  # written past the services
         session.commit()
         return period.id
 

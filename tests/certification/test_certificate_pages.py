@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from lms.certification import status_facts
 from lms.certification.models import Assignment, CertificationPeriod
 from lms.courses.services import latest_version_by_slug
 from lms.db import session
@@ -63,6 +64,8 @@ def test_an_expired_card_does_not_show_a_due_date_from_before_the_lapse(app, cli
                 due_on=date(2027, 1, 15),
             )
         )
+        session.flush()
+        status_facts.refresh(version.course_id, [learner.id])  # written past the services
         session.commit()
     app.config["LMS_TODAY"] = "2027-01-10"
     login(client, "cert@example.com")

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from lms.certification import status_facts
 from lms.certification.models import Assignment, CertificationPeriod
 from lms.courses.models import Course, CourseVersion, ModuleProgress
 from lms.db import session
@@ -133,6 +134,7 @@ def learners(app, synced, make_person):
                         steps=0,
                     )
                 )
+        status_facts.rebuild()  # rows written past the services: derive their facts
         session.commit()
     return ids
 
@@ -264,3 +266,24 @@ def test_revoked_and_expired_are_told_apart_on_the_learners_pages(app, learners)
             "was valid until Feb 28, 2027 and has expired" in other
             and "revoked" not in other.lower()
         ), page
+
+
+def test_the_facts_and_the_records_give_every_state_alike(app, learners):
+    """Every state of the table above, worked out from ``lms_status_facts`` and from the
+    source tables, on the day and on days around it."""
+    from lms.certification.scope import Scope
+    from lms.certification.status_table import computed_status_table, status_table
+
+    with app.app_context():
+        assert status_facts.differences() == []
+        for day in (T - D(400), T, T + D(200), T + D(800)):
+            read = [
+                dict(
+                    (r.person_id, (r.status, r.due_on, r.certified_on, r.valid_until))
+                    for r in session.execute(select(table(Scope(), day)))
+                )
+                for table in (status_table, computed_status_table)
+            ]
+            assert read[0] == read[1], day
+        on_the_day = session.execute(select(status_table(Scope(), T))).all()
+        assert {r.status for r in on_the_day} >= {s for *_, s in STATES.values()}
