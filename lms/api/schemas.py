@@ -16,8 +16,8 @@ from lms.accounts.models import ROLES
 from lms.accounts.models import STATUSES as PERSON_STATUSES
 from lms.api import fields as f
 from lms.certification.models import REASONS
+from lms.domain.assigning import MAX_DUE_YEARS, due_date_problem
 from lms.domain.assigning import OUTCOMES as ASSIGN_OUTCOMES
-from lms.domain.assigning import due_date_problem
 from lms.domain.certification import STATUSES
 
 MAX_PAGE = 1_000_000
@@ -137,14 +137,21 @@ class AssignmentCreate(Body):
         description="People by id or e-mail address."
     )
     reason: f.choice(REASONS) = "manual"
-    due_on: f.NullableDate = Field(None, description="Today or later (a past date is refused).")
+    due_on: f.NullableDate = Field(
+        None,
+        description=(
+            f"Today or later, and at most {MAX_DUE_YEARS} years ahead (other dates are refused)."
+        ),
+    )
     reassign: f.Bool = Field(
         False, description="Also give people holding a valid certificate a new assignment."
     )
 
     @field_validator("due_on")
     @classmethod
-    def _not_in_the_past(cls, value: date | None, info: ValidationInfo) -> date | None:
+    def _today_or_later_and_not_too_far(
+        cls, value: date | None, info: ValidationInfo
+    ) -> date | None:
         today = (info.context or {}).get("today")
         if value is not None and today is not None and (found := due_date_problem(value, today)):
             raise f.problem(found)

@@ -6,7 +6,7 @@ The log is append-only: these routes only read, and no route edits or deletes ev
 from __future__ import annotations
 
 from flask import Blueprint, Response, request, stream_with_context, url_for
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from lms.accounts.access import roles_required
@@ -15,7 +15,7 @@ from lms.audit.readable import ACTION_WORDS, describe
 from lms.clock import today
 from lms.i18n import lazy_gettext as _l
 from lms.web.csvexport import stream_csv
-from lms.web.forms import LMSForm
+from lms.web.forms import IsoDateField, LMSForm
 from lms.web.templating import render
 
 bp = Blueprint("audit", __name__)
@@ -29,8 +29,8 @@ class AuditFilterForm(LMSForm):
 
     action = SelectField(_l("Action"), validators=[Optional()])
     actor = StringField(_l("Actor e-mail contains"), validators=[Optional(), Length(max=254)])
-    since = DateField(_l("From (UTC date)"), validators=[Optional()])
-    until = DateField(_l("To (UTC date, included)"), validators=[Optional()])
+    since = IsoDateField(_l("From (UTC date)"), validators=[Optional()])
+    until = IsoDateField(_l("To (UTC date, included)"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(request.args, *args, **kwargs)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from wtforms import DateField, EmailField, SelectField, SelectMultipleField, StringField
+from wtforms import EmailField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import (
     DataRequired,
+    InputRequired,
     Length,
     Optional,
     StopValidation,
@@ -13,9 +14,8 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.accounts.forms import EmailAddress, SetPasswordForm
-from lms.clock import today
 from lms.i18n import lazy_gettext as _l
-from lms.web.forms import LMSForm
+from lms.web.forms import IsoDateField, LMSForm, due_date
 
 
 class CheckboxesField(SelectMultipleField):
@@ -40,12 +40,10 @@ class InviteForm(LMSForm):
     )
     name = StringField(_l("Candidate's name"), validators=[DataRequired(), Length(max=200)])
     courses = CheckboxesField(_l("Onboarding courses"), coerce=int, validators=[at_least_one])
-    due_on = DateField(_l("Due date (for example the start date)"), validators=[DataRequired()])
+    due_on = IsoDateField(
+        _l("Due date (for example the start date)"), validators=[InputRequired(), due_date]
+    )
     department = StringField(_l("Department (optional)"), validators=[Optional(), Length(max=120)])
-
-    def validate_due_on(self, field):
-        if field.data and field.data < today():
-            raise ValidationError(_l("The due date cannot be in the past."))
 
 
 class AcceptForm(SetPasswordForm):

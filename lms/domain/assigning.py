@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from lms.domain.certification import CERTIFIED, OVERDUE, RENEWAL_DUE
+from lms.domain.certification import CERTIFIED, OVERDUE, RENEWAL_DUE, add_months
 from lms.domain.text import translatable
 
 ASSIGNED = "assigned"  # gets a new assignment
@@ -62,11 +62,49 @@ def counts(outcomes: Iterable[str]) -> dict[str, int]:
     return out
 
 
+#: How far ahead a due date may lie, in years from today. A compliance deadline is for
+#: this cycle of training (certificates last 12 months by default): a due date more than
+#: two years out is a typing slip (2062 for 2026, 9999 as "never"), and a deadline so far
+#: away would never be reminded of or reported as overdue in any useful time.
+MAX_DUE_YEARS = 2
+
+DUE_IN_THE_PAST = "due_in_the_past"
+DUE_TOO_FAR_AHEAD = "due_too_far_ahead"
+
+
+def latest_due_date(today: date) -> date:
+    """The last day a due date set on ``today`` may be (``MAX_DUE_YEARS`` calendar years
+    on, clamped: 29 Feb 2028 -> 28 Feb 2030)."""
+    try:
+        return add_months(today, 12 * MAX_DUE_YEARS)
+    except OverflowError:  # a clock pinned to the end of the calendar
+        return date.max
+
+
+def due_date_check(due_on: date | None, today: date) -> str | None:
+    """``DUE_IN_THE_PAST``, ``DUE_TOO_FAR_AHEAD`` or None (acceptable; no due date is).
+
+    Today itself is allowed, and so is the last day ``latest_due_date`` gives. A due date
+    before today would make the assignment overdue the moment it is made."""
+    if due_on is None:
+        return None
+    if due_on < today:
+        return DUE_IN_THE_PAST
+    if due_on > latest_due_date(today):
+        return DUE_TOO_FAR_AHEAD
+    return None
+
+
 def due_date_problem(due_on: date | None, today: date) -> str | None:
-    """Why a due date cannot be used, or None. A due date before today would make the
-    assignment overdue the moment it is made; today itself is allowed."""
-    if due_on is not None and due_on < today:
+    """Why a due date cannot be used, in the API's (English) words, or None."""
+    found = due_date_check(due_on, today)
+    if found == DUE_IN_THE_PAST:
         return f"the due date {due_on.isoformat()} is in the past (today is {today.isoformat()})"
+    if found == DUE_TOO_FAR_AHEAD:
+        return (
+            f"the due date {due_on.isoformat()} is more than {MAX_DUE_YEARS} years ahead "
+            f"(the latest allowed is {latest_due_date(today).isoformat()})"
+        )
     return None
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -12,13 +11,11 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from lms.clock import today
-from lms.domain.assigning import due_date_problem
 from lms.domain.certification import STATUS_LABELS, STATUSES
 from lms.i18n import lazy_gettext as _l
-from lms.web.forms import LMSForm
+from lms.web.forms import IsoDateField, LMSForm, due_date
 
 
 class ReportFilterForm(LMSForm):
@@ -93,9 +90,9 @@ class AssignForm(LMSForm):
         ],
         default="annual",
     )
-    # InputRequired, not DataRequired: a date that does not parse says so ("Not a valid date
-    # value."), instead of "This field is required."
-    due_on = DateField(_l("Due date"), validators=[InputRequired()])
+    # InputRequired, not DataRequired: a date that does not parse says how to write one,
+    # instead of "This field is required." Today or later, at most MAX_DUE_YEARS ahead.
+    due_on = IsoDateField(_l("Due date"), validators=[InputRequired(), due_date])
     reassign = BooleanField(
         _l(
             "Also assign to people who are already certified (a new assignment for "
@@ -105,10 +102,6 @@ class AssignForm(LMSForm):
     # The fingerprint of the breakdown the page showed: Confirm assigns only if a fresh
     # check gives the same one (same people, same outcomes, same settings).
     confirmed = HiddenField(default="")
-
-    def validate_due_on(self, field):
-        if field.data and due_date_problem(field.data, today()):
-            raise ValidationError(_l("The due date is in the past: choose today or a later day."))
 
 
 class RemindForm(LMSForm):

@@ -22,7 +22,7 @@ from lms.accounts.access import current_person, roles_required
 from lms.accounts.models import Person
 from lms.certification import assignments
 from lms.clock import today as clock_today
-from lms.domain.assigning import OUTCOME_LABELS, OUTCOMES
+from lms.domain.assigning import OUTCOME_LABELS, OUTCOMES, latest_due_date
 from lms.domain.certification import STATUS_LABELS
 from lms.i18n import gettext as _
 from lms.i18n import locale_code, ngettext
@@ -235,4 +235,5 @@ def assign():
         people=people,
         outcomes=OUTCOMES,
         labels=OUTCOME_LABELS,
+        latest_due=latest_due_date(clock_today()),
     ), form_status(form)

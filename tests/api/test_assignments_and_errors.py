@@ -126,6 +126,29 @@ def test_a_due_date_in_the_past_is_refused(app, api, org, due_on, status):
 
 
 @pytest.mark.parametrize(
+    "due_on, status",
+    [("2029-10-01", 201), ("2029-10-02", 422), ("2062-10-01", 422), ("9999-12-31", 422)],
+)
+def test_a_due_date_more_than_two_years_ahead_is_refused(app, api, org, due_on, status):
+    def assignments():
+        with app.app_context():
+            return len(session.scalars(select(Assignment.id)).all())
+
+    before = assignments()
+    response = api.post(
+        "/assignments", json={"course": "mini", "people": [org.mia.id], "due_on": due_on}
+    )
+    assert response.status_code == status, response.get_json()
+    assert response.is_json
+    if status == 422:
+        message = response.get_json()["error"]["fields"]["due_on"]
+        assert "more than 2 years ahead" in message and "2029-10-01" in message
+        assert assignments() == before
+    else:
+        assert response.get_json()["due_on"] == due_on
+
+
+@pytest.mark.parametrize(
     "body, field",
     [
         ({"people": [1]}, "course"),
@@ -140,6 +163,9 @@ def test_a_due_date_in_the_past_is_refused(app, api, org, due_on, status):
         ({"course": "mini", "people": [{"id": 1}]}, "people"),
         ({"course": "mini", "people": ["sam@example.com"], "reason": "because"}, "reason"),
         ({"course": "mini", "people": ["sam@example.com"], "due_on": "next week"}, "due_on"),
+        ({"course": "mini", "people": ["sam@example.com"], "due_on": "01/10/2027"}, "due_on"),
+        ({"course": "mini", "people": ["sam@example.com"], "due_on": "2027-02-30"}, "due_on"),
+        ({"course": "mini", "people": ["sam@example.com"], "due_on": "+10000-01-01"}, "due_on"),
         ({"course": "mini", "people": ["sam@example.com"], "due": "2027-01-01"}, "due"),
         ({"course": "mini", "people": ["sam@example.com"], "reassign": "yes"}, "reassign"),
     ],

@@ -98,7 +98,12 @@ def test_filters_by_action_actor_and_dates(app, client, admin, make_person):
     assert actions("since=2027-03-04") == []
     # A bad value is reported next to its field and ignored.
     html = client.get("/admin/audit?since=yesterday&action=nope").get_data(as_text=True)
-    assert "Not a valid date value" in html and len(rows_of(html)) == 4
+    assert "Not a valid date. Write it as YYYY-MM-DD" in html and len(rows_of(html)) == 4
+    assert 'aria-describedby="since-format since-error"' in html
+    assert 'id="until-format">Format: YYYY-MM-DD (year, month, day).</p>' in html
+    # The ends of the calendar are dates like any other (nothing overflows).
+    assert actions("since=0001-01-01&until=9999-12-31") == actions("")
+    assert actions("until=9999-12-30") == actions("")
     # Dates the wrong way round: said next to "To", and the "From" date alone applies.
     html = client.get("/admin/audit?since=2027-03-03&until=2027-03-02").get_data(as_text=True)
     assert "The end date is before the start date." in html

@@ -197,6 +197,19 @@ def _manager_pages(audit: Audit, base_url: str) -> None:
     audit.check(page, "person page")
     page.goto(f"{base_url}/reports/assign")
     audit.check(page, "assign training")
+    # Where the browser has no date picker the field is a text box: its format is said
+    # next to it, and a date written another way is a field error saying how to write it.
+    due = page.get_by_label("Due date")
+    expect(due).to_have_accessible_description(re.compile(r"^Format: YYYY-MM-DD"))
+    due.evaluate("input => { input.type = 'text'; }")
+    due.fill("31/12/2026")
+    page.get_by_role("button", name="Check how many people this reaches").click()
+    due = page.get_by_label("Due date")
+    expect(due).to_have_attribute("aria-invalid", "true")
+    expect(due).to_have_accessible_description(
+        re.compile(r"^Format: YYYY-MM-DD .*Not a valid date\. Write it as YYYY-MM-DD")
+    )
+    audit.check(page, "assign training, a badly written due date")
     page.goto(f"{base_url}/reports/digest")
     expect(page.get_by_role("heading", name="Your weekly digest", level=1)).to_be_visible()
     audit.check(page, "digest preview")

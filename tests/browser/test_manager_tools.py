@@ -6,6 +6,8 @@ the shared demo organisation stays as the other browser tests expect it.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
@@ -48,6 +50,7 @@ def test_people_picker_searches_and_keeps_ticks(page, live_server):
     expect(page.get_by_label("Tara Singh")).to_be_checked()
     page.get_by_label("Dana Dąbrowska").check()
     expect(page.get_by_text("Frank Finance")).to_have_count(0)  # outside the manager's tree
-    page.get_by_label("Due date").fill("2099-12-31")
+    # A due date runs from today to two years ahead (the served app's clock is the real one).
+    page.get_by_label("Due date").fill((date.today() + timedelta(days=90)).isoformat())
     page.get_by_role("button", name="Check how many people this reaches").click()
     expect(page.get_by_text("This reaches 2 people:")).to_be_visible()

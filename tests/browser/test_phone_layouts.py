@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.browser.conftest import PHONE, new_page, sign_in
+from tests.browser.conftest import PHONE, has_no_horizontal_scroll, new_page, sign_in
 from tests.browser.test_learner_path import COURSE_TITLE, REQUIRED_SCENARIOS, SLUG
 
 MIN_CHART_TEXT_PX = 12
@@ -35,14 +36,31 @@ def phone(browser) -> Page:
     page.context.close()
 
 
+_WIDE_TABLES = """[...document.querySelectorAll('.table-scroll')]
+    .filter(e => e.scrollWidth > e.clientWidth)
+    .map(e => `${e.scrollWidth} > ${e.clientWidth}`)"""
+
+
+def assert_page_fits(page: Page, what: str) -> None:
+    """The document never scrolls sideways once its layout has settled (polled up to 3 s
+    by ``has_no_horizontal_scroll``: a width read right after ``goto`` can come before
+    the last reflow); the widths are read for the message only when it does."""
+    if not has_no_horizontal_scroll(page):
+        width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        raise AssertionError(f"{what}: the page is {width} px wide in a {inner} px viewport")
+
+
 def assert_fits(page: Page, what: str) -> None:
-    """Nothing scrolls sideways: neither the document nor any table's scroll container."""
-    width, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
-    assert width <= inner, f"{what}: the page is {width} px wide in a {inner} px viewport"
-    wide = page.evaluate("""[...document.querySelectorAll('.table-scroll')]
-        .filter(e => e.scrollWidth > e.clientWidth)
-        .map(e => `${e.scrollWidth} > ${e.clientWidth}`)""")
-    assert not wide, f"{what}: a table scrolls sideways inside its container ({wide})"
+    """Nothing scrolls sideways: neither the document nor any table's scroll container
+    (both polled, so a read before the layout settles cannot fail it)."""
+    assert_page_fits(page, what)
+    try:
+        page.wait_for_function(f"{_WIDE_TABLES}.length === 0", timeout=3000)
+    except PlaywrightTimeoutError:
+        wide = page.evaluate(_WIDE_TABLES)
+        raise AssertionError(
+            f"{what}: a table scrolls sideways inside its container ({wide})"
+        ) from None
 
 
 def assert_on_screen(page: Page, locator: Locator, what: str) -> None:
@@ -160,5 +178,4 @@ def test_staff_pages_never_scroll_sideways_on_a_phone(phone, live_server, email,
     link text included: it must stay inside the table's box)."""
     sign_in(phone, live_server, email)
     phone.goto(f"{live_server}{path}")
-    width, inner = phone.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
-    assert width <= inner, f"{path}: the page is {width} px wide in a {inner} px viewport"
+    assert_page_fits(phone, path)

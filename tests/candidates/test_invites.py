@@ -711,3 +711,27 @@ def test_the_hire_form_proposes_the_manager_the_candidate_was_invited_by(
     assert re.search(
         rf'<option selected value="{lead.id}">|<option value="{lead.id}" selected>', page
     ), page
+
+
+@pytest.mark.parametrize(
+    "due_on, message",
+    [
+        ("2020-01-01", "The due date is in the past: choose today or a later day."),
+        ("9999-12-31", "The due date is more than 2 years ahead"),
+        ((date.today() + timedelta(days=3 * 365)).isoformat(), "more than 2 years ahead"),
+        ("1/12/2026", "Not a valid date. Write it as YYYY-MM-DD"),
+        ("", "This field is required."),
+    ],
+)
+def test_an_invitation_due_date_out_of_range_or_badly_written_is_a_field_error(
+    app, client, courses, admin, due_on, message
+):
+    login(client, admin.email)
+    response = invite_form(client, courses, due_on=due_on)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and message in html
+    assert 'aria-describedby="due_on-format due_on-error"' in html
+    with app.app_context():
+        assert session.scalar(select(func.count(Invite.id))) == 0
+        assert session.scalar(select(func.count(Assignment.id))) == 0
+    assert outbox(app) == []

@@ -49,21 +49,55 @@ def test_every_outcome_has_a_label_and_counts_list_them_all():
     }
 
 
+TODAY = date(2027, 3, 1)
+
+# due date -> what the rule says (today 2027-03-01; MAX_DUE_YEARS = 2, so 2029-03-01 is last)
+DUE_CASES = [
+    (None, None),  # no due date is allowed
+    (date(2027, 3, 1), None),  # today
+    (date(2027, 3, 2), None),
+    (date(2028, 12, 31), None),
+    (date(2029, 3, 1), None),  # the last day allowed
+    (date(2027, 2, 28), a.DUE_IN_THE_PAST),
+    (date(2020, 1, 1), a.DUE_IN_THE_PAST),
+    (date(1, 1, 1), a.DUE_IN_THE_PAST),
+    (date(2029, 3, 2), a.DUE_TOO_FAR_AHEAD),
+    (date(2062, 3, 1), a.DUE_TOO_FAR_AHEAD),  # a typing slip for 2026/2027
+    (date(9999, 12, 31), a.DUE_TOO_FAR_AHEAD),  # "never"
+]
+
+
+@pytest.mark.parametrize("due, expected", DUE_CASES)
+def test_due_date_check(due, expected):
+    assert a.due_date_check(due, TODAY) == expected
+
+
+@pytest.mark.parametrize("due, expected", DUE_CASES)
+def test_due_date_problem_words_each_check(due, expected):
+    message = a.due_date_problem(due, TODAY)
+    if expected is None:
+        assert message is None
+    else:
+        assert due.isoformat() in message
+        assert ("in the past" in message) is (expected == a.DUE_IN_THE_PAST)
+        assert ("2 years ahead" in message and "2029-03-01" in message) is (
+            expected == a.DUE_TOO_FAR_AHEAD
+        )
+
+
 @pytest.mark.parametrize(
-    "due, problem",
+    "today, latest",
     [
-        (None, False),
-        (date(2027, 3, 1), False),
-        (date(2027, 3, 2), False),
-        (date(2027, 2, 28), True),
-        (date(2020, 1, 1), True),
+        (date(2027, 3, 1), date(2029, 3, 1)),
+        (date(2028, 2, 29), date(2030, 2, 28)),  # clamped to the month's end
+        (date(2026, 12, 31), date(2028, 12, 31)),
+        (date(9998, 6, 1), date.max),  # a clock pinned at the calendar's end
     ],
 )
-def test_due_date_problem(due, problem):
-    message = a.due_date_problem(due, date(2027, 3, 1))
-    assert bool(message) is problem
-    if problem:
-        assert "in the past" in message and due.isoformat() in message
+def test_latest_due_date(today, latest):
+    assert a.MAX_DUE_YEARS == 2
+    assert a.latest_due_date(today) == latest
+    assert a.due_date_check(latest, today) is None
 
 
 def test_the_fingerprint_changes_with_anything_confirm_would_do_differently():

@@ -211,6 +211,46 @@ def test_a_due_date_in_the_past_is_a_field_error(app, org, due_on):
     assert assign_events(app) == []
 
 
+@pytest.mark.parametrize(
+    "due_on, message",
+    [
+        ("2028-11-23", "The due date is more than 2 years ahead: choose Nov 22, 2028 or earlier."),
+        ("9999-12-31", "The due date is more than 2 years ahead"),
+        ("31/12/2026", "Not a valid date. Write it as YYYY-MM-DD"),
+        ("2026-02-30", "Not a valid date. Write it as YYYY-MM-DD"),
+        ("tomorrow", "Not a valid date. Write it as YYYY-MM-DD"),
+    ],
+)
+def test_a_due_date_too_far_ahead_or_badly_written_is_a_field_error(app, org, due_on, message):
+    admin = client_for(app, "admin@example.com")
+    before = open_assignments(app, org)
+    for confirmed in ("", "x"):  # neither Check nor Confirm goes ahead
+        response = admin.post(
+            "/reports/assign",
+            data=department_form(admin, due_on=due_on, confirmed=confirmed),
+        )
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400 and message in html
+        assert 'aria-describedby="due_on-format due_on-hint due_on-error"' in html
+        assert 'aria-invalid="true"' in html and "assign-breakdown" not in html
+    assert open_assignments(app, org) == before and assign_events(app) == []
+
+
+def test_the_last_day_allowed_is_a_valid_due_date(app, org):
+    admin = client_for(app, "admin@example.com")
+    response = admin.post("/reports/assign", data=department_form(admin, due_on="2028-11-22"))
+    assert (
+        response.status_code == 200 and breakdown(response.get_data(as_text=True))["assigned"] == 2
+    )
+
+
+def test_the_due_date_shows_its_format_and_range(app, org):
+    html = client_for(app, "admin@example.com").get("/reports/assign").get_data(as_text=True)
+    assert '<p class="hint" id="due_on-format">Format: YYYY-MM-DD (year, month, day).</p>' in html
+    assert "From today to Nov 22, 2028." in html
+    assert 'aria-describedby="due_on-format due_on-hint"' in html
+
+
 def test_today_is_a_valid_due_date(app, org):
     admin = client_for(app, "admin@example.com")
     html = admin.post(

@@ -15,7 +15,9 @@ from tests.reports.test_assign import department_form
 IN_FINNISH = {
     "no person": "Valitse vähintään yksi henkilö.",
     "no department": "Valitse osasto.",
-    "bad date": "Ei ole kelvollinen päivämäärä-arvo",
+    "bad date": "Päivämäärä ei kelpaa. Kirjoita se muodossa YYYY-MM-DD",
+    "far date": "Määräpäivä on yli 2 vuoden päässä: valitse 22.11.2028 tai aiempi päivä.",
+    "past date": "Määräpäivä on menneisyydessä",
     "control": "Osoitteen parametri &#39;q&#39; sisältää ohjausmerkin.",
 }
 
@@ -34,6 +36,8 @@ def finnish_admin(app, org):
         ("no person", {"target": "person"}),
         ("no department", {"department": ""}),
         ("bad date", {"due_on": "31/01/2027"}),
+        ("far date", {"due_on": "9999-12-31"}),
+        ("past date", {"due_on": "2020-01-01"}),
     ],
 )
 def test_a_refused_assignment_says_why_in_finnish(finnish_admin, case, extra):
@@ -41,6 +45,7 @@ def test_a_refused_assignment_says_why_in_finnish(finnish_admin, case, extra):
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and IN_FINNISH[case] in page
     assert "This field is required" not in page
+    assert "Muoto: YYYY-MM-DD (vuosi, kuukausi, päivä)." in page  # the date field's hint
 
 
 def test_a_refused_address_says_why_in_finnish(finnish_admin):
