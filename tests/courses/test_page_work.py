@@ -123,3 +123,16 @@ def test_the_csrf_token_is_signed_once_per_page(learner, url):
         page = learner.get(url).get_data(as_text=True)
     assert page.count('name="csrf_token"') >= 1
     assert len(signs) == 1
+
+
+def test_the_module_page_reads_only_what_it_shows_of_the_open_check(app, learner):
+    """The open check comes as the few columns the page needs (no ORM row with its
+    answers and results), and posting it still grades that attempt."""
+    from tests.courses.test_statement_budget import statements
+
+    seen = statements(app, learner, MODULE)
+    visit = [s for s in seen if "lms_module_progress" in s and "lms_attempt" in s]
+    assert len(visit) == 1, seen
+    assert "lms_attempt.answers" not in visit[0] and "lms_attempt.results" not in visit[0]
+    page = learner.get(MODULE).get_data(as_text=True)
+    assert f'action="/courses/{SLUG}/modules/why-a-policy/check/' in page
