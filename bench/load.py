@@ -63,7 +63,9 @@ def throughput(
 
 
 def _wrk(base, path, load, cookie, posts) -> tuple[float, int]:
-    cmd = [WRK, f"-t{load.threads}", f"-c{load.connections}", f"-d{max(1, round(load.seconds))}s"]
+    # Whole seconds, rounded down: a POST round shortened to fit its fresh forms must not
+    # be lengthened past them.
+    cmd = [WRK, f"-t{load.threads}", f"-c{load.connections}", f"-d{max(1, int(load.seconds))}s"]
     with tempfile.TemporaryDirectory() as tmp:
         if posts:
             script, data = os.path.join(tmp, "post.lua"), os.path.join(tmp, "posts.tsv")

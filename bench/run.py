@@ -107,23 +107,53 @@ def measure_pages(figures, posters, rounds: int, spec: load.Load) -> dict[str, f
     """Median req/s of each page over interleaved rounds (the POST included)."""
     samples: dict[str, list[float]] = {label: [] for label, *_ in figures}
     samples["knowledge-check POST"] = []
-    want = max(200, int(40 * spec.seconds))  # fresh forms for the first round; then measured
+    guess = post_rate_guess(figures[0][1], posters)
     for r in range(rounds):
         for label, base, path, cookie in figures:
             samples[label].append(load.throughput(base, path, spec, cookie)[0])
-        posts = learner.check_forms(posters, want)
-        rate, made = load.throughput(figures[0][1], "", spec, posts=posts)
-        if made > len(posts):
-            print(
-                f"  round {r + 1}: {made} POSTs for {len(posts)} fresh forms (the rest re-posted)"
-            )
-        want = min(len(posters) * len(MODULES), int(made * 1.5) + 50)
-        samples["knowledge-check POST"].append(rate)
+        rate = fresh_posts(figures[0][1], posters, spec, guess, r)
+        if rate is not None:
+            guess = max(guess, rate)
+            samples["knowledge-check POST"].append(rate)
         print(
             f"  round {r + 1}/{rounds}: "
-            + ", ".join(f"{k} {v[-1]:.0f}" for k, v in samples.items())
+            + ", ".join(f"{k} {v[-1]:.0f}" for k, v in samples.items() if v)
         )
-    return {label: statistics.median(v) for label, v in samples.items()}
+    return {label: statistics.median(v) if v else float("nan") for label, v in samples.items()}
+
+
+def post_rate_guess(base: str, posters) -> float:
+    """POSTs per second from a one-second run over a small batch of fresh forms, to size
+    each round's batch. Re-posts (cheap) only make the guess higher: more forms, never
+    too few."""
+    posts = learner.check_forms(posters, min(200, len(posters) * len(MODULES)))
+    rate, _ = load.throughput(base, "", load.Load(1, 8, 1), posts=posts)
+    return rate
+
+
+def fresh_posts(base: str, posters, spec: load.Load, guess: float, r: int) -> float | None:
+    """POSTs per second of one round in which every POST grades a fresh attempt.
+
+    A re-posted form is answered without grading (its attempt is already submitted), so
+    a round that ran out of forms would flatter the figure: each round gets 1.5x the
+    forms the fastest rate seen so far needs (each person x module has a new open check
+    once the last one is submitted), is shortened if even every person's every module
+    is not enough, and is not counted if it still re-posted."""
+    capacity = len(posters) * len(MODULES)
+    posts = learner.check_forms(posters, min(capacity, int(guess * spec.seconds * 1.5) + 50))
+    seconds = min(spec.seconds, len(posts) / (guess * 1.25))
+    # wrk runs whole seconds; a batch too small for one second is measured anyway, and
+    # not counted below if it ran out.
+    run = load.Load(spec.threads, spec.connections, max(1.0, seconds))
+    rate, made = load.throughput(base, "", run, posts=posts)
+    if made > len(posts):
+        print(
+            f"  round {r + 1}: {made} POSTs for {len(posts)} fresh forms: re-posts are not "
+            "graded, so this round's POST figure is not counted"
+        )
+        return None
+    print(f"  round {r + 1}: {made} POSTs, each a fresh form of {len(posts)} prepared")
+    return rate
 
 
 def measure_reports(lms: str, cookies: dict[str, str], runs: int) -> dict[str, float]:
@@ -143,7 +173,8 @@ def page_table(rates: dict[str, float]) -> list[str]:
         if label in ("/healthz", 'bare Flask "hello"', "bare Flask + SQLAlchemy 50-row table"):
             goal = "baseline" if label == "/healthz" else ""
         elif label == "knowledge-check POST":
-            goal = f">= {POST_GOAL}x healthz " + ("met" if rate / base >= POST_GOAL else "NOT MET")
+            goal = "fresh forms only; "
+            goal += f">= {POST_GOAL}x healthz " + ("met" if rate / base >= POST_GOAL else "NOT MET")
         else:
             ok = rate / base >= PAGE_GOAL and rate / table >= TABLE_GOAL
             goal = f">= {PAGE_GOAL}x healthz, >= {TABLE_GOAL}x table " + (
@@ -245,7 +276,10 @@ def main(argv: list[str] | None = None) -> int:
                         {
                             "/healthz": "/healthz",
                             "learner home": "/",
+                            "course page": f"/courses/{COURSE}/",
                             "module page": f"/courses/{COURSE}/modules/{MODULES[0]}",
+                            "final assessment page": f"/courses/{COURSE}/assessment",
+                            "scenario step": step,
                         },
                     )
                 hello.stop()
@@ -268,11 +302,12 @@ def main(argv: list[str] | None = None) -> int:
         print("\nInstructions per request (callgrind, in-process, the web process only)")
         for label, n in counts.items():
             ratio = n / counts["/healthz"]
-            goal = (
-                f"<= {goals[label]}x healthz " + ("met" if ratio <= goals[label] else "NOT MET")
-                if label in goals
-                else "baseline"
-            )
+            if label in goals:
+                goal = f"<= {goals[label]}x healthz " + (
+                    "met" if ratio <= goals[label] else "NOT MET"
+                )
+            else:
+                goal = "baseline" if label == "/healthz" else ""
             print(f"{label:<38} {n / 1e6:>8.2f} M {ratio:>8.1f}x   {goal}")
     elif args.instructions:
         print("\n(valgrind is not installed: no instruction counts)")

@@ -34,6 +34,7 @@ from babel import lists as babel_lists
 from babel import numbers as babel_numbers
 from babel.support import NullTranslations, Translations
 from flask import current_app, g, has_request_context, request, session
+from flask.globals import _cv_app, _cv_request
 from flask_babel import LazyString
 from flask_babel import get_locale as host_locale
 
@@ -140,11 +141,17 @@ def _catalogue(locale: str) -> NullTranslations:
 
 
 def get_translations() -> NullTranslations:
-    if not _forced.get() and has_request_context():
-        found = g.get("lms_translations")  # the request's catalogue, looked up once
-        if found is None:
-            found = g.lms_translations = _catalogue(str(get_locale()))
-        return found
+    """The catalogue LMS text is looked up in now (every ``gettext`` asks)."""
+    if not _forced.get():
+        # The request's catalogue, looked up once per request: a page asks for it dozens
+        # of times, so the context variables are read directly rather than through
+        # ``g`` and ``has_request_context`` (each a proxy lookup of its own).
+        app_ctx = _cv_app.get(None)
+        if app_ctx is not None and _cv_request.get(None) is not None:
+            found = getattr(app_ctx.g, "lms_translations", None)
+            if found is None:
+                found = app_ctx.g.lms_translations = _catalogue(str(get_locale()))
+            return found
     try:
         return _catalogue(str(get_locale()))
     except RuntimeError:  # outside any app context: the source text

@@ -20,6 +20,7 @@ from jinja2 import Environment, Template
 
 from lms import i18n
 from lms.domain.certificates import BADGE_COLOURS, BADGE_LABELS
+from lms.web import url_cache
 from lms.web.layout import portal_links
 
 
@@ -62,6 +63,9 @@ def _follow_app_globals(app: Flask, env: Environment) -> None:
     if extra.get("jinja_app_globals") == now:
         return
     merged = {**now, **_lms_globals(app)}
+    if now.get("url_for") == app.url_for:
+        # Flask's own (a host that put another url_for in its globals keeps it here too)
+        merged["url_for"] = url_cache.url_for
     env.globals.update(merged)
     for name in [n for n in env.globals if n not in merged]:
         del env.globals[name]  # the app dropped it
