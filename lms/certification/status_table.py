@@ -66,24 +66,33 @@ def status_table(
         due_on=f.c.due_on,
         started=f.c.started.is_(True),
     )
+    rows = _rows(people, courses, person_columns, status, f.c.assignment_id, f.c, f.c)
+    return rows.outerjoin(
+        f, and_(f.c.person_id == people.c.id, f.c.course_id == courses.c.course_id)
+    ).subquery("status_table")
+
+
+def _rows(people, courses, person_columns, status, assignment_id, assignment, period) -> Select:
+    """The status table's columns, in its order, over people x courses (the caller joins
+    what ``assignment`` (due_on, reason) and ``period`` (certified_on, valid_until,
+    version_id) come from)."""
     return (
         select(
             people.c.id.label("person_id"),
             courses.c.course_id,
             courses.c.slug,
             status.label("status"),
-            f.c.assignment_id,
-            f.c.due_on,
-            f.c.reason,
-            f.c.certified_on,
-            f.c.valid_until,
-            f.c.version_id,
+            assignment_id.label("assignment_id"),
+            assignment.due_on,
+            assignment.reason,
+            period.certified_on,
+            period.valid_until,
+            period.version_id,
             *(people.c[c.key] for c in person_columns),
         )
         .select_from(people)
         .join(courses, literal(True))
-        .outerjoin(f, and_(f.c.person_id == people.c.id, f.c.course_id == courses.c.course_id))
-    ).subquery("status_table")
+    )
 
 
 _LATER_PERIOD = (
@@ -131,21 +140,7 @@ def computed_status_table(
     assignment = _open_assignments(only)
     status = _status(today, period, assignment, _started(people, courses, only))
     return (
-        select(
-            people.c.id.label("person_id"),
-            courses.c.course_id,
-            courses.c.slug,
-            status.label("status"),
-            assignment.c.id.label("assignment_id"),
-            assignment.c.due_on,
-            assignment.c.reason,
-            period.c.certified_on,
-            period.c.valid_until,
-            period.c.version_id,
-            *(people.c[c.key] for c in person_columns),
-        )
-        .select_from(people)
-        .join(courses, literal(True))
+        _rows(people, courses, person_columns, status, assignment.c.id, assignment.c, period.c)
         .outerjoin(
             period,
             and_(period.c.person_id == people.c.id, period.c.course_id == courses.c.course_id),
