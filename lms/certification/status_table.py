@@ -58,13 +58,11 @@ def status_table(
     f = StatusFacts.__table__
     status = _status_case(
         today,
-        certified=f.c.certified_on.is_not(None),
-        revoked_on=f.c.revoked_on,
-        valid_until=f.c.valid_until,
-        window_opens_on=f.c.window_opens_on,
-        assigned=f.c.assignment_id.is_not(None),
-        due_on=f.c.due_on,
-        started=f.c.started.is_(True),
+        f.c.certified_on.is_not(None),
+        f.c,
+        f.c.assignment_id.is_not(None),
+        f.c,
+        f.c.started.is_(True),
     )
     rows = _rows(people, courses, person_columns, status, f.c.assignment_id, f.c, f.c)
     return rows.outerjoin(
@@ -254,22 +252,21 @@ def _status(today: date, period, assignment, started):
     """The status CASE over the source tables' subqueries."""
     return _status_case(
         today,
-        certified=period.c.person_id.is_not(None),
-        revoked_on=period.c.revoked_on,
-        valid_until=period.c.valid_until,
-        window_opens_on=period.c.window_opens_on,
-        assigned=assignment.c.person_id.is_not(None),
-        due_on=assignment.c.due_on,
-        started=started,
+        period.c.person_id.is_not(None),
+        period.c,
+        assignment.c.person_id.is_not(None),
+        assignment.c,
+        started,
     )
 
 
-def _status_case(
-    today: date, *, certified, revoked_on, valid_until, window_opens_on, assigned, due_on, started
-):
-    """The status CASE: ``lms.domain.certification.status_on`` in SQL, over the latest
-    period's columns (``certified``: there is one), the open assignment's and whether the
-    course was started."""
+def _status_case(today: date, certified, period, assigned, assignment, started):
+    """The status CASE: ``lms.domain.certification.status_on`` in SQL. ``certified``,
+    ``assigned`` and ``started`` are conditions (there is a latest period, an open
+    assignment, a learner record); ``period`` has the latest period's revoked_on,
+    valid_until and window_opens_on columns, ``assignment`` the open one's due_on."""
+    revoked_on, valid_until = period.revoked_on, period.valid_until
+    window_opens_on, due_on = period.window_opens_on, assignment.due_on
     return case(
         (and_(certified, revoked_on.is_not(None), revoked_on <= today), literal("revoked")),
         (and_(certified, valid_until < today), literal("expired")),
