@@ -64,9 +64,17 @@ def status_table(
         f.c,
         f.c.started.is_(True),
     )
+    # The facts are narrowed like the source tables (a team's ids named), so a team's
+    # report probes its own rows instead of hashing the organisation's.
+    only = _narrowing(scope, filters, person_ids, people)
     rows = _rows(people, courses, person_columns, status, f.c.assignment_id, f.c, f.c)
     return rows.outerjoin(
-        f, and_(f.c.person_id == people.c.id, f.c.course_id == courses.c.course_id)
+        f,
+        and_(
+            f.c.person_id == people.c.id,
+            f.c.course_id == courses.c.course_id,
+            only(f.c.person_id),
+        ),
     ).subquery("status_table")
 
 
