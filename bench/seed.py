@@ -206,9 +206,10 @@ def build(app, people: int, seed: int = 7) -> dict:
                 {"n": len(rows)},
             )
     with app.app_context():  # the reports' status facts, as the write paths would keep them
-        from lms.certification import status_facts
+        from lms.certification import rollup, status_facts
 
         status_facts.rebuild()
+        rollup.rebuild(TODAY)  # as the daily run (check-statuses) leaves it
         session.commit()
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

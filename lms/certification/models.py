@@ -199,3 +199,37 @@ class StatusFacts(Base):
     due_on: Mapped[date | None] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(String(20))
     started: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+
+
+class StatusRollup(Base):
+    """Counts of the organisation's reported people per course, direct manager,
+    department and status on one day (``StatusRollupDay``), so the organisation report
+    reads a few hundred rows instead of one per person and course.
+
+    PostgreSQL only (``lms.certification.rollup``). Rows are only ever added: the daily
+    run writes one row per group, then triggers on the facts, people and courses add a
+    row of +1/-1 per status move in the writing transaction, so concurrent writers never
+    wait on a shared counter. A group's count is the sum of its rows; the daily run folds
+    them back to one row per group.
+    """
+
+    __tablename__ = "lms_status_rollup"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course_id: Mapped[int] = mapped_column(Integer)
+    manager_id: Mapped[int | None] = mapped_column(Integer)
+    department: Mapped[str | None] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(20))
+    people: Mapped[int] = mapped_column(Integer)
+
+
+class StatusRollupDay(Base):
+    """The one row saying which day ``StatusRollup`` counts the statuses of (NULL: not
+    built). Writers' triggers share-lock it; the daily rebuild locks it for update, so a
+    rebuild never misses a write that is in flight."""
+
+    __tablename__ = "lms_status_rollup_day"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    day: Mapped[date | None] = mapped_column(Date)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from lms.certification import status_facts
+from lms.certification import rollup, status_facts
 from lms.certification.expiry import certificates_expired
 from lms.certification.recheck import recheck_certifications as recheck
 from lms.certification.reminders import send_reminders
@@ -26,7 +26,7 @@ def send_reminders_cmd(today_, dry_run):
     send-mail` (cron or a long-running worker) delivers them.
     """
     day = day_of(today_)
-    check_statuses(dry_run=dry_run, quiet=True)
+    check_statuses(day, dry_run=dry_run, quiet=True)
     recheck_certifications(day, dry_run=dry_run)
     if not dry_run and (expired := certificates_expired(day)):
         session.commit()
@@ -68,10 +68,11 @@ def recheck_certifications_cmd(today_, dry_run):
     recheck_certifications(day_of(today_), dry_run=dry_run)
 
 
-def check_statuses(*, dry_run: bool, quiet: bool = False) -> int:
+def check_statuses(day, *, dry_run: bool, quiet: bool = False) -> int:
     """Compare the reports' status facts with the source tables and repair (unless
-    ``dry_run``) and print each pair that differs; how many did. ``quiet``: say nothing
-    when all agree (``send-reminders`` runs it first)."""
+    ``dry_run``) and print each pair that differs; then (PostgreSQL) compare the status
+    counts' rollup with a fresh count and rebuild it for ``day``. How many rows and groups
+    differed. ``quiet``: say nothing when all agree (``send-reminders`` runs it first)."""
     wrong = batch = status_facts.differences()
     while not dry_run and batch:
         status_facts.repair(batch)
@@ -84,15 +85,25 @@ def check_statuses(*, dry_run: bool, quiet: bool = False) -> int:
         click.echo(f"{verb} the status facts of person {person_id}, course {course_id}")
     if wrong or not quiet:
         click.echo(f"{len(wrong)} status fact row(s) differed from the records.")
-    return len(wrong)
+    groups = rollup.differences(day)
+    if groups:
+        click.echo(f"{groups} status count group(s) differed from a fresh count.")
+    if not dry_run:
+        # Every day: a fresh count for the new day (statuses move with the date alone)
+        # folds the day's +1/-1 rows back into one row per group.
+        rollup.rebuild(day)
+        session.commit()
+    return len(wrong) + groups
 
 
 @lms_cli.command("check-statuses")
+@today_option
 @click.option("--dry-run", is_flag=True, help="Print the rows that differ; repair nothing.")
 @needs_schema
-def check_statuses_cmd(dry_run):
+def check_statuses_cmd(today_, dry_run):
     """Check the reports' per-person status facts against the records they come from and
     repair any that differ (``send-reminders`` runs it too). Exits 1 when a row differed:
-    a write path that did not keep them is a bug worth reporting."""
-    if check_statuses(dry_run=dry_run):
+    a write path that did not keep them is a bug worth reporting. On PostgreSQL it then
+    counts the statuses afresh for the organisation report (the day's rollup)."""
+    if check_statuses(day_of(today_), dry_run=dry_run):
         raise SystemExit(1)

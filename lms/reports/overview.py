@@ -24,7 +24,9 @@ from sqlalchemy import (
 )
 
 from lms.accounts.models import Person
+from lms.certification import rollup
 from lms.certification.models import CertificationPeriod
+from lms.certification.status_table import facts_hold_on
 from lms.courses.models import Course, CourseVersion
 from lms.db import session
 from lms.domain.certification import STATUSES
@@ -140,13 +142,11 @@ def _statuses(scope: Scope, today: date, filters: Filters):
     return select(table).cte("statuses").prefix_with("MATERIALIZED", dialect="postgresql")
 
 
-def _grouped_tallies(scope: Scope, today: date, filters: Filters, course_id: int):
+def _grouped_tallies(table, count, course_id: int):
     """PostgreSQL: what ``_split(_tallies(..., departments=True))`` gives (by course; by
     direct manager and by department for ``course_id``; each manager's manager) from one
-    pass over the statuses with GROUPING SETS, nothing materialised."""
-    table = status_table(
-        scope, today, filters, person_columns=(Person.manager_id, Person.department)
-    )
+    pass with GROUPING SETS over ``table`` (course_id, manager_id, department and status
+    columns), counting ``count`` (a row count, or the rollup's summed counts)."""
     by = func.grouping(table.c.manager_id, table.c.department)  # 3: course, 1: manager, 2: dept
     none = cast(null(), Integer)
     grouped = select(
@@ -155,7 +155,7 @@ def _grouped_tallies(scope: Scope, today: date, filters: Filters, course_id: int
         table.c.manager_id,
         none,
         table.c.status,
-        func.count(),
+        count,
         table.c.department,
     ).group_by(
         func.grouping_sets(
@@ -179,17 +179,29 @@ def _grouped_tallies(scope: Scope, today: date, filters: Filters, course_id: int
     by_department: dict[str | None, Counts] = {}
     for kind, course, a, b, status, n, department in session.execute(union_all(grouped, parents)):
         if kind == 3:
-            by_course.setdefault(course, dict.fromkeys(STATUSES, 0))[status] = n
+            by_course.setdefault(course, dict.fromkeys(STATUSES, 0))[status] = int(n)
         elif kind == -1:
             parent[a] = b
         elif course != course_id:
             continue
         elif kind == 1:
             if a is not None:
-                direct.setdefault(a, {})[status] = n
+                direct.setdefault(a, {})[status] = int(n)
         else:
-            by_department.setdefault(department, dict.fromkeys(STATUSES, 0))[status] = n
+            by_department.setdefault(department, dict.fromkeys(STATUSES, 0))[status] = int(n)
     return by_course, direct, parent, by_department
+
+
+def _organisation_tallies(scope: Scope, today: date, filters: Filters, course_id: int):
+    """PostgreSQL, the whole organisation unfiltered: the tallies from the rollup when it
+    counts ``today`` (a few hundred rows), else from the status table."""
+    if rollup.built_for() == today and facts_hold_on(today):
+        table = rollup.summed(course_id if filters.course else None)
+        return _grouped_tallies(table, func.sum(table.c.people), course_id)
+    table = status_table(
+        scope, today, filters, person_columns=(Person.manager_id, Person.department)
+    )
+    return _grouped_tallies(table, func.count(), course_id)
 
 
 def teams_side_by_side(today: date, course_id: int) -> list[tuple[Person, Counts]]:
@@ -213,7 +225,7 @@ def org_overview(
     if not _shares_statuses(scope, filters):
         return summary(scope, today, filters), teams_side_by_side(today, course_id), None
     if session.get_bind().dialect.name == "postgresql":
-        by_course, direct, parent, by_department = _grouped_tallies(
+        by_course, direct, parent, by_department = _organisation_tallies(
             scope, today, filters, course_id
         )
         return by_course, _roll_up(direct, parent), by_department
