@@ -42,16 +42,16 @@ class LeaseLost(Exception):  # noqa: N818 - reads as ``raise LeaseLost(...)``
 
 
 class _Counted:
-    """The rows, counted as the CSV writer takes them."""
+    """The rows' CSV lines, counted as the writer takes them."""
 
-    def __init__(self, rows: Iterable[tuple]) -> None:
-        self.rows = rows
+    def __init__(self, lines: Iterable[str]) -> None:
+        self.lines = lines
         self.count = 0
 
-    def __iter__(self) -> Iterator[tuple]:
-        for row in self.rows:
+    def __iter__(self) -> Iterator[str]:
+        for line in self.lines:
             self.count += 1
-            yield row
+            yield line
 
 
 class _Writer:
@@ -151,7 +151,7 @@ def _write(writer: _Writer, params: dict) -> None:
     with force_locale(locale):
         queries.tune_session(timeout_ms=timeout)  # this transaction: the count and the rows
         writer.total(_count(scope, today, filters))
-        rows = exporting.export_rows(scope, today, filters, timeout_ms=timeout)
+        rows = exporting.export_lines(scope, today, filters, timeout_ms=timeout)
         if session.get_bind().dialect.name == "sqlite":
             rows = list(rows)  # see the module's docstring
         counted = _Counted(rows)
@@ -161,7 +161,7 @@ def _write(writer: _Writer, params: dict) -> None:
             filters,
             excel=excel,
             batch=setting("LMS_EXPORT_CHUNK_ROWS"),
-            rows=counted,
+            lines=counted,
         )
         for text in lines:
             writer.chunk(text.encode("utf-8"), counted.count)

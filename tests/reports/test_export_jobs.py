@@ -142,7 +142,7 @@ def test_a_worker_that_lost_its_lease_writes_nothing_more(small, monkeypatch):
     engine = None
     with small.app_context():
         engine = session.get_bind()
-    real_rows = export_run.exporting.export_rows
+    real_rows = export_run.exporting.export_lines
 
     def taken_over_midway(*args, **kwargs):
         for number, row in enumerate(real_rows(*args, **kwargs)):
@@ -153,7 +153,7 @@ def test_a_worker_that_lost_its_lease_writes_nothing_more(small, monkeypatch):
                     )
             yield row
 
-    monkeypatch.setattr(export_run.exporting, "export_rows", taken_over_midway)
+    monkeypatch.setattr(export_run.exporting, "export_lines", taken_over_midway)
     outcome = work(small)
     assert outcome.delivered == {}
     job = job_row(small, job_url)
@@ -198,7 +198,7 @@ def test_the_worker_reads_the_rows_with_jit_off(small, database_url, monkeypatch
         pytest.skip("JIT is a PostgreSQL setting")
     client = client_for(small, "manager@example.com")
     start(client, "/reports/team.csv")
-    real_rows = export_run.exporting.export_rows
+    real_rows = export_run.exporting.export_lines
     seen = {}
 
     def watched(*args, **kwargs):
@@ -208,7 +208,7 @@ def test_the_worker_reads_the_rows_with_jit_off(small, database_url, monkeypatch
                 seen["timeout"] = session.execute(text("SHOW statement_timeout")).scalar()
             yield row
 
-    monkeypatch.setattr(export_run.exporting, "export_rows", watched)
+    monkeypatch.setattr(export_run.exporting, "export_lines", watched)
     assert work(small).delivered == {"export": 1}
     assert seen == {"jit": "off", "timeout": "1h"}
 
@@ -221,7 +221,7 @@ def test_an_export_that_keeps_failing_says_so_and_can_be_asked_again(small, monk
         raise RuntimeError("the database went away")
         yield
 
-    monkeypatch.setattr(export_run.exporting, "export_rows", broken)
+    monkeypatch.setattr(export_run.exporting, "export_lines", broken)
     with small.app_context():
         when = real_now()
         for _attempt in range(3):  # the export kind's attempts, each after its backoff
