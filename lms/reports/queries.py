@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, literal, select, text
 
 from lms.accounts.models import Person
 from lms.certification.acknowledgements import with_signed_at
@@ -277,18 +277,30 @@ def export_lines(
     """PostgreSQL: :func:`export_rows`' rows as their CSV lines, written by the database
     (``lms.reports.csv_sql``), streamed from a server-side cursor."""
     tune_session(timeout_ms=timeout_ms)
-    stmt = _export_statement(scope, today, filters, titles or {}, words or {})
+    session.execute(text(csv_sql.DATESTYLE))
+    stmt = _export_statement(scope, today, filters, {}, {})
+    columns = {column.key: column for column in stmt.selected_columns}
+    labels = {"course_title": ("slug", titles or {}), "status_label": ("status", words or {})}
     cells = []
-    for column in stmt.selected_columns:
-        name = column.key
-        write = (
-            csv_sql.date_cell
-            if name in _DATE_COLUMNS
-            else csv_sql.timestamp_cell
-            if name in _TIMESTAMP_COLUMNS
-            else csv_sql.text_cell
-        )
-        cells.append(write(column))
+    for name, column in columns.items():
+        if name in labels:  # each label written once, in Python, not once per row
+            source, texts = labels[name]
+            value = columns[source]
+            cells.append(
+                case(
+                    {code: literal(csv_sql.written(text)) for code, text in texts.items()},
+                    value=value,
+                    else_=csv_sql.text_cell(value),
+                )
+                if texts
+                else csv_sql.text_cell(value)
+            )
+        elif name in _DATE_COLUMNS:
+            cells.append(csv_sql.date_cell(column))
+        elif name in _TIMESTAMP_COLUMNS:
+            cells.append(csv_sql.timestamp_cell(column))
+        else:
+            cells.append(csv_sql.text_cell(column))
     lines = stmt.with_only_columns(csv_sql.line(cells), maintain_column_froms=True)
     result = session.connection().execute(
         lines, execution_options={"stream_results": True, "max_row_buffer": chunk}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import Date, DateTime, literal, select
+from sqlalchemy import Date, DateTime, literal, select, text
 
 from lms.certification import services as certification
 from lms.courses.services import latest_version_by_slug
@@ -72,6 +72,7 @@ def test_timestamp_and_date_cells(app, database_url):
         pytest.skip("PostgreSQL's to_char")
     moment, day = datetime(2027, 3, 1, 9, 30, 5, 123456), date(999, 1, 2)
     with app.app_context():
+        session.execute(text(csv_sql.DATESTYLE))  # as the export's transaction sets it
         written = session.execute(
             select(
                 csv_sql.timestamp_cell(literal(moment, DateTime)),
