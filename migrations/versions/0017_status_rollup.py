@@ -44,10 +44,33 @@ _F = (
 )
 _REPORTED = "('active', 'invited')"
 
+def _moves(gone: str, gone_rows: str, come: str, come_rows: str) -> str:
+    """The INSERT adding a facts statement's moves, for reported people of existing
+    courses: -1 per row of ``gone_rows`` at the status ``gone``, +1 per row of
+    ``come_rows`` at ``come`` (SQL over the row ``f``)."""
+    return f"""
+        INSERT INTO lms_status_rollup (course_id, manager_id, department, status, people)
+        SELECT t.course_id, t.manager_id, t.department, t.status, sum(t.n)
+        FROM (
+            SELECT f.course_id, p.manager_id, p.department, {gone} AS status, -1 AS n
+            FROM {gone_rows} f JOIN lms_person p ON p.id = f.person_id
+            WHERE p.status IN {_REPORTED}
+            UNION ALL
+            SELECT f.course_id, p.manager_id, p.department, {come}, 1
+            FROM {come_rows} f JOIN lms_person p ON p.id = f.person_id
+            WHERE p.status IN {_REPORTED}
+        ) AS t
+        JOIN lms_course c ON c.id = t.course_id
+        GROUP BY t.course_id, t.manager_id, t.department, t.status HAVING sum(t.n) <> 0;"""
+
+
 # Each trigger adds one row per (course, manager, department, status) whose count its
 # statement changed; none when the rollup is not built (its day is NULL). The day row
 # is share-locked, so the daily rebuild (which locks it for update) waits for in-flight
-# writers and they wait for it.
+# writers and they wait for it. No row (before an insert, after a delete) reads as not
+# assigned; when a deleted row's person or course is itself being deleted (a cascade),
+# the joins find neither and nothing is added: their BEFORE DELETE triggers took the
+# counts away.
 FACTS_TRIGGER = f"""
 CREATE OR REPLACE FUNCTION lms_status_rollup_facts() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -55,51 +78,9 @@ DECLARE d date;
 BEGIN
     SELECT day INTO d FROM lms_status_rollup_day WHERE id = 1 FOR SHARE;
     IF d IS NULL THEN RETURN NULL; END IF;
-    IF TG_OP = 'INSERT' THEN
-        INSERT INTO lms_status_rollup (course_id, manager_id, department, status, people)
-        SELECT t.course_id, t.manager_id, t.department, t.status, sum(t.n)
-        FROM (
-            SELECT f.course_id, p.manager_id, p.department, {_F} AS status, 1 AS n
-            FROM new_rows f JOIN lms_person p ON p.id = f.person_id
-            WHERE p.status IN {_REPORTED}
-            UNION ALL
-            SELECT f.course_id, p.manager_id, p.department, 'not_assigned', -1
-            FROM new_rows f JOIN lms_person p ON p.id = f.person_id
-            WHERE p.status IN {_REPORTED}
-        ) AS t
-        JOIN lms_course c ON c.id = t.course_id
-        GROUP BY t.course_id, t.manager_id, t.department, t.status HAVING sum(t.n) <> 0;
-    ELSIF TG_OP = 'UPDATE' THEN
-        INSERT INTO lms_status_rollup (course_id, manager_id, department, status, people)
-        SELECT t.course_id, t.manager_id, t.department, t.status, sum(t.n)
-        FROM (
-            SELECT f.course_id, p.manager_id, p.department, {_F} AS status, -1 AS n
-            FROM old_rows f JOIN lms_person p ON p.id = f.person_id
-            WHERE p.status IN {_REPORTED}
-            UNION ALL
-            SELECT f.course_id, p.manager_id, p.department, {_F}, 1
-            FROM new_rows f JOIN lms_person p ON p.id = f.person_id
-            WHERE p.status IN {_REPORTED}
-        ) AS t
-        JOIN lms_course c ON c.id = t.course_id
-        GROUP BY t.course_id, t.manager_id, t.department, t.status HAVING sum(t.n) <> 0;
-    ELSE
-        -- A deleted row reads as no row: not assigned. When its person or course is
-        -- being deleted (a cascade), the join finds neither and nothing is added: their
-        -- BEFORE DELETE triggers took the counts away.
-        INSERT INTO lms_status_rollup (course_id, manager_id, department, status, people)
-        SELECT t.course_id, t.manager_id, t.department, t.status, sum(t.n)
-        FROM (
-            SELECT f.course_id, p.manager_id, p.department, {_F} AS status, -1 AS n
-            FROM old_rows f JOIN lms_person p ON p.id = f.person_id
-            WHERE p.status IN {_REPORTED}
-            UNION ALL
-            SELECT f.course_id, p.manager_id, p.department, 'not_assigned', 1
-            FROM old_rows f JOIN lms_person p ON p.id = f.person_id
-            WHERE p.status IN {_REPORTED}
-        ) AS t
-        JOIN lms_course c ON c.id = t.course_id
-        GROUP BY t.course_id, t.manager_id, t.department, t.status HAVING sum(t.n) <> 0;
+    IF TG_OP = 'INSERT' THEN{_moves("'not_assigned'", "new_rows", _F, "new_rows")}
+    ELSIF TG_OP = 'UPDATE' THEN{_moves(_F, "old_rows", _F, "new_rows")}
+    ELSE{_moves(_F, "old_rows", "'not_assigned'", "old_rows")}
     END IF;
     RETURN NULL;
 END
