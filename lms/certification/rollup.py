@@ -108,15 +108,16 @@ def differences(day: date) -> int:
 def summed(course_id: int | None = None):
     """The rollup's groups (of one course, or all) as ``(course_id, manager_id,
     department, status, people)`` rows, a subquery for the report's GROUPING SETS."""
-    where = "" if course_id is None else f"WHERE course_id = {int(course_id)}"
-    return (
-        text(_SUMMED.replace("{where}", where))
-        .columns(
-            column("course_id", Integer),
-            column("manager_id", Integer),
-            column("department", String),
-            column("status", String),
-            column("people", Integer),
+    if course_id is None:
+        stmt = text(_SUMMED.replace("{where}", ""))
+    else:
+        stmt = text(_SUMMED.replace("{where}", "WHERE course_id = :course")).bindparams(
+            course=course_id
         )
-        .subquery("rollup")
-    )
+    return stmt.columns(
+        column("course_id", Integer),
+        column("manager_id", Integer),
+        column("department", String),
+        column("status", String),
+        column("people", Integer),
+    ).subquery("rollup")

@@ -288,7 +288,7 @@ def export_lines(
             value = columns[source]
             cells.append(
                 case(
-                    {code: literal(csv_sql.written(text)) for code, text in texts.items()},
+                    {code: literal(csv_sql.written(label)) for code, label in texts.items()},
                     value=value,
                     else_=csv_sql.text_cell(value),
                 )
