@@ -73,6 +73,7 @@ def seeded(url: str, people: int, reuse: bool) -> dict:
                     select(Person.email).where(Person.email.like("team-%"))
                 ).all()
                 session.remove()
+                baselines.seed(engine)  # cheap, and a database built by hand may lack it
                 engine.dispose()
                 print(f"reusing {have} people in {url.rsplit('/', 1)[-1]}")
                 return {"people": have, "team_emails": sorted(team)}
