@@ -55,6 +55,7 @@ from lms.standalone import init_standalone, limit_sign_in
 from lms.web.errors import register_blueprint_errors
 from lms.web.headers import add_security_headers
 from lms.web.inputs import refuse_control_characters
+from lms.web.transactions import commit_if_nothing_written
 
 MODES = ("standalone", "host")
 
@@ -179,6 +180,7 @@ def _register_blueprints(app: Flask, state: LMSState) -> None:
     )
     register_blueprint_errors(parent)
     parent.before_request(refuse_control_characters)
+    parent.teardown_request(commit_if_nothing_written)  # keeps PostgreSQL's plans
     if state.standalone:
         app.after_request(add_security_headers)  # the LMS is the site: every response
     else:
