@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Row, bindparam, select, update
 
 from lms.certification.models import CertificationPeriod, ReviewTask
 from lms.clock import today as clock_today
 from lms.courses.models import CourseVersion, PolicySection
 from lms.courses.versions import cached_versions
-from lms.db import session, utcnow
+from lms.db import core_rows, session, utcnow
 from lms.once import insert_ignoring_duplicates
 
 
@@ -120,15 +120,28 @@ def review_for(person_id: int, task_id: int) -> Review | None:
 
 
 _OPEN_REVIEWS = (
-    select(ReviewTask)
-    .where(ReviewTask.person_id == bindparam("person"), ReviewTask.acknowledged_at.is_(None))
-    .order_by(ReviewTask.due_on)
+    select(ReviewTask.id, ReviewTask.to_version_id, ReviewTask.due_on)
+    .where(
+        ReviewTask.person_id == bindparam("person"),
+        ReviewTask.course_id.in_(bindparam("courses", expanding=True)),
+        ReviewTask.acknowledged_at.is_(None),
+    )
+    .order_by(ReviewTask.due_on, ReviewTask.id)
 )
 
 
-def open_reviews_of(person_id: int) -> list[tuple[ReviewTask, CourseVersion]]:
-    """The person's unacknowledged review tasks with the version each asks them to read,
-    soonest due first (one query; the versions from the process's cache)."""
-    tasks = list(session.scalars(_OPEN_REVIEWS, {"person": person_id}))
+def open_reviews_of(person_id: int, certified_in: list[int]) -> list[tuple[Row, CourseVersion]]:
+    """The person's unacknowledged review tasks in courses ``certified_in`` (each a row of
+    ``id``, ``to_version_id`` and ``due_on``, all the home page shows) with the version
+    each asks them to read, soonest due first: one column select, the versions from the
+    process's cache.
+
+    Tasks are only ever created for people holding a certification period of the course
+    (:func:`create_review_tasks`), and periods are never deleted on their own, so the
+    caller passes the courses the person has periods in; someone never certified (most
+    candidates and new starters) costs no statement at all."""
+    if not certified_in:
+        return []
+    tasks = core_rows(_OPEN_REVIEWS, {"person": person_id, "courses": certified_in})
     versions = cached_versions([(t.to_version_id, None) for t in tasks])
     return [(t, versions[t.to_version_id]) for t in tasks if t.to_version_id in versions]

@@ -39,7 +39,9 @@ def index():
         }
         for v in versions
     ]
-    reviews = review_tasks.open_reviews_of(person.id)
+    reviews = review_tasks.open_reviews_of(
+        person.id, [course for course, periods in standing.periods.items() if periods]
+    )
     # Module and scenario titles too: the Continue button names the next one.
     texts = localized.load(
         [
