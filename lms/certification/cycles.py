@@ -7,7 +7,7 @@ The rules themselves (dates, renewal modes, status on a date) are pure functions
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
@@ -221,12 +221,20 @@ def _earned_hashes(version_ids: list[int]) -> dict[int, dict[str, str]]:
     }
 
 
+#: Read-only copies of a period row and of an assignment row, read with a column select
+#: (the learner pages: the ORM would add more per statement than the rest of reading
+#: it); every field is the model's attribute of the same name, so a cycle reads either.
+StoredPeriod = namedtuple("StoredPeriod", [c.key for c in CertificationPeriod.__table__.columns])
+StoredAssignment = namedtuple("StoredAssignment", [c.key for c in Assignment.__table__.columns])
+
+
 class Standing(NamedTuple):
     """A person's certification periods (course id -> periods in sequence order) and open
-    assignments (course id -> assignment): what a cycle is read from."""
+    assignments (course id -> assignment): what a cycle is read from (model instances or
+    their stored copies)."""
 
-    periods: dict[int, list[CertificationPeriod]]
-    assignments: dict[int, Assignment]
+    periods: dict[int, list[CertificationPeriod | StoredPeriod]]
+    assignments: dict[int, Assignment | StoredAssignment]
 
 
 def progress_for_many(

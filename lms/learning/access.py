@@ -14,16 +14,15 @@ from collections import defaultdict
 
 from flask import abort
 from sqlalchemy import and_, bindparam, exists, func, select
-from sqlalchemy.orm import aliased
 
 from lms.accounts.access import current_person
 from lms.accounts.models import Person
-from lms.certification.cycles import Standing
+from lms.certification.cycles import Standing, StoredAssignment, StoredPeriod
 from lms.certification.models import Assignment, CertificationPeriod
 from lms.courses import services
 from lms.courses.models import Course, CourseVersion
 from lms.courses.versions import cached_versions
-from lms.db import core_rows, session
+from lms.db import core_rows
 
 _ASSIGNED = (
     exists()
@@ -55,21 +54,23 @@ def _newest(*, by_slug: bool = False, standing: bool = False):
             Course.slug == bindparam("slug")
         )
     stmt = stmt.order_by(CourseVersion.title, CourseVersion.id)
-    if standing:
-        cp, a = CertificationPeriod, aliased(Assignment, name="open_assignment")
+    if standing:  # every column of both tables, in table order (see _with_standing)
+        cp, a = CertificationPeriod.__table__, Assignment.__table__.alias("open_assignment")
         person = bindparam("person")
         stmt = (
-            stmt.add_columns(cp, a)
-            .outerjoin(cp, and_(cp.course_id == CourseVersion.course_id, cp.person_id == person))
+            stmt.add_columns(*cp.columns, *a.columns)
+            .outerjoin(
+                cp, and_(cp.c.course_id == CourseVersion.course_id, cp.c.person_id == person)
+            )
             .outerjoin(
                 a,
                 and_(
-                    a.course_id == CourseVersion.course_id,
-                    a.person_id == person,
-                    a.closed_on.is_(None),
+                    a.c.course_id == CourseVersion.course_id,
+                    a.c.person_id == person,
+                    a.c.closed_on.is_(None),
                 ),
             )
-            .order_by(cp.sequence)
+            .order_by(cp.c.sequence)
         )
     return stmt
 
@@ -103,32 +104,39 @@ def courses_for(person: Person) -> list[CourseVersion]:
 def courses_with_standing(person: Person) -> tuple[list[CourseVersion], Standing]:
     """:func:`courses_for` with the person's periods and open assignments of them, for
     ``certification.progress_for_many`` (one statement for both)."""
-    return _with_standing(person, session.execute(_LATEST_STANDING, {"person": person.id}))
+    return _with_standing(person, core_rows(_LATEST_STANDING, {"person": person.id}))
 
 
 def course_with_standing_or_404(slug: str) -> tuple[CourseVersion, Standing]:
     """:func:`course_or_404` with the person's periods and open assignment of the course,
     for ``certification.progress_for`` (one statement for both)."""
     person = current_person()
-    rows = session.execute(_LATEST_BY_SLUG_STANDING, {"person": person.id, "slug": slug})
+    rows = core_rows(_LATEST_BY_SLUG_STANDING, {"person": person.id, "slug": slug})
     versions, standing = _with_standing(person, rows)
     if not versions:
         abort(404)
     return versions[0], standing
 
 
+_PERIOD_END = 3 + len(StoredPeriod._fields)  # after the version's id, hash and "assigned"
+
+
 def _with_standing(person: Person, rows) -> tuple[list[CourseVersion], Standing]:
+    """The versions the person may open, and the periods and open assignments beside
+    them as stored copies (an outer join's missing row is all NULL: no id)."""
     heads, seen = [], set()
     standing = Standing(defaultdict(list), {})
     for row in rows:
         if row.id not in seen:
             seen.add(row.id)
             heads.append(row)
-        period, assignment = row[3], row[4]
-        if period is not None:
-            standing.periods[period.course_id].append(period)
-        if assignment is not None:
-            standing.assignments[assignment.course_id] = assignment
+        period, assignment = row[3:_PERIOD_END], row[_PERIOD_END:]
+        if period[0] is not None:
+            stored = StoredPeriod._make(period)
+            standing.periods[stored.course_id].append(stored)
+        if assignment[0] is not None:
+            stored = StoredAssignment._make(assignment)
+            standing.assignments[stored.course_id] = stored
     return _open_to(person, heads), standing
 
 
