@@ -71,6 +71,21 @@ def test_export_cursors_are_planned_for_every_row(app, org):
         assert seen and all(fraction == "1" for _jit, fraction in seen), (url, seen)
 
 
+def test_report_queries_are_planned_for_their_own_team_every_time(app, org):
+    """Requests keep their prepared statements (``lms.web.transactions``); a report's
+    are planned for the team and courses of each call, never with a generic plan."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("plan_cache_mode is a PostgreSQL setting")
+    for email, url in (
+        ("lead@example.com", "/reports/team.csv"),
+        ("admin@example.com", "/reports/org.csv"),
+    ):
+        client = client_for(app, email)
+        for _ in range(6):  # past psycopg's prepare threshold
+            seen = _export_settings(app, client, url, setting="plan_cache_mode")
+        assert seen and all(mode == "force_custom_plan" for _jit, mode in seen), (url, seen)
+
+
 def test_a_team_export_walks_the_tree_without_jit(app, org):
     """The export's form reads the team's tree (its departments) before the rows: with
     the reports' settings too, so the tree's high estimate is not JIT-compiled."""
