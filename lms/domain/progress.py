@@ -103,6 +103,12 @@ class CourseProgress:
         return self.modules_done == len(self.modules)
 
     @property
+    def module_listing(self) -> tuple[tuple[str, str, str], ...]:
+        """``(key, title, state)`` of each module: all a list of the modules shows (a
+        page keeps the rendered list by it, ``lms.web.fragments``)."""
+        return tuple((m.key, m.title, state) for m, state in self.modules)
+
+    @property
     def next_module(self) -> ModuleFacts | None:
         return next((m for m, state in self.modules if state != COMPLETE), None)
 

@@ -21,6 +21,7 @@ from jinja2 import Environment, Template
 from lms import i18n
 from lms.domain.certificates import BADGE_COLOURS, BADGE_LABELS
 from lms.web import url_cache
+from lms.web.fragments import lms_fragment
 from lms.web.layout import portal_links
 
 
@@ -91,6 +92,7 @@ def _lms_globals(app: Flask) -> dict[str, Any]:
         "lms_number": i18n.format_number,
         "lms_portal_links": portal_links,
         "csrf_token": generate_csrf,
+        "lms_fragment": lms_fragment,
     }
 
 

@@ -1,0 +1,84 @@
+"""Parts of LMS pages rendered once per app process and reused: ``lms_fragment``.
+
+Some parts of a page are the same HTML for everyone who sees the same values: a course's
+module list for modules that stand the same way, the fields of an attempt's questions on
+every view of that attempt. Rendering them (a link, a time estimate and a status in the
+viewer's words for each of nine modules; a few hundred escaped attributes for a
+knowledge check) costs more than the rest of the page, so a template wraps such a part in
+a call block::
+
+    {% call lms_fragment(version.id, progress.module_listing) %} ... {% endcall %}
+
+and it is rendered the first time and reused while its key is the same.
+
+The key is the caller's contract: the values given (hashable ones as they are; a list or
+a dict of plain values is keyed by its ``repr``) must determine everything the part shows
+besides what the LMS adds to the key itself — the block's compiled code (so another
+template, a host's override, or an edited template reloaded in debug mode never share an
+entry), the page's locale (its words) and the request's URL base (script root, host,
+scheme: its links). A fragment therefore shows nothing else: never a CSRF token, a
+flashed message, or anything about the viewer that is not in its key.
+
+Outside a request (an e-mail), or in an app where a ``url_defaults`` function could add
+values to the LMS's links, the part is rendered every time. The table is bounded by the
+characters it holds and emptied when full.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask.globals import _cv_request
+from markupsafe import Markup
+
+from lms import i18n
+
+#: Characters of HTML kept per app before the table is emptied (a few MB: real pages keep
+#: a few hundred fragments of a few kB).
+LIMIT = 4_000_000
+_KEY = "fragments"
+#: Key values kept as they are; any other (a list of question dicts) is keyed by its repr.
+_AS_IS = frozenset({str, int, float, bool, type(None), tuple, frozenset})
+
+
+def _links_may_vary(app) -> bool:
+    """Whether a ``url_defaults`` function of the app or of an LMS blueprint may add
+    values to the LMS's URLs (then a kept fragment could hold another request's links)."""
+    functions = app.url_default_functions
+    return bool(functions.get(None)) or any(
+        found and name and (name == "lms" or name.startswith("lms."))
+        for name, found in functions.items()
+    )
+
+
+def lms_fragment(*values, caller: Callable[[], str]) -> Markup:
+    """The call block's HTML, rendered once for these ``values`` (see the module doc)."""
+    ctx = _cv_request.get(None)
+    if ctx is None or _links_may_vary(ctx.app):
+        return Markup(caller())
+    adapter = ctx.url_adapter
+    key = (
+        # The call block's own compiled code: Jinja's Macro keeps the block's function.
+        caller._func.__code__,
+        str(i18n.get_locale()),
+        adapter.script_name,
+        adapter.server_name,
+        adapter.subdomain,
+        adapter.url_scheme,
+        *(v if type(v) in _AS_IS else repr(v) for v in values),
+    )
+    extra = ctx.app.extensions["lms"].extra
+    table = extra.get(_KEY)
+    if table is None:
+        table = extra[_KEY] = {}
+        extra[_KEY + ".size"] = 0
+    found = table.get(key)
+    if found is None:
+        found = Markup(caller())
+        size = extra[_KEY + ".size"] + len(found)
+        if size > LIMIT:
+            table.clear()
+            size = len(found)
+        table[key] = found
+        extra[_KEY + ".size"] = size
+    return found

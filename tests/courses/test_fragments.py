@@ -1,0 +1,158 @@
+"""Parts of pages rendered once and reused (``lms.web.fragments``, issue 13): each viewer
+still sees their own states, words, links and attempt; nothing is kept where it could
+differ."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import g
+
+from lms.web import fragments
+from lms.web.templating import _environment
+from tests.conftest import login
+from tests.courses import test_learner_path
+from tests.courses.test_learner_path import open_attempt, pass_module
+
+learner = test_learner_path.learner  # the signed-in learner of the mini course (a fixture)
+
+COURSE = "/courses/mini/"
+
+
+def _module_states(html: str) -> dict[str, str]:
+    """``{module title: its status}`` from the course page's module list."""
+    listing = html[html.index('aria-labelledby="modules-heading"') :]
+    listing = listing[: listing.index("</ol>")]
+    return {
+        title: status
+        for title, status in re.findall(
+            r'<a href="[^"]+">([^<]+)</a>.*?<span class="status [^"]+">([^<]+)</span>',
+            listing,
+            re.S,
+        )
+    }
+
+
+def test_each_learner_sees_their_own_module_states(app, client, learner, make_person):
+    other = app.test_client()
+    make_person("oli@example.com")
+    login(other, "oli@example.com")
+    before = _module_states(client.get(COURSE).get_data(as_text=True))
+    assert before and set(before.values()) == {"Not started"}
+    first_key = "basics"
+    pass_module(app, client, learner, first_key)
+
+    mine = client.get(COURSE).get_data(as_text=True)
+    theirs = other.get(COURSE).get_data(as_text=True)
+    assert "Complete" in _module_states(mine).values()
+    assert set(_module_states(theirs).values()) == {"Not started"}
+    assert _module_states(mine) != _module_states(theirs)
+    # What is left lists one module fewer for the learner who passed one.
+    left = re.search(r"(\d+) modules? to complete", mine)
+    assert left and int(left.group(1)) == len(before) - 1
+    assert re.search(rf"{len(before)} modules to complete", theirs)
+
+
+def test_the_kept_list_is_in_each_viewers_language(app, client, learner):
+    english = client.get(COURSE, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    finnish = client.get(COURSE, headers={"Accept-Language": "fi"}).get_data(as_text=True)
+    assert set(_module_states(english).values()) == {"Not started"}
+    assert set(_module_states(finnish).values()) == {"Ei aloitettu"}
+
+
+def test_the_kept_list_links_under_each_requests_script_root(app, client, learner):
+    client.get(COURSE)  # kept for the app at the root
+    page = client.get(COURSE, base_url="http://localhost/portal/").get_data(as_text=True)
+    links = re.findall(r'href="([^"]*/modules/[^"]*)"', page)
+    assert links and all(link.startswith("/portal/courses/mini/modules/") for link in links)
+
+
+def test_nothing_is_kept_when_url_defaults_may_change_the_links(app, client, synced, make_person):
+    @app.url_defaults
+    def add_tab(endpoint, values):
+        if endpoint == "lms.courses.module":
+            values.setdefault("tab", g.get("tab", "a"))
+
+    make_person("lea@example.com")
+    login(client, "lea@example.com")
+    first = client.get(COURSE).get_data(as_text=True)
+    assert "?tab=a" in first
+    with app.test_request_context("/"):
+        g.tab = "b"
+        env = _environment(app)
+        html = env.from_string(
+            "{% call lms_fragment(1) %}{{ url_for('lms.courses.module', slug='s', key='k') }}"
+            "{% endcall %}"
+        ).render()
+    assert html.endswith("?tab=b")
+
+
+def test_a_fragment_is_rendered_once_per_key_block_and_locale(app):
+    """Kept by its values, its call block and the page's locale."""
+    calls: list[str] = []
+    with app.test_request_context("/"):
+        env = _environment(app)
+        one = env.from_string(
+            "{% call lms_fragment(v) %}{% if note(v) %}{% endif %}<b>{{ v }}</b>{% endcall %}"
+        )
+        other = env.from_string("{% call lms_fragment(v) %}<i>{{ v }}</i>{% endcall %}")
+        note = calls.append
+        assert one.render(v="x", note=note) == one.render(v="x", note=note) == "<b>x</b>"
+        assert one.render(v="<y>", note=note) == "<b>&lt;y&gt;</b>"  # escaped once, kept so
+        assert other.render(v="x") == "<i>x</i>"  # another block: another entry
+        assert calls == ["x", "<y>"]
+        assert one.render(v=["a", 1], note=note) == one.render(v=["a", 1], note=note)
+        assert calls == ["x", "<y>", ["a", 1]]  # a list of plain values: keyed by its repr
+    with app.test_request_context("/", headers={"Accept-Language": "fi"}):
+        assert one.render(v="x", note=note) == "<b>x</b>"  # another locale: another entry
+        assert calls[-1] == "x" and len(calls) == 4
+
+
+def test_outside_a_request_a_fragment_is_rendered_every_time(app):
+    calls: list[int] = []
+    with app.app_context():
+        env = _environment(app)
+        template = env.from_string(
+            "{% call lms_fragment(1) %}{% if note(1) %}{% endif %}x{% endcall %}"
+        )
+        assert template.render(note=calls.append) == template.render(note=calls.append) == "x"
+    assert len(calls) == 2
+
+
+def test_the_table_is_emptied_when_full(app, monkeypatch):
+    monkeypatch.setattr(fragments, "LIMIT", 10)
+    with app.test_request_context("/"):
+        env = _environment(app)
+        template = env.from_string("{% call lms_fragment(v) %}{{ v }}{% endcall %}")
+        for v in ["aaaaaa", "bbbbbb", "cccccc"]:
+            template.render(v=v)
+        table = app.extensions["lms"].extra["fragments"]
+        assert len(table) == 1 and app.extensions["lms"].extra["fragments.size"] == 6
+
+
+def test_each_attempt_shows_its_own_answer_tokens(app, client, learner):
+    """The check's fields are kept per attempt: a new attempt after a failed one has new
+    tokens, and the page carries the new ones (posting them grades that attempt)."""
+    first_id, _ = pass_module(app, client, learner, "basics", right=False)
+    page = client.get("/courses/mini/modules/basics").get_data(as_text=True)
+    second_id, questions = open_attempt(app, learner.id, "check", "basics")
+    assert second_id and second_id != first_id
+    assert f"/check/{second_id}" in page
+    from lms.quizzes.tokens import answer_token
+
+    with app.app_context():
+        for q in questions:
+            for c in q.get("choices", []):
+                assert answer_token(second_id, q["id"], c["id"]) in page
+                assert answer_token(first_id, q["id"], c["id"]) not in page
+
+
+@pytest.mark.parametrize("accept", ["en", "fi"])
+def test_a_kept_check_is_in_the_pages_language(app, client, learner, accept):
+    client.get("/courses/mini/modules/basics", headers={"Accept-Language": "en"})
+    page = client.get("/courses/mini/modules/basics", headers={"Accept-Language": accept}).get_data(
+        as_text=True
+    )
+    legend = "Question" if accept == "en" else "Kysymys"
+    assert f'<span class="visually-hidden">{legend} </span>' in page
