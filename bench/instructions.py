@@ -1,9 +1,12 @@
 """CPU instructions per request, independent of machine load (valgrind's callgrind).
 
-Each figure is ``(instructions of a run with 100 requests - those of a run with none) /
-100``, both runs starting the app in-process, signing in and warming up the page the same
-way, so start-up cancels out. Only the web process is counted (PostgreSQL's own work is
-not). ``python -m bench.run --instructions`` prints them when valgrind is installed.
+Each figure is the instructions of 100 requests of the page, divided by 100. The child
+starts the app in-process under callgrind with instrumentation off (so start-up, imports
+and the sign-in run at close to native speed and are not counted), warms the page up (its
+templates compiled, its statements and the course caches filled), then turns
+instrumentation on for exactly the measured requests with ``callgrind_control`` and off
+again. Only the web process is counted (PostgreSQL's own work is not).
+``python -m bench.run --instructions`` prints them when valgrind is installed.
 
     python -m bench.instructions URL PATH N     # the child callgrind runs
 """
@@ -18,7 +21,17 @@ import sys
 import tempfile
 
 VALGRIND = shutil.which("valgrind")
+CONTROL = shutil.which("callgrind_control")
 REQUESTS = 100
+
+
+def _instrument(on: bool) -> None:
+    """Turn callgrind's instrumentation of this process on or off (through vgdb)."""
+    subprocess.run(
+        [CONTROL or "callgrind_control", "-i", "on" if on else "off", str(os.getpid())],
+        check=True,
+        capture_output=True,
+    )
 
 
 def _child(url: str, path: str, n: int) -> None:
@@ -40,8 +53,10 @@ def _child(url: str, path: str, n: int) -> None:
     for _ in range(3):
         assert client.get(path).status_code == 200
         assert client.get("/healthz").status_code == 200
+    _instrument(True)
     for _ in range(n):
         client.get(path).get_data()
+    _instrument(False)
 
 
 def _instructions(url: str, path: str, n: int) -> int:
@@ -51,6 +66,7 @@ def _instructions(url: str, path: str, n: int) -> int:
             [
                 VALGRIND,
                 "--tool=callgrind",
+                "--instr-atstart=no",
                 f"--callgrind-out-file={out}",
                 sys.executable,
                 "-m",
@@ -65,20 +81,14 @@ def _instructions(url: str, path: str, n: int) -> int:
         )
         with open(out) as f:
             text = f.read()
-    return int(re.search(r"^(?:summary|totals): (\d+)", text, re.M).group(1))
+    return int(re.search(r"^totals: (\d+)", text, re.M).group(1))
 
 
 def per_request(url: str, paths: dict[str, str]) -> dict[str, float] | None:
     """Instructions per request of each labelled path, or None without valgrind."""
-    if not VALGRIND:
+    if not (VALGRIND and CONTROL):
         return None
-    # Each page's own baseline: a run that starts, signs in and warms up that same page
-    # (its templates compiled, its statements and the course caches filled) and then
-    # makes no request, so one-time work is not counted as a per-request cost.
-    return {
-        label: (_instructions(url, path, REQUESTS) - _instructions(url, path, 0)) / REQUESTS
-        for label, path in paths.items()
-    }
+    return {label: _instructions(url, path, REQUESTS) / REQUESTS for label, path in paths.items()}
 
 
 if __name__ == "__main__":

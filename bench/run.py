@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--instructions",
         action="store_true",
-        help="also count CPU instructions per request with valgrind (slow: minutes)",
+        help="also count CPU instructions per request with valgrind (a few minutes)",
     )
     parser.add_argument(
         "--reports-only",

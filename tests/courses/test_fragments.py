@@ -156,3 +156,14 @@ def test_a_kept_check_is_in_the_pages_language(app, client, learner, accept):
     )
     legend = "Question" if accept == "en" else "Kysymys"
     assert f'<span class="visually-hidden">{legend} </span>' in page
+
+
+def test_the_navigation_is_each_roles_own(app, client, learner, make_person):
+    manager = app.test_client()
+    make_person("max@example.com", role="manager")
+    login(manager, "max@example.com")
+    for _ in range(2):  # the second time from the kept fragments
+        mine = client.get("/").get_data(as_text=True)
+        theirs = manager.get("/").get_data(as_text=True)
+        assert 'href="/reports/team"' not in mine and "Team reports" not in mine
+        assert "Team reports" in theirs and "Audit log" not in theirs
