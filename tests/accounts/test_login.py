@@ -103,6 +103,16 @@ def test_login_attempts_are_rate_limited(database_url, app):
     assert codes[3] == 429
 
 
+def test_an_operators_app_wide_limit_still_applies(database_url, app):
+    """The limiter's per-request check is dropped only while there is nothing for it
+    to check: an app-wide limit set in the config still limits every page."""
+    plain = create_app(app_config(database_url))
+    assert [plain.test_client().get("/healthz").status_code for _ in range(4)] == [200] * 4
+    limited = create_app(app_config(database_url, RATELIMIT_APPLICATION="3 per minute"))
+    client = limited.test_client()
+    assert [client.get("/healthz").status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
 def test_person_email_unique_regardless_of_case(app, make_person):
     make_person("ann@example.com")
     with pytest.raises(ValueError, match="already exists"):
