@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -37,6 +37,8 @@ from flask import current_app, g, has_request_context, request, session
 from flask.globals import _cv_app, _cv_request
 from flask_babel import LazyString
 from flask_babel import get_locale as host_locale
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 SESSION_KEY = "lms_locale"
@@ -70,6 +72,22 @@ def _supported(code: str | None) -> str | None:
     return base if base in available_locales() else None
 
 
+@lru_cache(maxsize=512)
+def _best_for_header(header: str, locales: tuple[str, ...]) -> str | None:
+    """The one of ``locales`` an ``Accept-Language`` value asks for. Browsers send a
+    handful of distinct values, and parsing and matching one costs more than the rest of
+    choosing a locale, so each is matched once."""
+    if not header:
+        return None
+    return parse_accept_header(header, LanguageAccept).best_match(locales)
+
+
+@cache
+def _parsed(code: str) -> Locale:
+    """``Locale.parse`` once per code (it checks the locale data on every call)."""
+    return Locale.parse(code)
+
+
 def lms_decides_locale() -> bool:
     """False in a host whose own Flask-Babel chooses the language (its choice wins)."""
     state = current_app.extensions["lms"]
@@ -86,7 +104,7 @@ def select_locale() -> str:
         chosen = _supported(getattr(person, "locale", None)) or _supported(session.get(SESSION_KEY))
         if chosen:
             return chosen
-        best = request.accept_languages.best_match(available_locales())
+        best = _best_for_header(request.headers.get("Accept-Language", ""), available_locales())
         if best:
             return best
     return _supported(current_app.config.get("LMS_DEFAULT_LOCALE")) or "en"
@@ -96,7 +114,7 @@ def get_locale() -> Locale:
     """The locale LMS text is shown in for this request (or piece of work)."""
     forced = _forced.get()
     if forced:
-        return Locale.parse(forced)
+        return _parsed(forced)
     if has_request_context():
         found = g.get("lms_locale")  # chosen once per request (templates ask many times)
         if found is not None:
@@ -107,7 +125,7 @@ def get_locale() -> Locale:
     if has_request_context() and host_babel:
         locale = host_locale()  # the host's selector wins in its own app
     if locale is None:
-        locale = Locale.parse(select_locale())
+        locale = _parsed(select_locale())
     if has_request_context():
         g.lms_locale = locale
     return locale

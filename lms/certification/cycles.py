@@ -64,6 +64,23 @@ class Cycle:
             return None
         return a.due_on
 
+    @property
+    def shown(self) -> tuple:
+        """All a page shows of the cycle: its mode, status and due date, and the period's
+        dates and revocation reason (pages keep parts rendered by it, ``lms.web.fragments``)."""
+        p = self.period
+        if p is None:
+            return (self.mode, self.status, self.due_on)
+        return (
+            self.mode,
+            self.status,
+            self.due_on,
+            p.valid_until,
+            p.window_opens_on,
+            p.revoked_on,
+            p.revoked_reason,
+        )
+
 
 def local_date(moment: datetime) -> date:
     """The organisation's calendar date of a naive-UTC timestamp."""

@@ -11,8 +11,9 @@ a call block::
 
 and it is rendered the first time and reused while its key is the same.
 
-The key is the caller's contract: the values given (hashable ones as they are; a list or
-a dict of plain values is keyed by its ``repr``) must determine everything the part shows
+The key is the caller's contract: the values given (plain values, tuples and frozen
+dataclasses of them as they are, compared by value; a list or a dict of plain values is
+keyed by its ``repr``) must determine everything the part shows
 besides what the LMS adds to the key itself — the block's compiled code (so another
 template, a host's override, or an edited template reloaded in debug mode never share an
 entry), the page's locale (its words) and the request's URL base (script root, host,
@@ -41,6 +42,17 @@ _KEY = "fragments"
 _AS_IS = frozenset({str, int, float, bool, type(None), tuple, frozenset})
 
 
+def _kept_as_is(kind: type) -> bool:
+    """Plain values, and frozen dataclasses (compared and hashed by their fields, like a
+    learner's ``CourseProgress``), are keys as they are."""
+    params = getattr(kind, "__dataclass_params__", None)
+    return kind in _AS_IS or (params is not None and params.frozen and params.eq)
+
+
+#: ``_kept_as_is`` of each type met (a page's keys are of a handful of types).
+_AS_IS_BY_TYPE: dict[type, bool] = {}
+
+
 def _links_may_vary(app) -> bool:
     """Whether a ``url_defaults`` function of the app or of an LMS blueprint may add
     values to the LMS's URLs (then a kept fragment could hold another request's links)."""
@@ -49,6 +61,13 @@ def _links_may_vary(app) -> bool:
         found and name and (name == "lms" or name.startswith("lms."))
         for name, found in functions.items()
     )
+
+
+def _as_is(kind: type) -> bool:
+    found = _AS_IS_BY_TYPE.get(kind)
+    if found is None:
+        found = _AS_IS_BY_TYPE[kind] = _kept_as_is(kind)
+    return found
 
 
 def lms_fragment(*values, caller: Callable[[], str]) -> Markup:
@@ -65,14 +84,17 @@ def lms_fragment(*values, caller: Callable[[], str]) -> Markup:
         adapter.server_name,
         adapter.subdomain,
         adapter.url_scheme,
-        *(v if type(v) in _AS_IS else repr(v) for v in values),
+        *(v if _as_is(type(v)) else repr(v) for v in values),
     )
     extra = ctx.app.extensions["lms"].extra
     table = extra.get(_KEY)
     if table is None:
         table = extra[_KEY] = {}
         extra[_KEY + ".size"] = 0
-    found = table.get(key)
+    try:
+        found = table.get(key)
+    except TypeError:  # a value that cannot be a key (a dataclass holding a list): no caching
+        return Markup(caller())
     if found is None:
         found = Markup(caller())
         size = extra[_KEY + ".size"] + len(found)

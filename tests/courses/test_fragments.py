@@ -5,6 +5,8 @@ differ."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from flask import g
@@ -167,3 +169,67 @@ def test_the_navigation_is_each_roles_own(app, client, learner, make_person):
         theirs = manager.get("/").get_data(as_text=True)
         assert 'href="/reports/team"' not in mine and "Team reports" not in mine
         assert "Team reports" in theirs and "Audit log" not in theirs
+
+
+def test_each_learner_sees_their_own_home_card(app, client, learner, make_person):
+    """The home's course card is kept by the version's texts, the cycle and the progress."""
+    other = app.test_client()
+    make_person("oli@example.com")
+    login(other, "oli@example.com")
+    assert "0 of 4 done" in client.get("/").get_data(as_text=True)
+    pass_module(app, client, learner, "basics")
+    for _ in range(2):  # the second time from the kept cards
+        mine = client.get("/").get_data(as_text=True)
+        theirs = other.get("/").get_data(as_text=True)
+        assert "1 of 4 done" in mine and "Continue: Who speaks" in mine
+        assert "0 of 4 done" in theirs and "Start: The basics" in theirs
+
+
+def _certify(app, person_id: int, day: date) -> None:
+    from lms.certification import services as certification
+    from lms.courses.services import latest_version_by_slug
+
+    with app.app_context():
+        version = latest_version_by_slug("mini")
+        cycle = certification.cycle_for(person_id, version, day)
+        certification.issue_period(person_id, version, cycle, today=day)
+
+
+def test_the_kept_course_page_follows_each_learners_cycle(app, client, learner, make_person):
+    """Two learners with the same progress but different cycles: each sees their own."""
+    other = app.test_client()
+    oli = make_person("oli@example.com")
+    login(other, "oli@example.com")
+    assert "You are certified" not in client.get(COURSE).get_data(as_text=True)
+    _certify(app, oli.id, date.today())
+    for _ in range(2):
+        mine = client.get(COURSE).get_data(as_text=True)
+        theirs = other.get(COURSE).get_data(as_text=True)
+        assert "You are certified" not in mine and "What is left to do" in mine
+        assert "You are certified" in theirs and "What is left to do" not in theirs
+
+
+@dataclass(frozen=True)
+class _Shown:
+    n: int
+
+
+@dataclass(frozen=True)
+class _Holding:
+    items: list
+
+
+def test_frozen_dataclasses_are_keys_by_value_and_unhashable_values_are_not_kept(app):
+    calls: list = []
+    with app.test_request_context("/"):
+        template = _environment(app).from_string(
+            "{% call lms_fragment(v) %}{% if note(v) %}{% endif %}{{ v.n }}{% endcall %}"
+        )
+        assert template.render(v=_Shown(1), note=calls.append) == "1"
+        assert template.render(v=_Shown(1), note=calls.append) == "1"  # equal: kept
+        assert template.render(v=_Shown(2), note=calls.append) == "2"
+        assert calls == [_Shown(1), _Shown(2)]
+        holding = _Holding([1])
+        for _ in range(2):  # a frozen dataclass holding a list cannot be a key
+            template.render(v=holding, note=calls.append)
+        assert calls[2:] == [holding, holding]

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from lms.accounts.models import Person
 from lms.db import session
+from lms.i18n import _best_for_header
 from tests.conftest import login, post_form
 from tests.i18n.conftest import PSEUDO
 
@@ -95,3 +96,14 @@ def test_a_certificate_is_printed_in_its_holders_language(
     pdf = client.get(f"/certificates/{code}.pdf")
     text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
     assert "⟦Certificate of completion⟧" in text and "⟦Valid until⟧" in text
+
+
+def test_the_browser_language_is_matched_by_language_and_by_region():
+    """Accept-Language values (each matched once and remembered) among the catalogues."""
+    have = ("en", "fi", "fr", "pl")
+    assert _best_for_header("fi-FI,fi;q=0.9,en;q=0.8", have) == "fi"
+    assert _best_for_header("de-DE,de;q=0.9", have) is None
+    assert _best_for_header("de;q=0.9, pl;q=0.5, fr;q=0.7", have) == "fr"
+    assert _best_for_header("pl-PL", have) == "pl"
+    assert _best_for_header("", have) is None
+    assert _best_for_header("fi", ("en",)) is None  # the same header, other catalogues
