@@ -62,6 +62,16 @@ def language_name(code: str) -> str:
         return code
 
 
+def language_choices() -> tuple[tuple[str, str], ...]:
+    """``(code, own name)`` of each language the LMS has, for the switcher."""
+    return _choices(available_locales())
+
+
+@cache
+def _choices(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((code, language_name(code)) for code in codes)
+
+
 def _supported(code: str | None) -> str | None:
     if not code:
         return None

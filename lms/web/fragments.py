@@ -20,6 +20,16 @@ entry), the page's locale (its words) and the request's URL base (script root, h
 scheme: its links). A fragment therefore shows nothing else: never a CSRF token, a
 flashed message, or anything about the viewer that is not in its key.
 
+A part that must carry something per viewer or per page (the request's CSRF token, the
+viewer's name, the page's own path) names it in ``holes`` and writes ``hole(i)`` where the
+i-th one goes; the part is kept with markers there and each use fills them in, escaped::
+
+    {% call(hole) lms_fragment(me.role, holes=(me.name, csrf_token())) %}
+      <span>{{ hole(0) }}</span> ... value="{{ hole(1) }}" ...
+    {% endcall %}
+
+A hole is filled in as it is: write ``{{ hole(i) }}`` alone, never through a filter.
+
 Outside a request (an e-mail), or in an app where a ``url_defaults`` function could add
 values to the LMS's links, the part is rendered every time. The table is bounded by the
 characters it holds and emptied when full.
@@ -27,10 +37,11 @@ characters it holds and emptied when full.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
 from flask.globals import _cv_request
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from lms import i18n
 
@@ -47,6 +58,21 @@ def _kept_as_is(kind: type) -> bool:
     learner's ``CourseProgress``), are keys as they are."""
     params = getattr(kind, "__dataclass_params__", None)
     return kind in _AS_IS or (params is not None and params.frozen and params.eq)
+
+
+#: Where a hole's value goes in a kept part: a string no page text can contain (control
+#: characters around a per-process random name).
+_MARK = f"\x1flms-hole-{secrets.token_hex(8)}-"
+
+
+def _hole(i: int) -> Markup:
+    return Markup(f"{_MARK}{i}\x1f")
+
+
+def _filled(html: Markup, holes: tuple) -> Markup:
+    for i, value in enumerate(holes):
+        html = Markup(str.replace(html, f"{_MARK}{i}\x1f", escape(value)))
+    return html
 
 
 #: ``_kept_as_is`` of each type met (a page's keys are of a handful of types).
@@ -70,11 +96,12 @@ def _as_is(kind: type) -> bool:
     return found
 
 
-def lms_fragment(*values, caller: Callable[[], str]) -> Markup:
-    """The call block's HTML, rendered once for these ``values`` (see the module doc)."""
+def lms_fragment(*values, holes: tuple = (), caller: Callable[..., str]) -> Markup:
+    """The call block's HTML, rendered once for these ``values``, with ``holes`` filled in
+    (see the module doc)."""
     ctx = _cv_request.get(None)
     if ctx is None or _links_may_vary(ctx.app):
-        return Markup(caller())
+        return _filled(Markup(caller(_hole)), holes) if holes else Markup(caller())
     adapter = ctx.url_adapter
     key = (
         # The call block's own compiled code: Jinja's Macro keeps the block's function.
@@ -94,13 +121,13 @@ def lms_fragment(*values, caller: Callable[[], str]) -> Markup:
     try:
         found = table.get(key)
     except TypeError:  # a value that cannot be a key (a dataclass holding a list): no caching
-        return Markup(caller())
+        return _filled(Markup(caller(_hole)), holes) if holes else Markup(caller())
     if found is None:
-        found = Markup(caller())
+        found = Markup(caller(_hole) if holes else caller())
         size = extra[_KEY + ".size"] + len(found)
         if size > LIMIT:
             table.clear()
             size = len(found)
         table[key] = found
         extra[_KEY + ".size"] = size
-    return found
+    return _filled(found, holes) if holes else found

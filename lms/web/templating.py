@@ -81,7 +81,7 @@ def _lms_globals(app: Flask) -> dict[str, Any]:
         "ngettext": i18n.ngettext,
         "lms_locale": i18n.html_lang,
         "lms_current_locale": lambda: str(i18n.get_locale()),
-        "lms_languages": lambda: [(c, i18n.language_name(c)) for c in i18n.available_locales()],
+        "lms_languages": i18n.language_choices,
         "lms_switch_language": i18n.lms_decides_locale,
         "lms_badge_colour": lambda status: BADGE_COLOURS.get(status, "grey"),
         "lms_badge_label": _badge_label,

@@ -233,3 +233,35 @@ def test_frozen_dataclasses_are_keys_by_value_and_unhashable_values_are_not_kept
         for _ in range(2):  # a frozen dataclass holding a list cannot be a key
             template.render(v=holding, note=calls.append)
         assert calls[2:] == [holding, holding]
+
+
+def test_holes_are_filled_in_on_each_use_and_escaped(app):
+    calls: list = []
+    with app.test_request_context("/"):
+        template = _environment(app).from_string(
+            "{% call(hole) lms_fragment(1, holes=(a, b)) %}{% if note(1) %}{% endif %}"
+            '<b>{{ hole(0) }}</b><input value="{{ hole(1) }}">{% endcall %}'
+        )
+        first = template.render(a="Zoë <Z>", b='t"1', note=calls.append)
+        second = template.render(a="Oli", b="t2", note=calls.append)
+    assert first == '<b>Zoë &lt;Z&gt;</b><input value="t&#34;1">'
+    assert second == '<b>Oli</b><input value="t2">'
+    assert calls == [1]  # rendered once, filled in twice
+
+
+def test_the_header_and_the_switcher_are_each_pages_and_viewers_own(
+    app, client, learner, make_person
+):
+    other = app.test_client()
+    make_person("oli@example.com", name="Oli Oja")
+    login(other, "oli@example.com")
+    for _ in range(2):
+        mine = client.get("/courses/mini/?tab=1").get_data(as_text=True)
+        theirs = other.get("/").get_data(as_text=True)
+        assert "Oli Oja" in theirs and "Oli Oja" not in mine
+        assert 'name="next" value="/courses/mini/?tab=1"' in mine
+        assert 'name="next" value="/"' in theirs
+    tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', mine))
+    assert len(tokens) == 1  # the sign-out form and the switcher carry this page's token
+    assert client.post("/logout", data={"csrf_token": tokens.pop()}).status_code == 302
+    assert client.get("/").status_code == 302  # signed out: the kept form's token was valid
