@@ -17,8 +17,8 @@ keyed by its ``repr``) must determine everything the part shows
 besides what the LMS adds to the key itself — the block's compiled code (so another
 template, a host's override, or an edited template reloaded in debug mode never share an
 entry), the page's locale (its words) and the request's URL base (script root, host,
-scheme: its links). A fragment therefore shows nothing else: never a CSRF token, a
-flashed message, or anything about the viewer that is not in its key.
+scheme: its links). A fragment therefore shows nothing else — no CSRF token, flashed
+message or anything about the viewer that is not in its key — except through holes.
 
 A part that must carry something per viewer or per page (the request's CSRF token, the
 viewer's name, the page's own path) names it in ``holes`` and writes ``hole(i)`` where the
