@@ -19,8 +19,12 @@ from datetime import date, timedelta
 
 from flask import g, has_request_context
 from sqlalchemy import and_, bindparam, case, exists, func, literal, or_, select
-from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.sql import Select
+
+try:  # SQLAlchemy 2.1 spells PostgreSQL's DISTINCT ON as a dialect extension
+    from sqlalchemy.dialects.postgresql import distinct_on
+except ImportError:  # 2.0, which hosts may still run: Select.distinct(*columns)
+    distinct_on = None
 
 from lms.accounts.models import Person
 from lms.certification.models import Assignment, CertificationPeriod, StatusFacts
@@ -212,13 +216,13 @@ def _latest_periods(today: date, only):
         # The latest period per person and course as DISTINCT ON: PostgreSQL estimates it
         # from the (person, course) statistics, where a join back to MAX(sequence) was
         # estimated at one row and nested-looped (1,000 x 741 comparisons for one team).
-        return (
-            select(*period_columns)
-            .where(cp.certified_on <= today, only(cp.person_id))
-            .ext(distinct_on(cp.person_id, cp.course_id))
-            .order_by(cp.person_id, cp.course_id, cp.sequence.desc())
-            .subquery("period")
+        latest = select(*period_columns).where(cp.certified_on <= today, only(cp.person_id))
+        latest = (
+            latest.ext(distinct_on(cp.person_id, cp.course_id))
+            if distinct_on is not None
+            else latest.distinct(cp.person_id, cp.course_id)
         )
+        return latest.order_by(cp.person_id, cp.course_id, cp.sequence.desc()).subquery("period")
     latest_seq = (
         select(cp.person_id, cp.course_id, func.max(cp.sequence).label("seq"))
         .where(cp.certified_on <= today, only(cp.person_id))

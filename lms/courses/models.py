@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Double, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from lms.db import Base, utcnow
@@ -198,4 +198,5 @@ class ModuleProgress(Base):
     sections_hash: Mapped[str] = mapped_column(String(64))
     read_at: Mapped[datetime] = mapped_column(default=utcnow)
     passed_at: Mapped[datetime | None]
-    best_score: Mapped[float | None]
+    # Double on every SQLAlchemy (2.0 maps a bare float to Float) and as migration 0002 made it
+    best_score: Mapped[float | None] = mapped_column(Double)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, text
+from sqlalchemy import JSON, CheckConstraint, Double, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base, utcnow
@@ -51,7 +51,8 @@ class Attempt(Base):
     submitted_at: Mapped[datetime | None]
     answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     results: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
-    score: Mapped[float | None]
+    # Double on every SQLAlchemy (2.0 maps a bare float to Float) and as migration 0002 made it
+    score: Mapped[float | None] = mapped_column(Double)
     passed: Mapped[bool | None]
     # The language of the page the attempt was answered on (``lms.i18n``), for the record
     # only: grading and reports never depend on it.
