@@ -22,7 +22,8 @@ from lms.certification.models import Assignment, CertificationPeriod
 from lms.courses import services
 from lms.courses.models import Course, CourseVersion
 from lms.courses.versions import cached_versions
-from lms.db import core_rows
+from lms.db import core_rows, session
+from lms.quizzes.models import Attempt
 
 _ASSIGNED = (
     exists()
@@ -81,6 +82,15 @@ _LATEST = _newest()
 _LATEST_BY_SLUG = _newest(by_slug=True)
 _LATEST_STANDING = _newest(standing=True)
 _LATEST_BY_SLUG_STANDING = _newest(by_slug=True, standing=True)
+#: :data:`_LATEST_BY_SLUG` beside the person's attempt ``attempt`` when it is of that course.
+_LATEST_BY_SLUG_ATTEMPT = _LATEST_BY_SLUG.add_columns(Attempt).outerjoin(
+    Attempt,
+    and_(
+        Attempt.id == bindparam("attempt"),
+        Attempt.person_id == bindparam("person"),
+        Attempt.course_id == CourseVersion.course_id,
+    ),
+)
 #: Whether the person was ever assigned course ``course``.
 _EVER_ASSIGNED = select(
     exists().where(
@@ -155,6 +165,20 @@ def course_or_404(slug: str) -> CourseVersion:
     if not found:
         abort(404)
     return found[0]
+
+
+def course_and_attempt_or_404(slug: str, attempt_id: int) -> tuple[CourseVersion, Attempt | None]:
+    """:func:`course_or_404` and the signed-in person's own attempt ``attempt_id`` of that
+    course, in one statement (what an answer POST checks before grading); the attempt is
+    None when it is missing, someone else's or of another course."""
+    person = current_person()
+    rows = session.execute(
+        _LATEST_BY_SLUG_ATTEMPT, {"person": person.id, "slug": slug, "attempt": attempt_id}
+    ).all()
+    found = _open_to(person, rows)
+    if not found:
+        abort(404)
+    return found[0], rows[0].Attempt
 
 
 def version_or_404(slug: str, number: int) -> CourseVersion:

@@ -13,7 +13,12 @@ from lms.courses.models import CourseVersion
 from lms.courses.structure import modules_of, structure
 from lms.db import MAX_ID
 from lms.i18n import gettext as _
-from lms.learning.access import course_or_404, course_with_standing_or_404, version_or_404
+from lms.learning.access import (
+    course_and_attempt_or_404,
+    course_or_404,
+    course_with_standing_or_404,
+    version_or_404,
+)
 from lms.learning.answers import submit_answers
 from lms.quizzes import services as quizzes
 from lms.quizzes import visits
@@ -106,14 +111,8 @@ def module(slug: str, key: str):
 @bp.route("/<slug>/modules/<key>/check/<lms_id:attempt_id>", methods=["POST"])
 @login_required
 def submit_check(slug: str, key: str, attempt_id: int):
-    version = course_or_404(slug)
-    attempt = quizzes.own_attempt(current_person().id, attempt_id)
-    if (
-        attempt is None
-        or attempt.kind != "check"
-        or attempt.course_id != version.course_id
-        or attempt.module_key != key
-    ):
+    _, attempt = course_and_attempt_or_404(slug, attempt_id)
+    if attempt is None or attempt.kind != "check" or attempt.module_key != key:
         # Someone else's attempt does not exist, as far as this person knows; one of
         # another course (which may have a module of the same key) is not this page's.
         abort(404)

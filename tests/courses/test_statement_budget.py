@@ -83,3 +83,22 @@ def test_the_structure_cache_is_per_app_and_per_content(app, learner):
         assert [m.key for m in first.modules][0] == "why-a-policy"
         version.content_hash = "something else"  # as another database reusing the id would
         assert structure.structure(version) is not first
+
+
+def test_a_graded_knowledge_check_post_reads_the_course_and_attempt_in_one_statement(app, learner):
+    """A failed check POST: the sign-in check, the course with the attempt, the UPDATE that
+    records the result (COMMIT aside). A passed one adds the module's progress rows."""
+    page = learner.get(f"/courses/{SLUG}/modules/why-a-policy").get_data(as_text=True)
+    action = re.search(r'action="([^"]*/check/\d+)"', page).group(1)
+    with app.app_context():
+        engine = app.extensions["sqlalchemy"].engine
+    with count_queries(engine) as seen:
+        response = learner.post(action, data={"csrf_token": csrf_from(page)})
+    assert response.status_code == 302, response.status_code
+    shown = "\n\n".join(re.sub(r"\s+", " ", s)[:200] for s in seen)
+    assert len(seen) == 3, shown
+    assert seen[-1].lstrip().upper().startswith("UPDATE LMS_ATTEMPT"), shown
+    # graded exactly once: posting the same form again records nothing more
+    with count_queries(engine) as again:
+        learner.post(action, data={"csrf_token": csrf_from(page)})
+    assert not any(s.lstrip().upper().startswith("UPDATE") for s in again), again
