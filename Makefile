@@ -8,7 +8,7 @@ export FLASK_APP := app
 # Links printed by the demo and put in e-mails point at the port being served.
 export LMS_BASE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test install lint bench messages clean axe
+.PHONY: run test test-lowest install lint bench messages clean axe
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,15 @@ test: $(STAMP) $(CATALOGUES) axe
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
+## The suite (browser tests aside) against the lowest version of each runtime dependency
+## that pyproject.toml allows, in its own venv: a host may have exactly those installed.
+LOWEST := .venv-lowest
+test-lowest: $(CATALOGUES)
+	test -x $(LOWEST)/bin/python || $(PYTHON) -m venv $(LOWEST)
+	$(PYTHON) .ci/lowest_constraints.py > $(LOWEST)/constraints.txt
+	$(LOWEST)/bin/python -m pip install --quiet -e '.[dev,postgres]' -c $(LOWEST)/constraints.txt
+	$(LOWEST)/bin/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal --ignore=tests/browser
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -63,4 +72,4 @@ messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k translatable --project flask-lms -o lms/translations/messages.pot lms
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) $(LOWEST) instance .pytest_cache
