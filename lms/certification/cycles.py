@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import and_, bindparam, select
 
 from lms.certification.models import Assignment, CertificationPeriod
-from lms.certification.progress import LearnerRecords
+from lms.certification.progress import AttemptListed, LearnerRecords
 from lms.clock import today as clock_today
 from lms.courses.models import Course, CourseVersion, Module
 from lms.courses.structure import modules_of, structure
@@ -265,6 +265,16 @@ def progress_for_many(
 
     ``standing``: the person's periods and open assignments when the caller has read them
     already (the learner pages read them with the course; ``lms.learning.access``)."""
+    return _progress_and_records(person_id, versions, today, standing)[0]
+
+
+def _progress_and_records(
+    person_id: int,
+    versions: list[CourseVersion],
+    today: date | None,
+    standing: Standing | None,
+) -> tuple[dict[int, tuple[Cycle, Requirements, CourseProgress]], LearnerRecords]:
+    """:func:`progress_for_many`, and the learner's records it was counted from."""
     today = today or clock_today()
     periods, assignments = standing or _periods_and_assignments(
         person_id, [v.course_id for v in versions]
@@ -302,7 +312,7 @@ def progress_for_many(
                 scenario_keys=needs.scenario_keys,
             ),
         )
-    return out
+    return out, records
 
 
 def _periods_and_assignments(
@@ -352,3 +362,14 @@ def progress_for(
 ) -> tuple[Cycle, Requirements, CourseProgress]:
     """The learner's cycle, what it requires, and their progress on it."""
     return progress_for_many(person_id, [version], today, standing)[version.course_id]
+
+
+def progress_and_attempts_for(
+    person_id: int, version: CourseVersion, standing: Standing | None = None
+) -> tuple[Cycle, Requirements, CourseProgress, list[AttemptListed]]:
+    """:func:`progress_for` and the learner's attempts of the assessment the cycle asks
+    for (final or refresher; submitted and open, in no order), read in the same
+    statement as the progress: what the assessment page shows."""
+    out, records = _progress_and_records(person_id, [version], None, standing)
+    cycle, needs, progress = out[version.course_id]
+    return cycle, needs, progress, records.listed[(version.course_id, needs.kind)]

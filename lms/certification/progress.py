@@ -10,6 +10,8 @@ from typing import NamedTuple
 from sqlalchemy import (
     Boolean,
     DateTime,
+    Double,
+    Integer,
     String,
     bindparam,
     cast,
@@ -36,6 +38,16 @@ from lms.quizzes.models import Attempt
 from lms.scenarios.models import ScenarioRun
 
 
+class AttemptListed(NamedTuple):
+    """An assessment attempt as the assessment page lists it (no questions or answers)."""
+
+    id: int
+    module_key: str
+    submitted_at: datetime | None
+    score: float | None
+    passed: bool | None
+
+
 class ProgressFacts(NamedTuple):
     """What progress counts from a ``ModuleProgress`` row."""
 
@@ -47,9 +59,12 @@ class ProgressFacts(NamedTuple):
 def _activity_statement():
     """The learner's module progress, attempts (a check only as "started"), scenario runs
     and policy acknowledgements on courses ``courses``, as one statement: (source, course,
-    key, hash, t1, t2, flag). Built once: the person and courses are bound per call."""
+    key, hash, t1, t2, flag, n, score). An assessment attempt's row also carries its module
+    key, id and score (``n``, ``score``: what the assessment page lists). Built once: the
+    person and courses are bound per call."""
     mp, at, sr, pa = ModuleProgress, Attempt, ScenarioRun, PolicyAcknowledgement
     text, when, flag = cast(null(), String), cast(null(), DateTime), cast(null(), Boolean)
+    number, score = cast(null(), Integer), cast(null(), Double)
     person, courses = bindparam("person"), bindparam("courses", expanding=True)
     return union_all(
         select(
@@ -60,18 +75,44 @@ def _activity_statement():
             mp.read_at.label("t1"),
             mp.passed_at.label("t2"),
             flag.label("flag"),
+            number.label("n"),
+            score.label("score"),
         ).where(mp.person_id == person, mp.course_id.in_(courses)),
         select(
-            literal("a"), at.course_id, at.kind, text, at.started_at, at.submitted_at, at.passed
+            literal("a"),
+            at.course_id,
+            at.kind,
+            at.module_key,
+            at.started_at,
+            at.submitted_at,
+            at.passed,
+            at.id,
+            at.score,
         ).where(at.person_id == person, at.course_id.in_(courses), at.kind != "check"),
-        select(literal("c"), at.course_id, text, text, when, when, flag)
+        select(literal("c"), at.course_id, text, text, when, when, flag, number, score)
         .where(at.person_id == person, at.course_id.in_(courses), at.kind == "check")
         .group_by(at.course_id),
         select(
-            literal("r"), sr.course_id, sr.scenario_key, text, sr.finished_at, when, sr.passed
+            literal("r"),
+            sr.course_id,
+            sr.scenario_key,
+            text,
+            sr.finished_at,
+            when,
+            sr.passed,
+            number,
+            score,
         ).where(sr.person_id == person, sr.course_id.in_(courses)),
         select(
-            literal("k"), pa.course_id, pa.policy_hash, text, pa.acknowledged_at, when, flag
+            literal("k"),
+            pa.course_id,
+            pa.policy_hash,
+            text,
+            pa.acknowledged_at,
+            when,
+            flag,
+            number,
+            score,
         ).where(pa.person_id == person, pa.course_id.in_(courses)),
     )
 
@@ -105,6 +146,8 @@ class LearnerRecords:
     scenarios: dict[int, list[Scenario]]  # version id -> scenarios in order
     progress: dict[int, dict[str, ProgressFacts]]  # course id -> module key -> row
     attempts: dict[tuple[int, str], list[AttemptFacts]]  # (course id, kind) -> attempts
+    # (course id, kind) -> the same attempts as the assessment page lists them
+    listed: dict[tuple[int, str], list[AttemptListed]]
     passed_runs: dict[int, list[tuple[str, datetime]]]  # course id -> (scenario key, finished at)
     # Courses with any recorded activity (a module opened, any attempt, any scenario
     # run): what "started" means for the status, exactly as the reports' SQL counts it.
@@ -124,6 +167,7 @@ class LearnerRecords:
             defaultdict(dict),
             defaultdict(list),
             defaultdict(list),
+            defaultdict(list),
         )
         for v in versions:
             parts = structure(v)
@@ -132,7 +176,7 @@ class LearnerRecords:
         course_ids = [v.course_id for v in versions]
         if not course_ids:
             return records
-        for src, course_id, key, hash_, t1, t2, flag in _activity(person_id, course_ids):
+        for src, course_id, key, hash_, t1, t2, flag, n, score in _activity(person_id, course_ids):
             if src == "k":  # a policy acknowledgement is not "started" (as the reports count it)
                 records.acknowledged[course_id][key] = t1
                 continue
@@ -141,6 +185,7 @@ class LearnerRecords:
                 records.progress[course_id][key] = ProgressFacts(t1, t2, hash_)
             elif src == "a":
                 records.attempts[(course_id, key)].append(AttemptFacts(t1, t2, flag))
+                records.listed[(course_id, key)].append(AttemptListed(n, hash_, t2, score, flag))
             elif src == "r" and flag:
                 records.passed_runs[course_id].append((key, t1))
         return records

@@ -26,7 +26,9 @@ bp = Blueprint("quizzes", __name__)
 def assessment(slug: str):
     version, standing = course_with_standing_or_404(slug)
     person = current_person()
-    cycle, needs, progress = certification.progress_for(person.id, version, standing=standing)
+    cycle, needs, progress, attempts = certification.progress_and_attempts_for(
+        person.id, version, standing=standing
+    )
     if request.method == "POST":
         if not csrf_valid():
             flash(_("The page had expired. Please press Start again."), "warning")
@@ -44,7 +46,7 @@ def assessment(slug: str):
             flash(_("The assessment cannot be started right now."), "warning")
             return redirect(url_for(".assessment", slug=slug))
         return redirect(url_for(".attempt", attempt_id=attempt.id))
-    history, open_one = services.history_and_open(person.id, version.course_id, needs.kind)
+    history, open_one = services.history_and_open(attempts)
     texts = localized.load([(version.id, "course", None)])
     return render(
         "lms/quizzes/assessment.html",

@@ -7,13 +7,13 @@ import secrets
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Row, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms import signals
 from lms.courses.models import CourseVersion, Module, ModuleProgress, Question
-from lms.db import core_rows, session, utcnow
+from lms.db import session, utcnow
 from lms.domain.draw import present_all, present_refresher
 from lms.domain.questions import grade, passed, question_from_dict, score_percent, unanswered
 from lms.i18n import locale_code
@@ -333,26 +333,18 @@ def attempts_of(person_id: int, course_id: int, kind: str) -> list[Attempt]:
     )
 
 
-#: What the assessment page shows of each of the person's attempts of a kind: a column
-#: select, not whole rows (their drawn questions, answers and results are JSON to parse).
-_HISTORY = select(
-    Attempt.id, Attempt.module_key, Attempt.submitted_at, Attempt.score, Attempt.passed
-).where(
-    Attempt.person_id == bindparam("person"),
-    Attempt.course_id == bindparam("course"),
-    Attempt.kind == bindparam("kind"),
-)
-
-
-def history_and_open(person_id: int, course_id: int, kind: str) -> tuple[list[Row], Row | None]:
-    """The person's submitted attempts of the course's assessment of ``kind``, newest
-    first, and their open one (rows of ``id``, ``module_key``, ``submitted_at``,
-    ``score`` and ``passed``), in one statement."""
-    rows = core_rows(_HISTORY, {"person": person_id, "course": course_id, "kind": kind})
+def history_and_open(attempts: list) -> tuple[list, Any]:
+    """The submitted ``attempts`` (rows with ``module_key``, ``submitted_at``, ...: what
+    ``certification.progress_and_attempts_for`` lists) newest first, and the open one of
+    the whole assessment if any."""
     history = sorted(
-        (a for a in rows if a.submitted_at is not None), key=lambda a: a.submitted_at, reverse=True
+        (a for a in attempts if a.submitted_at is not None),
+        key=lambda a: a.submitted_at,
+        reverse=True,
     )
-    return history, next((a for a in rows if a.submitted_at is None and a.module_key == ""), None)
+    return history, next(
+        (a for a in attempts if a.submitted_at is None and a.module_key == ""), None
+    )
 
 
 _PAGES_KEY = "lms.quizzes.pages"

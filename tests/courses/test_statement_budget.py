@@ -102,3 +102,47 @@ def test_a_graded_knowledge_check_post_reads_the_course_and_attempt_in_one_state
     with count_queries(engine) as again:
         learner.post(action, data={"csrf_token": csrf_from(page)})
     assert not any(s.lstrip().upper().startswith("UPDATE") for s in again), again
+
+
+def test_the_assessment_page_lists_attempts_read_with_the_progress(app, learner):
+    """The attempt history and the open attempt come from the progress statement: the
+    page runs the same three statements with attempts as without."""
+    from datetime import datetime
+
+    from lms.accounts.models import Person
+    from lms.courses.services import latest_version_by_slug
+    from lms.db import session
+    from lms.quizzes.models import Attempt
+
+    url = f"/courses/{SLUG}/assessment"
+    before = statements(app, learner, url)
+    with app.app_context():
+        version = latest_version_by_slug(SLUG)
+        person = session.query(Person).filter_by(email="learner@example.com").one()
+        common = dict(
+            person_id=person.id,
+            course_id=version.course_id,
+            version_id=version.id,
+            kind="final",
+            module_key="",
+            pass_mark=80,
+            questions=[],
+        )
+        session.add(
+            Attempt(
+                **common,
+                seed="a",
+                started_at=datetime(2026, 1, 5, 9),
+                submitted_at=datetime(2026, 1, 5, 9, 20),
+                score=50.0,
+                passed=False,
+            )
+        )
+        session.commit()
+        session.add(Attempt(**common, seed="b", started_at=datetime(2026, 1, 6, 9)))
+        session.commit()
+    after = statements(app, learner, url)
+    assert len(after) == len(before) == 3, after
+    page = learner.get(url).get_data(as_text=True)
+    assert "Your attempts" in page and "50" in page and "Not passed" in page
+    assert "Resume your attempt" in page
