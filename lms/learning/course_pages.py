@@ -88,17 +88,28 @@ def module(slug: str, key: str):
             ),
         ]
     )
+    check_questions = (
+        texts.page_questions(check.version_id, check.questions, quizzes.questions_for_page(check))
+        if check
+        else []
+    )
     return render(
         "lms/courses/module.html",
         version=texts.version(version),
         module=texts.module(current),
         sections=texts.sections(sections),
         check=check,
-        check_questions=texts.page_questions(
-            check.version_id, check.questions, quizzes.questions_for_page(check)
-        )
-        if check
-        else [],
+        check_questions=check_questions,
+        # What the kept question fields are keyed by (lms.web.fragments): the attempt
+        # itself when no translation of its questions was read (the page is in the
+        # sources' language: its fields follow from the attempt's drawn questions and the
+        # locale alone), else the translated questions themselves.
+        check_key=(
+            (check.id, check.seed)
+            if check
+            and not any(texts.get(check.version_id, "question", q["id"]) for q in check.questions)
+            else check_questions
+        ),
         result=texts.attempt(result),
         position=index + 1,
         total=len(modules),

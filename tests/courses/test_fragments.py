@@ -265,3 +265,34 @@ def test_the_header_and_the_switcher_are_each_pages_and_viewers_own(
     assert len(tokens) == 1  # the sign-out form and the switcher carry this page's token
     assert client.post("/logout", data={"csrf_token": tokens.pop()}).status_code == 302
     assert client.get("/").status_code == 302  # signed out: the kept form's token was valid
+
+
+def test_a_kept_check_follows_a_translation_added_while_it_is_open(app, client, learner):
+    """Without a translation of its questions the kept fields are keyed by the attempt
+    alone; once one is synced, the page shows it (and the source page stays as it was)."""
+    from lms.courses.models import ItemTranslation
+    from lms.db import session
+
+    path = "/courses/mini/modules/basics"
+    before = client.get(path, headers={"Accept-Language": "fi"}).get_data(as_text=True)
+    attempt_id, questions = open_attempt(app, learner.id, "check", "basics")
+    assert "Käännetty kysymys" not in before
+    with app.app_context():
+        from lms.quizzes.models import Attempt
+
+        version_id = session.get(Attempt, attempt_id).version_id
+        session.add(
+            ItemTranslation(
+                version_id=version_id,
+                language="fi",
+                kind="question",
+                key=questions[0]["id"],
+                text={"prompt_html": "<p>Käännetty kysymys</p>"},
+            )
+        )
+        session.commit()
+    after = client.get(path, headers={"Accept-Language": "fi"}).get_data(as_text=True)
+    assert f"/check/{attempt_id}" in after
+    assert "Käännetty kysymys" in after
+    english = client.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Käännetty kysymys" not in english
