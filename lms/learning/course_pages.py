@@ -60,16 +60,7 @@ def module(slug: str, key: str):
     sections = structure(version).sections_for(current.section_keys)
     open_check = visits.visit_module(person.id, current, version.course_id)
 
-    result = None
-    result_id = request.args.get("result", type=int)
-    if result_id and 0 < result_id <= MAX_ID:
-        result = quizzes.own_attempt(person.id, result_id)
-        if result is not None and (
-            result.course_id != version.course_id
-            or result.module_key != key
-            or not result.submitted_at
-        ):
-            result = None  # another module's (or course's) result is not this page's
+    result = _shown_result(person.id, version.course_id, key)
     check = (
         None
         if (result is not None and result.passed)
@@ -100,16 +91,7 @@ def module(slug: str, key: str):
         sections=texts.sections(sections),
         check=check,
         check_questions=check_questions,
-        # What the kept question fields are keyed by (lms.web.fragments): the attempt
-        # itself when no translation of its questions was read (the page is in the
-        # sources' language: its fields follow from the attempt's drawn questions and the
-        # locale alone), else the translated questions themselves.
-        check_key=(
-            (check.id, check.seed)
-            if check
-            and not any(texts.get(check.version_id, "question", q["id"]) for q in check.questions)
-            else check_questions
-        ),
+        check_key=_kept_fields_key(texts, check, check_questions),
         result=texts.attempt(result),
         position=index + 1,
         total=len(modules),
@@ -117,6 +99,31 @@ def module(slug: str, key: str):
         previous=texts.module(modules[index - 1]) if index else None,
         next=texts.module(modules[index + 1]) if index + 1 < len(modules) else None,
     )
+
+
+def _shown_result(person_id: int, course_id: int, key: str):
+    """The submitted check named by ``?result=``, when it is this person's on this module."""
+    result_id = request.args.get("result", type=int)
+    if not result_id or not 0 < result_id <= MAX_ID:
+        return None
+    result = quizzes.own_attempt(person_id, result_id)
+    if result is None or (
+        result.course_id != course_id or result.module_key != key or not result.submitted_at
+    ):
+        return None  # another module's (or course's) result is not this page's
+    return result
+
+
+def _kept_fields_key(texts, check, check_questions):
+    """What the kept question fields are keyed by (lms.web.fragments).
+
+    The attempt itself when no translation of its questions was read (the page is in the
+    sources' language: its fields follow from the attempt's drawn questions and the locale
+    alone), else the translated questions themselves.
+    """
+    if check and not any(texts.get(check.version_id, "question", q["id"]) for q in check.questions):
+        return (check.id, check.seed)
+    return check_questions
 
 
 @bp.route("/<slug>/modules/<key>/check/<lms_id:attempt_id>", methods=["POST"])
