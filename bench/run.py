@@ -21,7 +21,7 @@ import statistics
 import sys
 import time
 
-from bench import instructions, learner, load
+from bench import cpu, instructions, learner, load
 from bench import jobs as bench_jobs
 from bench.learner import COURSE, MODULES
 from bench.memory import export_memory
@@ -104,7 +104,25 @@ def pages(lms: str, hello: str, table: str, learner_client, scenario_step: str) 
     ]
 
 
-def measure_pages(figures, posters, rounds: int, spec: load.Load) -> dict[str, list]:
+class CpuMeter:
+    """CPU per request of each labelled run (bench/cpu.py), where /proc can be read."""
+
+    def __init__(self, groups: dict[str, int], database: str):
+        self.groups, self.database = groups, database
+        self.samples: dict[str, list[cpu.Sample]] = {}
+
+    def throughput(self, label: str, base: str, *args, **kwargs) -> tuple[float, int]:
+        """``load.throughput(base, *args, **kwargs)``, its CPU per request kept under label."""
+        if not cpu.available():
+            return load.throughput(base, *args, **kwargs)
+        before = cpu.sample(self.groups[base], self.database)
+        rate, made = load.throughput(base, *args, **kwargs)
+        after = cpu.sample(self.groups[base], self.database)
+        self.samples.setdefault(label, []).append(cpu.per_request(before, after, made))
+        return rate, made
+
+
+def measure_pages(figures, posters, rounds: int, spec: load.Load, meter: CpuMeter):
     """Each page's req/s in every interleaved round (None where a POST round was not
     counted). /healthz runs at the start and again at the end of each round: the round's
     baseline is their mean, so a page is compared with the machine as it was around it."""
@@ -114,14 +132,15 @@ def measure_pages(figures, posters, rounds: int, spec: load.Load) -> dict[str, l
     healthz = figures[0]
     for r in range(rounds):
         for label, base, path, cookie in figures:
-            samples[label].append(load.throughput(base, path, spec, cookie)[0])
-        rate = fresh_posts(figures[0][1], posters, spec, guess, r)
+            rate, _ = meter.throughput(label, base, path, spec, cookie)
+            samples[label].append(rate)
+        rate = fresh_posts(figures[0][1], posters, spec, guess, r, meter)
         if rate is not None:
             guess = max(guess, rate)
         samples["knowledge-check POST"].append(rate)
-        _, base, path, cookie = healthz
-        again = load.throughput(base, path, spec, cookie)[0]
-        samples[healthz[0]][-1] = (samples[healthz[0]][-1] + again) / 2
+        label, base, path, cookie = healthz
+        again, _ = meter.throughput(label, base, path, spec, cookie)
+        samples[label][-1] = (samples[label][-1] + again) / 2
         print(
             f"  round {r + 1}/{rounds}: "
             + ", ".join(f"{k} {v[-1]:.0f}" for k, v in samples.items() if v and v[-1])
@@ -138,7 +157,9 @@ def post_rate_guess(base: str, posters) -> float:
     return rate
 
 
-def fresh_posts(base: str, posters, spec: load.Load, guess: float, r: int) -> float | None:
+def fresh_posts(
+    base: str, posters, spec: load.Load, guess: float, r: int, meter: CpuMeter
+) -> float | None:
     """POSTs per second of one round in which every POST grades a fresh attempt.
 
     A re-posted form is answered without grading (its attempt is already submitted), so
@@ -152,8 +173,10 @@ def fresh_posts(base: str, posters, spec: load.Load, guess: float, r: int) -> fl
     # wrk runs whole seconds; a batch too small for one second is measured anyway, and
     # not counted below if it ran out.
     run = load.Load(spec.threads, spec.connections, max(1.0, seconds))
-    rate, made = load.throughput(base, "", run, posts=posts)
+    counted = "knowledge-check POST"
+    rate, made = meter.throughput(counted, base, "", run, posts=posts)
     if made > len(posts):
+        meter.samples[counted].pop()  # re-posts are cheap: their CPU would flatter it too
         print(
             f"  round {r + 1}: {made} POSTs for {len(posts)} fresh forms: re-posts are not "
             "graded, so this round's POST figure is not counted"
@@ -267,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     reports: dict[int, dict[str, float]] = {}
     counts = None
     rates: dict[str, list] = {}
+    meter = None
     with Servers(args.url) as servers:
         for n, size in enumerate(sizes):
             facts = seeded(args.url, size, args.reuse)
@@ -286,7 +310,11 @@ def main(argv: list[str] | None = None) -> int:
                 posters = learner.sign_in_all(
                     lms.url, facts["team_emails"][: 100 if quick else 494]
                 )
-                rates = measure_pages(figures, posters, rounds, spec)
+                meter = CpuMeter(
+                    {s.url: s.process.pid for s in (lms, hello, table)},
+                    args.url.rsplit("/", 1)[-1].split("?")[0],
+                )
+                rates = measure_pages(figures, posters, rounds, spec, meter)
                 if args.instructions:
                     counts = instructions.per_request(
                         args.url,
@@ -317,6 +345,13 @@ def main(argv: list[str] | None = None) -> int:
             "ratios: the median of each round's own)"
         )
         print("\n".join(page_table(rates)))
+    if meter and meter.samples:
+        print(
+            "\nCPU per request (ms, median of the rounds; user + system, read from /proc): the "
+            "gunicorn workers, the database's backends, the load generator; bound = "
+            "healthz's total / the page's"
+        )
+        print("\n".join(cpu.table(meter.samples)))
     if counts:
         goals = {"learner home": 4, "module page": 3}
         print("\nInstructions per request (callgrind, in-process, the web process only)")
