@@ -52,9 +52,9 @@ test: $(STAMP) $(CATALOGUES) axe
 ## The suite (browser tests aside) against the lowest version of each runtime dependency
 ## that pyproject.toml allows, in its own venv: a host may have exactly those installed.
 LOWEST := .venv-lowest
-test-lowest: $(CATALOGUES)
+test-lowest: $(STAMP) $(CATALOGUES)
 	test -x $(LOWEST)/bin/python || $(PYTHON) -m venv $(LOWEST)
-	$(PYTHON) .ci/lowest_constraints.py > $(LOWEST)/constraints.txt
+	$(BIN)/python .ci/lowest_constraints.py > $(LOWEST)/constraints.txt
 	$(LOWEST)/bin/python -m pip install --quiet -e '.[dev,postgres]' -c $(LOWEST)/constraints.txt
 	$(LOWEST)/bin/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal --ignore=tests/browser
 

@@ -6,7 +6,7 @@ The log is append-only: these routes only read, and no route edits or deletes ev
 from __future__ import annotations
 
 from flask import Blueprint, Response, request, stream_with_context, url_for
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from lms.accounts.access import roles_required
@@ -34,8 +34,8 @@ class AuditFilterForm(LMSForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(request.args, *args, **kwargs)
-        self.action.choices = [("", _l("Any action"))] + [
-            (a, ACTION_WORDS.get(a, a)) for a in services.ACTIONS
+        self.action.choices = [SelectChoice("", _l("Any action"))] + [
+            SelectChoice(a, ACTION_WORDS.get(a, a)) for a in services.ACTIONS
         ]
 
     def validate_until(self, field):

@@ -15,6 +15,7 @@ from flask import (
     redirect,
     url_for,
 )
+from wtforms import SelectChoice
 
 from lms.accounts import sessions
 from lms.accounts.access import current_person, roles_required
@@ -45,7 +46,7 @@ def index():
     me = current_person()
     form = InviteForm()
     versions = latest_versions()
-    form.courses.choices = [(v.course_id, v.title) for v in versions]
+    form.courses.choices = [SelectChoice(v.course_id, v.title) for v in versions]
     if form.validate_on_submit():
         try:
             person, _url = services.invite(
@@ -82,7 +83,7 @@ def hire(candidate_id: int):
     candidate = _candidate_or_404(candidate_id)
     form = HireForm()
     managers = services.eligible_managers(me)
-    form.manager.choices = [(m.id, f"{m.name} <{m.email}>") for m in managers]
+    form.manager.choices = [SelectChoice(m.id, f"{m.name} <{m.email}>") for m in managers]
     if not form.is_submitted():
         form.department.data = candidate.department
         form.manager.data = services.default_manager(candidate, me, managers)

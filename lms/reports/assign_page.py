@@ -4,6 +4,8 @@ Confirm acts on the target as it is then."""
 
 from __future__ import annotations
 
+from wtforms import SelectChoice
+
 from lms.accounts.models import Person
 from lms.certification import assignments
 from lms.courses.services import latest_version_by_slug
@@ -15,14 +17,18 @@ from lms.reports.forms import AssignForm
 def set_choices(form: AssignForm, viewer: Person) -> None:
     """Fill the form's select fields with what ``viewer`` may choose."""
     courses = queries.latest_courses()
-    form.course.choices = [(slug, title) for _id, slug, title in courses]
+    form.course.choices = [SelectChoice(slug, title) for _id, slug, title in courses]
     people = reach.assignable_people(viewer)
     departments = sorted({p.department for p in people if p.department})
-    form.department.choices = [("", _("Choose a department"))] + [(d, d) for d in departments]
+    form.department.choices = [SelectChoice("", _("Choose a department"))] + [
+        SelectChoice(d, d) for d in departments
+    ]
     managers = [p for p in people if p.role in ("manager", "admin")]
     if viewer.role != "admin" or viewer not in managers:
         managers = [viewer] + [m for m in managers if m.id != viewer.id]
-    form.manager.choices = [("", _("Choose a manager"))] + [(str(m.id), m.name) for m in managers]
+    form.manager.choices = [SelectChoice("", _("Choose a manager"))] + [
+        SelectChoice(str(m.id), m.name) for m in managers
+    ]
 
 
 def target_of(form: AssignForm) -> reach.Target:

@@ -7,6 +7,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -24,23 +25,30 @@ class ReportFilterForm(LMSForm):
 
     status = SelectField(
         _l("Status"),
-        choices=[("", _l("Any status"))] + [(s, _l(STATUS_LABELS[s])) for s in STATUSES],
+        choices=[SelectChoice("", _l("Any status"))]
+        + [SelectChoice(s, _l(STATUS_LABELS[s])) for s in STATUSES],
         validators=[Optional()],
         default="",
     )
     course = SelectField(
-        _l("Course"), choices=[("", _l("All courses"))], validators=[Optional()], default=""
+        _l("Course"),
+        choices=[SelectChoice("", _l("All courses"))],
+        validators=[Optional()],
+        default="",
     )
     department = SelectField(
-        _l("Department"), choices=[("", _l("All departments"))], validators=[Optional()], default=""
+        _l("Department"),
+        choices=[SelectChoice("", _l("All departments"))],
+        validators=[Optional()],
+        default="",
     )
     within = SelectField(
         _l("Due or expiring within"),
         choices=[
-            ("", _l("Any time")),
-            ("30", _l("30 days")),
-            ("60", _l("60 days")),
-            ("90", _l("90 days")),
+            SelectChoice("", _l("Any time")),
+            SelectChoice("30", _l("30 days")),
+            SelectChoice("60", _l("60 days")),
+            SelectChoice("90", _l("90 days")),
         ],
         validators=[Optional()],
         default="",
@@ -50,10 +58,10 @@ class ReportFilterForm(LMSForm):
     sort = SelectField(
         _l("Sort by"),
         choices=[
-            ("name", _l("Name")),
-            ("department", _l("Department")),
-            ("status", _l("Most urgent first")),
-            ("due", _l("Due date")),
+            SelectChoice("name", _l("Name")),
+            SelectChoice("department", _l("Department")),
+            SelectChoice("status", _l("Most urgent first")),
+            SelectChoice("due", _l("Due date")),
         ],
         default="name",
         validators=[Optional()],
@@ -66,9 +74,9 @@ class AssignForm(LMSForm):
     target = RadioField(
         _l("Assign to"),
         choices=[
-            ("person", _l("People I choose")),
-            ("department", _l("A department")),
-            ("tree", _l("A manager's whole team")),
+            SelectChoice("person", _l("People I choose")),
+            SelectChoice("department", _l("A department")),
+            SelectChoice("tree", _l("A manager's whole team")),
         ],
         default="person",
         validators=[DataRequired()],
@@ -84,9 +92,9 @@ class AssignForm(LMSForm):
     reason = SelectField(
         _l("Reason"),
         choices=[
-            ("annual", _l("Annual")),
-            ("onboarding", _l("Onboarding")),
-            ("manual", _l("Manual")),
+            SelectChoice("annual", _l("Annual")),
+            SelectChoice("onboarding", _l("Onboarding")),
+            SelectChoice("manual", _l("Manual")),
         ],
         default="annual",
     )

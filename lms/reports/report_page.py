@@ -11,6 +11,8 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from wtforms import SelectChoice
+
 from lms.domain.certification import STATUS_COLOURS, STATUS_LABELS, STATUSES
 from lms.i18n import gettext as _
 from lms.reports import departments, overview, queries
@@ -41,7 +43,7 @@ def filters_from(form: ReportFilterForm) -> queries.Filters:
     """Form values to query filters; invalid values fall back to "no filter" (never a 500)."""
 
     def valid(field):
-        return field.data if field.data in {c[0] for c in field.choices} else ""
+        return field.data if field.data in {c.value for c in field.choices} else ""
 
     return queries.Filters(
         status=valid(form.status) or None,
@@ -61,9 +63,11 @@ def _read_form(
 ) -> tuple[list[Course], queries.Filters]:
     """The courses, and the filters the form asks for once its choices are known."""
     courses = queries.latest_courses()
-    form.course.choices = [("", _("All courses"))] + [(slug, title) for _id, slug, title in courses]
-    form.department.choices = [("", _("All departments"))] + [
-        (d, d) for d in queries.departments(scope)
+    form.course.choices = [SelectChoice("", _("All courses"))] + [
+        SelectChoice(slug, title) for _id, slug, title in courses
+    ]
+    form.department.choices = [SelectChoice("", _("All departments"))] + [
+        SelectChoice(d, d) for d in queries.departments(scope)
     ]
     form.validate()
     return courses, filters_from(form)
