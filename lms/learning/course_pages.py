@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 
 from lms.accounts.access import current_person, login_required
 from lms.certification import acknowledgements, policy_document
@@ -118,11 +118,12 @@ def _kept_fields_key(texts, check, check_questions):
     """What the kept question fields are keyed by (lms.web.fragments).
 
     The attempt itself when no translation of its questions was read (the page is in the
-    sources' language: its fields follow from the attempt's drawn questions and the locale
-    alone), else the translated questions themselves.
+    sources' language: its fields follow from the attempt's drawn questions, the locale and
+    the secret key its answer tokens are signed with), else the translated questions
+    themselves (tokens included).
     """
     if check and not any(texts.get(check.version_id, "question", q["id"]) for q in check.questions):
-        return (check.id, check.seed)
+        return (check.id, check.seed, current_app.secret_key)
     return check_questions
 
 

@@ -150,6 +150,26 @@ def test_each_attempt_shows_its_own_answer_tokens(app, client, learner):
                 assert answer_token(first_id, q["id"], c["id"]) not in page
 
 
+def test_a_kept_check_follows_a_new_secret_key(app, client, learner):
+    """The answer tokens are signed with the secret key: after it changes (everyone signs
+    in again), the kept fields carry tokens under the new key, and posting them grades."""
+    from lms.quizzes.tokens import answer_token
+
+    path = "/courses/mini/modules/basics"
+    client.get(path)
+    attempt_id, questions = open_attempt(app, learner.id, "check", "basics")
+    with app.app_context():
+        old = {answer_token(attempt_id, q["id"], c["id"]) for q in questions for c in q["choices"]}
+    app.secret_key = "another secret key, rotated"
+    assert client.get(path).status_code == 302  # the old session cookie no longer holds
+    login(client, "lea@example.com")
+    page = client.get(path).get_data(as_text=True)
+    with app.app_context():
+        new = {answer_token(attempt_id, q["id"], c["id"]) for q in questions for c in q["choices"]}
+    assert new.isdisjoint(old)
+    assert all(t in page for t in new) and not any(t in page for t in old)
+
+
 @pytest.mark.parametrize("accept", ["en", "fi"])
 def test_a_kept_check_is_in_the_pages_language(app, client, learner, accept):
     client.get("/courses/mini/modules/basics", headers={"Accept-Language": "en"})
