@@ -11,7 +11,10 @@ also say how much CPU *every* process spent per request. This splits that out, r
   the WAL writer are not counted;
 - load: the load generator (``wrk``, a child of this process, or the Python loop).
 
-Each figure is user + system CPU milliseconds per request made. On a machine where
+Each figure is user + system CPU milliseconds per request made. A process that exits
+between the two readings takes its CPU with it (a gunicorn worker the master replaces, a
+backend whose connection closes): the benchmark's servers keep their workers and pooled
+connections for a whole run, so that does not happen there. On a machine where
 everything runs on the same cores and they are saturated, a page's throughput against
 ``/healthz`` is close to the inverse of its total CPU against ``/healthz``'s.
 """

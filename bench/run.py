@@ -176,7 +176,8 @@ def fresh_posts(
     counted = "knowledge-check POST"
     rate, made = meter.throughput(counted, base, "", run, posts=posts)
     if made > len(posts):
-        meter.samples[counted].pop()  # re-posts are cheap: their CPU would flatter it too
+        if meter.samples.get(counted):
+            meter.samples[counted].pop()  # re-posts are cheap: their CPU would flatter it too
         print(
             f"  round {r + 1}: {made} POSTs for {len(posts)} fresh forms: re-posts are not "
             "graded, so this round's POST figure is not counted"
