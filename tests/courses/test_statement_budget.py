@@ -87,7 +87,8 @@ def test_the_structure_cache_is_per_app_and_per_content(app, learner):
 
 def test_a_graded_knowledge_check_post_reads_the_course_and_attempt_in_one_statement(app, learner):
     """A failed check POST: the sign-in check, the course with the attempt, the UPDATE that
-    records the result (COMMIT aside). A passed one adds the module's progress rows."""
+    records the result (COMMIT aside). A passed one also writes the module's progress,
+    which tests/courses/test_learner_path.py follows; it is not counted here."""
     page = learner.get(f"/courses/{SLUG}/modules/why-a-policy").get_data(as_text=True)
     action = re.search(r'action="([^"]*/check/\d+)"', page).group(1)
     with app.app_context():
